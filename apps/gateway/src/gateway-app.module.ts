@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@parley/auth';
+import { KafkaModule, KafkaProbe } from '@parley/kafka';
+import { HealthModule, PlatformModule } from '@parley/platform';
+import { ConversationsController } from './conversations/conversations.controller.js';
+import type { GatewayConfig } from './gateway.config.js';
+import { MessagesController } from './messages/messages.controller.js';
+import { RoomsController } from './rooms/rooms.controller.js';
+import { ReplyPartitionsProbe } from './service/reply-partitions.probe.js';
+import { ServiceController } from './service/service.controller.js';
+
+/** The gateway: the HTTP API, authenticated, validated, and turned into Kafka commands. Stateless. */
+@Module({})
+export class GatewayAppModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [
+        PlatformModule.forRoot('gateway', config),
+        KafkaModule.forRoot({ appName: 'gateway', commands: true }),
+        HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe], controller: false }),
+        AuthModule,
+      ],
+      controllers: [ServiceController, ConversationsController, RoomsController, MessagesController],
+    };
+  }
+}

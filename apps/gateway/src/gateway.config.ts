@@ -1,0 +1,21 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { AuthenticatedAppConfig } from '@parley/auth';
+
+/** Settings of the gateway, validated at start. */
+export class GatewayConfig extends AuthenticatedAppConfig {
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  GATEWAY_PORT = 3005;
+
+  /** Largest JSON body accepted; a larger one is a 413. */
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 256kb or 1mb' })
+  BODY_LIMIT = '256kb';
+
+  /** Origins allowed by CORS, comma-separated, or * for any. */
+  @IsString()
+  @IsNotEmpty()
+  CORS_ORIGINS = '*';
+}

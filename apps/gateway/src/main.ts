@@ -1,0 +1,15 @@
+import { loadConfig, runMain, startApp } from '@parley/platform';
+import { GatewayAppModule } from './gateway-app.module.js';
+import { GatewayConfig } from './gateway.config.js';
+import { configureGatewayHttp } from './http/http-setup.js';
+
+runMain('gateway', async () => {
+  const config = loadConfig(GatewayConfig);
+  await startApp({
+    name: 'gateway',
+    module: GatewayAppModule.register(config),
+    port: config.GATEWAY_PORT,
+    host: config.HOST,
+    configureHttp: (app) => configureGatewayHttp(app, config),
+  });
+});

@@ -1,0 +1,13 @@
+import { Transform } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { PlatformConfig } from '@parley/platform';
+
+/** Settings of the messaging app, validated at start. */
+export class MessagingConfig extends PlatformConfig {
+  /** Port of the health endpoint. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  MESSAGING_PORT = 3008;
+}

@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule, MongoProbe } from '@parley/database';
+import { KafkaModule, KafkaProbe } from '@parley/kafka';
+import { HealthModule, PlatformModule } from '@parley/platform';
+import type { OutboundDeliveryConfig } from './outbound-delivery.config.js';
+
+/** The outbound-delivery app: SMS (Twilio) and email (SendGrid) out and in, with retries and dead letters. */
+@Module({})
+export class OutboundDeliveryAppModule {
+  static register(config: OutboundDeliveryConfig): DynamicModule {
+    return {
+      module: OutboundDeliveryAppModule,
+      imports: [
+        PlatformModule.forRoot('outbound-delivery', config),
+        DatabaseModule.forRoot(config),
+        KafkaModule.forRoot({ appName: 'outbound-delivery', outbox: true, ledger: true }),
+        HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe] }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import type { RoomView } from '@parley/contracts';
+import type { Room } from '@parley/database';
+import type { Types } from 'mongoose';
+
+export type StoredRoom = Room & { _id: Types.ObjectId };
+
+/** A stored room as the API shows it to one member (their own unread count). */
+export function toRoomView(room: StoredRoom, viewer: Types.ObjectId): RoomView {
+  const unread = room.unread_count.find((entry) => entry.conversation_id.equals(viewer));
+  return {
+    id: room._id.toHexString(),
+    type: room.type,
+    name: room.name,
+    members: room.members.map((member) => ({
+      conversation_id: member.conversation_id.toHexString(),
+      user_id: member.user_id,
+      last_message_read: member.last_message_read?.toHexString() ?? null,
+    })),
+    last_message_id: room.last_message_id?.toHexString() ?? null,
+    last_activity: room.last_activity.toISOString(),
+    unread_count: unread?.count ?? 0,
+    created: room.created.toISOString(),
+    updated: room.updated.toISOString(),
+  };
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Types, type ClientSession, type Model } from 'mongoose';
+import { Message, Room } from '@parley/database';
+import type { StoredRoom } from './room.view.js';
+
+export type RoomPagePosition = {
+  /** last_activity in ms since the epoch */
+  t: number;
+  id: string;
+};
+
+/** Rooms of one account; every query names the account. */
+@Injectable()
+export class RoomsRepository {
+  constructor(
+    @InjectModel(Room.name) private readonly rooms: Model<Room>,
+    @InjectModel(Message.name) private readonly messages: Model<Message>,
+  ) {}
+
+  async findById(accountId: string, roomId: Types.ObjectId, session?: ClientSession): Promise<StoredRoom | null> {
+    return this.rooms.findOne({ _id: roomId, account_id: accountId, deleted: false }, null, { session }).lean<StoredRoom>();
+  }
+
+  async findDirect(accountId: string, pair: string): Promise<StoredRoom | null> {
+    return this.rooms.findOne({ account_id: accountId, type: 'direct', pair, deleted: false }).lean<StoredRoom>();
+  }
+
+  async insert(room: Partial<Room>, session: ClientSession): Promise<StoredRoom> {
+    const [created] = await this.rooms.create([room], { session });
+    return created.toObject() as StoredRoom;
+  }
+
+  /**
+   * A member's rooms by most recent activity. `before` pages to older rooms, `after` to newer
+   * ones; either way the result is newest first.
+   */
+  async listForMember(
+    accountId: string,
+    conversationId: Types.ObjectId,
+    page: { before?: RoomPagePosition; after?: RoomPagePosition; limit: number },
+  ): Promise<StoredRoom[]> {
+    const filter: Record<string, unknown> = { account_id: accountId, 'members.conversation_id': conversationId, deleted: false };
+    const position = page.before ?? page.after;
+    if (position) {
+      const operator = page.before ? '$lt' : '$gt';
+      const at = new Date(position.t);
+      const id = new Types.ObjectId(position.id);
+      filter.$or = [{ last_activity: { [operator]: at } }, { last_activity: at, _id: { [operator]: id } }];
+    }
+    const direction = page.after ? 1 : -1;
+    const rooms = await this.rooms
+      .find(filter)
+      .sort({ last_activity: direction, _id: direction })
+      .limit(page.limit)
+      .lean<StoredRoom[]>();
+    return page.after ? rooms.reverse() : rooms;
+  }
+
+  /**
+   * Applies a new message: every member but the author who has not read past it gets one more
+   * unread, and the room's last message moves forward (never back, whatever order events come in).
+   */
+  async applyMessage(
+    accountId: string,
+    roomId: Types.ObjectId,
+    message: { id: Types.ObjectId; seq: number; author: Types.ObjectId; created: Date },
+    session: ClientSession,
+  ): Promise<StoredRoom | null> {
+    await this.rooms.updateOne(
+      { _id: roomId, account_id: accountId },
+      { $inc: { 'unread_count.$[reader].count': 1 } },
+      {
+        session,
+        arrayFilters: [{ 'reader.conversation_id': { $ne: message.author }, 'reader.last_read_seq': { $lt: message.seq } }],
+      },
+    );
+    await this.rooms.updateOne(
+      { _id: roomId, account_id: accountId, last_message_seq: { $lt: message.seq } },
+      { $set: { last_message_id: message.id, last_message_seq: message.seq, last_activity: message.created } },
+      { session },
+    );
+    return this.rooms.findOne({ _id: roomId, account_id: accountId }, null, { session }).lean<StoredRoom>();
+  }
+
+  /**
+   * Marks a room read by one member up to a message (never backwards). Their unread count becomes
+   * the number of later messages by others that the room has already counted.
+   */
+  async markRead(
+    accountId: string,
+    room: StoredRoom,
+    reader: Types.ObjectId,
+    message: { id: Types.ObjectId; seq: number },
+    session: ClientSession,
+  ): Promise<boolean> {
+    const stillUnread = await this.messages.countDocuments(
+      { room_id: room._id, seq: { $gt: message.seq, $lte: room.last_message_seq }, conversation_id: { $ne: reader } },
+      { session },
+    );
+    const result = await this.rooms.updateOne(
+      {
+        _id: room._id,
+        account_id: accountId,
+        unread_count: { $elemMatch: { conversation_id: reader, last_read_seq: { $lt: message.seq } } },
+      },
+      {
+        $set: {
+          'unread_count.$[reader].count': stillUnread,
+          'unread_count.$[reader].last_read_seq': message.seq,
+          'members.$[member].last_message_read': message.id,
+        },
+      },
+      { session, arrayFilters: [{ 'reader.conversation_id': reader }, { 'member.conversation_id': reader }] },
+    );
+    return result.modifiedCount > 0;
+  }
+
+  /** The message a member says they read, if it is in this room. */
+  async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId) {
+    return this.messages
+      .findOne({ _id: messageId, room_id: roomId, account_id: accountId }, { _id: 1, seq: 1 })
+      .lean<{ _id: Types.ObjectId; seq: number }>();
+  }
+}

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection, Types } from 'mongoose';
+import {
+  AppError,
+  createEnvelope,
+  EventTopics,
+  Limits,
+  type Actor,
+  type MessageCreatedData,
+  type Page,
+  type RoomCreatedData,
+  type RoomCreatePayload,
+  type RoomListPayload,
+  type RoomReadData,
+  type RoomUpdatedData,
+  type RoomView,
+  type EventEnvelope,
+} from '@parley/contracts';
+import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { Outbox } from '@parley/kafka';
+import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
+import { RoomsRepository, type RoomPagePosition } from './rooms.repository.js';
+import { toRoomView, type StoredRoom } from './room.view.js';
+
+/** Rooms and read state: what the rooms app does for commands and for message events. */
+@Injectable()
+export class RoomsService {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly rooms: RoomsRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** Gets or creates the one direct room between the caller and another member of the account. */
+  async createDirect(actor: Actor, payload: RoomCreatePayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
+    const me = await this.conversations.ensure(actor.accountId, actor.userId);
+    const otherId = toObjectId(payload.member ?? '', 'member');
+    if (otherId.equals(me._id)) throw AppError.badRequest('member', 'member must be another conversation than your own');
+    const other = await this.conversations.findById(actor.accountId, otherId);
+    if (!other) throw AppError.notFound('conversation (member)');
+    const pair = [me._id.toHexString(), other._id.toHexString()].sort().join(':');
+
+    const existing = await this.rooms.findDirect(actor.accountId, pair);
+    if (existing) return { created: false, room: toRoomView(existing, me._id) };
+    try {
+      const room = await this.connection.transaction(async (session) => {
+        const stored = await this.rooms.insert(
+          {
+            account_id: actor.accountId,
+            type: 'direct',
+            pair,
+            members: [me, other].map((member) => ({
+              conversation_id: member._id,
+              user_id: member.user_id,
+              last_message_read: null,
+              joined: new Date(),
+            })),
+            unread_count: [me, other].map((member) => ({ conversation_id: member._id, count: 0, last_read_seq: 0 })),
+            last_activity: new Date(),
+          },
+          session,
+        );
+        await this.outbox.add(session, [this.roomCreatedEvent(stored, { ...actor, conversationId: me._id.toHexString() })], correlationId);
+        return stored;
+      });
+      return { created: true, room: toRoomView(room, me._id) };
+    } catch (error) {
+      // A concurrent create of the same pair won the unique index: return its room.
+      if ((error as { code?: number }).code !== 11000) throw error;
+      const winner = await this.rooms.findDirect(actor.accountId, pair);
+      if (!winner) throw error;
+      return { created: false, room: toRoomView(winner, me._id) };
+    }
+  }
+
+  /** The caller's rooms, most recent activity first, each with the caller's unread count. */
+  async list(actor: Actor, payload: RoomListPayload): Promise<Page<RoomView>> {
+    const me = await this.conversations.findByUser(actor.accountId, actor.userId);
+    if (!me) return { data: [], next: null, previous: null };
+    const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
+    const shape = { t: 'number', id: 'string' } as const;
+    const before = payload.before ? decodeCursor<RoomPagePosition>(payload.before, 'before', shape) : undefined;
+    const after = payload.after ? decodeCursor<RoomPagePosition>(payload.after, 'after', shape) : undefined;
+    if (before) toObjectId(before.id, 'before');
+    if (after) toObjectId(after.id, 'after');
+    const rooms = await this.rooms.listForMember(actor.accountId, me._id, { before, after, limit: limit + 1 });
+    const more = rooms.length > limit;
+    const page = after ? rooms.slice(Math.max(0, rooms.length - limit)) : rooms.slice(0, limit);
+    const cursorOf = (room: StoredRoom) => encodeCursor({ t: room.last_activity.getTime(), id: room._id.toHexString() });
+    const last = page[page.length - 1];
+    const first = page[0];
+    return {
+      data: page.map((room) => toRoomView(room, me._id)),
+      next: last && (after || more) ? cursorOf(last) : null,
+      previous: first && (before || (after && more)) ? cursorOf(first) : null,
+    };
+  }
+
+  /** One room the caller belongs to: 404 if it is not in their account, 403 if they are not a member. */
+  async get(actor: Actor, roomId: string): Promise<RoomView> {
+    const { room, me } = await this.memberRoom(actor, roomId);
+    return toRoomView(room, me._id);
+  }
+
+  /** Marks the room read by the caller up to a message, and tells the other members. */
+  async markRead(actor: Actor, roomIdText: string, messageIdText: string, correlationId?: string): Promise<RoomView> {
+    const messageId = toObjectId(messageIdText, 'messageId');
+    const { room: snapshot, me } = await this.memberRoom(actor, roomIdText);
+    const message = await this.rooms.findMessage(actor.accountId, snapshot._id, messageId);
+    if (!message) throw AppError.notFound('message (messageId) in this room');
+    const room = await this.connection.transaction(async (session) => {
+      const current = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? snapshot;
+      const moved = await this.rooms.markRead(actor.accountId, current, me._id, { id: message._id, seq: message.seq }, session);
+      const updated = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? current;
+      if (moved) {
+        const data: RoomReadData = {
+          room_id: updated._id.toHexString(),
+          conversation_id: me._id.toHexString(),
+          message_id: message._id.toHexString(),
+          members: updated.members.map((member) => member.conversation_id.toHexString()),
+        };
+        const by = { ...actor, conversationId: me._id.toHexString() };
+        await this.outbox.add(
+          session,
+          [
+            createEnvelope({ type: EventTopics.RoomRead, accountId: actor.accountId, key: data.room_id, actor: by, data }),
+            this.roomUpdatedEvent(updated, by),
+          ],
+          correlationId,
+        );
+      }
+      return updated;
+    });
+    return toRoomView(room, me._id);
+  }
+
+  /** Applies a stored message to its room (last message, unread counts) and announces the new state. */
+  async applyMessageCreated(envelope: EventEnvelope<MessageCreatedData>, session: import('mongoose').ClientSession, correlationId?: string): Promise<void> {
+    const { message } = envelope.data;
+    const roomId = toObjectId(envelope.data.room_id, 'room_id');
+    const room = await this.rooms.applyMessage(
+      envelope.accountId,
+      roomId,
+      {
+        id: toObjectId(message.id, 'message.id'),
+        seq: message.seq,
+        author: toObjectId(message.conversation_id, 'message.conversation_id'),
+        created: new Date(message.created),
+      },
+      session,
+    );
+    if (!room) return;
+    await this.outbox.add(session, [this.roomUpdatedEvent(room, null)], correlationId);
+  }
+
+  private async memberRoom(actor: Actor, roomIdText: string): Promise<{ room: StoredRoom; me: StoredConversation }> {
+    const roomId = toObjectId(roomIdText, 'id');
+    const room = await this.rooms.findById(actor.accountId, roomId);
+    if (!room) throw AppError.notFound('room');
+    const me = await this.conversations.findByUser(actor.accountId, actor.userId);
+    if (!me || !room.members.some((member) => member.conversation_id.equals(me._id))) {
+      throw AppError.forbidden('You are not a member of this room');
+    }
+    return { room, me };
+  }
+
+  private roomCreatedEvent(room: StoredRoom, actor: Actor) {
+    const data: RoomCreatedData = {
+      room_id: room._id.toHexString(),
+      type: room.type,
+      members: room.members.map((member) => member.conversation_id.toHexString()),
+    };
+    return createEnvelope({ type: EventTopics.RoomCreated, accountId: room.account_id, key: data.room_id, actor, data });
+  }
+
+  private roomUpdatedEvent(room: StoredRoom, actor: Actor | null) {
+    const data: RoomUpdatedData = {
+      room_id: room._id.toHexString(),
+      last_message_id: room.last_message_id?.toHexString() ?? null,
+      last_activity: room.last_activity.toISOString(),
+      unread_count: room.unread_count.map((entry) => ({ conversation_id: entry.conversation_id.toHexString(), count: entry.count })),
+      members: room.members.map((member) => member.conversation_id.toHexString()),
+    };
+    return createEnvelope({ type: EventTopics.RoomUpdated, accountId: room.account_id, key: data.room_id, actor, data });
+  }
+}

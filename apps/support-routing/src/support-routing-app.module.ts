@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule, MongoProbe } from '@parley/database';
+import { KafkaModule, KafkaProbe } from '@parley/kafka';
+import { HealthModule, PlatformModule } from '@parley/platform';
+import type { SupportRoutingConfig } from './support-routing.config.js';
+
+/** The support-routing app: support inboxes, routing of customer conversations to team members, assignment. */
+@Module({})
+export class SupportRoutingAppModule {
+  static register(config: SupportRoutingConfig): DynamicModule {
+    return {
+      module: SupportRoutingAppModule,
+      imports: [
+        PlatformModule.forRoot('support-routing', config),
+        DatabaseModule.forRoot(config),
+        KafkaModule.forRoot({ appName: 'support-routing', outbox: true, ledger: true }),
+        HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe] }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import { Transform } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { PlatformConfig } from '@parley/platform';
+
+/** Settings of the support-routing app, validated at start. */
+export class SupportRoutingConfig extends PlatformConfig {
+  /** Port of the health endpoint. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  SUPPORT_ROUTING_PORT = 3009;
+}

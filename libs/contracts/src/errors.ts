@@ -1,0 +1,101 @@
+/** Stable error codes; clients branch on these, never on message text. */
+export const ErrorCodes = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  RateLimited: 'RATE_LIMITED',
+  UpstreamTimeout: 'UPSTREAM_TIMEOUT',
+  Unavailable: 'UNAVAILABLE',
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** One offending field of a rejected request. */
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** The one error body of the HTTP API (design.md section 4). */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: ErrorCode;
+  correlationId: string;
+  details?: FieldError[];
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** The HTTP reason phrase of a status code. */
+export function statusText(statusCode: number): string {
+  return STATUS_TEXT[statusCode] ?? 'Error';
+}
+
+/** What an error looks like on the wire between apps (a Kafka reply's error). */
+export interface RpcErrorPayload {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  details?: FieldError[];
+}
+
+/**
+ * A failure the caller can act on, raised anywhere (HTTP edge or an app behind Kafka) and mapped
+ * to the one error body at the edge.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly statusCode: number,
+    message: string,
+    readonly details?: FieldError[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static badRequest(field: string, message: string): AppError {
+    return new AppError(ErrorCodes.ValidationFailed, 400, message, [{ field, messages: [message] }]);
+  }
+
+  static forbidden(message = 'You may not do that'): AppError {
+    return new AppError(ErrorCodes.Forbidden, 403, message);
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError(ErrorCodes.NotFound, 404, `${what} not found`);
+  }
+
+  static conflict(message: string): AppError {
+    return new AppError(ErrorCodes.Conflict, 409, message);
+  }
+
+  toRpc(): RpcErrorPayload {
+    return { statusCode: this.statusCode, code: this.code, message: this.message, details: this.details };
+  }
+
+  /** Rebuilds an AppError from a Kafka reply's error, or returns null if it is not one. */
+  static fromRpc(value: unknown): AppError | null {
+    if (!value || typeof value !== 'object') return null;
+    const candidate = value as Partial<RpcErrorPayload>;
+    if (typeof candidate.statusCode !== 'number' || typeof candidate.code !== 'string') return null;
+    return new AppError(candidate.code, candidate.statusCode, candidate.message ?? 'Error', candidate.details);
+  }
+}

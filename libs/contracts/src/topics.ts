@@ -1,0 +1,76 @@
+/**
+ * Kafka topics of domain events. Events are facts, named `parley.<entity>.<past-tense verb>`;
+ * every one travels in an {@link EventEnvelope}. The comment on each says what it announces and
+ * its partition key (order is kept per key).
+ */
+export const EventTopics = {
+  /** A message was stored in a room. Key: room id. */
+  MessageCreated: 'parley.message.created',
+  /** A message's content was edited. Key: room id. */
+  MessageUpdated: 'parley.message.updated',
+  /** A message was deleted for one user or for everyone. Key: room id. */
+  MessageDeleted: 'parley.message.deleted',
+  /** A room was created. Key: room id. */
+  RoomCreated: 'parley.room.created',
+  /** A room's state changed (last message, unread counts, name, members). Key: room id. */
+  RoomUpdated: 'parley.room.updated',
+  /** A member read a room up to a message. Key: room id. */
+  RoomRead: 'parley.room.read',
+  /** A user's presence (online/offline) changed. Key: conversation id. */
+  PresenceChanged: 'parley.presence.changed',
+  /** A member is typing in a room. Key: room id. */
+  Typing: 'parley.typing',
+  /** A reminder on a message fell due. Key: room id. */
+  ReminderDue: 'parley.reminder.due',
+  /** A support room was assigned to a team member. Key: inbox id. */
+  SupportAssigned: 'parley.support.assigned',
+  /** A message must go out by SMS or email. Key: room id. */
+  DeliveryRequested: 'parley.delivery.requested',
+  /** A provider reported on an outbound SMS or email. Key: room id. */
+  DeliveryStatus: 'parley.delivery.status',
+  /** An SMS or email came in from outside. Key: the sender's address. */
+  InboundReceived: 'parley.inbound.received',
+} as const;
+
+export type EventTopic = (typeof EventTopics)[keyof typeof EventTopics];
+
+/** Where a consumer parks an event it could not process after its retries. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+/**
+ * Request-reply patterns the gateway sends to the apps, named `<app>.<entity>.<action>`. Each is
+ * a Kafka topic; its replies come back on `<pattern>.reply`.
+ */
+export const RoomsPatterns = {
+  /** Get the caller's conversation, creating it on first use. */
+  ConversationEnsure: 'rooms.conversation.ensure',
+  /** Create a room, or return the existing direct room between two members. */
+  RoomCreate: 'rooms.room.create',
+  /** List the caller's rooms, most recent activity first. */
+  RoomList: 'rooms.room.list',
+  /** One room the caller belongs to. */
+  RoomGet: 'rooms.room.get',
+  /** Mark a room read up to a message for the caller. */
+  RoomRead: 'rooms.room.read',
+} as const;
+
+export const MessagingPatterns = {
+  /** Store a message in a room (idempotent on clientMessageId). */
+  MessageCreate: 'messaging.message.create',
+  /** Page a room's messages newest first. */
+  MessageList: 'messaging.message.list',
+} as const;
+
+/** Every request-reply pattern, for topic provisioning and the gateway's reply subscriptions. */
+export const AllPatterns: readonly string[] = [
+  ...Object.values(RoomsPatterns),
+  ...Object.values(MessagingPatterns),
+];
+
+/** Every event topic with its dead-letter topic, for topic provisioning. */
+export const AllEventTopics: readonly string[] = Object.values(EventTopics);
+
+/** The Kafka header that carries the correlation id of the request that caused a message. */
+export const CORRELATION_ID_HEADER = 'x-correlation-id';

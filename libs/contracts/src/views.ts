@@ -1,0 +1,101 @@
+/** Resources as the API returns them (snake_case, as stored and as pushed over sockets). */
+
+export type PresenceStatus = 'online' | 'offline';
+export type RoomType = 'direct' | 'channel' | 'listing' | 'support';
+export type MessageSource = 'chat' | 'sms' | 'email';
+
+export interface ConversationView {
+  id: string;
+  account_id: string;
+  user_id: string;
+  status: PresenceStatus;
+  default_sms_inbound: boolean;
+  default_email_inbound: boolean;
+  created: string;
+}
+
+export interface RoomMemberView {
+  conversation_id: string;
+  user_id: string;
+  last_message_read: string | null;
+}
+
+export interface RoomView {
+  id: string;
+  type: RoomType;
+  name: string | null;
+  members: RoomMemberView[];
+  last_message_id: string | null;
+  last_activity: string;
+  /** The caller's unread count in this room. */
+  unread_count: number;
+  created: string;
+  updated: string;
+}
+
+export interface AttachmentView {
+  name: string;
+  size: number;
+  content_type: string;
+  url?: string;
+  storage_key?: string;
+}
+
+export interface MessageView {
+  id: string;
+  room_id: string;
+  /** Per-room sequence number, gap-free: a jump tells a client it missed messages. */
+  seq: number;
+  conversation_id: string;
+  content: string;
+  source: MessageSource;
+  attachments: AttachmentView[];
+  client_message_id: string | null;
+  created: string;
+  updated: string;
+}
+
+/** A page of a list: `next` continues past the last item, `previous` before the first. */
+export interface Page<T> {
+  data: T[];
+  next: string | null;
+  previous: string | null;
+}
+
+/** What a `parley.message.created` event carries (version 1). */
+export interface MessageCreatedData {
+  room_id: string;
+  message: MessageView;
+  /** Conversation ids of the room's members when the message was stored. */
+  receivers: string[];
+}
+
+/** One member's unread count, as carried by `parley.room.updated`. */
+export interface UnreadCountView {
+  conversation_id: string;
+  count: number;
+}
+
+/** What a `parley.room.updated` event carries (version 1). */
+export interface RoomUpdatedData {
+  room_id: string;
+  last_message_id: string | null;
+  last_activity: string;
+  unread_count: UnreadCountView[];
+  members: string[];
+}
+
+/** What a `parley.room.created` event carries (version 1). */
+export interface RoomCreatedData {
+  room_id: string;
+  type: RoomType;
+  members: string[];
+}
+
+/** What a `parley.room.read` event carries (version 1). */
+export interface RoomReadData {
+  room_id: string;
+  conversation_id: string;
+  message_id: string;
+  members: string[];
+}

@@ -1,0 +1,89 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types, type HydratedDocument } from 'mongoose';
+import type { MessageSource } from '@parley/contracts';
+
+@Schema({ _id: false })
+export class Attachment {
+  @Prop({ required: true })
+  name!: string;
+
+  @Prop({ required: true })
+  size!: number;
+
+  @Prop({ required: true })
+  content_type!: string;
+
+  @Prop()
+  url?: string;
+
+  @Prop()
+  storage_key?: string;
+}
+export const AttachmentSchema = SchemaFactory.createForClass(Attachment);
+
+/** A message in a room. Written by messaging; never hard-deleted. */
+@Schema({ collection: 'conversations.messages', timestamps: { createdAt: 'created', updatedAt: 'updated' } })
+export class Message {
+  @Prop({ required: true })
+  account_id!: string;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  room_id!: Types.ObjectId;
+
+  /** Per-room sequence number, assigned in the message's own transaction: gap-free. */
+  @Prop({ required: true })
+  seq!: number;
+
+  /** The author's conversation id. */
+  @Prop({ type: Types.ObjectId, required: true })
+  conversation_id!: Types.ObjectId;
+
+  @Prop({ required: true })
+  user_id!: string;
+
+  @Prop({ required: true })
+  content!: string;
+
+  @Prop({ type: String, enum: ['chat', 'sms', 'email'], default: 'chat' })
+  source!: MessageSource;
+
+  @Prop({ type: [AttachmentSchema], default: [] })
+  attachments!: Attachment[];
+
+  @Prop({ type: String, default: null })
+  client_message_id!: string | null;
+
+  /** Conversation ids of the room's members when the message was stored: who may read it. */
+  @Prop({ type: [Types.ObjectId], default: [] })
+  receivers!: Types.ObjectId[];
+
+  @Prop({ default: false })
+  deleted!: boolean;
+
+  @Prop({ type: [Types.ObjectId], default: [] })
+  deleted_by!: Types.ObjectId[];
+
+  created!: Date;
+  updated!: Date;
+}
+
+export type MessageDocument = HydratedDocument<Message>;
+export const MessageSchema = SchemaFactory.createForClass(Message);
+MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
+MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
+MessageSchema.index({ content: 'text' });
+MessageSchema.index(
+  { account_id: 1, conversation_id: 1, client_message_id: 1 },
+  { unique: true, partialFilterExpression: { client_message_id: { $type: 'string' } } },
+);
+
+/** The last sequence number handed out per room. Written by messaging, in each message's transaction. */
+@Schema({ collection: 'conversations.message_sequences', versionKey: false })
+export class MessageSequence {
+  @Prop({ type: Types.ObjectId, required: true })
+  _id!: Types.ObjectId;
+
+  @Prop({ required: true })
+  seq!: number;
+}
+export const MessageSequenceSchema = SchemaFactory.createForClass(MessageSequence);

@@ -1,0 +1,89 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types, type HydratedDocument } from 'mongoose';
+import type { RoomType } from '@parley/contracts';
+
+@Schema({ _id: false })
+export class RoomMember {
+  @Prop({ type: Types.ObjectId, required: true })
+  conversation_id!: Types.ObjectId;
+
+  @Prop({ required: true })
+  user_id!: string;
+
+  @Prop({ type: Types.ObjectId, default: null })
+  last_message_read!: Types.ObjectId | null;
+
+  @Prop({ default: () => new Date() })
+  joined!: Date;
+}
+export const RoomMemberSchema = SchemaFactory.createForClass(RoomMember);
+
+@Schema({ _id: false })
+export class UnreadCount {
+  @Prop({ type: Types.ObjectId, required: true })
+  conversation_id!: Types.ObjectId;
+
+  @Prop({ default: 0, min: 0 })
+  count!: number;
+
+  /** Sequence number of the last message this member read: older messages never count as unread. */
+  @Prop({ default: 0 })
+  last_read_seq!: number;
+}
+export const UnreadCountSchema = SchemaFactory.createForClass(UnreadCount);
+
+/** A room: direct, channel, listing or support. Written by rooms. */
+@Schema({ collection: 'conversations.rooms', timestamps: { createdAt: 'created', updatedAt: 'updated' } })
+export class Room {
+  @Prop({ required: true })
+  account_id!: string;
+
+  @Prop({ type: String, enum: ['direct', 'channel', 'listing', 'support'], required: true })
+  type!: RoomType;
+
+  @Prop({ type: String, default: null })
+  name!: string | null;
+
+  @Prop({ type: [RoomMemberSchema], default: [] })
+  members!: RoomMember[];
+
+  @Prop({ type: [UnreadCountSchema], default: [] })
+  unread_count!: UnreadCount[];
+
+  /** For direct and listing rooms: the two members' conversation ids, sorted and joined, so a pair has one room. */
+  @Prop({ type: String, default: null })
+  pair!: string | null;
+
+  @Prop({ type: String, default: null })
+  listing_id!: string | null;
+
+  @Prop({ type: Types.ObjectId, default: null })
+  last_message_id!: Types.ObjectId | null;
+
+  /** Sequence number of the last message applied, so a redelivered or late event never moves it back. */
+  @Prop({ default: 0 })
+  last_message_seq!: number;
+
+  @Prop({ default: () => new Date() })
+  last_activity!: Date;
+
+  @Prop({ default: false })
+  deleted!: boolean;
+
+  created!: Date;
+  updated!: Date;
+}
+
+export type RoomDocument = HydratedDocument<Room>;
+export const RoomSchema = SchemaFactory.createForClass(Room);
+RoomSchema.index({ 'members.conversation_id': 1, deleted: 1, updated: -1 });
+RoomSchema.index({ 'members.conversation_id': 1, deleted: 1, last_activity: -1, _id: -1 });
+RoomSchema.index({ 'unread_count.conversation_id': 1, 'unread_count.count': 1 });
+RoomSchema.index(
+  { account_id: 1, type: 1, pair: 1 },
+  { unique: true, partialFilterExpression: { type: 'direct', pair: { $type: 'string' } } },
+);
+RoomSchema.index(
+  { listing_id: 1, pair: 1 },
+  { unique: true, partialFilterExpression: { type: 'listing', listing_id: { $type: 'string' } } },
+);

@@ -1,0 +1,61 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Kafka, type Admin, type Message, type Producer } from 'kafkajs';
+import { APP_NAME, PlatformConfig } from '@parley/platform';
+import { kafkaClientConfig, kafkaProducerConfig } from './kafka.options.js';
+import { ensureTopics, parleyTopics } from './topics.js';
+
+/**
+ * An app's own kafkajs client and producer (the outbox relay and dead letters publish with it).
+ * At start it creates any missing topic, before the app's consumer subscribes.
+ */
+@Injectable()
+export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
+  readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly partitions: number;
+  private connected = false;
+
+  constructor(
+    config: PlatformConfig,
+    @Inject(APP_NAME) appName: string,
+    @InjectPinoLogger(KafkaConnection.name) private readonly logger: PinoLogger,
+  ) {
+    this.kafka = new Kafka(kafkaClientConfig(config, `${appName}-producer`));
+    this.producer = this.kafka.producer(kafkaProducerConfig());
+    this.admin = this.kafka.admin();
+    this.partitions = config.KAFKA_PARTITIONS;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.admin.connect();
+    const created = await ensureTopics(this.admin, parleyTopics(this.partitions));
+    if (created.length > 0) this.logger.info({ count: created.length }, 'created Kafka topics');
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  /** Publishes messages to several topics in one request, each acknowledged by every in-sync replica. */
+  async publish(batches: { topic: string; messages: Message[] }[]): Promise<void> {
+    await this.producer.sendBatch({ topicMessages: batches, acks: -1 });
+  }
+
+  /** Whether the broker answers: used by health checks. */
+  async ping(): Promise<{ brokers: number }> {
+    const cluster = await this.admin.describeCluster();
+    return { brokers: cluster.brokers.length };
+  }
+
+  /** How many live members each named consumer group has (an app with none is down). */
+  async groupMembers(groupIds: string[]): Promise<Record<string, { state: string; members: number }>> {
+    const { groups } = await this.admin.describeGroups(groupIds);
+    return Object.fromEntries(groups.map((group) => [group.groupId, { state: group.state, members: group.members.length }]));
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { ClientSession, Model } from 'mongoose';
+import { CORRELATION_ID_HEADER, type EventEnvelope } from '@parley/contracts';
+import { OutboxEntry } from '@parley/database';
+
+/**
+ * The one way an app emits events: they are written to the app's outbox inside the caller's
+ * transaction, so a state change and its events commit together, and the OutboxRelay publishes
+ * them after the commit. A crash between the two loses nothing.
+ */
+@Injectable()
+export class Outbox {
+  constructor(@InjectModel(OutboxEntry.name) private readonly entries: Model<OutboxEntry>) {}
+
+  /** Queues events in the given transaction. */
+  async add(session: ClientSession, envelopes: EventEnvelope[], correlationId?: string): Promise<void> {
+    if (envelopes.length === 0) return;
+    const headers = correlationId ? { [CORRELATION_ID_HEADER]: correlationId } : {};
+    await this.entries.insertMany(
+      envelopes.map((envelope) => ({
+        _id: envelope.id,
+        topic: envelope.type,
+        key: envelope.key,
+        envelope,
+        headers,
+        created_at: new Date(),
+        published_at: null,
+      })),
+      { session },
+    );
+  }
+}

@@ -1,0 +1,36 @@
+import type { Admin } from 'kafkajs';
+import { AllEventTopics, AllPatterns, deadLetterTopic } from '@parley/contracts';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+}
+
+/** Every topic Parley uses: events and their dead letters, command patterns and their replies. */
+export function parleyTopics(partitions: number): TopicSpec[] {
+  return [
+    ...AllEventTopics.map((topic) => ({ topic, numPartitions: partitions })),
+    ...AllEventTopics.map((topic) => ({ topic: deadLetterTopic(topic), numPartitions: 1 })),
+    ...AllPatterns.map((topic) => ({ topic, numPartitions: partitions })),
+    ...AllPatterns.map((topic) => ({ topic: `${topic}.reply`, numPartitions: partitions })),
+  ];
+}
+
+/**
+ * Creates the topics that are missing (the broker does not create topics on use). Safe to run
+ * from every app at once: a topic another instance just created counts as there.
+ */
+export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((spec) => !existing.has(spec.topic));
+  if (missing.length === 0) return [];
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (error) {
+    const alreadyThere = (error as { type?: string; errors?: { type?: string }[] }).errors?.every(
+      (item) => item.type === 'TOPIC_ALREADY_EXISTS',
+    );
+    if (!alreadyThere) throw error;
+  }
+  return missing.map((spec) => spec.topic);
+}

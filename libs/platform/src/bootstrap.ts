@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import pino from 'pino';
+import { AppExceptionFilter } from './errors.js';
+
+export interface StartAppOptions {
+  name: string;
+  module: Type | DynamicModule;
+  port: number;
+  host: string;
+  /** The Kafka transport the app consumes with, if it consumes. */
+  microservice?: MicroserviceOptions;
+  /** HTTP set-up beyond the defaults (body limits, CORS, Swagger). */
+  configureHttp?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+/**
+ * Starts one Parley app: HTTP (health at least), the Kafka consumer if any, shutdown hooks so a
+ * stopped instance leaves its consumer group at once instead of waiting out a session timeout.
+ */
+export async function startApp(options: StartAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new AppExceptionFilter());
+  app.enableShutdownHooks();
+  if (options.microservice) {
+    app.connectMicroservice(options.microservice, { inheritAppConfig: true });
+  }
+  await options.configureHttp?.(app);
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(options.port, options.host);
+  const logger = await app.resolve(PinoLogger);
+  logger.setContext('Bootstrap');
+  logger.info({ port: options.port, host: options.host }, `${options.name} started`);
+  return app;
+}
+
+/** Runs an app's main; a bad setting or a failed start is logged as one JSON line and exits 1. */
+export function runMain(name: string, main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    const logger = pino({ base: { app: name } });
+    logger.fatal({ err: error }, `${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

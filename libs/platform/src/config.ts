@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Settings every app shares. Each app extends it with its own and loads it once at start. */
+export class PlatformConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  /** Interface the app's HTTP server binds to (0.0.0.0 in containers). */
+  @IsString()
+  @IsNotEmpty()
+  HOST = '127.0.0.1';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must be a mongodb:// connection string' })
+  MONGO_URL!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  MONGO_DB = 'parley';
+
+  /** Comma-separated host:port list. */
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS!: string;
+
+  /** Partitions of the topics an app creates at start; the most instances of one app that share work. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  KAFKA_PARTITIONS = 3;
+
+  /**
+   * How long a Kafka fetch may wait for data. Kafka answers as soon as data arrives, so this only
+   * bounds idle polling; kafkajs' default of 5 s delays the first fetch after a rebalance.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  KAFKA_MAX_WAIT_MS = 100;
+
+  /** How long a lease on an outbox relay lasts before another instance may take it over. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(500)
+  OUTBOX_LEASE_MS = 5000;
+
+  /** Fault injection for crash tests only: `outbox.before-publish` kills the app after an outbox commit. */
+  @IsOptional()
+  @IsIn(['outbox.before-publish'])
+  PARLEY_FAILPOINT?: 'outbox.before-publish';
+}
+
+/** Thrown when the environment does not satisfy an app's config class; names each bad setting. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates an app's settings from the environment. Unknown variables are ignored;
+ * a missing or malformed one throws a ConfigError naming it.
+ */
+export function loadConfig<T extends object>(configClass: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(configClass, present, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((error) => {
+        const constraints = Object.values(error.constraints ?? {}).join('; ');
+        return `${error.property}: ${constraints || 'invalid'}`;
+      }),
+    );
+  }
+  return config;
+}
+
+/** The comma-separated broker list as an array. */
+export function kafkaBrokerList(config: PlatformConfig): string[] {
+  return config.KAFKA_BROKERS.split(',').map((broker) => broker.trim());
+}

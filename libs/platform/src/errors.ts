@@ -1,0 +1,121 @@
+import {
+  Catch,
+  HttpException,
+  Logger,
+  ValidationPipe,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+import type { Request, Response } from 'express';
+import { throwError, type Observable } from 'rxjs';
+import {
+  AppError,
+  ErrorCodes,
+  statusText,
+  type ErrorBody,
+  type ErrorCode,
+  type FieldError,
+  type RpcErrorPayload,
+} from '@parley/contracts';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCodes.ValidationFailed,
+  401: ErrorCodes.Unauthenticated,
+  403: ErrorCodes.Forbidden,
+  404: ErrorCodes.NotFound,
+  409: ErrorCodes.Conflict,
+  413: ErrorCodes.PayloadTooLarge,
+  429: ErrorCodes.RateLimited,
+  503: ErrorCodes.Unavailable,
+  504: ErrorCodes.UpstreamTimeout,
+};
+
+/** Flattens class-validator's nested errors into one entry per offending field path. */
+export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+}
+
+/** The validation of every HTTP body and query: unknown fields are rejected, each bad field named. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => {
+      const details = fieldErrors(errors).map((detail) => ({
+        field: detail.field,
+        messages: detail.messages.map((message) =>
+          message.startsWith('property ') ? `${detail.field} is not allowed` : message,
+        ),
+      }));
+      const summary = details.map((detail) => detail.messages.join(', ')).join('; ');
+      return new AppError(ErrorCodes.ValidationFailed, 400, summary || 'Invalid request', details);
+    },
+  });
+}
+
+/** Turns anything thrown into the one error shape; 500s are logged with the correlation id. */
+function describe(exception: unknown): RpcErrorPayload | null {
+  if (exception instanceof AppError) return exception.toRpc();
+  const fromRpc = AppError.fromRpc(exception);
+  if (fromRpc) return fromRpc.toRpc();
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : Array.isArray((response as { message?: unknown }).message)
+          ? ((response as { message: string[] }).message.join('; '))
+          : String((response as { message?: unknown }).message ?? exception.message);
+    return { statusCode, code: CODE_BY_STATUS[statusCode] ?? ErrorCodes.Internal, message };
+  }
+  const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // body-parser and other express middleware errors (413 entity.too.large, 400 malformed JSON)
+    const message = (exception as Error).message || statusText(status);
+    return { statusCode: status, code: CODE_BY_STATUS[status] ?? ErrorCodes.ValidationFailed, message };
+  }
+  return null;
+}
+
+/**
+ * The one exception filter of every app. Over HTTP it writes `{ statusCode, error, message, code,
+ * correlationId, details? }`; behind Kafka it turns the error into a reply the gateway maps back.
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('AppExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    const known = describe(exception);
+    if (host.getType() === 'rpc') {
+      if (!known) this.logger.error({ err: exception }, 'unhandled error in a Kafka handler');
+      const payload = known ?? { statusCode: 500, code: ErrorCodes.Internal, message: 'Internal error' };
+      return throwError(() => payload);
+    }
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string }>();
+    const response = http.getResponse<Response>();
+    const correlationId = String(request.id ?? '');
+    if (!known) {
+      this.logger.error({ err: exception, correlationId }, 'unhandled error in an HTTP request');
+    }
+    const statusCode = known?.statusCode ?? 500;
+    const body: ErrorBody = {
+      statusCode,
+      error: statusText(statusCode),
+      message: known?.message ?? 'Internal server error',
+      code: known?.code ?? ErrorCodes.Internal,
+      correlationId,
+      ...(known?.details ? { details: known.details } : {}),
+    };
+    response.status(statusCode).json(body);
+  }
+}

@@ -1,0 +1,79 @@
+import { Controller, Get, Inject, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { APP_NAME } from '../platform.module.js';
+
+/** A dependency an app reports on in its health check (MongoDB, Kafka, Redis, ...). */
+export interface DependencyProbe {
+  readonly name: string;
+  /** Resolves with details when the dependency works; throws with the reason when it does not. */
+  probe(): Promise<Record<string, unknown>>;
+}
+
+export const DEPENDENCY_PROBES = 'PARLEY_DEPENDENCY_PROBES';
+
+/** Checks every dependency of the app, each reported by name; any failure makes the check a 503. */
+export class DependencyHealth {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly probes: DependencyProbe[],
+  ) {}
+
+  check() {
+    return this.health.check(
+      this.probes.map((probe) => async () => {
+        const indicator = this.indicators.check(probe.name);
+        try {
+          return indicator.up(await probe.probe());
+        } catch (error) {
+          return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    );
+  }
+}
+
+/**
+ * `GET /health` of an app: each dependency by name, 200 when all are up, 503 otherwise. The gateway
+ * serves its own richer variant on the same DependencyHealth.
+ */
+@Module({})
+export class HealthModule {
+  static forRoot(options: { probes: Type<DependencyProbe>[]; controller?: boolean }): DynamicModule {
+    const controllers = options.controller === false ? [] : [HealthController];
+    return {
+      module: HealthModule,
+      imports: [TerminusModule],
+      controllers,
+      providers: [
+        ...options.probes,
+        {
+          provide: DEPENDENCY_PROBES,
+          useFactory: (...probes: DependencyProbe[]) => probes,
+          inject: options.probes,
+        },
+        {
+          provide: DependencyHealth,
+          useFactory: (health: HealthCheckService, indicators: HealthIndicatorService, probes: DependencyProbe[]) =>
+            new DependencyHealth(health, indicators, probes),
+          inject: [HealthCheckService, HealthIndicatorService, DEPENDENCY_PROBES],
+        },
+      ],
+      exports: [DependencyHealth],
+    };
+  }
+}
+
+@Controller('health')
+class HealthController {
+  constructor(
+    private readonly health: DependencyHealth,
+    @Inject(APP_NAME) private readonly appName: string,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  async check() {
+    return { app: this.appName, ...(await this.health.check()) };
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ExecutionContext } from '@nestjs/common';
+import type { KafkaContext } from '@nestjs/microservices';
+import type { Params } from 'nestjs-pino';
+import { CORRELATION_ID_HEADER } from '@parley/contracts';
+import type { PlatformConfig } from './config.js';
+
+/** Fields never written to a log, whatever logs them. */
+const REDACTED = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.query.access_token',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+];
+
+/** The correlation id of an incoming HTTP request: the caller's header, else a new one. */
+export function correlationIdOf(req: IncomingMessage): string {
+  const header = req.headers[CORRELATION_ID_HEADER];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && /^[\w.:-]{1,100}$/.test(value) ? value : randomUUID();
+}
+
+/** The correlation id a Kafka message carries in its headers, if any. */
+export function correlationIdOfKafka(context: KafkaContext): string | undefined {
+  const header = context.getMessage().headers?.[CORRELATION_ID_HEADER];
+  if (header === undefined || header === null) return undefined;
+  return Buffer.isBuffer(header) ? header.toString() : String(header);
+}
+
+/**
+ * The one logger of every app: pino JSON lines with the app's name and the correlation id of the
+ * HTTP request or Kafka message being handled, so one id finds a request in every app's log.
+ */
+export function loggerParams(appName: string, config: PlatformConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.LOG_LEVEL,
+      base: { app: appName },
+      redact: REDACTED,
+      genReqId: (req, res) => {
+        const id = correlationIdOf(req);
+        res.setHeader(CORRELATION_ID_HEADER, id);
+        return id;
+      },
+      customAttributeKeys: { reqId: 'correlationId' },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: req.url?.split('?')[0] }),
+      },
+    },
+    microservice: {
+      genReqId: (context: ExecutionContext) =>
+        correlationIdOfKafka(context.switchToRpc().getContext<KafkaContext>()) ?? randomUUID(),
+      customAttributeKeys: { reqId: 'correlationId' },
+      useLevel: 'debug',
+      quietResLogger: true,
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { PlatformConfig } from './config.js';
+import { loggerParams } from './logger.js';
+
+/** Injection token of the running app's name (`rooms`, `messaging`, ...). */
+export const APP_NAME = 'PARLEY_APP_NAME';
+
+/**
+ * What every app has: its validated config (injectable as PlatformConfig and as the app's own
+ * config class) and the one logger.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot<T extends PlatformConfig>(name: string, config: T): DynamicModule {
+    const configTokens = configClassChain(config);
+    return {
+      module: PlatformModule,
+      imports: [LoggerModule.forRoot(loggerParams(name, config))],
+      providers: [
+        { provide: APP_NAME, useValue: name },
+        ...configTokens.map((token) => ({ provide: token, useValue: config })),
+      ],
+      exports: [APP_NAME, ...configTokens],
+    };
+  }
+}
+
+/** The config's class and each class it extends down to PlatformConfig: each is an injection token. */
+function configClassChain(config: PlatformConfig): Function[] {
+  const chain: Function[] = [];
+  for (let proto = Object.getPrototypeOf(config); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    chain.push(proto.constructor);
+    if (proto.constructor === PlatformConfig) break;
+  }
+  return chain;
+}
