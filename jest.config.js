@@ -1,7 +1,7 @@
 // Jest runs in its native ESM mode (NODE_OPTIONS=--experimental-vm-modules): NestJS 12 ships ES modules only.
 const tsJest = [
   'ts-jest',
-  { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: { warnOnly: false } },
+  { useESM: true, tsconfig: 'tsconfig.json' },
 ];
 
 const shared = {
@@ -26,8 +26,8 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/global-setup.ts',
-      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
       testTimeout: 60000,
     },
   ],

@@ -55,7 +55,12 @@ export function loggerParams(appName: string, config: PlatformConfig): Params {
       genReqId: (context: ExecutionContext) =>
         correlationIdOfKafka(context.switchToRpc().getContext<KafkaContext>()) ?? randomUUID(),
       customAttributeKeys: { reqId: 'correlationId' },
-      useLevel: 'debug',
+      // One line per message handled, like an access log; a client's mistake is not an app error.
+      customLogLevel: (_context: ExecutionContext, error?: Error) => {
+        if (!error) return 'info';
+        const status = (error as { statusCode?: unknown }).statusCode;
+        return typeof status === 'number' && status < 500 ? 'warn' : 'error';
+      },
       quietResLogger: true,
     },
   };

@@ -1,0 +1,21 @@
+/** Types of apps.mjs, for the TypeScript that imports it (tests, benchmarks). */
+import type { ChildProcess } from 'node:child_process';
+
+export type AppName = 'gateway' | 'realtime' | 'rooms' | 'messaging' | 'support-routing' | 'outbound-delivery';
+export interface SystemState {
+  runDir: string;
+  env: Record<string, string>;
+  ports: Record<AppName, number>;
+  pids: Partial<Record<AppName, number[]>>;
+}
+export const APPS: Record<AppName, { portVariable: string; defaultPort: number }>;
+export function appEntry(app: AppName): string;
+export function readState(file: string): SystemState;
+export function writeState(file: string, state: SystemState): void;
+export function spawnApp(
+  state: SystemState,
+  app: AppName,
+  options?: { overrides?: Record<string, string>; onLine?: (app: AppName, line: string) => void },
+): ChildProcess;
+export function waitHealthy(state: SystemState, app: AppName, options?: { timeoutMs?: number; child?: ChildProcess }): Promise<void>;
+export function stopPid(pid: number, graceMs?: number): Promise<void>;

@@ -1,0 +1,93 @@
+// Starting and stopping Parley's six apps as processes: shared by `npm start`, the e2e tests and the
+// benchmark. The system's state (URLs, ports, pids) is a JSON file, so a test that restarts an app
+// and the teardown that stops everything agree on what runs.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './project.mjs';
+
+/** The six apps, each with the variable that sets its HTTP port and its default port. */
+export const APPS = {
+  gateway: { portVariable: 'GATEWAY_PORT', defaultPort: 3005 },
+  realtime: { portVariable: 'REALTIME_PORT', defaultPort: 3006 },
+  rooms: { portVariable: 'ROOMS_PORT', defaultPort: 3007 },
+  messaging: { portVariable: 'MESSAGING_PORT', defaultPort: 3008 },
+  'support-routing': { portVariable: 'SUPPORT_ROUTING_PORT', defaultPort: 3009 },
+  'outbound-delivery': { portVariable: 'OUTBOUND_DELIVERY_PORT', defaultPort: 3010 },
+};
+
+/** The compiled entry point of an app (npm run build makes it). */
+export function appEntry(app) {
+  return join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+}
+
+export function readState(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+export function writeState(file, state) {
+  writeFileSync(file, JSON.stringify(state, null, 2));
+}
+
+/**
+ * Starts one app with the system's environment (plus overrides). Its output goes to
+ * `<runDir>/<app>.log`, or through `onLine` when given; its pid is recorded in the state.
+ */
+export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
+  if (!existsSync(appEntry(app))) throw new Error(`${appEntry(app)} is missing: run npm run build first`);
+  mkdirSync(state.runDir, { recursive: true });
+  const env = { ...process.env, ...state.env, [APPS[app].portVariable]: String(state.ports[app]), ...overrides };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(join(state.runDir, `${app}.log`), { flags: 'a' });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.pipe(log);
+    if (onLine) {
+      let rest = '';
+      stream.on('data', (chunk) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop();
+        for (const line of lines) onLine(app, line);
+      });
+    }
+  }
+  state.pids[app] = [...(state.pids[app] ?? []), child.pid];
+  return child;
+}
+
+/** Polls an app's /health until it answers 200; fails with the app's last log lines. */
+export async function waitHealthy(state, app, { timeoutMs = 90_000, child } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  const url = `http://127.0.0.1:${state.ports[app]}/health`;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) break;
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const logFile = join(state.runDir, `${app}.log`);
+  const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n') : '(no log)';
+  throw new Error(`${app} did not become healthy at ${url}${child?.exitCode != null ? ` (exited with ${child.exitCode})` : ''}:\n${tail}`);
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a process (SIGTERM, SIGKILL after the grace period) and waits until it is gone. */
+export async function stopPid(pid, graceMs = 10_000) {
+  if (!pid || !alive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+}

@@ -1,0 +1,37 @@
+// Steps shared by `npm start`, `npm test` and `npm run bench`: install what the lockfile pins, build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Prints a progress line of a long-running command. */
+export function step(message) {
+  process.stderr.write(`\n▶ ${message}\n`);
+}
+
+/** Runs a command in the repository with its output shown; exits with its code when it fails. */
+export function sh(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    process.stderr.write(`✖ ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** Installs dependencies from the lockfile when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const installed = join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = join(ROOT, 'package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  step('installing dependencies (npm ci)');
+  sh('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** Compiles every app and library to dist/ (incremental after the first build). */
+export function build() {
+  step('building (tsc)');
+  sh('npm', ['run', '--silent', 'build']);
+}

@@ -1,0 +1,110 @@
+// `npm start`: installs and builds what is needed, provisions Kafka, MongoDB and Redis (or uses
+// MONGO_URL, KAFKA_BROKERS, REDIS_URL), starts the six apps, waits until each is healthy and prints
+// where to reach them. Ctrl-C stops everything, servers included.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APPS, spawnApp, stopPid, waitHealthy, writeState } from './apps.mjs';
+import { defaultCacheDir, freePort, isPortFree, startInfrastructure } from './infrastructure.mjs';
+import { ROOT, build, ensureDependencies, step } from './project.mjs';
+
+const began = Date.now();
+
+/** The local development JWT secret: generated once per machine, shared with `npm run token`. */
+export function devJwtSecret() {
+  const file = join(defaultCacheDir(), 'dev-jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(defaultCacheDir(), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function portFor(preferred) {
+  return (await isPortFree(preferred)) ? preferred : freePort();
+}
+
+async function main() {
+  ensureDependencies();
+  build();
+  const runDir = join(ROOT, '.run', `start-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  step('starting Kafka, MongoDB and Redis');
+  const infrastructure = await startInfrastructure({
+    runDir,
+    log: (line) => process.stderr.write(`[infra] ${line}\n`),
+    ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379) },
+  });
+  let stopping = false;
+  const children = [];
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    step('stopping');
+    await Promise.all(children.map((child) => stopPid(child.pid)));
+    await infrastructure.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  if (process.env.PARLEY_INFRA_ONLY === '1') {
+    console.log(`\nMONGO_URL=${infrastructure.mongoUrl}\nKAFKA_BROKERS=${infrastructure.kafkaBrokers}\nREDIS_URL=${infrastructure.redisUrl}\n(Ctrl-C stops them)`);
+    return;
+  }
+
+  const selected = process.env.PARLEY_APPS ? process.env.PARLEY_APPS.split(',') : Object.keys(APPS);
+  const ports = {};
+  for (const app of Object.keys(APPS)) {
+    const configured = Number(process.env[APPS[app].portVariable] ?? APPS[app].defaultPort);
+    ports[app] = configured;
+    if (selected.includes(app) && !(await isPortFree(configured))) {
+      throw new Error(`port ${configured} for ${app} is taken: set ${APPS[app].portVariable} to another port`);
+    }
+  }
+  const state = {
+    runDir,
+    ports,
+    pids: {},
+    env: {
+      MONGO_URL: infrastructure.mongoUrl,
+      KAFKA_BROKERS: infrastructure.kafkaBrokers,
+      REDIS_URL: infrastructure.redisUrl,
+      JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
+    },
+  };
+  step(`starting ${selected.join(', ')}`);
+  const width = Math.max(...selected.map((app) => app.length));
+  for (const app of selected) {
+    const child = spawnApp(state, app, { onLine: (name, line) => process.stdout.write(`[${name.padEnd(width)}] ${line}\n`) });
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`✖ ${app} exited (${signal ?? `code ${code}`}); stopping everything\n`);
+      void shutdown(1);
+    });
+    children.push(child);
+  }
+  writeState(join(runDir, 'system.json'), state);
+  const pending = new Set(selected);
+  const progress = setInterval(() => process.stderr.write(`… waiting for ${[...pending].join(', ')}\n`), 5000);
+  await Promise.all(
+    selected.map(async (app, index) => {
+      await waitHealthy(state, app, { child: children[index] });
+      pending.delete(app);
+    }),
+  );
+  clearInterval(progress);
+  const seconds = ((Date.now() - began) / 1000).toFixed(1);
+  console.log(`
+Parley is up (${seconds} s).
+  HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
+  Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
+  A token:   npm run token -- --sub <user> --account <account> [--scopes conversation,conversation.admin]
+  Logs:      ${runDir}
+Ctrl-C stops everything.
+`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`✖ npm start failed: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,3 @@
+export * from './apps.js';
+export * from './clients.js';
+export * from './stores.js';

@@ -1,0 +1,45 @@
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { MongoClient, type Db } from 'mongodb';
+import { readState } from './apps.js';
+
+let client: MongoClient | undefined;
+let producer: Producer | undefined;
+
+/** The system's database, read directly: to prove what was (and was not) written. */
+export async function database(): Promise<Db> {
+  const { env } = readState();
+  if (!env.MONGO_DB.includes('test')) throw new Error(`refusing to use database ${env.MONGO_DB}: its name does not say test`);
+  client ??= await new MongoClient(env.MONGO_URL).connect();
+  return client.db(env.MONGO_DB);
+}
+
+/** Counts everything stored for one account across the collections the apps write. */
+export async function documentsOfAccount(accountId: string): Promise<Record<string, number>> {
+  const db = await database();
+  const counts: Record<string, number> = {};
+  for (const name of ['conversations', 'conversations.rooms', 'conversations.messages']) {
+    counts[name] = await db.collection(name).countDocuments({ account_id: accountId });
+  }
+  counts['messaging.outbox'] = await db.collection('messaging.outbox').countDocuments({ 'envelope.accountId': accountId });
+  counts['rooms.outbox'] = await db.collection('rooms.outbox').countDocuments({ 'envelope.accountId': accountId });
+  return counts;
+}
+
+/** Publishes raw messages to a topic, as another service (or a redelivery) would. */
+export async function publish(topic: string, messages: { key: string; value: string; headers?: Record<string, string> }[]): Promise<void> {
+  const { env } = readState();
+  if (!producer) {
+    const kafka = new Kafka({ clientId: 'e2e-tests', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.WARN });
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    await producer.connect();
+  }
+  await producer.send({ topic, messages, acks: -1 });
+}
+
+/** Closes the connections this file opened (call in afterAll). */
+export async function closeStores(): Promise<void> {
+  await client?.close();
+  await producer?.disconnect();
+  client = undefined;
+  producer = undefined;
+}

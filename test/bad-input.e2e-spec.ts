@@ -1,0 +1,140 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import {
+  api,
+  closeStores,
+  connectSocket,
+  documentsOfAccount,
+  mintToken,
+  newAccountId,
+  newUser,
+  type TestUser,
+} from '@parley/testing';
+
+async function memberAndRoom(): Promise<{ alice: TestUser; bob: TestUser; roomId: string; bobConv: string }> {
+  const accountId = newAccountId();
+  const alice = newUser(accountId);
+  const bob = newUser(accountId);
+  await api('GET', '/v1/conversations/me', { token: alice.token });
+  const bobConv = (await api('GET', '/v1/conversations/me', { token: bob.token })).body.id;
+  const roomId = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bobConv } })).body.id;
+  return { alice, bob, roomId, bobConv };
+}
+
+function expectErrorShape(body: Record<string, unknown>, statusCode: number): void {
+  expect(body).toMatchObject({ statusCode, error: expect.any(String), message: expect.any(String), code: expect.any(String) });
+  expect(body.correlationId).toEqual(expect.any(String));
+}
+
+describe('bad input gets a clear error and changes nothing', () => {
+  afterAll(closeStores);
+
+  it('gives a request without a token, or with a bad one, a 401 in the one error shape', async () => {
+    const none = await api('GET', '/v1/rooms');
+    const forged = await api('GET', '/v1/rooms', { token: `${newUser().token}x` });
+    const expired = await api('GET', '/v1/rooms', {
+      token: mintToken({ sub: 'u', account_id: 'a' }, { expiresIn: -10 }),
+    });
+    for (const response of [none, forged, expired]) {
+      expect(response.status).toBe(401);
+      expectErrorShape(response.body, 401);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('accepts the token from the access_token cookie and query parameter too', async () => {
+    const user = newUser();
+    const byCookie = await api('GET', '/currentuser', { headers: { cookie: `access_token=${user.token}` } });
+    const byQuery = await api('GET', `/currentuser?access_token=${user.token}`);
+    expect(byCookie.body).toMatchObject({ user_id: user.userId, account_id: user.accountId });
+    expect(byQuery.body).toMatchObject({ user_id: user.userId, account_id: user.accountId });
+  });
+
+  it('gives a token without the conversation scope a 403', async () => {
+    const response = await api('GET', '/v1/rooms', { token: mintToken({ sub: 'u1', account_id: newAccountId(), scopes: ['other'] }) });
+    expect(response.status).toBe(403);
+    expectErrorShape(response.body, 403);
+  });
+
+  it('gives a non-member 403 and writes nothing', async () => {
+    const { roomId, alice } = await memberAndRoom();
+    const stranger = newUser(alice.accountId);
+    await api('GET', '/v1/conversations/me', { token: stranger.token });
+    const before = await documentsOfAccount(alice.accountId);
+    const send = await api('POST', `/v1/rooms/${roomId}/messages`, { token: stranger.token, body: { content: 'let me in' } });
+    const read = await api('GET', `/v1/rooms/${roomId}/messages`, { token: stranger.token });
+    const room = await api('GET', `/v1/rooms/${roomId}`, { token: stranger.token });
+    for (const response of [send, read, room]) {
+      expect(response.status).toBe(403);
+      expectErrorShape(response.body, 403);
+    }
+    expect(await documentsOfAccount(alice.accountId)).toEqual(before);
+  });
+
+  it('gives a user of another account a 404 for the room and writes nothing', async () => {
+    const { roomId, alice } = await memberAndRoom();
+    const outsider = newUser();
+    await api('GET', '/v1/conversations/me', { token: outsider.token });
+    const before = await documentsOfAccount(alice.accountId);
+    const send = await api('POST', `/v1/rooms/${roomId}/messages`, { token: outsider.token, body: { content: 'hi' } });
+    const list = await api('GET', `/v1/rooms/${roomId}/messages`, { token: outsider.token });
+    expect(send.status).toBe(404);
+    expect(list.status).toBe(404);
+    expectErrorShape(send.body, 404);
+    expect(await documentsOfAccount(alice.accountId)).toEqual(before);
+  });
+
+  it('refuses a direct room with a member of another account', async () => {
+    const alice = newUser();
+    const other = newUser();
+    await api('GET', '/v1/conversations/me', { token: alice.token });
+    const otherConv = (await api('GET', '/v1/conversations/me', { token: other.token })).body.id;
+    const response = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: otherConv } });
+    expect(response.status).toBe(404);
+    expect((await documentsOfAccount(alice.accountId))['conversations.rooms']).toBe(0);
+  });
+
+  it.each([
+    ['an unknown field', { content: 'hi', admin: true }, 'admin'],
+    ['empty content', { content: '' }, 'content'],
+    ['content over 5000 characters', { content: 'x'.repeat(5001) }, 'content'],
+    ['content that is only markup', { content: '<script>alert(1)</script>' }, 'content'],
+    ['eleven attachments', { content: 'hi', attachments: Array.from({ length: 11 }, () => ({ name: 'a', size: 1, content_type: 'text/plain', url: 'https://x.test/a' })) }, 'attachments'],
+    ['an attachment without a name', { content: 'hi', attachments: [{ size: 1, content_type: 'text/plain', url: 'https://x.test/a' }] }, 'attachments.0.name'],
+  ])('gives a message with %s a 400 naming the field and stores nothing', async (_, body, field) => {
+    const { alice, roomId } = await memberAndRoom();
+    const before = await documentsOfAccount(alice.accountId);
+    const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body });
+    expect(response.status).toBe(400);
+    expectErrorShape(response.body, 400);
+    expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
+    expect(await documentsOfAccount(alice.accountId)).toEqual(before);
+  });
+
+  it('gives malformed ids a 400 naming the field', async () => {
+    const { alice, roomId } = await memberAndRoom();
+    const badRoom = await api('POST', '/v1/rooms/not-an-id/messages', { token: alice.token, body: { content: 'hi' } });
+    const badMember = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: '123' } });
+    const badRead = await api('POST', `/v1/rooms/${roomId}/read`, { token: alice.token, body: { messageId: 'zzz' } });
+    const badCursor = await api('GET', `/v1/rooms/${roomId}/messages?before=garbage`, { token: alice.token });
+    expect([badRoom.status, badMember.status, badRead.status, badCursor.status]).toEqual([400, 400, 400, 400]);
+    expect(badRoom.body.details[0].field).toBe('id');
+    expect(badMember.body.details[0].field).toBe('member');
+    expect(badRead.body.details[0].field).toBe('messageId');
+    expect(badCursor.body.details[0].field).toBe('before');
+  });
+
+  it('gives a malformed JSON body a 400 and an oversized one a 413', async () => {
+    const { alice, roomId } = await memberAndRoom();
+    const malformed = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: '{"content":' });
+    const oversized = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'x'.repeat(400_000) } });
+    expect(malformed.status).toBe(400);
+    expectErrorShape(malformed.body, 400);
+    expect(oversized.status).toBe(413);
+    expectErrorShape(oversized.body, 413);
+  });
+
+  it('refuses a socket with a bad or missing token at the handshake', async () => {
+    await expect(connectSocket(undefined)).rejects.toThrow(/unauthorized/i);
+    await expect(connectSocket('not-a-jwt')).rejects.toThrow(/unauthorized/i);
+  });
+});

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { api, eventually, mintToken, newAccountId, newUser, readState } from '@parley/testing';
+
+function logOf(app: string): string {
+  return readFileSync(join(readState().runDir, `${app}.log`), 'utf8');
+}
+
+describe('service endpoints', () => {
+  it('reports each dependency on GET /health without a token', async () => {
+    const response = await api('GET', '/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      details: { kafka: { status: 'up' }, 'kafka-replies': { status: 'up' } },
+    });
+  });
+
+  it('reports dependencies and every app on GET /admin/health, for admins only', async () => {
+    const admin = mintToken({ sub: 'ops', account_id: newAccountId(), scopes: ['conversation.admin'] });
+    const response = await api('GET', '/admin/health', { token: admin });
+    expect(response.status).toBe(200);
+    for (const app of ['rooms', 'messaging', 'support-routing', 'outbound-delivery', 'realtime']) {
+      expect(response.body.apps[app]).toMatchObject({ status: 'up', instances: 1 });
+    }
+    const member = await api('GET', '/admin/health', { token: newUser().token });
+    expect(member.status).toBe(403);
+  });
+
+  it('returns the caller on GET /currentuser', async () => {
+    const user = newUser(newAccountId(), ['conversation', 'conversation.support']);
+    const response = await api('GET', '/currentuser', { token: user.token });
+    expect(response.body).toEqual({ user_id: user.userId, account_id: user.accountId, scopes: ['conversation', 'conversation.support'] });
+  });
+
+  it('serves the OpenAPI document of every endpoint', async () => {
+    const ui = await api('GET', '/swagger');
+    expect(ui.status).toBe(200);
+    const document = await api('GET', '/swagger/json');
+    expect(document.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/conversations/me',
+        '/v1/rooms',
+        '/v1/rooms/{id}',
+        '/v1/rooms/{id}/read',
+        '/v1/rooms/{id}/messages',
+        '/health',
+        '/admin/health',
+        '/currentuser',
+      ]),
+    );
+    expect(document.body.components.schemas.CreateMessageDto.properties.content.maxLength).toBe(5000);
+  });
+
+  it('carries the correlation id of a request into its error body and the logs of every app it touched', async () => {
+    const accountId = newAccountId();
+    const alice = newUser(accountId);
+    const bob = newUser(accountId);
+    await api('GET', '/v1/conversations/me', { token: alice.token });
+    const bobConv = (await api('GET', '/v1/conversations/me', { token: bob.token })).body.id;
+    const roomId = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bobConv } })).body.id;
+
+    const sendId = `corr-${randomUUID()}`;
+    const sent = await api('POST', `/v1/rooms/${roomId}/messages`, {
+      token: alice.token,
+      body: { content: 'traced' },
+      headers: { 'x-correlation-id': sendId },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.headers.get('x-correlation-id')).toBe(sendId);
+    for (const app of ['gateway', 'messaging', 'rooms', 'realtime']) {
+      await eventually(() => logOf(app).includes(sendId), Boolean, `${sendId} in the ${app} log`);
+    }
+
+    const errorId = `corr-${randomUUID()}`;
+    const stranger = newUser();
+    await api('GET', '/v1/conversations/me', { token: stranger.token });
+    const refused = await api('GET', `/v1/rooms/${roomId}/messages`, { token: stranger.token, headers: { 'x-correlation-id': errorId } });
+    expect(refused.status).toBe(404);
+    expect(refused.body.correlationId).toBe(errorId);
+    await eventually(() => logOf('messaging').includes(errorId), Boolean, `${errorId} in the messaging log`);
+  });
+});
