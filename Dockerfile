@@ -1,0 +1,20 @@
+# Builds any Parley app: docker build --build-arg APP=messaging -t parley-messaging .
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.build.json nest-cli.json ./
+COPY apps apps
+COPY libs libs
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+ARG APP=gateway
+ENV NODE_ENV=production HOST=0.0.0.0 APP=${APP}
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+USER node
+# exec so the app is PID 1 and gets SIGTERM: it leaves its Kafka consumer group at once on stop.
+CMD ["sh", "-c", "exec node dist/apps/$APP/src/main.js"]

@@ -1,0 +1,230 @@
+// `npm run bench`: starts the whole system on fresh servers, sends messages through the real path
+// (HTTP POST to the gateway → messaging → outbox → Kafka → realtime → Socket.IO) and reports
+// latency and throughput beside raw MongoDB inserts of the same documents measured in the same run.
+// Absolute figures drift on a shared machine; the ratios to the baseline are what to compare.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import jwt from 'jsonwebtoken';
+import { MongoClient, ObjectId } from 'mongodb';
+import { io } from 'socket.io-client';
+import { APPS, spawnApp, stopPid, waitHealthy } from '../deploy/local/apps.mjs';
+import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
+import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.mjs';
+
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
+const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT ?? 1000);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function summary(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+}
+
+/** Runs `total` tasks with at most `inFlight` at once; returns the elapsed seconds. */
+async function pool(total, inFlight, task) {
+  let next = 0;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(inFlight, total) }, async () => {
+      while (next < total) await task(next++);
+    }),
+  );
+  return (performance.now() - began) / 1000;
+}
+
+function messageDocument(roomId, authorId) {
+  return {
+    account_id: 'bench-baseline',
+    room_id: roomId,
+    seq: 0,
+    conversation_id: authorId,
+    user_id: 'bench',
+    content: 'benchmark message with a little text in it',
+    source: 'chat',
+    attachments: [],
+    client_message_id: randomUUID(),
+    receivers: [authorId],
+    deleted: false,
+    deleted_by: [],
+    created: new Date(),
+    updated: new Date(),
+  };
+}
+
+async function mongoBaseline(mongoUrl) {
+  const client = await new MongoClient(mongoUrl).connect();
+  const db = client.db('parley_bench_baseline');
+  const messages = db.collection('messages');
+  const outbox = db.collection('outbox');
+  const room = new ObjectId();
+  const author = new ObjectId();
+  const options = { writeConcern: { w: 'majority', j: true } };
+  for (let index = 0; index < 50; index++) await messages.insertOne(messageDocument(room, author), options);
+  const one = await pool(SEQUENTIAL, 1, () => messages.insertOne(messageDocument(room, author), options));
+  const many = await pool(CONCURRENT_TOTAL, IN_FLIGHT, () => messages.insertOne(messageDocument(room, author), options));
+  const transactional = async () => {
+    const session = client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await messages.insertOne(messageDocument(room, author), { session });
+        await outbox.insertOne({ _id: randomUUID(), created_at: new Date(), published_at: null }, { session });
+      });
+    } finally {
+      await session.endSession();
+    }
+  };
+  const txOne = await pool(SEQUENTIAL, 1, transactional);
+  const txMany = await pool(CONCURRENT_TOTAL, IN_FLIGHT, transactional);
+  await db.dropDatabase();
+  await client.close();
+  return {
+    insertsPerSecondOneAtATime: SEQUENTIAL / one,
+    insertsPerSecondInFlight: CONCURRENT_TOTAL / many,
+    transactionsPerSecondOneAtATime: SEQUENTIAL / txOne,
+    transactionsPerSecondInFlight: CONCURRENT_TOTAL / txMany,
+  };
+}
+
+async function main() {
+  ensureDependencies();
+  build();
+  const runDir = join(ROOT, '.run', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  step('starting Kafka, MongoDB and Redis on fresh data');
+  const infrastructure = await startInfrastructure({ runDir, env: {}, log: (line) => process.stderr.write(`[infra] ${line}\n`) });
+  const ports = {};
+  for (const app of Object.keys(APPS)) ports[app] = await freePort();
+  const secret = randomBytes(32).toString('hex');
+  const state = {
+    runDir,
+    ports,
+    pids: {},
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      MONGO_URL: infrastructure.mongoUrl,
+      MONGO_DB: 'parley_bench',
+      KAFKA_BROKERS: infrastructure.kafkaBrokers,
+      REDIS_URL: infrastructure.redisUrl,
+      JWT_SECRET: secret,
+    },
+  };
+  const children = [];
+  try {
+    step('starting the six apps');
+    for (const app of Object.keys(APPS)) children.push([app, spawnApp(state, app)]);
+    await Promise.all(children.map(([app, child]) => waitHealthy(state, app, { child })));
+
+    step(`baseline: raw MongoDB inserts (${SEQUENTIAL} one at a time, ${CONCURRENT_TOTAL} with ${IN_FLIGHT} in flight)`);
+    const baseline = await mongoBaseline(infrastructure.mongoUrl);
+
+    const gateway = `http://127.0.0.1:${ports.gateway}`;
+    const account = `bench-${randomUUID()}`;
+    const token = (sub) => jwt.sign({ sub, account_id: account, scopes: ['conversation'] }, secret, { algorithm: 'HS256', expiresIn: '1h' });
+    const call = async (method, path, bearer, body) => {
+      const response = await fetch(`${gateway}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    const alice = token('alice');
+    const bob = token('bob');
+    await call('GET', '/v1/conversations/me', alice);
+    const bobConversation = await call('GET', '/v1/conversations/me', bob);
+    const room = await call('POST', '/v1/rooms', alice, { type: 'direct', member: bobConversation.id });
+
+    const socket = io(`http://127.0.0.1:${ports.realtime}`, { auth: { token: bob }, transports: ['websocket'] });
+    await new Promise((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    const waiting = new Map();
+    socket.on('new_message', (payload) => {
+      const resolve = waiting.get(payload.message.client_message_id);
+      if (resolve) resolve(performance.now());
+    });
+
+    const sendOne = async (sendSamples, deliverySamples) => {
+      const clientMessageId = randomUUID();
+      const delivered = new Promise((resolve) => waiting.set(clientMessageId, resolve));
+      const began = performance.now();
+      await call('POST', `/v1/rooms/${room.id}/messages`, alice, { content: 'benchmark message with a little text in it', clientMessageId });
+      sendSamples.push(performance.now() - began);
+      deliverySamples.push((await delivered) - began);
+      waiting.delete(clientMessageId);
+    };
+
+    step('warming up');
+    await pool(50, 1, () => sendOne([], []));
+
+    step(`sending ${SEQUENTIAL} messages one at a time`);
+    const sequentialSend = [];
+    const sequentialDelivery = [];
+    const sequentialSeconds = await pool(SEQUENTIAL, 1, () => sendOne(sequentialSend, sequentialDelivery));
+
+    step(`sending ${CONCURRENT_TOTAL} messages, ${IN_FLIGHT} in flight`);
+    const concurrentSend = [];
+    const concurrentDelivery = [];
+    const concurrentSeconds = await pool(CONCURRENT_TOTAL, IN_FLIGHT, () => sendOne(concurrentSend, concurrentDelivery));
+    socket.disconnect();
+
+    const results = {
+      when: new Date().toISOString(),
+      settings: { sequential: SEQUENTIAL, concurrent: CONCURRENT_TOTAL, inFlight: IN_FLIGHT },
+      baseline,
+      sequential: {
+        messagesPerSecond: SEQUENTIAL / sequentialSeconds,
+        sendMs: summary(sequentialSend),
+        deliveryMs: summary(sequentialDelivery),
+      },
+      concurrent: {
+        messagesPerSecond: CONCURRENT_TOTAL / concurrentSeconds,
+        sendMs: summary(concurrentSend),
+        deliveryMs: summary(concurrentDelivery),
+      },
+    };
+    printTable(results);
+    const outDir = join(ROOT, 'bench', 'results');
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, `bench-${results.when.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(results, null, 2));
+    console.log(`\nresults written to ${file}`);
+  } finally {
+    await Promise.all(children.map(([, child]) => stopPid(child.pid)));
+    await infrastructure.stop();
+  }
+}
+
+function printTable(results) {
+  const { baseline, sequential, concurrent } = results;
+  const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+  const rows = [
+    ['MongoDB insertOne (w:majority, j), 1 in flight', `${fmt(baseline.insertsPerSecondOneAtATime, 0)}/s`, '', '', '1.00'],
+    [`MongoDB insertOne, ${results.settings.inFlight} in flight`, `${fmt(baseline.insertsPerSecondInFlight, 0)}/s`, '', '', '1.00'],
+    ['MongoDB txn message+outbox, 1 in flight', `${fmt(baseline.transactionsPerSecondOneAtATime, 0)}/s`, '', '', fmt(baseline.transactionsPerSecondOneAtATime / baseline.insertsPerSecondOneAtATime, 2)],
+    [`MongoDB txn message+outbox, ${results.settings.inFlight} in flight`, `${fmt(baseline.transactionsPerSecondInFlight, 0)}/s`, '', '', fmt(baseline.transactionsPerSecondInFlight / baseline.insertsPerSecondInFlight, 2)],
+    ['Parley send (HTTP 201), 1 in flight', `${fmt(sequential.messagesPerSecond, 0)}/s`, `${fmt(sequential.sendMs.p50)} / ${fmt(sequential.sendMs.p95)} / ${fmt(sequential.sendMs.p99)}`, '', fmt(sequential.messagesPerSecond / baseline.insertsPerSecondOneAtATime, 2)],
+    ['Parley delivery (socket), 1 in flight', '', `${fmt(sequential.deliveryMs.p50)} / ${fmt(sequential.deliveryMs.p95)} / ${fmt(sequential.deliveryMs.p99)}`, '', ''],
+    [`Parley send (HTTP 201), ${results.settings.inFlight} in flight`, `${fmt(concurrent.messagesPerSecond, 0)}/s`, `${fmt(concurrent.sendMs.p50)} / ${fmt(concurrent.sendMs.p95)} / ${fmt(concurrent.sendMs.p99)}`, '', fmt(concurrent.messagesPerSecond / baseline.insertsPerSecondInFlight, 2)],
+    [`Parley delivery (socket), ${results.settings.inFlight} in flight`, '', `${fmt(concurrent.deliveryMs.p50)} / ${fmt(concurrent.deliveryMs.p95)} / ${fmt(concurrent.deliveryMs.p99)}`, '', ''],
+  ];
+  const header = ['what', 'rate', 'p50 / p95 / p99 ms', '', 'rate ÷ baseline'];
+  const widths = header.map((_, column) => Math.max(header[column].length, ...rows.map((row) => row[column].length)));
+  const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`);
+  for (const row of rows) console.log(line(row));
+}
+
+main().catch((error) => {
+  console.error(`✖ bench failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
