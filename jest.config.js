@@ -28,7 +28,8 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.mjs',
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
-      testTimeout: 60000,
     },
   ],
+  // End-to-end tests wait on real servers (the crash test on a Kafka session timeout).
+  testTimeout: 60000,
 };

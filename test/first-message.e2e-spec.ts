@@ -114,6 +114,16 @@ describe('the first message, end to end', () => {
     expect(receipt).toMatchObject({ event: 'read_receipt', room_id: roomId, conversation_id: bobConv, message_id: last?.id });
   });
 
+  it('stores content sanitized: formatting kept, scripts and unsafe links gone', async () => {
+    const { alice, roomId } = await directRoomBetweenTwo();
+    const sent = await api('POST', `/v1/rooms/${roomId}/messages`, {
+      token: alice.token,
+      body: { content: 'hi <b>Bob</b><script>alert(1)</script><img src=x onerror=alert(1)> <a href="javascript:alert(1)">x</a>' },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body.content).toBe('hi <b>Bob</b> <a>x</a>');
+  });
+
   it('pages messages newest first with opaque cursors that lead back and forth', async () => {
     const { alice, roomId } = await directRoomBetweenTwo();
     const ids: string[] = [];

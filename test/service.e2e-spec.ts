@@ -55,6 +55,15 @@ describe('service endpoints', () => {
     expect(document.body.components.schemas.CreateMessageDto.properties.content.maxLength).toBe(5000);
   });
 
+  it('serves the API as a Postman collection', async () => {
+    const response = await api('GET', '/getPostmanCollection');
+    expect(response.status).toBe(200);
+    expect(response.body.info.schema).toContain('v2.1.0');
+    const names = JSON.stringify(response.body.item);
+    expect(names).toContain('conversations');
+    expect(names).toContain('messages');
+  });
+
   it('carries the correlation id of a request into its error body and the logs of every app it touched', async () => {
     const accountId = newAccountId();
     const alice = newUser(accountId);

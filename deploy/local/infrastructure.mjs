@@ -186,7 +186,7 @@ async function kafkaAnswers(brokers) {
 
 async function groupCoordinatorReady(brokers) {
   const { Kafka, logLevel } = await import('kafkajs');
-  const admin = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1000 } }).admin();
   try {
     await admin.connect();
     await admin.describeGroups(['parley-provisioning']);

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule } from '@parley/platform';
+import { ApiDocsController } from './api-docs/api-docs.controller.js';
+import { ApiDocument } from './api-docs/api-document.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
@@ -21,7 +23,8 @@ export class GatewayAppModule {
         HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe], controller: false }),
         AuthModule,
       ],
-      controllers: [ServiceController, ConversationsController, RoomsController, MessagesController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController],
+      providers: [ApiDocument],
     };
   }
 }

@@ -5,3 +5,4 @@ export * from './bootstrap.js';
 export * from './platform.module.js';
 export * from './health/health.module.js';
 export * from './correlation-id.decorator.js';
+export * from './redis/redis.module.js';

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { createValidationPipe } from '@parley/platform';
+import { ApiDocument } from '../api-docs/api-document.js';
 import type { GatewayConfig } from '../gateway.config.js';
 
 /** The gateway's HTTP edge: security headers, cookies, body limit, validation, CORS and Swagger. */
@@ -26,4 +27,5 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
       .build(),
   );
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'swagger/json', yamlDocumentUrl: 'swagger/yaml' });
+  app.get(ApiDocument).set(document);
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { AppError, CreateMessageDto } from '@parley/contracts';
+import { createValidationPipe } from './errors.js';
+
+const body: ArgumentMetadata = { type: 'body', metatype: CreateMessageDto };
+
+async function rejectionOf(value: unknown): Promise<AppError> {
+  try {
+    await createValidationPipe().transform(value, body);
+  } catch (error) {
+    return error as AppError;
+  }
+  throw new Error('the pipe accepted the body');
+}
+
+describe('the validation pipe', () => {
+  it('names an unknown field and a bad one in the details of a 400', async () => {
+    const error = await rejectionOf({ content: '', extra: 1 });
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.statusCode).toBe(400);
+    expect(error.details?.map((detail) => detail.field).sort()).toEqual(['content', 'extra']);
+    expect(error.details?.find((detail) => detail.field === 'extra')?.messages).toEqual(['extra is not allowed']);
+  });
+
+  it('names a nested field by its path', async () => {
+    const error = await rejectionOf({ content: 'hi', attachments: [{ name: 'a.png', size: -1, content_type: 'image/png', url: 'https://x.test/a' }] });
+    expect(error.details?.map((detail) => detail.field)).toEqual(['attachments.0.size']);
+  });
+
+  it('passes a valid body through as the DTO class', async () => {
+    const value = await createValidationPipe().transform({ content: 'hi', clientMessageId: 'c-1' }, body);
+    expect(value).toBeInstanceOf(CreateMessageDto);
+  });
+});
