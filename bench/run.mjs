@@ -3,7 +3,7 @@
 // latency and throughput beside raw MongoDB inserts of the same documents measured in the same run.
 // Absolute figures drift on a shared machine; the ratios to the baseline are what to compare.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
@@ -14,8 +14,22 @@ import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mj
 import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.mjs';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
-const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT ?? 1000);
+const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT ?? 600);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+
+/** CPU seconds a process has used so far (Linux /proc), or NaN where that cannot be read. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function cpuOfApps(children) {
+  return Object.fromEntries(children.map(([app, child]) => [app, cpuSeconds(child.pid)]));
+}
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -107,12 +121,14 @@ async function main() {
     pids: {},
     env: {
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       MONGO_URL: infrastructure.mongoUrl,
       MONGO_DB: 'parley_bench',
       KAFKA_BROKERS: infrastructure.kafkaBrokers,
       REDIS_URL: infrastructure.redisUrl,
       JWT_SECRET: secret,
+      ...(process.env.KAFKA_MAX_WAIT_MS ? { KAFKA_MAX_WAIT_MS: process.env.KAFKA_MAX_WAIT_MS } : {}),
+      ...(process.env.KAFKA_PARTITIONS ? { KAFKA_PARTITIONS: process.env.KAFKA_PARTITIONS } : {}),
     },
   };
   const children = [];
@@ -136,11 +152,17 @@ async function main() {
       if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
       return response.json();
     };
-    const alice = token('alice');
+    // Bob talks with one sender per message in flight, each in a room of their own, as a busy
+    // account would: rooms spread over partitions, and messages of one room stay in order.
     const bob = token('bob');
-    await call('GET', '/v1/conversations/me', alice);
     const bobConversation = await call('GET', '/v1/conversations/me', bob);
-    const room = await call('POST', '/v1/rooms', alice, { type: 'direct', member: bobConversation.id });
+    const senders = [];
+    for (let index = 0; index < IN_FLIGHT; index++) {
+      const sender = token(`sender-${index}`);
+      await call('GET', '/v1/conversations/me', sender);
+      const room = await call('POST', '/v1/rooms', sender, { type: 'direct', member: bobConversation.id });
+      senders.push({ token: sender, roomId: room.id });
+    }
 
     const socket = io(`http://127.0.0.1:${ports.realtime}`, { auth: { token: bob }, transports: ['websocket'] });
     await new Promise((resolve, reject) => {
@@ -153,11 +175,11 @@ async function main() {
       if (resolve) resolve(performance.now());
     });
 
-    const sendOne = async (sendSamples, deliverySamples) => {
+    const sendOne = async (sendSamples, deliverySamples, sender = senders[0]) => {
       const clientMessageId = randomUUID();
       const delivered = new Promise((resolve) => waiting.set(clientMessageId, resolve));
       const began = performance.now();
-      await call('POST', `/v1/rooms/${room.id}/messages`, alice, { content: 'benchmark message with a little text in it', clientMessageId });
+      await call('POST', `/v1/rooms/${sender.roomId}/messages`, sender.token, { content: 'benchmark message with a little text in it', clientMessageId });
       sendSamples.push(performance.now() - began);
       deliverySamples.push((await delivered) - began);
       waiting.delete(clientMessageId);
@@ -171,10 +193,17 @@ async function main() {
     const sequentialDelivery = [];
     const sequentialSeconds = await pool(SEQUENTIAL, 1, () => sendOne(sequentialSend, sequentialDelivery));
 
-    step(`sending ${CONCURRENT_TOTAL} messages, ${IN_FLIGHT} in flight`);
+    step(`sending ${CONCURRENT_TOTAL} messages, ${IN_FLIGHT} in flight, each sender in a room of their own`);
     const concurrentSend = [];
     const concurrentDelivery = [];
-    const concurrentSeconds = await pool(CONCURRENT_TOTAL, IN_FLIGHT, () => sendOne(concurrentSend, concurrentDelivery));
+    const cpuBefore = cpuOfApps(children);
+    const concurrentSeconds = await pool(CONCURRENT_TOTAL, IN_FLIGHT, (index) =>
+      sendOne(concurrentSend, concurrentDelivery, senders[index % senders.length]),
+    );
+    const cpuAfter = cpuOfApps(children);
+    const cpuMsPerMessage = Object.fromEntries(
+      Object.keys(cpuBefore).map((app) => [app, ((cpuAfter[app] - cpuBefore[app]) * 1000) / CONCURRENT_TOTAL]),
+    );
     socket.disconnect();
 
     const results = {
@@ -190,6 +219,7 @@ async function main() {
         messagesPerSecond: CONCURRENT_TOTAL / concurrentSeconds,
         sendMs: summary(concurrentSend),
         deliveryMs: summary(concurrentDelivery),
+        cpuMsPerMessage,
       },
     };
     printTable(results);
@@ -222,6 +252,8 @@ function printTable(results) {
   const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
   console.log(`\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`);
   for (const row of rows) console.log(line(row));
+  const cpu = Object.entries(concurrent.cpuMsPerMessage).map(([app, ms]) => `${app} ${fmt(ms, 2)}`).join(', ');
+  console.log(`\nCPU ms per message while ${results.settings.inFlight} were in flight: ${cpu}`);
 }
 
 main().catch((error) => {

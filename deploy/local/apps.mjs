@@ -38,7 +38,9 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   mkdirSync(state.runDir, { recursive: true });
   const env = { ...process.env, ...state.env, [APPS[app].portVariable]: String(state.ports[app]), ...overrides };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // PARLEY_PROFILE=<app> records V8 ticks of that app into its run directory (node --prof-process reads them).
+  const profile = process.env.PARLEY_PROFILE === app ? ['--prof', `--logfile=${join(state.runDir, `${app}.v8.log`)}`, '--no-logfile-per-isolate'] : [];
+  const child = spawn(process.execPath, [...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(state.runDir, `${app}.log`), { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     stream.pipe(log);

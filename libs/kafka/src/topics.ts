@@ -23,14 +23,31 @@ export function parleyTopics(partitions: number): TopicSpec[] {
 export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((spec) => !existing.has(spec.topic));
-  if (missing.length === 0) return [];
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (error) {
-    const alreadyThere = (error as { type?: string; errors?: { type?: string }[] }).errors?.every(
-      (item) => item.type === 'TOPIC_ALREADY_EXISTS',
-    );
-    if (!alreadyThere) throw error;
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      const alreadyThere = (error as { type?: string; errors?: { type?: string }[] }).errors?.every(
+        (item) => item.type === 'TOPIC_ALREADY_EXISTS',
+      );
+      if (!alreadyThere) throw error;
+    }
   }
+  await waitForLeaders(admin, topics.map((spec) => spec.topic));
   return missing.map((spec) => spec.topic);
+}
+
+/**
+ * Waits until every partition has a leader: topics another instance created a moment ago may not
+ * have one yet, and a consumer that fetches them then gets "not the leader" errors.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics });
+    const leaderless = metadata.topics.filter((topic) => topic.partitions.some((partition) => partition.leader < 0));
+    if (leaderless.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`Kafka topics without a leader: ${leaderless.map((topic) => topic.name).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

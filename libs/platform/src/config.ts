@@ -33,7 +33,7 @@ export class PlatformConfig {
   @IsInt()
   @Min(1)
   @Max(256)
-  KAFKA_PARTITIONS = 3;
+  KAFKA_PARTITIONS = 6;
 
   /**
    * How long a Kafka fetch may wait for data. Kafka answers as soon as data arrives, so this only

@@ -18,7 +18,7 @@ export class MessagesRepository {
    */
   async nextSeq(roomId: Types.ObjectId, session: ClientSession): Promise<number> {
     const counter = await this.sequences
-      .findOneAndUpdate({ _id: roomId }, { $inc: { seq: 1 } }, { upsert: true, new: true, session })
+      .findOneAndUpdate({ _id: roomId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', session })
       .lean<MessageSequence>();
     if (!counter) throw new Error('sequence upsert returned nothing');
     return counter.seq;

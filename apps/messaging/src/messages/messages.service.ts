@@ -45,11 +45,8 @@ export class MessagesService {
     if (content.length > Limits.contentMaxLength) {
       throw AppError.badRequest('content', `content must be at most ${Limits.contentMaxLength} characters`);
     }
+    // A retry is caught by the unique index on clientMessageId rather than a read before every send.
     const clientMessageId = payload.clientMessageId ?? null;
-    if (clientMessageId) {
-      const earlier = await this.messages.findByClientMessageId(actor.accountId, conversationId, clientMessageId);
-      if (earlier) return this.replay(earlier, room._id.toHexString());
-    }
     const by = { ...actor, conversationId: conversationId.toHexString() };
     try {
       const message = await this.connection.transaction(async (session) => {
@@ -86,7 +83,7 @@ export class MessagesService {
       });
       return { created: true, message };
     } catch (error) {
-      // A concurrent retry with the same clientMessageId committed first: answer with its message.
+      // A retry, or a concurrent twin, with the same clientMessageId: answer with the stored message.
       if ((error as { code?: number }).code !== 11000 || !clientMessageId) throw error;
       const winner = await this.messages.findByClientMessageId(actor.accountId, conversationId, clientMessageId);
       if (!winner) throw error;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { LRUCache } from 'lru-cache';
 import type { Model, Types } from 'mongoose';
 import { AppError, type Actor } from '@parley/contracts';
 import { Conversation, Room, toObjectId } from '@parley/database';
@@ -15,6 +16,9 @@ export interface MemberRoom {
  */
 @Injectable()
 export class RoomAccess {
+  /** A user's conversation id never changes once made, so it is looked up once per user. */
+  private readonly conversationIds = new LRUCache<string, Types.ObjectId>({ max: 50_000 });
+
   constructor(
     @InjectModel(Room.name) private readonly rooms: Model<Room>,
     @InjectModel(Conversation.name) private readonly conversations: Model<Conversation>,
@@ -24,14 +28,23 @@ export class RoomAccess {
     const roomId = toObjectId(roomIdText, 'id');
     const [room, me] = await Promise.all([
       this.rooms.findOne({ _id: roomId, account_id: actor.accountId, deleted: false }).lean<MemberRoom['room']>(),
-      this.conversations
-        .findOne({ account_id: actor.accountId, user_id: actor.userId }, { _id: 1 })
-        .lean<{ _id: Types.ObjectId }>(),
+      this.conversationOf(actor),
     ]);
     if (!room) throw AppError.notFound('room');
-    if (!me || !room.members.some((member) => member.conversation_id.equals(me._id))) {
+    if (!me || !room.members.some((member) => member.conversation_id.equals(me))) {
       throw AppError.forbidden('You are not a member of this room');
     }
-    return { room, conversationId: me._id };
+    return { room, conversationId: me };
+  }
+
+  private async conversationOf(actor: Actor): Promise<Types.ObjectId | null> {
+    const key = `${actor.accountId}\u0000${actor.userId}`;
+    const cached = this.conversationIds.get(key);
+    if (cached) return cached;
+    const found = await this.conversations
+      .findOne({ account_id: actor.accountId, user_id: actor.userId }, { _id: 1 })
+      .lean<{ _id: Types.ObjectId }>();
+    if (found) this.conversationIds.set(key, found._id);
+    return found?._id ?? null;
   }
 }

@@ -16,7 +16,7 @@ export class ConversationsRepository {
       .findOneAndUpdate(
         { account_id: accountId, user_id: userId },
         { $setOnInsert: { account_id: accountId, user_id: userId } },
-        { upsert: true, new: true, setDefaultsOnInsert: true },
+        { upsert: true, returnDocument: 'after', setDefaultsOnInsert: true },
       )
       .lean<StoredConversation>()
       .catch(async (error: { code?: number }) => {

@@ -58,8 +58,9 @@ export class RoomsRepository {
   }
 
   /**
-   * Applies a new message: every member but the author who has not read past it gets one more
-   * unread, and the room's last message moves forward (never back, whatever order events come in).
+   * Applies a new message in one update: every member but the author who has not read past it
+   * gets one more unread, and the room's last message moves forward (never back, whatever order
+   * events come in).
    */
   async applyMessage(
     accountId: string,
@@ -67,20 +68,41 @@ export class RoomsRepository {
     message: { id: Types.ObjectId; seq: number; author: Types.ObjectId; created: Date },
     session: ClientSession,
   ): Promise<StoredRoom | null> {
-    await this.rooms.updateOne(
-      { _id: roomId, account_id: accountId },
-      { $inc: { 'unread_count.$[reader].count': 1 } },
-      {
-        session,
-        arrayFilters: [{ 'reader.conversation_id': { $ne: message.author }, 'reader.last_read_seq': { $lt: message.seq } }],
-      },
-    );
-    await this.rooms.updateOne(
-      { _id: roomId, account_id: accountId, last_message_seq: { $lt: message.seq } },
-      { $set: { last_message_id: message.id, last_message_seq: message.seq, last_activity: message.created } },
-      { session },
-    );
-    return this.rooms.findOne({ _id: roomId, account_id: accountId }, null, { session }).lean<StoredRoom>();
+    const newer = { $lt: ['$last_message_seq', message.seq] };
+    return this.rooms
+      .findOneAndUpdate(
+        { _id: roomId, account_id: accountId },
+        [
+          {
+            $set: {
+              unread_count: {
+                $map: {
+                  input: '$unread_count',
+                  as: 'reader',
+                  in: {
+                    $cond: [
+                      {
+                        $and: [
+                          { $ne: ['$$reader.conversation_id', message.author] },
+                          { $lt: ['$$reader.last_read_seq', message.seq] },
+                        ],
+                      },
+                      { $mergeObjects: ['$$reader', { count: { $add: ['$$reader.count', 1] } }] },
+                      '$$reader',
+                    ],
+                  },
+                },
+              },
+              last_message_id: { $cond: [newer, message.id, '$last_message_id'] },
+              last_activity: { $cond: [newer, message.created, '$last_activity'] },
+              last_message_seq: { $cond: [newer, message.seq, '$last_message_seq'] },
+              updated: '$$NOW',
+            },
+          },
+        ],
+        { session, returnDocument: 'after', updatePipeline: true },
+      )
+      .lean<StoredRoom>();
   }
 
   /**

@@ -3,8 +3,8 @@ import { hostname } from 'node:os';
 import {
   Inject,
   Injectable,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -19,6 +19,12 @@ const SWEEP_MIN_AGE_MS = 1000;
 const SWEEP_BATCH = 500;
 /** Ids published recently, so the sweep and the change stream do not both publish one entry. */
 const RECENT_IDS_KEPT = 10_000;
+/**
+ * The relay's own bookkeeping (sent marks, resume token) is written without waiting for the journal:
+ * if a crash loses it, entries are published again, which idempotent consumers absorb. Waiting on
+ * the disk for it would double the journal flushes of every event.
+ */
+const BOOKKEEPING = { writeConcern: { w: 1, j: false } } as const;
 
 type OutboxInsert = ChangeStreamInsertDocument<OutboxEntry>;
 
@@ -29,7 +35,7 @@ type OutboxInsert = ChangeStreamInsertDocument<OutboxEntry>;
  * before a crash is published once the app, or another instance, is back.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private leader = false;
   private stream: ChangeStream<OutboxEntry, OutboxInsert> | null = null;
@@ -54,7 +60,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     void this.tick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops relaying and hands the lease back, before the MongoDB and Kafka connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.stepDown();
@@ -159,7 +166,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (batch.length === 0) return;
       const published = await this.publish(batch.map((change) => change.fullDocument));
       if (published) {
-        await this.states.updateOne({ _id: this.appName }, { $set: { resume_token: batch[batch.length - 1]._id } });
+        await this.states.updateOne({ _id: this.appName }, { $set: { resume_token: batch[batch.length - 1]._id } }, BOOKKEEPING);
       }
     });
   }
@@ -202,7 +209,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return false;
     }
     const ids = toSend.map((entry) => entry._id);
-    await this.entries.updateMany({ _id: { $in: ids } }, { $set: { published_at: new Date() } });
+    await this.entries.updateMany({ _id: { $in: ids } }, { $set: { published_at: new Date() } }, BOOKKEEPING);
     for (const id of ids) this.remember(id);
     return true;
   }
