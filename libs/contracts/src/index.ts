@@ -1,12 +1,18 @@
 export * from './topics.js';
+export * from './patterns.js';
 export * from './envelope.js';
 export * from './scopes.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './views.js';
-export * from './dto/attachment.dto.js';
-export * from './dto/create-room.dto.js';
-export * from './dto/create-message.dto.js';
-export * from './dto/read-room.dto.js';
 export * from './dto/page-query.dto.js';
-export * from './commands.js';
+// rooms app
+export * from './rooms/rooms.patterns.js';
+export * from './rooms/rooms.commands.js';
+export * from './rooms/create-room.dto.js';
+export * from './rooms/read-room.dto.js';
+// messaging app
+export * from './messaging/messaging.patterns.js';
+export * from './messaging/messaging.commands.js';
+export * from './messaging/attachment.dto.js';
+export * from './messaging/create-message.dto.js';

@@ -39,36 +39,6 @@ export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;
 }
 
-/**
- * Request-reply patterns the gateway sends to the apps, named `<app>.<entity>.<action>`. Each is
- * a Kafka topic; its replies come back on `<pattern>.reply`.
- */
-export const RoomsPatterns = {
-  /** Get the caller's conversation, creating it on first use. */
-  ConversationEnsure: 'rooms.conversation.ensure',
-  /** Create a room, or return the existing direct room between two members. */
-  RoomCreate: 'rooms.room.create',
-  /** List the caller's rooms, most recent activity first. */
-  RoomList: 'rooms.room.list',
-  /** One room the caller belongs to. */
-  RoomGet: 'rooms.room.get',
-  /** Mark a room read up to a message for the caller. */
-  RoomRead: 'rooms.room.read',
-} as const;
-
-export const MessagingPatterns = {
-  /** Store a message in a room (idempotent on clientMessageId). */
-  MessageCreate: 'messaging.message.create',
-  /** Page a room's messages newest first. */
-  MessageList: 'messaging.message.list',
-} as const;
-
-/** Every request-reply pattern, for topic provisioning and the gateway's reply subscriptions. */
-export const AllPatterns: readonly string[] = [
-  ...Object.values(RoomsPatterns),
-  ...Object.values(MessagingPatterns),
-];
-
 /** Every event topic with its dead-letter topic, for topic provisioning. */
 export const AllEventTopics: readonly string[] = Object.values(EventTopics);
 
