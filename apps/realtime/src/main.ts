@@ -12,6 +12,7 @@ runMain('realtime', async () => {
     port: config.REALTIME_PORT,
     host: config.HOST,
     microservice: kafkaServerOptions(config, 'realtime'),
+    // Socket.IO attaches to the HTTP server that serves /health: one port for both.
     configureHttp: (app) => {
       app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config));
     },

@@ -4,8 +4,9 @@ import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule, RedisModule, RedisProbe } from '@parley/platform';
 import { PushModule } from './push/push.module.js';
 import type { RealtimeConfig } from './realtime.config.js';
+import { SocketModule } from './socket/socket.module.js';
 
-/** The realtime app: Socket.IO for every device, fed by Kafka events. */
+/** The realtime app: Socket.IO for every device, fed by Kafka events. It writes nothing durable. */
 @Module({})
 export class RealtimeAppModule {
   static register(config: RealtimeConfig): DynamicModule {
@@ -17,6 +18,7 @@ export class RealtimeAppModule {
         RedisModule.forRoot(config.REDIS_URL),
         KafkaModule.forRoot({ appName: 'realtime' }),
         HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe, RedisProbe] }),
+        SocketModule,
         PushModule,
       ],
     };

@@ -4,7 +4,7 @@ import { AuthenticatedAppConfig } from '@parley/auth';
 
 /** Settings of the realtime app, validated at start. */
 export class RealtimeConfig extends AuthenticatedAppConfig {
-  /** Port of Socket.IO and of the health endpoint. */
+  /** Port of Socket.IO and of the health endpoint (one HTTP server). */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
@@ -24,4 +24,21 @@ export class RealtimeConfig extends AuthenticatedAppConfig {
   @IsInt()
   @Min(0)
   RECOVERY_WINDOW_MS = 120_000;
+
+  /**
+   * Events older than this are not pushed (0 pushes any age). A new consumer group starts at the
+   * beginning of each topic; without a limit it would push the whole history to open sockets.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  PUSH_MAX_AGE_MS = 600_000;
+}
+
+/** The origins Socket.IO's CORS allows: true for any, else the listed ones. */
+export function corsOrigins(config: Pick<RealtimeConfig, 'CORS_ORIGINS'>): true | string[] {
+  if (config.CORS_ORIGINS.trim() === '*') return true;
+  return config.CORS_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
 }

@@ -11,6 +11,8 @@ export * from './rooms/rooms.patterns.js';
 export * from './rooms/rooms.commands.js';
 export * from './rooms/create-room.dto.js';
 export * from './rooms/read-room.dto.js';
+export * from './rooms/room-query.dto.js';
+export * from './rooms/conversation.dto.js';
 // messaging app
 export * from './messaging/messaging.patterns.js';
 export * from './messaging/messaging.commands.js';

@@ -8,6 +8,8 @@ export interface ConversationView {
   id: string;
   account_id: string;
   user_id: string;
+  /** The user's name, where the account's users are known (team lists). */
+  name?: string;
   status: PresenceStatus;
   default_sms_inbound: boolean;
   default_email_inbound: boolean;
@@ -20,6 +22,12 @@ export interface RoomMemberView {
   last_message_read: string | null;
 }
 
+/** The caller's own settings in a room. */
+export interface RoomMySettingsView {
+  favorite: boolean;
+  snoozed_until: string | null;
+}
+
 export interface RoomView {
   id: string;
   type: RoomType;
@@ -29,6 +37,9 @@ export interface RoomView {
   last_activity: string;
   /** The caller's unread count in this room. */
   unread_count: number;
+  listing_id: string | null;
+  favorite: boolean;
+  snoozed_until: string | null;
   created: string;
   updated: string;
 }
@@ -79,6 +90,10 @@ export interface UnreadCountView {
 /** What a `parley.room.updated` event carries (version 1). */
 export interface RoomUpdatedData {
   room_id: string;
+  name?: string | null;
+  /** Conversations removed from the room by this change: told once, then no more events. */
+  removed?: string[];
+  deleted?: boolean;
   last_message_id: string | null;
   last_activity: string;
   unread_count: UnreadCountView[];
@@ -90,6 +105,15 @@ export interface RoomCreatedData {
   room_id: string;
   type: RoomType;
   members: string[];
+}
+
+/** What a `parley.presence.changed` event carries (version 1). */
+export interface PresenceChangedData {
+  conversation_id: string;
+  user_id: string;
+  status: PresenceStatus;
+  /** `api`: set by the user through the API; `sockets`: derived from their connected devices. */
+  source: 'api' | 'sockets';
 }
 
 /** What a `parley.room.read` event carries (version 1). */

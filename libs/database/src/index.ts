@@ -5,4 +5,6 @@ export * from './schemas/conversation.schema.js';
 export * from './schemas/room.schema.js';
 export * from './schemas/message.schema.js';
 export * from './schemas/outbox.schema.js';
+export * from './schemas/user.schema.js';
+export * from './schemas/presence-history.schema.js';
 export * from './mongo.probe.js';

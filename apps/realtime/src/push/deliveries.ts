@@ -1,18 +1,65 @@
 import type {
   EventEnvelope,
   MessageCreatedData,
+  MessageView,
   RoomCreatedData,
   RoomReadData,
+  RoomType,
   RoomUpdatedData,
 } from '@parley/contracts';
-import type { Delivery } from './push.service.js';
 
-/** `new_message` to every member the message was stored for: ids, and the message itself. */
+/** `new_message`: ids, and the message itself (the one document a push carries whole). */
+export interface NewMessagePush {
+  event: 'new_message';
+  room_id: string;
+  message: Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'client_message_id'>;
+}
+
+/** `room_updated`: the room's new last message, with the receiving member's own unread count. */
+export interface RoomUpdatedPush {
+  event: 'room_updated';
+  room_id: string;
+  last_message_id: string | null;
+  last_activity: string;
+  unread_count: number;
+  /** Only when the event carries the room's name. */
+  name?: string | null;
+  /** Only to members this change took out of the room: the last event they get for it. */
+  removed?: true;
+  /** Only when the room was deleted. */
+  deleted?: true;
+}
+
+/** `read_receipt`: a member read the room up to a message. */
+export interface ReadReceiptPush {
+  event: 'read_receipt';
+  room_id: string;
+  conversation_id: string;
+  message_id: string;
+}
+
+/** `room_created`: the member was put in a new room. */
+export interface RoomCreatedPush {
+  event: 'room_created';
+  room_id: string;
+  type: RoomType;
+}
+
+/** Every socket event realtime pushes; the Socket.IO event name is the payload's `event`. */
+export type Push = NewMessagePush | RoomUpdatedPush | ReadReceiptPush | RoomCreatedPush;
+
+/** One payload for the devices of some conversations, sent as one broadcast. */
+export interface Delivery {
+  conversationIds: string[];
+  payload: Push;
+}
+
+/** `new_message` to every member the message was stored for (the sender's other devices too). */
 export function newMessageDeliveries(envelope: EventEnvelope<MessageCreatedData>): Delivery[] {
-  const { message } = envelope.data;
-  const payload = {
+  const { room_id, message, receivers } = envelope.data;
+  const payload: NewMessagePush = {
     event: 'new_message',
-    room_id: envelope.data.room_id,
+    room_id,
     message: {
       id: message.id,
       content: message.content,
@@ -23,35 +70,53 @@ export function newMessageDeliveries(envelope: EventEnvelope<MessageCreatedData>
       client_message_id: message.client_message_id,
     },
   };
-  return envelope.data.receivers.map((conversationId) => ({ conversationId, event: 'new_message', payload }));
+  return [{ conversationIds: receivers, payload }];
 }
 
-/** `room_updated` to each member with that member's own unread count. */
+/**
+ * `room_updated` to each member with that member's own unread count (0 when the event has none
+ * for it), and once more to members the change removed, marked `removed`. Members with the same
+ * count share one broadcast, so a large channel costs a few broadcasts, not one per member.
+ */
 export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>): Delivery[] {
   const { data } = envelope;
-  return data.members.map((conversationId) => ({
-    conversationId,
+  const base: RoomUpdatedPush = {
     event: 'room_updated',
-    payload: {
-      event: 'room_updated',
-      room_id: data.room_id,
-      last_message_id: data.last_message_id,
-      last_activity: data.last_activity,
-      unread_count: data.unread_count.find((entry) => entry.conversation_id === conversationId)?.count ?? 0,
-    },
+    room_id: data.room_id,
+    last_message_id: data.last_message_id,
+    last_activity: data.last_activity,
+    unread_count: 0,
+    ...(data.name !== undefined ? { name: data.name } : {}),
+    ...(data.deleted ? { deleted: true as const } : {}),
+  };
+  const counts = new Map(data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
+  const byCount = new Map<number, string[]>();
+  for (const conversationId of data.members) {
+    const count = counts.get(conversationId) ?? 0;
+    byCount.set(count, [...(byCount.get(count) ?? []), conversationId]);
+  }
+  const deliveries: Delivery[] = [...byCount].map(([unreadCount, conversationIds]) => ({
+    conversationIds,
+    payload: { ...base, unread_count: unreadCount },
   }));
+  const removed = (data.removed ?? []).filter((conversationId) => !data.members.includes(conversationId));
+  if (removed.length > 0) deliveries.push({ conversationIds: removed, payload: { ...base, removed: true } });
+  return deliveries;
 }
 
 /** `read_receipt` to every member (the reader's other devices clear their badge with it). */
 export function readReceiptDeliveries(envelope: EventEnvelope<RoomReadData>): Delivery[] {
   const { data } = envelope;
-  const payload = { event: 'read_receipt', room_id: data.room_id, conversation_id: data.conversation_id, message_id: data.message_id };
-  return data.members.map((conversationId) => ({ conversationId, event: 'read_receipt', payload }));
+  return [
+    {
+      conversationIds: data.members,
+      payload: { event: 'read_receipt', room_id: data.room_id, conversation_id: data.conversation_id, message_id: data.message_id },
+    },
+  ];
 }
 
 /** `room_created` to every member. */
 export function roomCreatedDeliveries(envelope: EventEnvelope<RoomCreatedData>): Delivery[] {
   const { data } = envelope;
-  const payload = { event: 'room_created', room_id: data.room_id, type: data.type };
-  return data.members.map((conversationId) => ({ conversationId, event: 'room_created', payload }));
+  return [{ conversationIds: data.members, payload: { event: 'room_created', room_id: data.room_id, type: data.type } }];
 }

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { Conversation, ConversationSchema } from '@parley/database';
-import { RealtimeGateway } from '../socket/realtime.gateway.js';
-import { PushEventsHandler } from './push-events.handler.js';
+import { SocketModule } from '../socket/socket.module.js';
+import { MessageEventsHandler } from './message-events.handler.js';
 import { PushService } from './push.service.js';
+import { RoomEventsHandler } from './room-events.handler.js';
 
+/** Kafka events in, socket events out. */
 @Module({
-  // read only: a socket's conversation is looked up at the handshake (rooms owns conversations)
-  imports: [MongooseModule.forFeature([{ name: Conversation.name, schema: ConversationSchema }])],
-  controllers: [PushEventsHandler],
-  providers: [RealtimeGateway, PushService],
+  imports: [SocketModule],
+  controllers: [MessageEventsHandler, RoomEventsHandler],
+  providers: [PushService],
 })
 export class PushModule {}

@@ -2,11 +2,22 @@ import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGat
 import { InjectModel } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Model, Types } from 'mongoose';
-import type { Server, Socket } from 'socket.io';
+import type { ExtendedError, Server, Socket } from 'socket.io';
 import { verifyAccessToken } from '@parley/auth';
+import { ErrorCodes, type Actor, type ErrorCode } from '@parley/contracts';
 import { Conversation } from '@parley/database';
 import { RealtimeConfig } from '../realtime.config.js';
-import { conversationRoom, handshakeToken, identityOf, type SocketIdentity } from './socket-identity.js';
+import { accountRoom, conversationRoom, handshakeToken, identityOf, type SocketIdentity } from './socket-identity.js';
+
+/** A handshake the client cannot complete as it is: its `connect_error` says why, with a stable code. */
+class HandshakeRefused extends Error {
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The Socket.IO server. A socket is authenticated at the handshake (a bad token never connects)
@@ -24,32 +35,52 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   ) {}
 
   afterInit(server: Server): void {
+    // Middleware, not handleConnection: a refused socket never counts as connected and never
+    // joins a room. It also runs for recovered sessions (skipMiddlewares is off), so a token that
+    // expired while the client was away does not come back in.
     server.use((socket, next) => {
-      this.authenticate(socket).then(
+      this.identify(socket).then(
         (identity) => {
           socket.data = identity;
           next();
         },
-        (error: Error) => next(new Error(`unauthorized: ${error.message}`)),
+        (error: unknown) => next(this.refusal(error)),
       );
     });
   }
 
   async handleConnection(socket: Socket): Promise<void> {
     const { actor, conversationId } = identityOf(socket);
-    // A recovered connection keeps its rooms; joining again is harmless.
-    await socket.join(conversationRoom(actor.accountId, conversationId));
-    this.logger.debug({ userId: actor.userId, recovered: socket.recovered }, 'socket connected');
+    // A recovered session already has its rooms; joining again changes nothing.
+    await socket.join([conversationRoom(actor.accountId, conversationId), accountRoom(actor.accountId)]);
+    this.logger.debug({ userId: actor.userId, accountId: actor.accountId, recovered: socket.recovered }, 'socket connected');
   }
 
-  private async authenticate(socket: Socket): Promise<SocketIdentity> {
+  private async identify(socket: Socket): Promise<SocketIdentity> {
     const token = handshakeToken(socket);
-    if (!token) throw new Error('missing access token');
-    const actor = verifyAccessToken(token, this.config);
+    if (!token) throw new HandshakeRefused('unauthorized: missing access token', ErrorCodes.Unauthenticated);
+    let actor: Actor;
+    try {
+      actor = verifyAccessToken(token, this.config);
+    } catch (error) {
+      throw new HandshakeRefused(`unauthorized: ${(error as Error).message}`, ErrorCodes.Unauthenticated);
+    }
     const conversation = await this.conversations
       .findOne({ account_id: actor.accountId, user_id: actor.userId }, { _id: 1 })
       .lean<{ _id: Types.ObjectId }>();
-    if (!conversation) throw new Error('no conversation: call GET /v1/conversations/me first');
+    if (!conversation) {
+      throw new HandshakeRefused('no conversation: call GET /v1/conversations/me first', ErrorCodes.NotFound);
+    }
     return { actor, conversationId: conversation._id.toHexString() };
+  }
+
+  private refusal(error: unknown): ExtendedError {
+    if (error instanceof HandshakeRefused) {
+      this.logger.debug({ reason: error.message }, 'socket refused');
+      return Object.assign(new Error(error.message), { data: { code: error.code } });
+    }
+    // Our fault (MongoDB unreachable, say): logged here, and the client is told only to retry.
+    this.logger.error({ err: error }, 'socket handshake failed');
+    return Object.assign(new Error('unavailable: try again shortly'), { data: { code: ErrorCodes.Unavailable } });
   }
 }

@@ -3,11 +3,12 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server, ServerOptions } from 'socket.io';
 import { RedisConnection } from '@parley/platform';
-import type { RealtimeConfig } from '../realtime.config.js';
+import { corsOrigins, type RealtimeConfig } from '../realtime.config.js';
 
 /**
  * Socket.IO over Redis streams: an event emitted on one realtime instance reaches sockets on all of
- * them, and a client that drops for a moment gets the packets it missed (connection state recovery).
+ * them, and a client that drops for a moment gets the packets it missed (connection state recovery,
+ * which this adapter supports and the plain Redis pub/sub adapter does not).
  */
 export class RedisStreamsIoAdapter extends IoAdapter {
   constructor(
@@ -18,12 +19,15 @@ export class RedisStreamsIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const origins = this.config.CORS_ORIGINS === '*' ? true : this.config.CORS_ORIGINS.split(',').map((origin) => origin.trim());
-    const server: Server = super.createIOServer(port, {
+    const ioOptions: Partial<ServerOptions> = {
       ...options,
-      cors: { origin: origins, credentials: true },
+      cors: { origin: corsOrigins(this.config) },
       connectionStateRecovery: { maxDisconnectionDuration: this.config.RECOVERY_WINDOW_MS, skipMiddlewares: false },
-    } as ServerOptions);
+    };
+    // socket.io types every option as required; the server fills in what is left out.
+    const server: Server = super.createIOServer(port, ioOptions as ServerOptions);
+    // The adapter publishes with this client and duplicates it for its blocking readers and its
+    // subscriber; the stream keeps the last 100k packets, the reach of recovery under load.
     server.adapter(createAdapter(this.app.get(RedisConnection).dedicated(), { maxLen: 100_000 }));
     return server;
   }

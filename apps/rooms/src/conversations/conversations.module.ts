@@ -1,13 +1,29 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { Conversation, ConversationSchema } from '@parley/database';
+import {
+  Conversation,
+  ConversationSchema,
+  PresenceHistoryEntry,
+  PresenceHistoryEntrySchema,
+  User,
+  UserSchema,
+} from '@parley/database';
 import { ConversationsHandler } from './conversations.handler.js';
 import { ConversationsRepository } from './conversations.repository.js';
+import { ConversationsService } from './conversations.service.js';
+import { UsersRepository } from './users.repository.js';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Conversation.name, schema: ConversationSchema }])],
+  imports: [
+    MongooseModule.forFeature([
+      { name: Conversation.name, schema: ConversationSchema },
+      { name: PresenceHistoryEntry.name, schema: PresenceHistoryEntrySchema },
+      // read only: the identity service's users
+      { name: User.name, schema: UserSchema },
+    ]),
+  ],
   controllers: [ConversationsHandler],
-  providers: [ConversationsRepository],
-  exports: [ConversationsRepository],
+  providers: [ConversationsRepository, UsersRepository, ConversationsService],
+  exports: [ConversationsRepository, UsersRepository],
 })
 export class ConversationsModule {}

@@ -32,6 +32,10 @@ export class ConversationsRepository {
     return this.conversations.findOne({ account_id: accountId, user_id: userId }).lean<StoredConversation>();
   }
 
+  async findManyById(accountId: string, ids: Types.ObjectId[]): Promise<StoredConversation[]> {
+    return this.conversations.find({ _id: { $in: ids }, account_id: accountId }).lean<StoredConversation[]>();
+  }
+
   async findById(accountId: string, id: Types.ObjectId): Promise<StoredConversation | null> {
     return this.conversations.findOne({ _id: id, account_id: accountId }).lean<StoredConversation>();
   }

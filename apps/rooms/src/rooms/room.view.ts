@@ -7,6 +7,8 @@ export type StoredRoom = Room & { _id: Types.ObjectId };
 /** A stored room as the API shows it to one member (their own unread count). */
 export function toRoomView(room: StoredRoom, viewer: Types.ObjectId): RoomView {
   const unread = room.unread_count.find((entry) => entry.conversation_id.equals(viewer));
+  const me = room.members.find((member) => member.conversation_id.equals(viewer));
+  const snoozedUntil = me?.snoozed_until && me.snoozed_until.getTime() > Date.now() ? me.snoozed_until : null;
   return {
     id: room._id.toHexString(),
     type: room.type,
@@ -19,6 +21,9 @@ export function toRoomView(room: StoredRoom, viewer: Types.ObjectId): RoomView {
     last_message_id: room.last_message_id?.toHexString() ?? null,
     last_activity: room.last_activity.toISOString(),
     unread_count: unread?.count ?? 0,
+    listing_id: room.listing_id ?? null,
+    favorite: me?.favorite ?? false,
+    snoozed_until: snoozedUntil?.toISOString() ?? null,
     created: room.created.toISOString(),
     updated: room.updated.toISOString(),
   };

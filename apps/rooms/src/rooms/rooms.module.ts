@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Message, MessageSchema, Room, RoomSchema } from '@parley/database';
 import { ConversationsModule } from '../conversations/conversations.module.js';
+import { ChannelsService } from './channels.service.js';
 import { MessageCreatedHandler } from './message-created.handler.js';
 import { RoomsHandler } from './rooms.handler.js';
 import { RoomsRepository } from './rooms.repository.js';
@@ -17,6 +18,6 @@ import { RoomsService } from './rooms.service.js';
     ]),
   ],
   controllers: [RoomsHandler, MessageCreatedHandler],
-  providers: [RoomsRepository, RoomsService],
+  providers: [RoomsRepository, RoomsService, ChannelsService],
 })
 export class RoomsModule {}

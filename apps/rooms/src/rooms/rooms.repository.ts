@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Types, type ClientSession, type Model } from 'mongoose';
+import { Types, type ClientSession, type Model, type UpdateQuery } from 'mongoose';
 import { Message, Room } from '@parley/database';
 import type { StoredRoom } from './room.view.js';
 
@@ -9,6 +9,19 @@ export type RoomPagePosition = {
   t: number;
   id: string;
 };
+
+export interface RoomFilters {
+  type?: string;
+  unread?: boolean;
+  favorite?: boolean;
+  search?: string;
+  /** Users of the account whose name matches the search: direct rooms with them match. */
+  searchUserIds?: string[];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /** Rooms of one account; every query names the account. */
 @Injectable()
@@ -22,8 +35,27 @@ export class RoomsRepository {
     return this.rooms.findOne({ _id: roomId, account_id: accountId, deleted: false }, null, { session }).lean<StoredRoom>();
   }
 
-  async findDirect(accountId: string, pair: string): Promise<StoredRoom | null> {
-    return this.rooms.findOne({ account_id: accountId, type: 'direct', pair, deleted: false }).lean<StoredRoom>();
+  /** The direct room of a pair, or the listing room of a pair about one listing. */
+  async findPairRoom(accountId: string, type: 'direct' | 'listing', pair: string, listingId: string | null): Promise<StoredRoom | null> {
+    const filter = type === 'direct' ? { type, pair } : { type, pair, listing_id: listingId };
+    return this.rooms.findOne({ account_id: accountId, deleted: false, ...filter }).lean<StoredRoom>();
+  }
+
+  /** Applies an update to a live room of the account and returns the room as it is after. */
+  async update(
+    accountId: string,
+    roomId: Types.ObjectId,
+    update: UpdateQuery<Room>,
+    session: ClientSession,
+    options: { arrayFilters?: Record<string, unknown>[] } = {},
+  ): Promise<StoredRoom | null> {
+    return this.rooms
+      .findOneAndUpdate({ _id: roomId, account_id: accountId, deleted: false }, update, {
+        session,
+        returnDocument: 'after',
+        arrayFilters: options.arrayFilters,
+      })
+      .lean<StoredRoom>();
   }
 
   async insert(room: Partial<Room>, session: ClientSession): Promise<StoredRoom> {
@@ -39,15 +71,30 @@ export class RoomsRepository {
     accountId: string,
     conversationId: Types.ObjectId,
     page: { before?: RoomPagePosition; after?: RoomPagePosition; limit: number },
+    filters: RoomFilters = {},
   ): Promise<StoredRoom[]> {
     const filter: Record<string, unknown> = { account_id: accountId, 'members.conversation_id': conversationId, deleted: false };
+    const and: Record<string, unknown>[] = [];
+    if (filters.type) filter.type = filters.type;
+    if (filters.unread) filter.unread_count = { $elemMatch: { conversation_id: conversationId, count: { $gt: 0 } } };
+    if (filters.favorite) and.push({ members: { $elemMatch: { conversation_id: conversationId, favorite: true } } });
+    if (filters.search) {
+      const pattern = new RegExp(escapeRegExp(filters.search), 'i');
+      and.push({
+        $or: [
+          { type: { $ne: 'direct' }, name: pattern },
+          { type: 'direct', members: { $elemMatch: { user_id: { $in: filters.searchUserIds ?? [] }, conversation_id: { $ne: conversationId } } } },
+        ],
+      });
+    }
     const position = page.before ?? page.after;
     if (position) {
       const operator = page.before ? '$lt' : '$gt';
       const at = new Date(position.t);
       const id = new Types.ObjectId(position.id);
-      filter.$or = [{ last_activity: { [operator]: at } }, { last_activity: at, _id: { [operator]: id } }];
+      and.push({ $or: [{ last_activity: { [operator]: at } }, { last_activity: at, _id: { [operator]: id } }] });
     }
+    if (and.length > 0) filter.$and = and;
     const direction = page.after ? 1 : -1;
     const rooms = await this.rooms
       .find(filter)

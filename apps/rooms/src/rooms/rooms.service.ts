@@ -1,27 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { Connection, Types } from 'mongoose';
+import type { ClientSession, Connection } from 'mongoose';
 import {
   AppError,
   createEnvelope,
   EventTopics,
   Limits,
   type Actor,
+  type EventEnvelope,
   type MessageCreatedData,
   type Page,
-  type RoomCreatedData,
   type RoomCreatePayload,
   type RoomListPayload,
   type RoomReadData,
-  type RoomUpdatedData,
   type RoomView,
-  type EventEnvelope,
 } from '@parley/contracts';
 import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
+import { UsersRepository } from '../conversations/users.repository.js';
+import { roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
 import { RoomsRepository, type RoomPagePosition } from './rooms.repository.js';
 import { toRoomView, type StoredRoom } from './room.view.js';
+
+/** The caller's room and conversation, once membership is checked. */
+export interface MemberRoom {
+  room: StoredRoom;
+  me: StoredConversation;
+}
 
 /** Rooms and read state: what the rooms app does for commands and for message events. */
 @Injectable()
@@ -30,11 +36,18 @@ export class RoomsService {
     @InjectConnection() private readonly connection: Connection,
     private readonly rooms: RoomsRepository,
     private readonly conversations: ConversationsRepository,
+    private readonly users: UsersRepository,
     private readonly outbox: Outbox,
   ) {}
 
-  /** Gets or creates the one direct room between the caller and another member of the account. */
-  async createDirect(actor: Actor, payload: RoomCreatePayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
+  /**
+   * Gets or creates the one room of a pair: the direct room of two members, or their room about
+   * one listing. Concurrent creates of the same pair end with one room.
+   */
+  async createPairRoom(actor: Actor, payload: RoomCreatePayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
+    const type = payload.type === 'listing' ? 'listing' : 'direct';
+    const listingId = type === 'listing' ? (payload.listing_id ?? null) : null;
+    if (type === 'listing' && !listingId) throw AppError.badRequest('listing_id', 'listing_id is required for a listing room');
     const me = await this.conversations.ensure(actor.accountId, actor.userId);
     const otherId = toObjectId(payload.member ?? '', 'member');
     if (otherId.equals(me._id)) throw AppError.badRequest('member', 'member must be another conversation than your own');
@@ -42,34 +55,37 @@ export class RoomsService {
     if (!other) throw AppError.notFound('conversation (member)');
     const pair = [me._id.toHexString(), other._id.toHexString()].sort().join(':');
 
-    const existing = await this.rooms.findDirect(actor.accountId, pair);
+    const existing = await this.rooms.findPairRoom(actor.accountId, type, pair, listingId);
     if (existing) return { created: false, room: toRoomView(existing, me._id) };
     try {
       const room = await this.connection.transaction(async (session) => {
         const stored = await this.rooms.insert(
           {
             account_id: actor.accountId,
-            type: 'direct',
+            type,
             pair,
+            listing_id: listingId,
             members: [me, other].map((member) => ({
               conversation_id: member._id,
               user_id: member.user_id,
               last_message_read: null,
               joined: new Date(),
+              favorite: false,
+              snoozed_until: null,
             })),
             unread_count: [me, other].map((member) => ({ conversation_id: member._id, count: 0, last_read_seq: 0 })),
             last_activity: new Date(),
           },
           session,
         );
-        await this.outbox.add(session, [this.roomCreatedEvent(stored, { ...actor, conversationId: me._id.toHexString() })], correlationId);
+        await this.outbox.add(session, [roomCreatedEvent(stored, { ...actor, conversationId: me._id.toHexString() })], correlationId);
         return stored;
       });
       return { created: true, room: toRoomView(room, me._id) };
     } catch (error) {
       // A concurrent create of the same pair won the unique index: return its room.
       if ((error as { code?: number }).code !== 11000) throw error;
-      const winner = await this.rooms.findDirect(actor.accountId, pair);
+      const winner = await this.rooms.findPairRoom(actor.accountId, type, pair, listingId);
       if (!winner) throw error;
       return { created: false, room: toRoomView(winner, me._id) };
     }
@@ -85,7 +101,13 @@ export class RoomsService {
     const after = payload.after ? decodeCursor<RoomPagePosition>(payload.after, 'after', shape) : undefined;
     if (before) toObjectId(before.id, 'before');
     if (after) toObjectId(after.id, 'after');
-    const rooms = await this.rooms.listForMember(actor.accountId, me._id, { before, after, limit: limit + 1 });
+    const searchUserIds = payload.search ? await this.users.idsMatching(actor.accountId, payload.search) : undefined;
+    const rooms = await this.rooms.listForMember(
+      actor.accountId,
+      me._id,
+      { before, after, limit: limit + 1 },
+      { type: payload.type, unread: payload.unread, favorite: payload.favorite, search: payload.search, searchUserIds },
+    );
     const more = rooms.length > limit;
     const page = after ? rooms.slice(Math.max(0, rooms.length - limit)) : rooms.slice(0, limit);
     const cursorOf = (room: StoredRoom) => encodeCursor({ t: room.last_activity.getTime(), id: room._id.toHexString() });
@@ -124,10 +146,7 @@ export class RoomsService {
         const by = { ...actor, conversationId: me._id.toHexString() };
         await this.outbox.add(
           session,
-          [
-            createEnvelope({ type: EventTopics.RoomRead, accountId: actor.accountId, key: data.room_id, actor: by, data }),
-            this.roomUpdatedEvent(updated, by),
-          ],
+          [createEnvelope({ type: EventTopics.RoomRead, accountId: actor.accountId, key: data.room_id, actor: by, data }), roomUpdatedEvent(updated, by)],
           correlationId,
         );
       }
@@ -136,8 +155,34 @@ export class RoomsService {
     return toRoomView(room, me._id);
   }
 
+  /** Favorites or unfavorites a room for the caller only. */
+  async setFavorite(actor: Actor, roomIdText: string, favorite: boolean): Promise<RoomView> {
+    const { room, me } = await this.memberRoom(actor, roomIdText);
+    const updated = await this.connection.transaction((session) =>
+      this.rooms.update(actor.accountId, room._id, { $set: { 'members.$[me].favorite': favorite } }, session, {
+        arrayFilters: [{ 'me.conversation_id': me._id }],
+      }),
+    );
+    return toRoomView(updated ?? room, me._id);
+  }
+
+  /** Snoozes a room for the caller until a time (null ends the snooze); unread still counts. */
+  async setSnooze(actor: Actor, roomIdText: string, untilText: string | null): Promise<RoomView> {
+    const until = untilText === null ? null : new Date(untilText);
+    if (until && (Number.isNaN(until.getTime()) || until.getTime() <= Date.now())) {
+      throw AppError.badRequest('until', 'until must be a time in the future');
+    }
+    const { room, me } = await this.memberRoom(actor, roomIdText);
+    const updated = await this.connection.transaction((session) =>
+      this.rooms.update(actor.accountId, room._id, { $set: { 'members.$[me].snoozed_until': until } }, session, {
+        arrayFilters: [{ 'me.conversation_id': me._id }],
+      }),
+    );
+    return toRoomView(updated ?? room, me._id);
+  }
+
   /** Applies a stored message to its room (last message, unread counts) and announces the new state. */
-  async applyMessageCreated(envelope: EventEnvelope<MessageCreatedData>, session: import('mongoose').ClientSession, correlationId?: string): Promise<void> {
+  async applyMessageCreated(envelope: EventEnvelope<MessageCreatedData>, session: ClientSession, correlationId?: string): Promise<void> {
     const { message } = envelope.data;
     const roomId = toObjectId(envelope.data.room_id, 'room_id');
     const room = await this.rooms.applyMessage(
@@ -152,10 +197,11 @@ export class RoomsService {
       session,
     );
     if (!room) return;
-    await this.outbox.add(session, [this.roomUpdatedEvent(room, null)], correlationId);
+    await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
   }
 
-  private async memberRoom(actor: Actor, roomIdText: string): Promise<{ room: StoredRoom; me: StoredConversation }> {
+  /** The room and the caller's conversation: 404 outside their account, 403 when not a member. */
+  async memberRoom(actor: Actor, roomIdText: string): Promise<MemberRoom> {
     const roomId = toObjectId(roomIdText, 'id');
     const room = await this.rooms.findById(actor.accountId, roomId);
     if (!room) throw AppError.notFound('room');
@@ -164,25 +210,5 @@ export class RoomsService {
       throw AppError.forbidden('You are not a member of this room');
     }
     return { room, me };
-  }
-
-  private roomCreatedEvent(room: StoredRoom, actor: Actor) {
-    const data: RoomCreatedData = {
-      room_id: room._id.toHexString(),
-      type: room.type,
-      members: room.members.map((member) => member.conversation_id.toHexString()),
-    };
-    return createEnvelope({ type: EventTopics.RoomCreated, accountId: room.account_id, key: data.room_id, actor, data });
-  }
-
-  private roomUpdatedEvent(room: StoredRoom, actor: Actor | null) {
-    const data: RoomUpdatedData = {
-      room_id: room._id.toHexString(),
-      last_message_id: room.last_message_id?.toHexString() ?? null,
-      last_activity: room.last_activity.toISOString(),
-      unread_count: room.unread_count.map((entry) => ({ conversation_id: entry.conversation_id.toHexString(), count: entry.count })),
-      members: room.members.map((member) => member.conversation_id.toHexString()),
-    };
-    return createEnvelope({ type: EventTopics.RoomUpdated, accountId: room.account_id, key: data.room_id, actor, data });
   }
 }

@@ -5,12 +5,30 @@
 export const RoomsPatterns = {
   /** Get the caller's conversation, creating it on first use. */
   ConversationEnsure: 'rooms.conversation.ensure',
-  /** Create a room, or return the existing direct room between two members. */
+  /** The account's team conversations with their users' names. */
+  ConversationList: 'rooms.conversation.list',
+  /** Change the caller's conversation settings (default SMS/email inbound). */
+  ConversationUpdate: 'rooms.conversation.update',
+  /** Set the caller's presence status (kept in a history). */
+  ConversationSetStatus: 'rooms.conversation.set-status',
+  /** Create a room, or return the existing direct or listing room between two members. */
   RoomCreate: 'rooms.room.create',
   /** List the caller's rooms, most recent activity first. */
   RoomList: 'rooms.room.list',
   /** One room the caller belongs to. */
   RoomGet: 'rooms.room.get',
+  /** Rename a channel (admin). */
+  RoomUpdate: 'rooms.room.update',
+  /** Soft-delete a channel (admin). */
+  RoomDelete: 'rooms.room.delete',
+  /** Add members to a channel. */
+  RoomAddMembers: 'rooms.room.add-members',
+  /** Remove a member from a channel. */
+  RoomRemoveMember: 'rooms.room.remove-member',
   /** Mark a room read up to a message for the caller. */
   RoomRead: 'rooms.room.read',
+  /** Favorite or unfavorite a room for the caller. */
+  RoomSetFavorite: 'rooms.room.set-favorite',
+  /** Snooze a room for the caller until a time, or end the snooze. */
+  RoomSetSnooze: 'rooms.room.set-snooze',
 } as const;

@@ -27,3 +27,7 @@ export class Conversation {
 export type ConversationDocument = HydratedDocument<Conversation>;
 export const ConversationSchema = SchemaFactory.createForClass(Conversation);
 ConversationSchema.index({ user_id: 1, account_id: 1 }, { unique: true });
+ConversationSchema.index({ account_id: 1, status: 1, _id: 1 });
+// At most one default inbox per account for each channel.
+ConversationSchema.index({ account_id: 1 }, { unique: true, name: 'one_default_sms_inbound', partialFilterExpression: { default_sms_inbound: true } });
+ConversationSchema.index({ account_id: 1 }, { unique: true, name: 'one_default_email_inbound', partialFilterExpression: { default_email_inbound: true } });

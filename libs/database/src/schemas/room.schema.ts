@@ -15,6 +15,13 @@ export class RoomMember {
 
   @Prop({ default: () => new Date() })
   joined!: Date;
+
+  @Prop({ default: false })
+  favorite!: boolean;
+
+  /** Until when this member's pushes for the room are quiet; unread still counts. */
+  @Prop({ type: Date, default: null })
+  snoozed_until!: Date | null;
 }
 export const RoomMemberSchema = SchemaFactory.createForClass(RoomMember);
 
@@ -43,6 +50,10 @@ export class Room {
 
   @Prop({ type: String, default: null })
   name!: string | null;
+
+  /** The channel name folded to lower case: names are unique per account among live channels, whatever the case. */
+  @Prop({ type: String, default: null })
+  name_key!: string | null;
 
   @Prop({ type: [RoomMemberSchema], default: [] })
   members!: RoomMember[];
@@ -82,6 +93,10 @@ RoomSchema.index({ 'unread_count.conversation_id': 1, 'unread_count.count': 1 })
 RoomSchema.index(
   { account_id: 1, type: 1, pair: 1 },
   { unique: true, partialFilterExpression: { type: 'direct', pair: { $type: 'string' } } },
+);
+RoomSchema.index(
+  { account_id: 1, name_key: 1 },
+  { unique: true, partialFilterExpression: { type: 'channel', deleted: false } },
 );
 RoomSchema.index(
   { listing_id: 1, pair: 1 },

@@ -1,0 +1,146 @@
+import { describe, expect, it } from '@jest/globals';
+import { createEnvelope, EventTopics, type MessageView } from '@parley/contracts';
+import { newMessageDeliveries, readReceiptDeliveries, roomCreatedDeliveries, roomUpdatedDeliveries } from './deliveries.js';
+
+const message: MessageView = {
+  id: 'm1',
+  room_id: 'r1',
+  seq: 7,
+  conversation_id: 'c-alice',
+  content: 'hello',
+  source: 'chat',
+  attachments: [{ name: 'a.png', size: 10, content_type: 'image/png' }],
+  client_message_id: 'client-1',
+  created: '2026-01-01T00:00:00.000Z',
+  updated: '2026-01-01T00:00:00.000Z',
+};
+
+function envelope<T>(type: (typeof EventTopics)[keyof typeof EventTopics], data: T) {
+  return createEnvelope({ type, accountId: 'acc', key: 'r1', actor: null, data });
+}
+
+describe('new_message', () => {
+  it('goes to every receiver in one broadcast, carrying ids and the message without its storage fields', () => {
+    const deliveries = newMessageDeliveries(
+      envelope(EventTopics.MessageCreated, { room_id: 'r1', message, receivers: ['c-alice', 'c-bob'] }),
+    );
+    expect(deliveries).toEqual([
+      {
+        conversationIds: ['c-alice', 'c-bob'],
+        payload: {
+          event: 'new_message',
+          room_id: 'r1',
+          message: {
+            id: 'm1',
+            content: 'hello',
+            conversation_id: 'c-alice',
+            created: '2026-01-01T00:00:00.000Z',
+            attachments: [{ name: 'a.png', size: 10, content_type: 'image/png' }],
+            seq: 7,
+            client_message_id: 'client-1',
+          },
+        },
+      },
+    ]);
+  });
+});
+
+describe('room_updated', () => {
+  const data = {
+    room_id: 'r1',
+    last_message_id: 'm9',
+    last_activity: '2026-01-01T00:00:09.000Z',
+    unread_count: [
+      { conversation_id: 'c-bob', count: 3 },
+      { conversation_id: 'c-carol', count: 3 },
+      { conversation_id: 'c-dave', count: 1 },
+    ],
+    members: ['c-alice', 'c-bob', 'c-carol', 'c-dave'],
+  };
+
+  it('gives each member its own unread count, and 0 to a member the event has no count for', () => {
+    const countOf = new Map<string, number>();
+    for (const { conversationIds, payload } of roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, data))) {
+      expect(payload).toMatchObject({ event: 'room_updated', room_id: 'r1', last_message_id: 'm9', last_activity: data.last_activity });
+      for (const id of conversationIds) countOf.set(id, (payload as { unread_count: number }).unread_count);
+    }
+    expect(Object.fromEntries(countOf)).toEqual({ 'c-alice': 0, 'c-bob': 3, 'c-carol': 3, 'c-dave': 1 });
+  });
+
+  it('shares one broadcast among members with the same count', () => {
+    const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, data));
+    expect(deliveries).toHaveLength(3);
+    expect(deliveries.find((delivery) => delivery.conversationIds.includes('c-bob'))?.conversationIds).toEqual(['c-bob', 'c-carol']);
+  });
+
+  it('carries exactly the room ids, last activity and count', () => {
+    const [delivery] = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, members: ['c-bob'] }));
+    expect(delivery.payload).toEqual({
+      event: 'room_updated',
+      room_id: 'r1',
+      last_message_id: 'm9',
+      last_activity: '2026-01-01T00:00:09.000Z',
+      unread_count: 3,
+    });
+  });
+});
+
+describe('room_updated after a membership change', () => {
+  const data = {
+    room_id: 'r1',
+    name: 'launch',
+    last_message_id: null,
+    last_activity: '2026-01-01T00:00:09.000Z',
+    unread_count: [],
+    members: ['c-alice'],
+    removed: ['c-bob'],
+  };
+
+  it('tells a removed member once, marked removed, and the remaining members without the mark', () => {
+    const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, data));
+    expect(deliveries).toEqual([
+      {
+        conversationIds: ['c-alice'],
+        payload: { event: 'room_updated', room_id: 'r1', name: 'launch', last_message_id: null, last_activity: data.last_activity, unread_count: 0 },
+      },
+      {
+        conversationIds: ['c-bob'],
+        payload: {
+          event: 'room_updated',
+          room_id: 'r1',
+          name: 'launch',
+          last_message_id: null,
+          last_activity: data.last_activity,
+          unread_count: 0,
+          removed: true,
+        },
+      },
+    ]);
+  });
+
+  it('marks every delivery of a deleted room as deleted', () => {
+    const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, deleted: true }));
+    expect(deliveries.every((delivery) => (delivery.payload as { deleted?: boolean }).deleted === true)).toBe(true);
+  });
+});
+
+describe('read_receipt', () => {
+  it('tells every member who read the room up to which message', () => {
+    const deliveries = readReceiptDeliveries(
+      envelope(EventTopics.RoomRead, { room_id: 'r1', conversation_id: 'c-bob', message_id: 'm9', members: ['c-alice', 'c-bob'] }),
+    );
+    expect(deliveries).toEqual([
+      {
+        conversationIds: ['c-alice', 'c-bob'],
+        payload: { event: 'read_receipt', room_id: 'r1', conversation_id: 'c-bob', message_id: 'm9' },
+      },
+    ]);
+  });
+});
+
+describe('room_created', () => {
+  it('tells every member the new room and its type', () => {
+    const deliveries = roomCreatedDeliveries(envelope(EventTopics.RoomCreated, { room_id: 'r1', type: 'channel', members: ['c-alice'] }));
+    expect(deliveries).toEqual([{ conversationIds: ['c-alice'], payload: { event: 'room_created', room_id: 'r1', type: 'channel' } }]);
+  });
+});

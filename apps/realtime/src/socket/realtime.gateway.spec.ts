@@ -1,0 +1,106 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import jwt from 'jsonwebtoken';
+import { Types, type Model } from 'mongoose';
+import type { PinoLogger } from 'nestjs-pino';
+import type { ExtendedError, Server, Socket } from 'socket.io';
+import type { Conversation } from '@parley/database';
+import { RealtimeConfig } from '../realtime.config.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+
+const SECRET = 'a-test-secret-of-enough-length';
+const config = Object.assign(new RealtimeConfig(), { JWT_SECRET: SECRET });
+const bobConversation = new Types.ObjectId();
+
+function tokenFor(claims: object, secret = SECRET): string {
+  return jwt.sign(claims, secret);
+}
+
+/** A gateway over a stand-in `conversations` collection holding Bob's conversation (or failing). */
+function harness(options: { failure?: Error } = {}) {
+  const queries: unknown[] = [];
+  const conversations = {
+    findOne: (filter: { account_id: string; user_id: string }) => {
+      queries.push(filter);
+      return {
+        lean: async () => {
+          if (options.failure) throw options.failure;
+          return filter.account_id === 'acc-1' && filter.user_id === 'bob' ? { _id: bobConversation } : null;
+        },
+      };
+    },
+  };
+  const errors: unknown[] = [];
+  const logger = { debug() {}, info() {}, warn() {}, error: (...args: unknown[]) => errors.push(args) } as unknown as PinoLogger;
+  const gateway = new RealtimeGateway(config, conversations as unknown as Model<Conversation>, logger);
+  let middleware!: (socket: Socket, next: (error?: ExtendedError) => void) => void;
+  gateway.afterInit({ use: (fn: typeof middleware) => (middleware = fn) } as unknown as Server);
+  const handshake = (socket: Socket) => new Promise<ExtendedError | undefined>((resolve) => middleware(socket, resolve));
+  return { gateway, handshake, queries, errors };
+}
+
+function socketWith(handshake: { auth?: object; headers?: object; query?: object }): Socket {
+  return {
+    handshake: { auth: {}, headers: {}, query: {}, ...handshake },
+    data: {},
+    recovered: false,
+    join: jest.fn(async () => undefined),
+  } as unknown as Socket;
+}
+
+describe('the socket handshake', () => {
+  it('admits a valid token of a user with a conversation and keeps actor and conversation on socket.data', async () => {
+    const { handshake, queries } = harness();
+    const socket = socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-1', scopes: ['conversation'] }) } });
+    expect(await handshake(socket)).toBeUndefined();
+    expect(socket.data).toEqual({
+      actor: { userId: 'bob', accountId: 'acc-1', scopes: ['conversation'] },
+      conversationId: bobConversation.toHexString(),
+    });
+    expect(queries).toEqual([{ account_id: 'acc-1', user_id: 'bob' }]);
+  });
+
+  it.each([
+    ['no token at all', {}],
+    ['a token signed with another secret', { auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-1', scopes: [] }, 'another-secret-entirely') } }],
+    ['a token without account_id', { auth: { token: tokenFor({ sub: 'bob', scopes: [] }) } }],
+    ['an expired token', { auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-1', scopes: [], exp: 1 }) } }],
+    ['text that is no token', { auth: { token: 'not-a-jwt' } }],
+  ])('refuses %s as unauthorized, before looking anything up', async (_, handshakeData) => {
+    const { handshake, queries } = harness();
+    const refusal = await handshake(socketWith(handshakeData));
+    expect(refusal?.message).toMatch(/^unauthorized: /);
+    expect(refusal?.data).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(queries).toEqual([]);
+  });
+
+  it('refuses a user without a conversation and says how to get one', async () => {
+    const { handshake } = harness();
+    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'carol', account_id: 'acc-1', scopes: [] }) } }));
+    expect(refusal?.message).toBe('no conversation: call GET /v1/conversations/me first');
+    expect(refusal?.data).toEqual({ code: 'NOT_FOUND' });
+  });
+
+  it('does not find a user’s conversation through another account', async () => {
+    const { handshake } = harness();
+    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-2', scopes: [] }) } }));
+    expect(refusal?.message).toMatch(/^no conversation/);
+  });
+
+  it('asks the client to retry, without internals, when the conversation cannot be read, and logs why', async () => {
+    const { handshake, errors } = harness({ failure: new Error('connection pool closed') });
+    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-1', scopes: [] }) } }));
+    expect(refusal?.message).toBe('unavailable: try again shortly');
+    expect(refusal?.data).toEqual({ code: 'UNAVAILABLE' });
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('a connected socket', () => {
+  it('joins its user’s conversation room and its account room, both named with the account', async () => {
+    const { gateway } = harness();
+    const socket = socketWith({});
+    socket.data = { actor: { userId: 'bob', accountId: 'acc-1', scopes: [] }, conversationId: 'c-bob' };
+    await gateway.handleConnection(socket);
+    expect(socket.join).toHaveBeenCalledWith(['conversation:acc-1:c-bob', 'account:acc-1']);
+  });
+});

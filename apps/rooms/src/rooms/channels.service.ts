@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { ClientSession, Connection, Types } from 'mongoose';
+import { AppError, Scopes, type Actor, type RoomCreatePayload, type RoomView } from '@parley/contracts';
+import { toObjectId } from '@parley/database';
+import { Outbox } from '@parley/kafka';
+import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
+import { roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
+import { RoomsRepository } from './rooms.repository.js';
+import { RoomsService } from './rooms.service.js';
+import { toRoomView, type StoredRoom } from './room.view.js';
+
+function requireAdmin(actor: Actor, action: string): void {
+  if (!actor.scopes.includes(Scopes.Admin)) throw AppError.forbidden(`Only an admin (scope ${Scopes.Admin}) may ${action}`);
+}
+
+function isDuplicateName(error: unknown): boolean {
+  const duplicate = error as { code?: number; keyPattern?: Record<string, unknown> };
+  return duplicate.code === 11000 && !!duplicate.keyPattern && 'name_key' in duplicate.keyPattern;
+}
+
+function member(conversation: StoredConversation) {
+  return { conversation_id: conversation._id, user_id: conversation.user_id, last_message_read: null, joined: new Date(), favorite: false, snoozed_until: null };
+}
+
+/**
+ * Channels: named rooms of many members. Admins create, rename and delete them; members add
+ * others; an admin removes anyone and a member may leave. Names are unique per account among
+ * live channels (409 on a clash).
+ */
+@Injectable()
+export class ChannelsService {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly rooms: RoomsRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly roomsService: RoomsService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async create(actor: Actor, payload: RoomCreatePayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
+    requireAdmin(actor, 'create a channel');
+    const name = (payload.name ?? '').trim();
+    if (!name) throw AppError.badRequest('name', 'name is required for a channel');
+    const me = await this.conversations.ensure(actor.accountId, actor.userId);
+    const others = await this.accountConversations(actor.accountId, payload.members ?? [], 'members');
+    const everyone = [me, ...others.filter((other) => !other._id.equals(me._id))];
+    try {
+      const room = await this.connection.transaction(async (session) => {
+        const stored = await this.rooms.insert(
+          {
+            account_id: actor.accountId,
+            type: 'channel',
+            name,
+            name_key: name.toLowerCase(),
+            members: everyone.map(member),
+            unread_count: everyone.map((conversation) => ({ conversation_id: conversation._id, count: 0, last_read_seq: 0 })),
+            last_activity: new Date(),
+          },
+          session,
+        );
+        await this.outbox.add(session, [roomCreatedEvent(stored, this.by(actor, me))], correlationId);
+        return stored;
+      });
+      return { created: true, room: toRoomView(room, me._id) };
+    } catch (error) {
+      if (isDuplicateName(error)) throw AppError.conflict(`A channel named "${name}" already exists`);
+      throw error;
+    }
+  }
+
+  async rename(actor: Actor, roomIdText: string, nameText: string, correlationId?: string): Promise<RoomView> {
+    requireAdmin(actor, 'rename a channel');
+    const { room, me } = await this.channel(actor, roomIdText);
+    const name = nameText.trim();
+    try {
+      const updated = await this.change(actor, me, room, { $set: { name, name_key: name.toLowerCase() } }, correlationId);
+      return toRoomView(updated, me._id);
+    } catch (error) {
+      if (isDuplicateName(error)) throw AppError.conflict(`A channel named "${name}" already exists`);
+      throw error;
+    }
+  }
+
+  /** Soft-deletes a channel: it leaves every list, its messages stay for the record. */
+  async remove(actor: Actor, roomIdText: string, correlationId?: string): Promise<void> {
+    requireAdmin(actor, 'delete a channel');
+    const { room, me } = await this.channel(actor, roomIdText);
+    await this.connection.transaction(async (session) => {
+      const deleted = await this.rooms.update(actor.accountId, room._id, { $set: { deleted: true } }, session);
+      if (!deleted) throw AppError.notFound('room');
+      await this.outbox.add(session, [roomUpdatedEvent({ ...deleted, deleted: true }, this.by(actor, me))], correlationId);
+    });
+  }
+
+  async addMembers(actor: Actor, roomIdText: string, memberIds: string[], correlationId?: string): Promise<RoomView> {
+    const { room, me } = await this.channel(actor, roomIdText, { memberOrAdmin: true });
+    const wanted = await this.accountConversations(actor.accountId, memberIds, 'members');
+    const added = wanted.filter((conversation) => !room.members.some((existing) => existing.conversation_id.equals(conversation._id)));
+    if (added.length === 0) return toRoomView(room, me._id);
+    const updated = await this.change(
+      actor,
+      me,
+      room,
+      {
+        $push: {
+          members: { $each: added.map(member) },
+          // New members start with everything so far read: history they were not sent is not unread.
+          unread_count: { $each: added.map((conversation) => ({ conversation_id: conversation._id, count: 0, last_read_seq: room.last_message_seq })) },
+        },
+      },
+      correlationId,
+    );
+    return toRoomView(updated, me._id);
+  }
+
+  async removeMember(actor: Actor, roomIdText: string, conversationIdText: string, correlationId?: string): Promise<RoomView> {
+    const target = toObjectId(conversationIdText, 'conversationId');
+    const { room, me } = await this.channel(actor, roomIdText, { memberOrAdmin: true });
+    if (!target.equals(me._id)) requireAdmin(actor, 'remove another member');
+    if (!room.members.some((existing) => existing.conversation_id.equals(target))) throw AppError.notFound('member of this room');
+    const updated = await this.change(
+      actor,
+      me,
+      room,
+      { $pull: { members: { conversation_id: target }, unread_count: { conversation_id: target } } },
+      correlationId,
+      [target.toHexString()],
+    );
+    return toRoomView(updated, me._id);
+  }
+
+  private async change(
+    actor: Actor,
+    me: StoredConversation,
+    room: StoredRoom,
+    update: Record<string, unknown>,
+    correlationId: string | undefined,
+    removed: string[] = [],
+  ): Promise<StoredRoom> {
+    return this.connection.transaction(async (session: ClientSession) => {
+      const updated = await this.rooms.update(actor.accountId, room._id, update, session);
+      if (!updated) throw AppError.notFound('room');
+      await this.outbox.add(session, [roomUpdatedEvent(updated, this.by(actor, me), removed)], correlationId);
+      return updated;
+    });
+  }
+
+  /** A live channel of the caller's account; members (or admins, where allowed) only. */
+  private async channel(actor: Actor, roomIdText: string, options: { memberOrAdmin?: boolean } = {}): Promise<{ room: StoredRoom; me: StoredConversation }> {
+    const roomId = toObjectId(roomIdText, 'id');
+    const room = await this.rooms.findById(actor.accountId, roomId);
+    if (!room) throw AppError.notFound('room');
+    if (room.type !== 'channel') throw AppError.badRequest('id', 'only channels can be changed this way');
+    const isAdmin = actor.scopes.includes(Scopes.Admin);
+    if (isAdmin || !options.memberOrAdmin) {
+      return { room, me: await this.conversations.ensure(actor.accountId, actor.userId) };
+    }
+    return this.roomsService.memberRoom(actor, roomIdText);
+  }
+
+  /** The named conversations, all of the caller's account: an unknown or foreign one is a 404. */
+  private async accountConversations(accountId: string, ids: string[], field: string): Promise<StoredConversation[]> {
+    const objectIds: Types.ObjectId[] = ids.map((id) => toObjectId(id, field));
+    const found = await this.conversations.findManyById(accountId, objectIds);
+    if (found.length !== new Set(ids).size) throw AppError.notFound(`conversation (${field})`);
+    return found;
+  }
+
+  private by(actor: Actor, me: StoredConversation): Actor {
+    return { ...actor, conversationId: me._id.toHexString() };
+  }
+}

@@ -1,0 +1,34 @@
+import {
+  createEnvelope,
+  EventTopics,
+  type Actor,
+  type EventEnvelope,
+  type RoomCreatedData,
+  type RoomUpdatedData,
+} from '@parley/contracts';
+import type { StoredRoom } from './room.view.js';
+
+/** `parley.room.created` for a new room. */
+export function roomCreatedEvent(room: StoredRoom, actor: Actor | null): EventEnvelope<RoomCreatedData> {
+  const data: RoomCreatedData = {
+    room_id: room._id.toHexString(),
+    type: room.type,
+    members: room.members.map((member) => member.conversation_id.toHexString()),
+  };
+  return createEnvelope({ type: EventTopics.RoomCreated, accountId: room.account_id, key: data.room_id, actor, data });
+}
+
+/** `parley.room.updated` with the room's state; `removed` members are told once more, then no more. */
+export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed: string[] = []): EventEnvelope<RoomUpdatedData> {
+  const data: RoomUpdatedData = {
+    room_id: room._id.toHexString(),
+    name: room.name,
+    last_message_id: room.last_message_id?.toHexString() ?? null,
+    last_activity: room.last_activity.toISOString(),
+    unread_count: room.unread_count.map((entry) => ({ conversation_id: entry.conversation_id.toHexString(), count: entry.count })),
+    members: room.members.map((member) => member.conversation_id.toHexString()),
+    ...(removed.length > 0 ? { removed } : {}),
+    ...(room.deleted ? { deleted: true } : {}),
+  };
+  return createEnvelope({ type: EventTopics.RoomUpdated, accountId: room.account_id, key: data.room_id, actor, data });
+}

@@ -1,0 +1,48 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../dto/page-query.dto.js';
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** `GET /v1/rooms`: the caller's rooms, filtered. */
+export class ListRoomsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['direct', 'channel', 'listing', 'support'] })
+  @IsOptional()
+  @IsIn(['direct', 'channel', 'listing', 'support'])
+  type?: 'direct' | 'channel' | 'listing' | 'support';
+
+  @ApiPropertyOptional({ description: 'Only rooms with unread messages' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  unread?: boolean;
+
+  @ApiPropertyOptional({ description: "Only the caller's favorite rooms" })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  favorite?: boolean;
+
+  @ApiPropertyOptional({ description: 'Channel name, or the other user’s name in direct rooms' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  search?: string;
+}
+
+/** `PUT /v1/rooms/:id/snooze`: for a number of minutes, or until a time. */
+export class SnoozeRoomDto {
+  @ApiPropertyOptional({ description: 'Minutes from now', minimum: 1, maximum: 525600 })
+  @ValidateIf((dto: SnoozeRoomDto) => dto.until === undefined)
+  @IsInt({ message: 'duration_minutes or until is required' })
+  @Min(1)
+  @Max(525_600)
+  duration_minutes?: number;
+
+  @ApiPropertyOptional({ description: 'ISO time the snooze ends' })
+  @IsOptional()
+  @IsISO8601()
+  until?: string;
+}

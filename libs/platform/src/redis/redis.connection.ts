@@ -1,0 +1,80 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Redis } from 'ioredis';
+
+/** Injection token of the Redis URL given to RedisModule.forRoot. */
+export const REDIS_URL = 'PARLEY_REDIS_URL';
+
+/** How long start-up waits for Redis before it gives up, as it does for MongoDB and Kafka. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * An app's Redis: one shared client, plus dedicated ones for libraries that need their own.
+ * Start-up waits until Redis answers, so an app does not report itself started without it; every
+ * client closes when the app stops.
+ */
+@Injectable()
+export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
+  readonly client: Redis;
+  private readonly dedicatedClients: Redis[] = [];
+
+  constructor(
+    @Inject(REDIS_URL) url: string,
+    @InjectPinoLogger(RedisConnection.name) private readonly logger: PinoLogger,
+  ) {
+    // A command waits through a few reconnect attempts, then fails, so callers (Kafka handlers
+    // with their own retries, health checks) see an outage instead of hanging on it.
+    this.client = new Redis(url, { maxRetriesPerRequest: 3 });
+    // Without a listener ioredis prints every reconnect failure to stderr outside the JSON log.
+    this.client.on('error', (error: Error) => this.logger.warn({ err: error }, 'redis connection error'));
+  }
+
+  /**
+   * A client of its own for a library that blocks or subscribes on it (the Socket.IO adapter).
+   * Its commands wait out an outage instead of failing: such libraries leave some command
+   * promises unhandled, and a rejected one would end the process.
+   */
+  dedicated(): Redis {
+    const client = this.client.duplicate({ maxRetriesPerRequest: null });
+    // The shared client already logs an outage; the same errors here would only repeat it.
+    client.on('error', (error: Error) => this.logger.debug({ err: error }, 'redis connection error (dedicated client)'));
+    this.dedicatedClients.push(client);
+    return client;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const deadline = Date.now() + CONNECT_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.client.ping();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`Redis did not answer within ${CONNECT_TIMEOUT_MS} ms: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.client, ...this.dedicatedClients].map((client) => closeClient(client)));
+  }
+}
+
+/** How long a closing client may take to flush pending replies (a socket session being saved). */
+const QUIT_TIMEOUT_MS = 2000;
+
+/**
+ * Quits a client once its pending commands are answered, but never waits on Redis that is gone:
+ * a client that retries forever would otherwise hold shutdown with its queued commands.
+ */
+async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      client.quit().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+  client.disconnect();
+}

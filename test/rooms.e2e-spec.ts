@@ -1,0 +1,280 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import type { Socket } from 'socket.io-client';
+import {
+  api,
+  closeStores,
+  collect,
+  connectSocket,
+  database,
+  documentsOfAccount,
+  eventually,
+  newAccountId,
+  newUser,
+  type TestUser,
+} from '@parley/testing';
+
+interface Member extends TestUser {
+  conversationId: string;
+}
+
+async function member(accountId: string, scopes = ['conversation']): Promise<Member> {
+  const user = newUser(accountId, scopes);
+  const conversationId = (await api('GET', '/v1/conversations/me', { token: user.token })).body.id;
+  return { ...user, conversationId };
+}
+
+async function team(size: number): Promise<{ accountId: string; admin: Member; people: Member[] }> {
+  const accountId = newAccountId();
+  const admin = await member(accountId, ['conversation', 'conversation.admin']);
+  const people = await Promise.all(Array.from({ length: size }, () => member(accountId)));
+  return { accountId, admin, people };
+}
+
+describe('channels', () => {
+  const sockets: Socket[] = [];
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(closeStores);
+
+  it('lets an admin create a channel with members, who all see it', async () => {
+    const { admin, people } = await team(2);
+    const created = await api('POST', '/v1/rooms', {
+      token: admin.token,
+      body: { type: 'channel', name: 'General', members: people.map((person) => person.conversationId) },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ type: 'channel', name: 'General' });
+    expect(created.body.members).toHaveLength(3);
+    for (const person of people) {
+      const seen = await api('GET', `/v1/rooms/${created.body.id}`, { token: person.token });
+      expect(seen.status).toBe(200);
+    }
+  });
+
+  it('gives a member without the admin scope 403 for creating, renaming or deleting a channel and writes nothing', async () => {
+    const { admin, people, accountId } = await team(1);
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'ops', members: [people[0].conversationId] } })).body;
+    const before = await documentsOfAccount(accountId);
+    const create = await api('POST', '/v1/rooms', { token: people[0].token, body: { type: 'channel', name: 'mine' } });
+    const rename = await api('PATCH', `/v1/rooms/${channel.id}`, { token: people[0].token, body: { name: 'renamed' } });
+    const remove = await api('DELETE', `/v1/rooms/${channel.id}`, { token: people[0].token });
+    expect([create.status, rename.status, remove.status]).toEqual([403, 403, 403]);
+    expect(await documentsOfAccount(accountId)).toEqual(before);
+  });
+
+  it('refuses a second live channel of the same name, whatever the case, with 409; a deleted one frees the name', async () => {
+    const { admin } = await team(0);
+    const first = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Sales' } });
+    const clash = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'sales' } });
+    expect(clash.status).toBe(409);
+    expect(clash.body.code).toBe('CONFLICT');
+    const other = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Support' } });
+    const renameClash = await api('PATCH', `/v1/rooms/${other.body.id}`, { token: admin.token, body: { name: 'SALES' } });
+    expect(renameClash.status).toBe(409);
+
+    expect((await api('DELETE', `/v1/rooms/${first.body.id}`, { token: admin.token })).status).toBe(204);
+    expect((await api('GET', `/v1/rooms/${first.body.id}`, { token: admin.token })).status).toBe(404);
+    const list = await api('GET', '/v1/rooms?type=channel', { token: admin.token });
+    expect(list.body.data.map((room: { id: string }) => room.id)).toEqual([other.body.id]);
+    const again = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Sales' } });
+    expect(again.status).toBe(201);
+  });
+
+  it('renames a channel for an admin', async () => {
+    const { admin } = await team(0);
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'old' } })).body;
+    const renamed = await api('PATCH', `/v1/rooms/${channel.id}`, { token: admin.token, body: { name: '  new name ' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('new name');
+  });
+
+  it('lets a member add someone, who then gets the room’s messages; a removed member gets 403 and no more pushes', async () => {
+    const { admin, people } = await team(2);
+    const [alice, bob] = people;
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'team', members: [alice.conversationId] } })).body;
+    const added = await api('POST', `/v1/rooms/${channel.id}/members`, { token: alice.token, body: { members: [bob.conversationId] } });
+    expect(added.status).toBe(200);
+    expect(added.body.members).toHaveLength(3);
+
+    const bobSocket = await connectSocket(bob.token);
+    sockets.push(bobSocket);
+    const pushes = collect(bobSocket, 'new_message');
+    const first = (await api('POST', `/v1/rooms/${channel.id}/messages`, { token: alice.token, body: { content: 'welcome Bob' } })).body;
+    await eventually(() => pushes.length, (count) => count === 1, 'Bob’s push');
+    expect(pushes[0].message.id).toBe(first.id);
+
+    const removed = await api('DELETE', `/v1/rooms/${channel.id}/members/${bob.conversationId}`, { token: admin.token });
+    expect(removed.status).toBe(200);
+    expect(removed.body.members).toHaveLength(2);
+    const after = (await api('POST', `/v1/rooms/${channel.id}/messages`, { token: alice.token, body: { content: 'Bob is gone' } })).body;
+    await eventually(async () => (await api('GET', `/v1/rooms/${channel.id}`, { token: alice.token })).body, (room) => room.last_message_id === after.id, 'the later message applied');
+    expect(pushes).toHaveLength(1);
+    expect((await api('GET', `/v1/rooms/${channel.id}/messages`, { token: bob.token })).status).toBe(403);
+    expect((await api('POST', `/v1/rooms/${channel.id}/messages`, { token: bob.token, body: { content: 'hi' } })).status).toBe(403);
+  });
+
+  it('lets a member leave but not remove someone else', async () => {
+    const { admin, people } = await team(2);
+    const [alice, bob] = people;
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'leavers', members: [alice.conversationId, bob.conversationId] } })).body;
+    expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${bob.conversationId}`, { token: alice.token })).status).toBe(403);
+    expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${alice.conversationId}`, { token: alice.token })).status).toBe(200);
+    expect((await api('GET', `/v1/rooms/${channel.id}`, { token: alice.token })).status).toBe(403);
+  });
+
+  it('keeps unread counts exact under many parallel senders and reads', async () => {
+    const { admin, people } = await team(4);
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'busy', members: people.map((person) => person.conversationId) } })).body;
+    const perSender = 5;
+    const sent = await Promise.all(
+      people.flatMap((person) =>
+        Array.from({ length: perSender }, (_, index) => api('POST', `/v1/rooms/${channel.id}/messages`, { token: person.token, body: { content: `${index}` } })),
+      ),
+    );
+    expect(sent.every((response) => response.status === 201)).toBe(true);
+    const seqs = sent.map((response) => response.body.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, index) => index + 1));
+    const last = sent.find((response) => response.body.seq === seqs.length)?.body;
+    const adminView = await eventually(
+      async () => (await api('GET', `/v1/rooms/${channel.id}`, { token: admin.token })).body,
+      (room) => room.last_message_id === last.id && room.unread_count === 20,
+      'every message counted for the admin',
+      30_000,
+    );
+    expect(adminView.unread_count).toBe(20);
+    for (const person of people) {
+      const view = (await api('GET', `/v1/rooms/${channel.id}`, { token: person.token })).body;
+      expect(view.unread_count).toBe(20 - perSender);
+    }
+    const read = await api('POST', `/v1/rooms/${channel.id}/read`, { token: people[0].token, body: { messageId: last.id } });
+    expect(read.body.unread_count).toBe(0);
+  });
+});
+
+describe('direct and listing rooms, lists, favorites and snooze', () => {
+  afterAll(closeStores);
+
+  it('makes one listing room per pair and listing', async () => {
+    const accountId = newAccountId();
+    const [buyer, seller] = await Promise.all([member(accountId), member(accountId)]);
+    const first = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', listing_id: 'flat-42', member: seller.conversationId } });
+    const again = await api('POST', '/v1/rooms', { token: seller.token, body: { type: 'listing', listing_id: 'flat-42', member: buyer.conversationId } });
+    const otherListing = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', listing_id: 'flat-43', member: seller.conversationId } });
+    expect([first.status, again.status, otherListing.status]).toEqual([201, 200, 201]);
+    expect(again.body.id).toBe(first.body.id);
+    expect(first.body).toMatchObject({ type: 'listing', listing_id: 'flat-42' });
+    expect(otherListing.body.id).not.toBe(first.body.id);
+    const missing = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', member: seller.conversationId } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details[0].field).toBe('listing_id');
+  });
+
+  it('filters the caller’s rooms by type, unread, favorite and search (channel name or the other user’s name)', async () => {
+    const { accountId, admin, people } = await team(2);
+    const [carol, dave] = people;
+    const db = await database();
+    await db.collection('_users').insertMany([
+      { _id: carol.userId as never, account_id: accountId, name: 'Carol Danvers' },
+      { _id: dave.userId as never, account_id: accountId, name: 'Dave Lister' },
+    ]);
+    const withCarol = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'direct', member: carol.conversationId } })).body;
+    const withDave = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'direct', member: dave.conversationId } })).body;
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Red Dwarf crew' } })).body;
+    const fromDave = (await api('POST', `/v1/rooms/${withDave.id}/messages`, { token: dave.token, body: { content: 'smeg' } })).body;
+    await eventually(async () => (await api('GET', `/v1/rooms/${withDave.id}`, { token: admin.token })).body, (room) => room.last_message_id === fromDave.id, 'Dave’s message applied');
+    expect((await api('PUT', `/v1/rooms/${withCarol.id}/favorite`, { token: admin.token })).body.favorite).toBe(true);
+
+    const ids = async (query: string) => (await api('GET', `/v1/rooms?${query}`, { token: admin.token })).body.data.map((room: { id: string }) => room.id);
+    expect(await ids('type=channel')).toEqual([channel.id]);
+    expect(await ids('unread=true')).toEqual([withDave.id]);
+    expect(await ids('favorite=true')).toEqual([withCarol.id]);
+    expect(await ids('search=danvers')).toEqual([withCarol.id]);
+    expect(await ids('search=dwarf')).toEqual([channel.id]);
+    expect((await ids('search=lister&type=channel'))).toEqual([]);
+    expect((await api('DELETE', `/v1/rooms/${withCarol.id}/favorite`, { token: admin.token })).body.favorite).toBe(false);
+    expect(await ids('favorite=true')).toEqual([]);
+    const bad = await api('GET', '/v1/rooms?unread=maybe', { token: admin.token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].field).toBe('unread');
+  });
+
+  it('pages rooms both ways with cursors', async () => {
+    const { admin } = await team(0);
+    const created: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      created.push((await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name } })).body.id);
+    }
+    const first = (await api('GET', '/v1/rooms?limit=2', { token: admin.token })).body;
+    expect(first.data.map((room: { name: string }) => room.name)).toEqual(['e', 'd']);
+    const second = (await api('GET', `/v1/rooms?limit=2&before=${first.next}`, { token: admin.token })).body;
+    expect(second.data.map((room: { name: string }) => room.name)).toEqual(['c', 'b']);
+    const back = (await api('GET', `/v1/rooms?limit=2&after=${second.previous}`, { token: admin.token })).body;
+    expect(back.data.map((room: { name: string }) => room.name)).toEqual(['e', 'd']);
+    expect(created).toHaveLength(5);
+  });
+
+  it('snoozes a room for the caller until a time, and ends the snooze', async () => {
+    const accountId = newAccountId();
+    const [me, other] = await Promise.all([member(accountId), member(accountId)]);
+    const room = (await api('POST', '/v1/rooms', { token: me.token, body: { type: 'direct', member: other.conversationId } })).body;
+    const snoozed = await api('PUT', `/v1/rooms/${room.id}/snooze`, { token: me.token, body: { duration_minutes: 30 } });
+    expect(snoozed.status).toBe(200);
+    expect(new Date(snoozed.body.snoozed_until).getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+    expect((await api('GET', `/v1/rooms/${room.id}`, { token: other.token })).body.snoozed_until).toBeNull();
+    const past = await api('PUT', `/v1/rooms/${room.id}/snooze`, { token: me.token, body: { until: '2001-01-01T00:00:00Z' } });
+    expect(past.status).toBe(400);
+    const none = await api('PUT', `/v1/rooms/${room.id}/snooze`, { token: me.token, body: {} });
+    expect(none.status).toBe(400);
+    expect((await api('DELETE', `/v1/rooms/${room.id}/snooze`, { token: me.token })).body.snoozed_until).toBeNull();
+  });
+});
+
+describe('conversations', () => {
+  afterAll(closeStores);
+
+  it('lists the account’s team with names, leaves out users who are gone, filters by status and searches by name', async () => {
+    const { accountId, admin, people } = await team(3);
+    const [ann, ben, gone] = people;
+    const db = await database();
+    await db.collection('_users').insertMany([
+      { _id: admin.userId as never, account_id: accountId, name: 'Ada Admin' },
+      { _id: ann.userId as never, account_id: accountId, name: 'Ann Archer' },
+      { _id: ben.userId as never, account_id: accountId, name: 'Ben Baker' },
+    ]);
+    expect(gone.conversationId).toEqual(expect.any(String));
+    const all = await api('GET', '/v1/conversations', { token: ann.token });
+    expect(all.status).toBe(200);
+    expect(all.body.data.map((conversation: { name: string }) => conversation.name).sort()).toEqual(['Ada Admin', 'Ann Archer', 'Ben Baker']);
+
+    expect((await api('PUT', '/v1/conversations/me/status', { token: ben.token, body: { status: 'online' } })).body.status).toBe('online');
+    const online = await api('GET', '/v1/conversations?status=online', { token: ann.token });
+    expect(online.body.data.map((conversation: { name: string }) => conversation.name)).toEqual(['Ben Baker']);
+    const search = await api('GET', '/v1/conversations?search=arch', { token: ann.token });
+    expect(search.body.data.map((conversation: { name: string }) => conversation.name)).toEqual(['Ann Archer']);
+    const page = await api('GET', '/v1/conversations?limit=2', { token: ann.token });
+    expect(page.body.data).toHaveLength(2);
+    const rest = await api('GET', `/v1/conversations?limit=2&before=${page.body.next}`, { token: ann.token });
+    expect(rest.body.data).toHaveLength(1);
+
+    const history = await db.collection('conversations.status_history').find({ account_id: accountId }).toArray();
+    expect(history.map((entry) => entry.status)).toEqual(['online']);
+    const other = await api('GET', '/v1/conversations', { token: newUser().token });
+    expect(other.body.data.map((conversation: { account_id: string }) => conversation.account_id)).not.toContain(accountId);
+  });
+
+  it('keeps at most one default SMS and email inbound per account: setting it moves it', async () => {
+    const { accountId, admin, people } = await team(1);
+    const first = await api('PATCH', '/v1/conversations/me', { token: admin.token, body: { default_sms_inbound: true, default_email_inbound: true } });
+    expect(first.body).toMatchObject({ default_sms_inbound: true, default_email_inbound: true });
+    const moved = await api('PATCH', '/v1/conversations/me', { token: people[0].token, body: { default_sms_inbound: true } });
+    expect(moved.body).toMatchObject({ default_sms_inbound: true, default_email_inbound: false });
+    const db = await database();
+    expect(await db.collection('conversations').countDocuments({ account_id: accountId, default_sms_inbound: true })).toBe(1);
+    expect(await db.collection('conversations').countDocuments({ account_id: accountId, default_email_inbound: true })).toBe(1);
+    const bad = await api('PATCH', '/v1/conversations/me', { token: admin.token, body: { default_sms_inbound: 'yes' } });
+    expect(bad.status).toBe(400);
+    const badStatus = await api('PUT', '/v1/conversations/me/status', { token: admin.token, body: { status: 'away' } });
+    expect(badStatus.status).toBe(400);
+  });
+});
