@@ -30,6 +30,7 @@ export default async function globalSetup() {
       REDIS_URL: infrastructure.redisUrl,
       JWT_SECRET: randomBytes(32).toString('hex'),
       OUTBOX_LEASE_MS: '2000',
+      PRESENCE_GRACE_MS: '300',
       GATEWAY_URL: `http://127.0.0.1:${ports.gateway}`,
       REALTIME_URL: `http://127.0.0.1:${ports.realtime}`,
     },

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, MongoProbe } from '@parley/database';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule, RedisModule, RedisProbe } from '@parley/platform';
+import { PresenceModule } from './presence/presence.module.js';
 import { PushModule } from './push/push.module.js';
 import type { RealtimeConfig } from './realtime.config.js';
 import { SocketModule } from './socket/socket.module.js';
@@ -20,6 +21,7 @@ export class RealtimeAppModule {
         HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe, RedisProbe] }),
         SocketModule,
         PushModule,
+        PresenceModule,
       ],
     };
   }

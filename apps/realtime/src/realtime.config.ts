@@ -33,6 +33,18 @@ export class RealtimeConfig extends AuthenticatedAppConfig {
   @IsInt()
   @Min(0)
   PUSH_MAX_AGE_MS = 600_000;
+
+  /** How long a user's last device may be gone before they show offline (a page reload must not flap). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  PRESENCE_GRACE_MS = 10_000;
+
+  /** A typing indicator lasts this long unless renewed; renewals are throttled to half of it. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(500)
+  TYPING_TTL_MS = 5000;
 }
 
 /** The origins Socket.IO's CORS allows: true for any, else the listed ones. */

@@ -27,3 +27,17 @@ export async function restartApp(app: AppName, overrides: Record<string, string>
   if (options.waitHealthy !== false) await apps.waitHealthy(state, app, { child });
   return child;
 }
+
+/**
+ * Starts one more instance of an app (on a port of its own, in the same consumer group), waits
+ * until it is healthy and returns its port and a way to stop it. Teardown stops it too.
+ */
+export async function startExtraInstance(app: AppName, port: number): Promise<{ port: number; stop: () => Promise<void> }> {
+  const file = process.env[STATE_VARIABLE] as string;
+  const state = apps.readState(file);
+  const child = apps.spawnApp({ ...state, ports: { ...state.ports, [app]: port } }, app);
+  state.pids[app] = [...(state.pids[app] ?? []), child.pid as number];
+  apps.writeState(file, state);
+  await apps.waitHealthy({ ...state, ports: { ...state.ports, [app]: port } }, app, { child });
+  return { port, stop: () => apps.stopPid(child.pid as number) };
+}

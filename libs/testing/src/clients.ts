@@ -58,10 +58,10 @@ export async function api<T = any>(
   return { status: response.status, body: body as T, headers: response.headers };
 }
 
-/** A Socket.IO client of realtime, connected (or rejected) before this resolves. */
-export async function connectSocket(token: string | undefined): Promise<Socket> {
+/** A Socket.IO client of realtime (or of the instance at `url`), connected (or rejected) before this resolves. */
+export async function connectSocket(token: string | undefined, url?: string): Promise<Socket> {
   const { env } = readState();
-  const socket = io(env.REALTIME_URL, {
+  const socket = io(url ?? env.REALTIME_URL, {
     auth: token === undefined ? {} : { token },
     transports: ['websocket'],
     reconnection: false,

@@ -2,6 +2,8 @@ import type {
   EventEnvelope,
   MessageCreatedData,
   MessageView,
+  PresenceChangedData,
+  PresenceStatus,
   RoomCreatedData,
   RoomReadData,
   RoomType,
@@ -45,13 +47,29 @@ export interface RoomCreatedPush {
   type: RoomType;
 }
 
-/** Every socket event realtime pushes; the Socket.IO event name is the payload's `event`. */
-export type Push = NewMessagePush | RoomUpdatedPush | ReadReceiptPush | RoomCreatedPush;
+/** `status_changed`: a team member went online or offline (to every socket of the account). */
+export interface StatusChangedPush {
+  event: 'status_changed';
+  conversation_id: string;
+  user_id: string;
+  status: PresenceStatus;
+}
 
-/** One payload for the devices of some conversations, sent as one broadcast. */
+/** Every socket event realtime pushes; the Socket.IO event name is the payload's `event`. */
+export type Push = NewMessagePush | RoomUpdatedPush | ReadReceiptPush | RoomCreatedPush | StatusChangedPush;
+
+/** One payload for the devices of some conversations (or of the whole account), sent as one broadcast. */
 export interface Delivery {
   conversationIds: string[];
+  /** Every socket of the envelope's account gets it (team-wide events such as presence). */
+  wholeAccount?: true;
   payload: Push;
+}
+
+/** `status_changed` to the whole team. */
+export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedData>): Delivery[] {
+  const { conversation_id, user_id, status } = envelope.data;
+  return [{ conversationIds: [], wholeAccount: true, payload: { event: 'status_changed', conversation_id, user_id, status } }];
 }
 
 /** `new_message` to every member the message was stored for (the sender's other devices too). */

@@ -9,5 +9,6 @@ import { RoomEventsHandler } from './room-events.handler.js';
   imports: [SocketModule],
   controllers: [MessageEventsHandler, RoomEventsHandler],
   providers: [PushService],
+  exports: [PushService],
 })
 export class PushModule {}

@@ -4,7 +4,7 @@ import type { EventEnvelope } from '@parley/contracts';
 import { RedisConnection } from '@parley/platform';
 import { RealtimeConfig } from '../realtime.config.js';
 import { RealtimeGateway } from '../socket/realtime.gateway.js';
-import { conversationRoom } from '../socket/socket-identity.js';
+import { accountRoom, conversationRoom } from '../socket/socket-identity.js';
 import type { Delivery } from './deliveries.js';
 
 /** What became of one event: pushed, skipped as already pushed, or skipped as too old to matter. */
@@ -46,7 +46,11 @@ export class PushService {
       this.logger.debug({ eventId: envelope.id }, 'duplicate event not pushed again');
       return 'duplicate';
     }
-    for (const { conversationIds, payload } of deliveries) {
+    for (const { conversationIds, wholeAccount, payload } of deliveries) {
+      if (wholeAccount) {
+        this.gateway.server.to(accountRoom(envelope.accountId)).emit(payload.event, payload);
+        continue;
+      }
       if (conversationIds.length === 0) continue;
       const rooms = conversationIds.map((conversationId) => conversationRoom(envelope.accountId, conversationId));
       this.gateway.server.to(rooms).emit(payload.event, payload);

@@ -1,0 +1,125 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import type { Socket } from 'socket.io-client';
+import { freePort } from '../deploy/local/infrastructure.mjs';
+import {
+  api,
+  closeStores,
+  collect,
+  connectSocket,
+  eventually,
+  newAccountId,
+  newUser,
+  startExtraInstance,
+  type TestUser,
+} from '@parley/testing';
+
+interface Member extends TestUser {
+  conversationId: string;
+}
+
+async function member(accountId: string): Promise<Member> {
+  const user = newUser(accountId);
+  return { ...user, conversationId: (await api('GET', '/v1/conversations/me', { token: user.token })).body.id };
+}
+
+describe('realtime', () => {
+  const sockets: Socket[] = [];
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(closeStores);
+
+  async function open(token: string, url?: string): Promise<Socket> {
+    const socket = await connectSocket(token, url);
+    sockets.push(socket);
+    return socket;
+  }
+
+  it('tells the team when a member comes online with a device, sets a status, and goes offline when the last device leaves', async () => {
+    const accountId = newAccountId();
+    const [ann, ben] = await Promise.all([member(accountId), member(accountId)]);
+    const outsider = await member(newAccountId());
+    const benSocket = await open(ben.token);
+    const outsiderSocket = await open(outsider.token);
+    const statuses = collect(benSocket, 'status_changed');
+    const leaked = collect(outsiderSocket, 'status_changed');
+
+    const annPhone = await connectSocket(ann.token);
+    const annDesktop = await connectSocket(ann.token);
+    await eventually(() => statuses.filter((change) => change.conversation_id === ann.conversationId), (changes) => changes.length === 1, 'Ann online');
+    expect(statuses.find((change) => change.conversation_id === ann.conversationId)).toMatchObject({ event: 'status_changed', status: 'online', user_id: ann.userId });
+
+    annPhone.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(statuses.filter((change) => change.conversation_id === ann.conversationId)).toHaveLength(1);
+    annDesktop.disconnect();
+    await eventually(
+      () => statuses.filter((change) => change.conversation_id === ann.conversationId).map((change) => change.status),
+      (seen) => seen.join() === 'online,offline',
+      'Ann offline once her last device left',
+    );
+    await eventually(
+      async () => (await api('GET', '/v1/conversations/me', { token: ann.token })).body.status,
+      (status) => status === 'offline',
+      'the offline status stored',
+    );
+
+    const set = await api('PUT', '/v1/conversations/me/status', { token: ben.token, body: { status: 'online' } });
+    expect(set.status).toBe(200);
+    await eventually(() => statuses.filter((change) => change.conversation_id === ben.conversationId), (changes) => changes.length > 0, 'Ben’s own status');
+    const team = [ann.conversationId, ben.conversationId];
+    expect(leaked.filter((change) => team.includes(change.conversation_id))).toHaveLength(0);
+  });
+
+  it('turns typing into a throttled typing_indicator for the other members only', async () => {
+    const accountId = newAccountId();
+    const [alice, bob, stranger] = await Promise.all([member(accountId), member(accountId), member(accountId)]);
+    const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
+    const aliceSocket = await open(alice.token);
+    const bobSocket = await open(bob.token);
+    const strangerSocket = await open(stranger.token);
+    const bobSees = collect(bobSocket, 'typing_indicator');
+    const aliceSees = collect(aliceSocket, 'typing_indicator');
+    const strangerSees = collect(strangerSocket, 'typing_indicator');
+
+    for (let index = 0; index < 5; index++) {
+      expect(await aliceSocket.emitWithAck('typing', { room_id: room.id })).toEqual({ ok: true });
+    }
+    await eventually(() => bobSees.length, (count) => count >= 1, 'Bob sees Alice typing');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bobSees).toHaveLength(1);
+    expect(bobSees[0]).toMatchObject({ event: 'typing_indicator', room_id: room.id, conversation_id: alice.conversationId, expires_in_ms: expect.any(Number) });
+    expect(aliceSees).toHaveLength(0);
+
+    expect(await strangerSocket.emitWithAck('typing', { room_id: room.id })).toEqual({ ok: false, error: 'not a member of this room' });
+    expect(await strangerSocket.emitWithAck('typing', { room_id: 'nope' })).toEqual({ ok: false, error: 'room_id must be a valid id' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(strangerSees).toHaveLength(0);
+    expect(bobSees).toHaveLength(1);
+  });
+
+  it('reaches a user on a second realtime instance once per socket, and never another account', async () => {
+    const second = await startExtraInstance('realtime', await freePort());
+    try {
+      const accountId = newAccountId();
+      const [alice, bob] = await Promise.all([member(accountId), member(accountId)]);
+      const eve = await member(newAccountId());
+      const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
+      const onFirst = collect(await open(bob.token), 'new_message');
+      const onSecond = collect(await open(bob.token, `http://127.0.0.1:${second.port}`), 'new_message');
+      const eveSees = collect(await open(eve.token, `http://127.0.0.1:${second.port}`), 'new_message');
+
+      const sent: string[] = [];
+      for (let index = 0; index < 5; index++) {
+        sent.push((await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: `m${index}` } })).body.id);
+      }
+      await eventually(() => onFirst.length + onSecond.length, (count) => count === 10, 'every message on both of Bob’s sockets', 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(onFirst.map((push) => push.message.id)).toEqual(sent);
+      expect(onSecond.map((push) => push.message.id)).toEqual(sent);
+      expect(eveSees).toHaveLength(0);
+    } finally {
+      await second.stop();
+    }
+  });
+});
