@@ -29,6 +29,7 @@ export default async function globalSetup() {
       KAFKA_BROKERS: infrastructure.kafkaBrokers,
       REDIS_URL: infrastructure.redisUrl,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      RATE_LIMIT_POINTS: '100000',
       OUTBOX_LEASE_MS: '2000',
       PRESENCE_GRACE_MS: '300',
       GATEWAY_URL: `http://127.0.0.1:${ports.gateway}`,

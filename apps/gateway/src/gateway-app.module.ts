@@ -1,13 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
-import { HealthModule, PlatformModule } from '@parley/platform';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { HealthModule, PlatformModule, RedisModule, RedisProbe } from '@parley/platform';
 import { ApiDocsController } from './api-docs/api-docs.controller.js';
 import { ApiDocument } from './api-docs/api-document.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { RoomsController } from './rooms/rooms.controller.js';
+import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 import { ReplyPartitionsProbe } from './service/reply-partitions.probe.js';
 import { ServiceController } from './service/service.controller.js';
 
@@ -20,11 +22,12 @@ export class GatewayAppModule {
       imports: [
         PlatformModule.forRoot('gateway', config),
         KafkaModule.forRoot({ appName: 'gateway', commands: true }),
-        HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe], controller: false }),
+        RedisModule.forRoot(config.REDIS_URL),
+        HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe, RedisProbe], controller: false }),
         AuthModule,
       ],
       controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController],
-      providers: [ApiDocument],
+      providers: [ApiDocument, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }
 }

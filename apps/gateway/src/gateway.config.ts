@@ -14,6 +14,21 @@ export class GatewayConfig extends AuthenticatedAppConfig {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 256kb or 1mb' })
   BODY_LIMIT = '256kb';
 
+  /** Redis: rate-limit counters shared by every gateway instance. */
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL!: string;
+
+  /** Requests one user may make per window; past it, 429 with Retry-After. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_POINTS = 600;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
   /** Origins allowed by CORS, comma-separated, or * for any. */
   @IsString()
   @IsNotEmpty()

@@ -1,0 +1,48 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Observable } from 'rxjs';
+import { AppError, ErrorCodes, type Actor } from '@parley/contracts';
+import { RedisConnection } from '@parley/platform';
+import { GatewayConfig } from '../gateway.config.js';
+
+/**
+ * A per-user request budget over a sliding window, counted in Redis so every gateway instance
+ * shares it (per IP for requests without a token). Runs after authentication, before validation:
+ * a refused request does nothing and answers 429 with Retry-After.
+ */
+@Injectable()
+export class RateLimitInterceptor implements NestInterceptor {
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(
+    redis: RedisConnection,
+    private readonly config: GatewayConfig,
+  ) {
+    this.limiter = new RateLimiterRedis({
+      storeClient: redis.client,
+      keyPrefix: 'ratelimit',
+      points: config.RATE_LIMIT_POINTS,
+      duration: config.RATE_LIMIT_WINDOW_SECONDS,
+    });
+  }
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<Request & { user?: Actor }>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const key = request.user ? `user:${request.user.accountId}:${request.user.userId}` : `ip:${request.ip}`;
+    try {
+      const state = await this.limiter.consume(key);
+      response.setHeader('X-RateLimit-Limit', String(this.config.RATE_LIMIT_POINTS));
+      response.setHeader('X-RateLimit-Remaining', String(state.remainingPoints));
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      response.setHeader('Retry-After', String(seconds));
+      response.setHeader('X-RateLimit-Limit', String(this.config.RATE_LIMIT_POINTS));
+      response.setHeader('X-RateLimit-Remaining', '0');
+      throw new AppError(ErrorCodes.RateLimited, 429, `Too many requests: try again in ${seconds} s`);
+    }
+    return next.handle();
+  }
+}

@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { api, closeStores, documentsOfAccount, newAccountId, newUser, restartApp, type TestUser } from '@parley/testing';
+
+async function member(accountId: string): Promise<TestUser & { conversationId: string }> {
+  const user = newUser(accountId);
+  return { ...user, conversationId: (await api('GET', '/v1/conversations/me', { token: user.token })).body.id };
+}
+
+describe('the per-user rate limit', () => {
+  afterAll(closeStores);
+
+  it('answers 429 with Retry-After once a user spends the budget, changes nothing, and leaves other users alone', async () => {
+    await restartApp('gateway', { RATE_LIMIT_POINTS: '6', RATE_LIMIT_WINDOW_SECONDS: '60' });
+    try {
+      const accountId = newAccountId();
+      const alice = await member(accountId);
+      const bob = await member(accountId);
+      const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
+      const statuses: number[] = [];
+      for (let index = 0; index < 4; index++) statuses.push((await api('GET', '/v1/rooms', { token: alice.token })).status);
+      const before = await documentsOfAccount(accountId);
+      const refused = await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'one too many' } });
+      expect(statuses).toEqual([200, 200, 200, 200]);
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await documentsOfAccount(accountId)).toEqual(before);
+      expect((await api('GET', '/v1/rooms', { token: bob.token })).status).toBe(200);
+    } finally {
+      await restartApp('gateway');
+    }
+  });
+});
