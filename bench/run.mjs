@@ -16,6 +16,11 @@ import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.m
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
 const CONCURRENT_TOTAL = Number(process.env.BENCH_CONCURRENT ?? 600);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+const FANOUT_MEMBERS = Number(process.env.BENCH_FANOUT_MEMBERS ?? 50);
+const FANOUT_MESSAGES = Number(process.env.BENCH_FANOUT_MESSAGES ?? 100);
+const PAGING_ROOMS = Number(process.env.BENCH_PAGING_ROOMS ?? 10_000);
+const PAGING_MESSAGES = Number(process.env.BENCH_PAGING_MESSAGES ?? 100_000);
+const PAGING_REQUESTS = Number(process.env.BENCH_PAGING_REQUESTS ?? 200);
 
 /** CPU seconds a process has used so far (Linux /proc), or NaN where that cannot be read. */
 function cpuSeconds(pid) {
@@ -106,6 +111,163 @@ async function mongoBaseline(mongoUrl) {
   };
 }
 
+function connect(url, bearer) {
+  const socket = io(url, { auth: { token: bearer }, transports: ['websocket'] });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** One sender, a channel of FANOUT_MEMBERS members each with a socket: delivery latency to every socket. */
+async function fanOut({ call, token, realtimeUrl }) {
+  const adminBearer = token('fan-admin', ['conversation', 'conversation.admin']);
+  await call('GET', '/v1/conversations/me', adminBearer);
+  const members = [];
+  for (let index = 1; index < FANOUT_MEMBERS; index++) {
+    const bearer = token(`fan-member-${index}`);
+    const conversation = await call('GET', '/v1/conversations/me', bearer);
+    members.push({ bearer, conversationId: conversation.id });
+  }
+  const channel = await call('POST', '/v1/rooms', adminBearer, { type: 'channel', name: `fan-out ${randomUUID()}`, members: members.map((member) => member.conversationId) });
+  const sockets = await Promise.all([adminBearer, ...members.map((member) => member.bearer)].map((bearer) => connect(realtimeUrl, bearer)));
+  const arrivals = new Map();
+  for (const socket of sockets) {
+    socket.on('new_message', (payload) => {
+      const entry = arrivals.get(payload.message.client_message_id);
+      if (entry) entry.times.push(performance.now());
+    });
+  }
+  const perSocket = [];
+  const lastSocket = [];
+  for (let index = 0; index < FANOUT_MESSAGES; index++) {
+    const clientMessageId = randomUUID();
+    const entry = { times: [] };
+    arrivals.set(clientMessageId, entry);
+    const began = performance.now();
+    await call('POST', `/v1/rooms/${channel.id}/messages`, adminBearer, { content: 'to everyone', clientMessageId });
+    const deadline = Date.now() + 10_000;
+    while (entry.times.length < sockets.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    for (const time of entry.times) perSocket.push(time - began);
+    lastSocket.push(Math.max(...entry.times) - began);
+    if (entry.times.length < sockets.length) throw new Error(`fan-out: only ${entry.times.length} of ${sockets.length} sockets got a message`);
+  }
+  for (const socket of sockets) socket.disconnect();
+  return { members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES, perSocketMs: summary(perSocket), lastSocketMs: summary(lastSocket) };
+}
+
+/**
+ * Seeds an account with PAGING_ROOMS rooms and PAGING_MESSAGES messages straight into MongoDB (the
+ * API would take an hour at this machine's rates), then times pages through the API beside the
+ * same query run on the driver.
+ */
+async function pagingBench({ call, token, mongoUrl }) {
+  const reader = token('pager');
+  const me = await call('GET', '/v1/conversations/me', reader);
+  const accountId = jwt.decode(reader).account_id;
+  const client = await new MongoClient(mongoUrl).connect();
+  const db = client.db('parley_bench');
+  const meId = new ObjectId(me.id);
+  const now = Date.now();
+  const rooms = [];
+  for (let index = 0; index < PAGING_ROOMS; index++) {
+    const other = new ObjectId();
+    rooms.push({
+      _id: new ObjectId(),
+      account_id: accountId,
+      type: 'direct',
+      name: null,
+      name_key: null,
+      pair: [me.id, other.toHexString()].sort().join(':'),
+      listing_id: null,
+      members: [
+        { conversation_id: meId, user_id: 'pager', last_message_read: null, joined: new Date(now), favorite: false, snoozed_until: null },
+        { conversation_id: other, user_id: `other-${index}`, last_message_read: null, joined: new Date(now), favorite: false, snoozed_until: null },
+      ],
+      unread_count: [{ conversation_id: meId, count: index % 3, last_read_seq: 0 }, { conversation_id: other, count: 0, last_read_seq: 0 }],
+      last_message_id: null,
+      last_message_seq: 0,
+      last_activity: new Date(now - index * 1000),
+      deleted: false,
+      created: new Date(now),
+      updated: new Date(now),
+    });
+  }
+  for (let offset = 0; offset < rooms.length; offset += 5000) await db.collection('conversations.rooms').insertMany(rooms.slice(offset, offset + 5000), { ordered: false });
+  // Half the messages in one busy room (the paged one), the rest spread over the others.
+  const busy = rooms[0];
+  const busyCount = Math.floor(PAGING_MESSAGES / 2);
+  let seqOfRoom = new Map();
+  const batch = [];
+  const flush = async () => {
+    if (batch.length) await db.collection('conversations.messages').insertMany(batch.splice(0), { ordered: false });
+  };
+  for (let index = 0; index < PAGING_MESSAGES; index++) {
+    const room = index < busyCount ? busy : rooms[1 + (index % (rooms.length - 1))];
+    const seq = (seqOfRoom.get(room._id) ?? 0) + 1;
+    seqOfRoom.set(room._id, seq);
+    batch.push({
+      account_id: accountId,
+      room_id: room._id,
+      seq,
+      conversation_id: room.members[1].conversation_id,
+      user_id: room.members[1].user_id,
+      content: `message ${index} with some searchable words`,
+      source: 'chat',
+      attachments: [],
+      client_message_id: null,
+      receivers: [meId, room.members[1].conversation_id],
+      deleted: false,
+      deleted_by: [],
+      created: new Date(now - (PAGING_MESSAGES - index) * 10),
+      updated: new Date(now),
+    });
+    if (batch.length === 5000) await flush();
+  }
+  await flush();
+  seqOfRoom = null;
+
+  const time = async (task) => {
+    const samples = [];
+    for (let index = 0; index < PAGING_REQUESTS; index++) {
+      const began = performance.now();
+      await task();
+      samples.push(performance.now() - began);
+    }
+    return summary(samples);
+  };
+  const roomsFirst = await call('GET', '/v1/rooms?limit=50', reader);
+  const roomsFilter = { account_id: accountId, 'members.conversation_id': meId, deleted: false };
+  const deepRoomsCursor = (await call('GET', `/v1/rooms?limit=50&before=${roomsFirst.next}`, reader)).next;
+  const messagesFirst = await call('GET', `/v1/rooms/${busy._id.toHexString()}/messages?limit=50`, reader);
+  const deepSeq = Math.floor(busyCount / 2);
+  const deepMessagesCursor = Buffer.from(JSON.stringify({ s: deepSeq })).toString('base64url');
+  const messagesFilter = { account_id: accountId, room_id: busy._id, receivers: meId, deleted_by: { $ne: meId } };
+  const results = {
+    rooms: PAGING_ROOMS,
+    messages: PAGING_MESSAGES,
+    roomsFirstPage: {
+      api: await time(() => call('GET', '/v1/rooms?limit=50', reader)),
+      mongo: await time(() => db.collection('conversations.rooms').find(roomsFilter).sort({ last_activity: -1, _id: -1 }).limit(51).toArray()),
+    },
+    roomsDeepPage: {
+      api: await time(() => call('GET', `/v1/rooms?limit=50&before=${deepRoomsCursor}`, reader)),
+      mongo: await time(() => db.collection('conversations.rooms').find({ ...roomsFilter, last_activity: { $lt: new Date(now - 100 * 1000) } }).sort({ last_activity: -1, _id: -1 }).limit(51).toArray()),
+    },
+    messagesFirstPage: {
+      api: await time(() => call('GET', `/v1/rooms/${busy._id.toHexString()}/messages?limit=50`, reader)),
+      mongo: await time(() => db.collection('conversations.messages').find(messagesFilter).sort({ seq: -1 }).limit(51).toArray()),
+    },
+    messagesDeepPage: {
+      api: await time(() => call('GET', `/v1/rooms/${busy._id.toHexString()}/messages?limit=50&before=${deepMessagesCursor}`, reader)),
+      mongo: await time(() => db.collection('conversations.messages').find({ ...messagesFilter, seq: { $lt: deepSeq } }).sort({ seq: -1 }).limit(51).toArray()),
+    },
+  };
+  if (roomsFirst.data.length !== 50 || messagesFirst.data.length !== 50) throw new Error('paging: the API did not return full pages');
+  await client.close();
+  return results;
+}
+
 async function main() {
   ensureDependencies();
   build();
@@ -127,6 +289,8 @@ async function main() {
       KAFKA_BROKERS: infrastructure.kafkaBrokers,
       REDIS_URL: infrastructure.redisUrl,
       JWT_SECRET: secret,
+      // The benchmark is one user sending thousands of requests: the per-user limit would measure itself.
+      RATE_LIMIT_POINTS: '100000000',
       ...(process.env.KAFKA_MAX_WAIT_MS ? { KAFKA_MAX_WAIT_MS: process.env.KAFKA_MAX_WAIT_MS } : {}),
       ...(process.env.KAFKA_PARTITIONS ? { KAFKA_PARTITIONS: process.env.KAFKA_PARTITIONS } : {}),
     },
@@ -142,7 +306,7 @@ async function main() {
 
     const gateway = `http://127.0.0.1:${ports.gateway}`;
     const account = `bench-${randomUUID()}`;
-    const token = (sub) => jwt.sign({ sub, account_id: account, scopes: ['conversation'] }, secret, { algorithm: 'HS256', expiresIn: '1h' });
+    const token = (sub, scopes = ['conversation']) => jwt.sign({ sub, account_id: account, scopes }, secret, { algorithm: 'HS256', expiresIn: '1h' });
     const call = async (method, path, bearer, body) => {
       const response = await fetch(`${gateway}${path}`, {
         method,
@@ -206,6 +370,12 @@ async function main() {
     );
     socket.disconnect();
 
+    step(`fan-out: ${FANOUT_MESSAGES} messages to a ${FANOUT_MEMBERS}-member channel, every member connected`);
+    const fanout = await fanOut({ call, token, realtimeUrl: `http://127.0.0.1:${ports.realtime}` });
+
+    step(`paging with ${PAGING_ROOMS} rooms and ${PAGING_MESSAGES} messages in the account`);
+    const paging = await pagingBench({ call, token, mongoUrl: infrastructure.mongoUrl });
+
     const results = {
       when: new Date().toISOString(),
       settings: { sequential: SEQUENTIAL, concurrent: CONCURRENT_TOTAL, inFlight: IN_FLIGHT },
@@ -221,6 +391,8 @@ async function main() {
         deliveryMs: summary(concurrentDelivery),
         cpuMsPerMessage,
       },
+      fanout,
+      paging,
     };
     printTable(results);
     const outDir = join(ROOT, 'bench', 'results');
@@ -252,6 +424,15 @@ function printTable(results) {
   const line = (row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ');
   console.log(`\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`);
   for (const row of rows) console.log(line(row));
+  const { fanout, paging } = results;
+  console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages one at a time (ms, p50 / p95 / p99):`);
+  console.log(`  each socket   ${fmt(fanout.perSocketMs.p50)} / ${fmt(fanout.perSocketMs.p95)} / ${fmt(fanout.perSocketMs.p99)}`);
+  console.log(`  last socket   ${fmt(fanout.lastSocketMs.p50)} / ${fmt(fanout.lastSocketMs.p95)} / ${fmt(fanout.lastSocketMs.p99)}`);
+  console.log(`\npaging with ${paging.rooms} rooms and ${paging.messages} messages (ms, p50 / p95 / p99; API vs the same MongoDB query):`);
+  for (const name of ['roomsFirstPage', 'roomsDeepPage', 'messagesFirstPage', 'messagesDeepPage']) {
+    const { api, mongo } = paging[name];
+    console.log(`  ${name.padEnd(18)} API ${fmt(api.p50)} / ${fmt(api.p95)} / ${fmt(api.p99)}   MongoDB ${fmt(mongo.p50)} / ${fmt(mongo.p95)} / ${fmt(mongo.p99)}   p50 ratio ${fmt(api.p50 / mongo.p50, 1)}`);
+  }
   const cpu = Object.entries(concurrent.cpuMsPerMessage).map(([app, ms]) => `${app} ${fmt(ms, 2)}`).join(', ');
   console.log(`\nCPU ms per message while ${results.settings.inFlight} were in flight: ${cpu}`);
 }

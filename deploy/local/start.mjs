@@ -24,16 +24,14 @@ async function portFor(preferred) {
   return (await isPortFree(preferred)) ? preferred : freePort();
 }
 
+// PARLEY_INFRA_ONLY=1 provisions the servers only (for running apps or tests by hand against them).
+const INFRA_ONLY = process.env.PARLEY_INFRA_ONLY === '1';
+
 async function main() {
   ensureDependencies();
-  build();
+  if (!INFRA_ONLY) build(); // the servers need no compiled code
   const runDir = join(ROOT, '.run', `start-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  step('starting Kafka, MongoDB and Redis');
-  const infrastructure = await startInfrastructure({
-    runDir,
-    log: (line) => process.stderr.write(`[infra] ${line}\n`),
-    ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379) },
-  });
+  let infrastructure;
   let stopping = false;
   const children = [];
   const shutdown = async (code) => {
@@ -41,13 +39,20 @@ async function main() {
     stopping = true;
     step('stopping');
     await Promise.all(children.map((child) => stopPid(child.pid)));
-    await infrastructure.stop();
+    // Before the servers are up there is nothing to stop gracefully: exiting kills what has started.
+    await infrastructure?.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  step('starting Kafka, MongoDB and Redis');
+  infrastructure = await startInfrastructure({
+    runDir,
+    log: (line) => process.stderr.write(`[infra] ${line}\n`),
+    ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379) },
+  });
 
-  if (process.env.PARLEY_INFRA_ONLY === '1') {
+  if (INFRA_ONLY) {
     console.log(`\nMONGO_URL=${infrastructure.mongoUrl}\nKAFKA_BROKERS=${infrastructure.kafkaBrokers}\nREDIS_URL=${infrastructure.redisUrl}\n(Ctrl-C stops them)`);
     return;
   }
