@@ -1,10 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { api, closeStores, documentsOfAccount, newAccountId, newUser, restartApp, type TestUser } from '@parley/testing';
+import { api, closeStores, documentsOfAccount, newAccountId, newMember, restartApp } from '@parley/testing';
 
-async function member(accountId: string): Promise<TestUser & { conversationId: string }> {
-  const user = newUser(accountId);
-  return { ...user, conversationId: (await api('GET', '/v1/conversations/me', { token: user.token })).body.id };
-}
 
 describe('the per-user rate limit', () => {
   afterAll(closeStores);
@@ -13,8 +9,8 @@ describe('the per-user rate limit', () => {
     await restartApp('gateway', { RATE_LIMIT_POINTS: '6', RATE_LIMIT_WINDOW_SECONDS: '60' });
     try {
       const accountId = newAccountId();
-      const alice = await member(accountId);
-      const bob = await member(accountId);
+      const alice = await newMember(accountId);
+      const bob = await newMember(accountId);
       const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
       const statuses: number[] = [];
       for (let index = 0; index < 4; index++) statuses.push((await api('GET', '/v1/rooms', { token: alice.token })).status);

@@ -8,19 +8,11 @@ import {
   connectSocket,
   eventually,
   newAccountId,
-  newUser,
+  newMember,
   startExtraInstance,
-  type TestUser,
 } from '@parley/testing';
 
-interface Member extends TestUser {
-  conversationId: string;
-}
 
-async function member(accountId: string): Promise<Member> {
-  const user = newUser(accountId);
-  return { ...user, conversationId: (await api('GET', '/v1/conversations/me', { token: user.token })).body.id };
-}
 
 describe('realtime', () => {
   const sockets: Socket[] = [];
@@ -37,8 +29,8 @@ describe('realtime', () => {
 
   it('tells the team when a member comes online with a device, sets a status, and goes offline when the last device leaves', async () => {
     const accountId = newAccountId();
-    const [ann, ben] = await Promise.all([member(accountId), member(accountId)]);
-    const outsider = await member(newAccountId());
+    const [ann, ben] = await Promise.all([newMember(accountId), newMember(accountId)]);
+    const outsider = await newMember(newAccountId());
     const benSocket = await open(ben.token);
     const outsiderSocket = await open(outsider.token);
     const statuses = collect(benSocket, 'status_changed');
@@ -73,7 +65,7 @@ describe('realtime', () => {
 
   it('turns typing into a throttled typing_indicator for the other members only', async () => {
     const accountId = newAccountId();
-    const [alice, bob, stranger] = await Promise.all([member(accountId), member(accountId), member(accountId)]);
+    const [alice, bob, stranger] = await Promise.all([newMember(accountId), newMember(accountId), newMember(accountId)]);
     const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
     const aliceSocket = await open(alice.token);
     const bobSocket = await open(bob.token);
@@ -102,8 +94,8 @@ describe('realtime', () => {
     const second = await startExtraInstance('realtime', await freePort());
     try {
       const accountId = newAccountId();
-      const [alice, bob] = await Promise.all([member(accountId), member(accountId)]);
-      const eve = await member(newAccountId());
+      const [alice, bob] = await Promise.all([newMember(accountId), newMember(accountId)]);
+      const eve = await newMember(newAccountId());
       const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
       const onFirst = collect(await open(bob.token), 'new_message');
       const onSecond = collect(await open(bob.token, `http://127.0.0.1:${second.port}`), 'new_message');

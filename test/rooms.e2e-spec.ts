@@ -9,24 +9,15 @@ import {
   documentsOfAccount,
   eventually,
   newAccountId,
+  newMember,
   newUser,
-  type TestUser,
+  type TestMember,
 } from '@parley/testing';
 
-interface Member extends TestUser {
-  conversationId: string;
-}
-
-async function member(accountId: string, scopes = ['conversation']): Promise<Member> {
-  const user = newUser(accountId, scopes);
-  const conversationId = (await api('GET', '/v1/conversations/me', { token: user.token })).body.id;
-  return { ...user, conversationId };
-}
-
-async function team(size: number): Promise<{ accountId: string; admin: Member; people: Member[] }> {
+async function team(size: number): Promise<{ accountId: string; admin: TestMember; people: TestMember[] }> {
   const accountId = newAccountId();
-  const admin = await member(accountId, ['conversation', 'conversation.admin']);
-  const people = await Promise.all(Array.from({ length: size }, () => member(accountId)));
+  const admin = await newMember(accountId, ['conversation', 'conversation.admin']);
+  const people = await Promise.all(Array.from({ length: size }, () => newMember(accountId)));
   return { accountId, admin, people };
 }
 
@@ -157,7 +148,7 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
 
   it('makes one listing room per pair and listing', async () => {
     const accountId = newAccountId();
-    const [buyer, seller] = await Promise.all([member(accountId), member(accountId)]);
+    const [buyer, seller] = await Promise.all([newMember(accountId), newMember(accountId)]);
     const first = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', listing_id: 'flat-42', member: seller.conversationId } });
     const again = await api('POST', '/v1/rooms', { token: seller.token, body: { type: 'listing', listing_id: 'flat-42', member: buyer.conversationId } });
     const otherListing = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', listing_id: 'flat-43', member: seller.conversationId } });
@@ -216,7 +207,7 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
 
   it('snoozes a room for the caller until a time, and ends the snooze', async () => {
     const accountId = newAccountId();
-    const [me, other] = await Promise.all([member(accountId), member(accountId)]);
+    const [me, other] = await Promise.all([newMember(accountId), newMember(accountId)]);
     const room = (await api('POST', '/v1/rooms', { token: me.token, body: { type: 'direct', member: other.conversationId } })).body;
     const snoozed = await api('PUT', `/v1/rooms/${room.id}/snooze`, { token: me.token, body: { duration_minutes: 30 } });
     expect(snoozed.status).toBe(200);

@@ -8,3 +8,4 @@ export * from './schemas/outbox.schema.js';
 export * from './schemas/user.schema.js';
 export * from './schemas/presence-history.schema.js';
 export * from './mongo.probe.js';
+export * from './text-match.js';

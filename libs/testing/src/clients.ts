@@ -97,3 +97,16 @@ export async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${description}; last value: ${JSON.stringify(last)}`);
 }
+
+/** A user of the account who has opened the app once: they have a conversation. */
+export interface TestMember extends TestUser {
+  conversationId: string;
+}
+
+/** A new user of the account, with their conversation made through the API. */
+export async function newMember(accountId = newAccountId(), scopes: string[] = ['conversation']): Promise<TestMember> {
+  const user = newUser(accountId, scopes);
+  const conversation = await api('GET', '/v1/conversations/me', { token: user.token });
+  if (conversation.status !== 200) throw new Error(`GET /v1/conversations/me answered ${conversation.status}`);
+  return { ...user, conversationId: conversation.body.id };
+}

@@ -15,16 +15,13 @@ import {
   type PresenceChangedData,
   type PresenceStatus,
 } from '@parley/contracts';
-import { Conversation, decodeCursor, encodeCursor, PresenceHistoryEntry, toObjectId } from '@parley/database';
+import { Conversation, decodeCursor, encodeCursor, PresenceHistoryEntry, toObjectId, containsText } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from './conversations.repository.js';
 import { toConversationView } from './conversation.view.js';
 
 type IdCursor = { id: string };
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Conversations: the team list, each user's settings and presence. */
 @Injectable()
@@ -61,7 +58,7 @@ export class ConversationsService {
         },
       },
       { $unwind: '$user' },
-      ...(payload.search ? [{ $match: { 'user.name': new RegExp(escapeRegExp(payload.search), 'i') } }] : []),
+      ...(payload.search ? [{ $match: { 'user.name': containsText(payload.search) } }] : []),
       { $limit: limit + 1 },
     ];
     const found = await this.model.aggregate<StoredConversation & { user: { name: string } }>(pipeline);

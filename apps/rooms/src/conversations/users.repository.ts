@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { User } from '@parley/database';
+import { User, containsText } from '@parley/database';
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** The account's users (`_users`, read only): names for lists and search. */
 @Injectable()
@@ -15,7 +12,7 @@ export class UsersRepository {
   /** Ids of the account's users whose name contains the text, case-insensitively. */
   async idsMatching(accountId: string, text: string, limit = 1000): Promise<string[]> {
     const found = await this.users
-      .find({ account_id: accountId, name: new RegExp(escapeRegExp(text), 'i') }, { _id: 1 })
+      .find({ account_id: accountId, name: containsText(text) }, { _id: 1 })
       .limit(limit)
       .lean<{ _id: string }[]>();
     return found.map((user) => user._id);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Types, type ClientSession, type Model, type UpdateQuery } from 'mongoose';
-import { Message, Room } from '@parley/database';
+import { Message, Room, containsText } from '@parley/database';
 import type { StoredRoom } from './room.view.js';
 
 export type RoomPagePosition = {
@@ -19,9 +19,6 @@ export interface RoomFilters {
   searchUserIds?: string[];
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Rooms of one account; every query names the account. */
 @Injectable()
@@ -79,7 +76,7 @@ export class RoomsRepository {
     if (filters.unread) filter.unread_count = { $elemMatch: { conversation_id: conversationId, count: { $gt: 0 } } };
     if (filters.favorite) and.push({ members: { $elemMatch: { conversation_id: conversationId, favorite: true } } });
     if (filters.search) {
-      const pattern = new RegExp(escapeRegExp(filters.search), 'i');
+      const pattern = containsText(filters.search);
       and.push({
         $or: [
           { type: { $ne: 'direct' }, name: pattern },
