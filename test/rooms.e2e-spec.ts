@@ -205,7 +205,7 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     expect(created).toHaveLength(5);
   });
 
-  it('snoozes a room for the caller until a time, and ends the snooze', async () => {
+  it('snoozes a room for the caller until a time: pushes come quietly, unread still counts; and ends the snooze', async () => {
     const accountId = newAccountId();
     const [me, other] = await Promise.all([newMember(accountId), newMember(accountId)]);
     const room = (await api('POST', '/v1/rooms', { token: me.token, body: { type: 'direct', member: other.conversationId } })).body;
@@ -217,6 +217,27 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     expect(past.status).toBe(400);
     const none = await api('PUT', `/v1/rooms/${room.id}/snooze`, { token: me.token, body: {} });
     expect(none.status).toBe(400);
+
+    const mySocket = await connectSocket(me.token);
+    const otherSocket = await connectSocket(other.token);
+    try {
+      const mine = collect(mySocket, 'new_message');
+      const theirs = collect(otherSocket, 'new_message');
+      await api('PUT', `/v1/rooms/${room.id}/snooze`, { token: me.token, body: { duration_minutes: 30 } });
+      const sent = (await api('POST', `/v1/rooms/${room.id}/messages`, { token: other.token, body: { content: 'psst' } })).body;
+      await eventually(() => mine.length + theirs.length, (count) => count === 2, 'both pushes');
+      expect(mine[0]).toMatchObject({ message: { id: sent.id }, snoozed: true });
+      expect(theirs[0].snoozed).toBeUndefined();
+      const counted = await eventually(
+        async () => (await api('GET', `/v1/rooms/${room.id}`, { token: me.token })).body,
+        (view) => view.last_message_id === sent.id,
+        'the snoozed message counted',
+      );
+      expect(counted.unread_count).toBe(1);
+    } finally {
+      mySocket.disconnect();
+      otherSocket.disconnect();
+    }
     expect((await api('DELETE', `/v1/rooms/${room.id}/snooze`, { token: me.token })).body.snoozed_until).toBeNull();
   });
 });

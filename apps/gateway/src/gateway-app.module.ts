@@ -8,6 +8,7 @@ import { ApiDocument } from './api-docs/api-document.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
+import { SearchController } from './messages/search.controller.js';
 import { RoomsController } from './rooms/rooms.controller.js';
 import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 import { ReplyPartitionsProbe } from './service/reply-partitions.probe.js';
@@ -26,7 +27,7 @@ export class GatewayAppModule {
         HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe, RedisProbe], controller: false }),
         AuthModule,
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController],
       providers: [ApiDocument, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

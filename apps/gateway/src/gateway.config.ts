@@ -29,6 +29,12 @@ export class GatewayConfig extends AuthenticatedAppConfig {
   @Min(1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /** Largest attachment a message may reference, in bytes (default 25 MB); a larger one is a 413 naming it. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+
   /** Origins allowed by CORS, comma-separated, or * for any. */
   @IsString()
   @IsNotEmpty()

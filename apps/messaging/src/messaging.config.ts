@@ -10,4 +10,11 @@ export class MessagingConfig extends PlatformConfig {
   @Min(1)
   @Max(65535)
   MESSAGING_PORT = 3008;
+
+  /** How often the reminder scheduler looks for due reminders: a reminder fires at most this late. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  REMINDER_POLL_MS = 500;
 }

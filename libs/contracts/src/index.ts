@@ -18,3 +18,8 @@ export * from './messaging/messaging.patterns.js';
 export * from './messaging/messaging.commands.js';
 export * from './messaging/attachment.dto.js';
 export * from './messaging/create-message.dto.js';
+export * from './messaging/messaging.views.js';
+export * from './messaging/messaging.events.js';
+export * from './messaging/message-query.dto.js';
+export * from './messaging/update-message.dto.js';
+export * from './messaging/create-reminder.dto.js';

@@ -79,6 +79,8 @@ export interface MessageCreatedData {
   message: MessageView;
   /** Conversation ids of the room's members when the message was stored. */
   receivers: string[];
+  /** Receivers who had snoozed the room then: their devices are told quietly (`snoozed: true`). */
+  snoozed?: string[];
 }
 
 /** One member's unread count, as carried by `parley.room.updated`. */

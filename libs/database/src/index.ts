@@ -8,4 +8,6 @@ export * from './schemas/outbox.schema.js';
 export * from './schemas/user.schema.js';
 export * from './schemas/presence-history.schema.js';
 export * from './mongo.probe.js';
+export * from './schemas/message-favorite.schema.js';
+export * from './schemas/reminder.schema.js';
 export * from './text-match.js';

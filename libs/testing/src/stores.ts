@@ -17,7 +17,14 @@ export async function database(): Promise<Db> {
 export async function documentsOfAccount(accountId: string): Promise<Record<string, number>> {
   const db = await database();
   const counts: Record<string, number> = {};
-  for (const name of ['conversations', 'conversations.rooms', 'conversations.messages']) {
+  for (const name of [
+    'conversations',
+    'conversations.rooms',
+    'conversations.messages',
+    'conversations.message_favorites',
+    'conversations.message_reminders',
+    'conversations.status_history',
+  ]) {
     counts[name] = await db.collection(name).countDocuments({ account_id: accountId });
   }
   counts['messaging.outbox'] = await db.collection('messaging.outbox').countDocuments({ 'envelope.accountId': accountId });

@@ -1,19 +1,36 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
+  AppError,
   CreateMessageDto,
+  CreateReminderDto,
+  DeleteMessageQueryDto,
+  ErrorCodes,
+  ListMessagesQueryDto,
   MessagingPatterns,
   PageQueryDto,
   Scopes,
+  UpdateMessageDto,
   type Actor,
+  type FavoriteMessageView,
   type MessageCreateResult,
-  type MessageView,
+  type MessageStateView,
   type Page,
+  type ReminderView,
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
+import { GatewayConfig } from '../gateway.config.js';
 import { IdParamPipe } from '../http/id-param.pipe.js';
 
 @ApiTags('messages')
@@ -21,7 +38,10 @@ import { IdParamPipe } from '../http/id-param.pipe.js';
 @RequireScopes(Scopes.Conversation)
 @Controller('v1')
 export class MessagesController {
-  constructor(private readonly commands: CommandClient) {}
+  constructor(
+    private readonly commands: CommandClient,
+    private readonly config: GatewayConfig,
+  ) {}
 
   @Post('rooms/:id/messages')
   @ApiParam({ name: 'id', description: 'Room id' })
@@ -31,13 +51,15 @@ export class MessagesController {
       'Idempotent on clientMessageId: a retry returns the first message with 201 and the header Idempotent-Replayed: true.',
   })
   @ApiCreatedResponse({ description: 'The stored message' })
+  @ApiPayloadTooLargeResponse({ description: 'An attachment is larger than ATTACHMENT_MAX_BYTES (the field is named)' })
   async create(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Param('id', new IdParamPipe('id')) roomId: string,
     @Body() body: CreateMessageDto,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<MessageView> {
+  ): Promise<MessageStateView> {
+    this.checkAttachmentSizes(body);
     const result = await this.commands.send<MessageCreateResult>(
       MessagingPatterns.MessageCreate,
       actor,
@@ -46,18 +68,117 @@ export class MessagesController {
     );
     if (!result.created) response.setHeader('Idempotent-Replayed', 'true');
     response.status(201);
-    return result.message;
+    return result.message as MessageStateView;
   }
 
   @Get('rooms/:id/messages')
   @ApiParam({ name: 'id', description: 'Room id' })
-  @ApiOperation({ summary: "A room's messages, newest first; `before`/`after` cursors page both ways" })
+  @ApiOperation({
+    summary: "A room's messages, newest first",
+    description:
+      'Every page is newest first. `before` pages back in time. `after` (a cursor, or the id of the last message a client saw) ' +
+      'and `after_seq` return the `limit` messages right after that point, newest first; follow `previous` to go on forward. ' +
+      'At most one of before, after and after_seq. `q` keeps the messages whose text matches. Messages deleted for everyone ' +
+      'show `deleted: true` and no content; messages the caller deleted for themselves do not appear.',
+  })
   list(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Param('id', new IdParamPipe('id')) roomId: string,
-    @Query() query: PageQueryDto,
-  ): Promise<Page<MessageView>> {
-    return this.commands.send(MessagingPatterns.MessageList, actor, { roomId, ...query }, { correlationId, key: roomId });
+    @Query() query: ListMessagesQueryDto,
+  ): Promise<Page<MessageStateView>> {
+    const { after_seq: afterSeq, ...rest } = query;
+    return this.commands.send(MessagingPatterns.MessageList, actor, { roomId, ...rest, afterSeq }, { correlationId, key: roomId });
+  }
+
+  @Get('messages/favorites')
+  @ApiOperation({ summary: "The caller's favorite messages, newest favorited first, in rooms they belong to" })
+  favorites(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: PageQueryDto): Promise<Page<FavoriteMessageView>> {
+    return this.commands.send(MessagingPatterns.FavoriteList, actor, query, { correlationId, key: actor.userId });
+  }
+
+  @Patch('messages/:id')
+  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiOperation({ summary: 'Edit a message (its author only); the replaced content is kept in its history; message_updated' })
+  update(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) messageId: string,
+    @Body() body: UpdateMessageDto,
+  ): Promise<MessageStateView> {
+    return this.commands.send(MessagingPatterns.MessageUpdate, actor, { messageId, content: body.content }, { correlationId, key: messageId });
+  }
+
+  @Delete('messages/:id')
+  @HttpCode(204)
+  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiOperation({
+    summary: 'Delete a message for the caller, or for everyone (author or admin)',
+    description: 'Never a hard delete: for everyone, the message stays in place with `deleted: true` and no content. message_deleted.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted (again: nothing changes)' })
+  async remove(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) messageId: string,
+    @Query() query: DeleteMessageQueryDto,
+  ): Promise<void> {
+    await this.commands.send(MessagingPatterns.MessageDelete, actor, { messageId, for: query.for ?? 'me' }, { correlationId, key: messageId });
+  }
+
+  @Put('messages/:id/favorite')
+  @HttpCode(204)
+  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiOperation({ summary: 'Favorite a message (for the caller; idempotent)' })
+  async favorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<void> {
+    await this.commands.send(MessagingPatterns.FavoriteSet, actor, { messageId, favorite: true }, { correlationId, key: messageId });
+  }
+
+  @Delete('messages/:id/favorite')
+  @HttpCode(204)
+  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiOperation({ summary: 'Unfavorite a message (for the caller; idempotent)' })
+  async unfavorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<void> {
+    await this.commands.send(MessagingPatterns.FavoriteSet, actor, { messageId, favorite: false }, { correlationId, key: messageId });
+  }
+
+  @Post('messages/:id/reminders')
+  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiOperation({ summary: 'Be reminded of a message at a time: reminder_due on every device and a parley.reminder.due event, once' })
+  @ApiCreatedResponse({ description: 'The pending reminder' })
+  createReminder(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) messageId: string,
+    @Body() body: CreateReminderDto,
+  ): Promise<ReminderView> {
+    return this.commands.send(MessagingPatterns.ReminderCreate, actor, { messageId, at: body.at }, { correlationId, key: messageId });
+  }
+
+  @Delete('messages/:id/reminders/:reminderId')
+  @HttpCode(204)
+  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiParam({ name: 'reminderId', description: 'Reminder id' })
+  @ApiOperation({ summary: 'Cancel one of the caller’s reminders: it never fires (409 if it already did)' })
+  async removeReminder(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) messageId: string,
+    @Param('reminderId', new IdParamPipe('reminderId')) reminderId: string,
+  ): Promise<void> {
+    await this.commands.send(MessagingPatterns.ReminderDelete, actor, { messageId, reminderId }, { correlationId, key: messageId });
+  }
+
+  /** An attachment over the configured size is a 413 naming it (`attachments.<i>.size`). */
+  private checkAttachmentSizes(body: CreateMessageDto): void {
+    const limit = this.config.ATTACHMENT_MAX_BYTES;
+    const details = (body.attachments ?? []).flatMap((attachment, index) =>
+      attachment.size > limit
+        ? [{ field: `attachments.${index}.size`, messages: [`attachments.${index}.size must be at most ${limit} bytes`] }]
+        : [],
+    );
+    if (details.length > 0) {
+      throw new AppError(ErrorCodes.PayloadTooLarge, 413, details.map((detail) => detail.messages[0]).join('; '), details);
+    }
   }
 }

@@ -1,27 +1,40 @@
-import type { MessageView } from '@parley/contracts';
+import type { MessageStateView } from '@parley/contracts';
 import type { Message } from '@parley/database';
 import type { Types } from 'mongoose';
 
 export type StoredMessage = Message & { _id: Types.ObjectId };
 
-/** A stored message as the API shows it. */
-export function toMessageView(message: StoredMessage): MessageView {
+/**
+ * A stored message as the API shows it. A message deleted for everyone keeps its place but not its
+ * content: every read, push and event shows it empty, whatever the document still holds for audit.
+ */
+export function toMessageView(message: StoredMessage): MessageStateView {
+  const deleted = message.deleted === true;
   return {
     id: message._id.toHexString(),
     room_id: message.room_id.toHexString(),
     seq: message.seq,
     conversation_id: message.conversation_id.toHexString(),
-    content: message.content,
+    content: deleted ? '' : message.content,
     source: message.source,
-    attachments: message.attachments.map((attachment) => ({
-      name: attachment.name,
-      size: attachment.size,
-      content_type: attachment.content_type,
-      ...(attachment.url ? { url: attachment.url } : {}),
-      ...(attachment.storage_key ? { storage_key: attachment.storage_key } : {}),
-    })),
+    attachments: deleted
+      ? []
+      : message.attachments.map((attachment) => ({
+          name: attachment.name,
+          size: attachment.size,
+          content_type: attachment.content_type,
+          ...(attachment.url ? { url: attachment.url } : {}),
+          ...(attachment.storage_key ? { storage_key: attachment.storage_key } : {}),
+        })),
     client_message_id: message.client_message_id,
     created: message.created.toISOString(),
     updated: message.updated.toISOString(),
+    deleted,
+    edited_at: message.edited_at ? message.edited_at.toISOString() : null,
   };
+}
+
+/** Whether a conversation may see a message at all: it was a receiver and has not hidden it. */
+export function isVisibleTo(message: StoredMessage, reader: Types.ObjectId): boolean {
+  return message.receivers.some((receiver) => receiver.equals(reader)) && !message.deleted_by.some((hidden) => hidden.equals(reader));
 }

@@ -5,8 +5,11 @@ import {
   type CommandMessage,
   type MessageCreatePayload,
   type MessageCreateResult,
+  type MessageDeletePayload,
   type MessageListPayload,
-  type MessageView,
+  type MessageSearchPayload,
+  type MessageStateView,
+  type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
 import { correlationIdOfKafka } from '@parley/platform';
@@ -23,7 +26,23 @@ export class MessagesHandler {
   }
 
   @MessagePattern(MessagingPatterns.MessageList)
-  list(@Payload() command: CommandMessage<MessageListPayload>): Promise<Page<MessageView>> {
+  list(@Payload() command: CommandMessage<MessageListPayload>): Promise<Page<MessageStateView>> {
     return this.messages.list(command.actor, command.payload);
+  }
+
+  @MessagePattern(MessagingPatterns.MessageSearch)
+  search(@Payload() command: CommandMessage<MessageSearchPayload>): Promise<Page<MessageStateView>> {
+    return this.messages.search(command.actor, command.payload);
+  }
+
+  @MessagePattern(MessagingPatterns.MessageUpdate)
+  update(@Payload() command: CommandMessage<MessageUpdatePayload>, @Ctx() context: KafkaContext): Promise<MessageStateView> {
+    return this.messages.update(command.actor, command.payload, correlationIdOfKafka(context));
+  }
+
+  @MessagePattern(MessagingPatterns.MessageDelete)
+  async remove(@Payload() command: CommandMessage<MessageDeletePayload>, @Ctx() context: KafkaContext): Promise<{ deleted: true }> {
+    await this.messages.remove(command.actor, command.payload, correlationIdOfKafka(context));
+    return { deleted: true };
   }
 }

@@ -4,29 +4,58 @@ import {
   Conversation,
   ConversationSchema,
   Message,
+  MessageFavorite,
+  MessageFavoriteSchema,
   MessageSchema,
   MessageSequence,
   MessageSequenceSchema,
+  Reminder,
+  ReminderSchema,
   Room,
   RoomSchema,
 } from '@parley/database';
+import { FavoritesHandler } from '../favorites/favorites.handler.js';
+import { FavoritesRepository } from '../favorites/favorites.repository.js';
+import { FavoritesService } from '../favorites/favorites.service.js';
+import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
+import { RemindersHandler } from '../reminders/reminders.handler.js';
+import { RemindersRepository } from '../reminders/reminders.repository.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import { ContentSanitizer } from './content-sanitizer.js';
+import { MessageAccess } from './message-access.js';
 import { MessagesHandler } from './messages.handler.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 import { RoomAccess } from './room-access.js';
 
+/**
+ * Messages and what hangs on them (favorites, reminders): one module, because deleting a message
+ * settles its favorites and reminders in the same transaction.
+ */
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: Message.name, schema: MessageSchema },
       { name: MessageSequence.name, schema: MessageSequenceSchema },
+      { name: MessageFavorite.name, schema: MessageFavoriteSchema },
+      { name: Reminder.name, schema: ReminderSchema },
       // read only: membership checks (rooms owns these)
       { name: Room.name, schema: RoomSchema },
       { name: Conversation.name, schema: ConversationSchema },
     ]),
   ],
-  controllers: [MessagesHandler],
-  providers: [MessagesRepository, MessagesService, RoomAccess, ContentSanitizer],
+  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler],
+  providers: [
+    MessagesRepository,
+    MessagesService,
+    RoomAccess,
+    MessageAccess,
+    ContentSanitizer,
+    FavoritesRepository,
+    FavoritesService,
+    RemindersRepository,
+    RemindersService,
+    ReminderScheduler,
+  ],
 })
 export class MessagesModule {}

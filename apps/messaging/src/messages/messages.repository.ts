@@ -4,6 +4,12 @@ import type { ClientSession, Model, Types } from 'mongoose';
 import { Message, MessageSequence } from '@parley/database';
 import type { StoredMessage } from './message.view.js';
 
+/** A position in a list ordered by creation time, ties broken by id. */
+export interface TimePosition {
+  created: Date;
+  id: Types.ObjectId;
+}
+
 /** Messages of one account; every query names the account. */
 @Injectable()
 export class MessagesRepository {
@@ -35,15 +41,34 @@ export class MessagesRepository {
       .lean<StoredMessage>();
   }
 
+  async findById(accountId: string, id: Types.ObjectId, session?: ClientSession): Promise<StoredMessage | null> {
+    return this.messages
+      .findOne({ _id: id, account_id: accountId })
+      .session(session ?? null)
+      .lean<StoredMessage>();
+  }
+
+  async findByIds(accountId: string, ids: Types.ObjectId[]): Promise<StoredMessage[]> {
+    if (ids.length === 0) return [];
+    return this.messages.find({ _id: { $in: ids }, account_id: accountId }).lean<StoredMessage[]>();
+  }
+
+  /** The sequence number of a message of one room, or null if the room has no such message. */
+  async seqInRoom(accountId: string, roomId: Types.ObjectId, id: Types.ObjectId): Promise<number | null> {
+    const found = await this.messages.findOne({ _id: id, account_id: accountId, room_id: roomId }, { seq: 1 }).lean<{ seq: number }>();
+    return found?.seq ?? null;
+  }
+
   /**
    * A page of the messages a member may read, newest first. `beforeSeq` pages back in time,
-   * `afterSeq` forward; `limit` includes one extra to tell whether more exist.
+   * `afterSeq` forward; `q` keeps the messages whose live content matches the text search;
+   * `limit` includes one extra to tell whether more exist.
    */
   async page(
     accountId: string,
     roomId: Types.ObjectId,
     reader: Types.ObjectId,
-    page: { beforeSeq?: number; afterSeq?: number; limit: number },
+    page: { beforeSeq?: number; afterSeq?: number; q?: string; limit: number },
   ): Promise<StoredMessage[]> {
     const filter: Record<string, unknown> = {
       account_id: accountId,
@@ -53,8 +78,80 @@ export class MessagesRepository {
     };
     if (page.beforeSeq !== undefined) filter.seq = { $lt: page.beforeSeq };
     if (page.afterSeq !== undefined) filter.seq = { $gt: page.afterSeq };
+    if (page.q !== undefined) Object.assign(filter, { $text: { $search: page.q }, deleted: false });
     const direction = page.afterSeq !== undefined ? 1 : -1;
     const found = await this.messages.find(filter).sort({ seq: direction }).limit(page.limit).lean<StoredMessage[]>();
     return direction === 1 ? found.reverse() : found;
+  }
+
+  /**
+   * Text search over the given rooms, newest first: live messages only, never one hidden from the
+   * reader. `before`/`after` page as in {@link page}; `limit` includes one extra.
+   */
+  async search(
+    accountId: string,
+    roomIds: Types.ObjectId[],
+    reader: Types.ObjectId,
+    query: { q: string; before?: TimePosition; after?: TimePosition; limit: number },
+  ): Promise<StoredMessage[]> {
+    const filter: Record<string, unknown> = {
+      $text: { $search: query.q },
+      account_id: accountId,
+      room_id: { $in: roomIds },
+      receivers: reader,
+      deleted: false,
+      deleted_by: { $ne: reader },
+    };
+    const position = query.after ?? query.before;
+    if (position) {
+      const op = query.after ? '$gt' : '$lt';
+      filter.$or = [{ created: { [op]: position.created } }, { created: position.created, _id: { [op]: position.id } }];
+    }
+    const direction = query.after ? 1 : -1;
+    const found = await this.messages
+      .find(filter)
+      .sort({ created: direction, _id: direction })
+      .limit(query.limit)
+      .lean<StoredMessage[]>();
+    return direction === 1 ? found.reverse() : found;
+  }
+
+  /** Replaces the content of a live message, keeping the replaced one in `edits`. Null if it was deleted meanwhile. */
+  async edit(
+    accountId: string,
+    current: StoredMessage,
+    content: string,
+    editedAt: Date,
+    session: ClientSession,
+  ): Promise<StoredMessage | null> {
+    return this.messages
+      .findOneAndUpdate(
+        { _id: current._id, account_id: accountId, deleted: false },
+        { $set: { content, edited_at: editedAt }, $push: { edits: { content: current.content, edited_at: editedAt } } },
+        { returnDocument: 'after', session },
+      )
+      .lean<StoredMessage>();
+  }
+
+  /** Deletes a message for everyone (the document stays); null if it already was. */
+  async deleteForEveryone(accountId: string, id: Types.ObjectId, byUserId: string, at: Date, session: ClientSession): Promise<StoredMessage | null> {
+    return this.messages
+      .findOneAndUpdate(
+        { _id: id, account_id: accountId, deleted: false },
+        { $set: { deleted: true, deleted_at: at, deleted_by_user_id: byUserId } },
+        { returnDocument: 'after', session },
+      )
+      .lean<StoredMessage>();
+  }
+
+  /** Hides a message from one conversation; null if it already was hidden from it. */
+  async hideFrom(accountId: string, id: Types.ObjectId, reader: Types.ObjectId, session: ClientSession): Promise<StoredMessage | null> {
+    return this.messages
+      .findOneAndUpdate(
+        { _id: id, account_id: accountId, deleted_by: { $ne: reader } },
+        { $addToSet: { deleted_by: reader } },
+        { returnDocument: 'after', session },
+      )
+      .lean<StoredMessage>();
   }
 }

@@ -1,36 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 import {
   AppError,
   createEnvelope,
   EventTopics,
   Limits,
+  Scopes,
   type Actor,
   type MessageCreatedData,
   type MessageCreatePayload,
   type MessageCreateResult,
+  type MessageDeletedData,
+  type MessageDeletePayload,
   type MessageListPayload,
-  type MessageView,
+  type MessageSearchPayload,
+  type MessageStateView,
+  type MessageUpdatedData,
+  type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor } from '@parley/database';
+import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
 import { Outbox } from '@parley/kafka';
+import { FavoritesRepository } from '../favorites/favorites.repository.js';
+import { RemindersRepository } from '../reminders/reminders.repository.js';
 import { ContentSanitizer } from './content-sanitizer.js';
-import { MessagesRepository } from './messages.repository.js';
+import { MessageAccess } from './message-access.js';
+import { MessagesRepository, type TimePosition } from './messages.repository.js';
+import { onePosition, toPage } from './paging.js';
 import { RoomAccess } from './room-access.js';
-import { toMessageView, type StoredMessage } from './message.view.js';
+import { isVisibleTo, toMessageView, type StoredMessage } from './message.view.js';
 
 type SeqCursor = { s: number };
+type TimeCursor = { t: number; id: string };
 
-/** Storing and reading messages. */
+const MESSAGE_ID = /^[0-9a-f]{24}$/i;
+
+/** Storing, changing and reading messages. */
+/** Members whose snooze of the room has not ended: their devices get this message quietly. */
+function snoozedMembers(members: { conversation_id: { toHexString(): string }; snoozed_until?: Date | null }[]): string[] {
+  const now = Date.now();
+  return members.filter((member) => member.snoozed_until && member.snoozed_until.getTime() > now).map((member) => member.conversation_id.toHexString());
+}
+
 @Injectable()
 export class MessagesService {
   constructor(
     @InjectConnection() private readonly connection: Connection,
     private readonly messages: MessagesRepository,
     private readonly access: RoomAccess,
+    private readonly messageAccess: MessageAccess,
     private readonly sanitizer: ContentSanitizer,
+    private readonly favorites: FavoritesRepository,
+    private readonly reminders: RemindersRepository,
     private readonly outbox: Outbox,
   ) {}
 
@@ -40,11 +62,7 @@ export class MessagesService {
    */
   async create(actor: Actor, payload: MessageCreatePayload, correlationId?: string): Promise<MessageCreateResult> {
     const { room, conversationId } = await this.access.memberRoom(actor, payload.roomId);
-    const content = this.sanitizer.clean(payload.content ?? '');
-    if (!content) throw AppError.badRequest('content', 'content must not be empty');
-    if (content.length > Limits.contentMaxLength) {
-      throw AppError.badRequest('content', `content must be at most ${Limits.contentMaxLength} characters`);
-    }
+    const content = this.cleanContent(payload.content);
     // A retry is caught by the unique index on clientMessageId rather than a read before every send.
     const clientMessageId = payload.clientMessageId ?? null;
     const by = { ...actor, conversationId: conversationId.toHexString() };
@@ -73,6 +91,7 @@ export class MessagesService {
           room_id: view.room_id,
           message: view,
           receivers: stored.receivers.map((receiver) => receiver.toHexString()),
+          snoozed: snoozedMembers(room.members),
         };
         await this.outbox.add(
           session,
@@ -91,27 +110,162 @@ export class MessagesService {
     }
   }
 
-  /** A page of a room's messages, newest first, with cursors both ways. */
-  async list(actor: Actor, payload: MessageListPayload): Promise<Page<MessageView>> {
+  /**
+   * A page of a room's messages, newest first, with cursors both ways. `after` (a cursor or a
+   * message id) and `afterSeq` start right after that point; `q` searches the room's text.
+   */
+  async list(actor: Actor, payload: MessageListPayload): Promise<Page<MessageStateView>> {
     const { room, conversationId } = await this.access.memberRoom(actor, payload.roomId);
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
-    const before = payload.before ? decodeCursor<SeqCursor>(payload.before, 'before', { s: 'number' }) : undefined;
-    const after = payload.after ? decodeCursor<SeqCursor>(payload.after, 'after', { s: 'number' }) : undefined;
-    const found = await this.messages.page(actor.accountId, room._id, conversationId, {
-      beforeSeq: before?.s,
-      afterSeq: after?.s,
-      limit: limit + 1,
-    });
-    const more = found.length > limit;
-    const page = after ? found.slice(Math.max(0, found.length - limit)) : found.slice(0, limit);
+    onePosition({ before: payload.before, after: payload.after, after_seq: payload.afterSeq });
+    const q = this.searchText(payload.q, false);
+    const beforeSeq = payload.before ? decodeCursor<SeqCursor>(payload.before, 'before', { s: 'number' }).s : undefined;
+    const afterSeq = payload.after !== undefined ? await this.seqAfter(actor, room._id, payload.after) : payload.afterSeq;
+    const found = await this.messages.page(actor.accountId, room._id, conversationId, { beforeSeq, afterSeq, q, limit: limit + 1 });
     const cursorOf = (message: StoredMessage) => encodeCursor({ s: message.seq });
-    const newest = page[0];
-    const oldest = page[page.length - 1];
-    return {
-      data: page.map(toMessageView),
-      next: oldest && (after || more) ? cursorOf(oldest) : null,
-      previous: newest ? cursorOf(newest) : (payload.after ?? null),
-    };
+    const forward = afterSeq !== undefined;
+    return toPage(found, limit, forward, cursorOf, toMessageView, forward ? encodeCursor({ s: afterSeq }) : null);
+  }
+
+  /** Messages matching a text search in every room the caller belongs to, newest first. */
+  async search(actor: Actor, payload: MessageSearchPayload): Promise<Page<MessageStateView>> {
+    const q = this.searchText(payload.q, true) as string;
+    const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
+    onePosition({ before: payload.before, after: payload.after });
+    const before = payload.before ? timePosition(payload.before, 'before') : undefined;
+    const after = payload.after ? timePosition(payload.after, 'after') : undefined;
+    const { conversationId, roomIds } = await this.access.memberRoomIds(actor);
+    if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: payload.after ?? null };
+    const found = await this.messages.search(actor.accountId, roomIds, conversationId, { q, before, after, limit: limit + 1 });
+    const cursorOf = (message: StoredMessage) => encodeCursor({ t: message.created.getTime(), id: message._id.toHexString() });
+    return toPage(found, limit, after !== undefined, cursorOf, toMessageView, payload.after ?? null);
+  }
+
+  /**
+   * Edits a message's content (its author only), keeping the replaced content in its history, and
+   * announces it with `parley.message.updated` in the same transaction. The same content again
+   * changes nothing.
+   */
+  async update(actor: Actor, payload: MessageUpdatePayload, correlationId?: string): Promise<MessageStateView> {
+    const { message, conversationId } = await this.messageAccess.readable(actor, payload.messageId);
+    if (!message.conversation_id.equals(conversationId)) throw AppError.forbidden('Only the author may edit a message');
+    if (message.deleted) throw AppError.conflict('The message was deleted');
+    const content = this.cleanContent(payload.content);
+    const by = { ...actor, conversationId: conversationId.toHexString() };
+    return this.connection.transaction(async (session) => {
+      // Read again inside the transaction: a concurrent edit makes this one conflict and retry.
+      const current = await this.messages.findById(actor.accountId, message._id, session);
+      if (!current || current.deleted) throw AppError.conflict('The message was deleted');
+      if (current.content === content) return toMessageView(current);
+      const edited = await this.messages.edit(actor.accountId, current, content, new Date(), session);
+      if (!edited) throw AppError.conflict('The message was deleted');
+      const view = toMessageView(edited);
+      const data: MessageUpdatedData = {
+        room_id: view.room_id,
+        message: view,
+        receivers: edited.receivers.filter((receiver) => isVisibleTo(edited, receiver)).map((receiver) => receiver.toHexString()),
+      };
+      await this.outbox.add(
+        session,
+        [createEnvelope({ type: EventTopics.MessageUpdated, accountId: actor.accountId, key: view.room_id, actor: by, data })],
+        correlationId,
+      );
+      return view;
+    });
+  }
+
+  /**
+   * Deletes a message for the caller (hidden from them only) or for everyone (the author, or an
+   * admin of the account; the document stays, its content is hidden in every read). The caller's
+   * (or everyone's) favorites and pending reminders on it go in the same transaction as the
+   * `parley.message.deleted` event. Deleting again changes nothing.
+   */
+  async remove(actor: Actor, payload: MessageDeletePayload, correlationId?: string): Promise<void> {
+    if (payload.for === 'everyone') await this.deleteForEveryone(actor, payload.messageId, correlationId);
+    else await this.deleteForMe(actor, payload.messageId, correlationId);
+  }
+
+  private async deleteForMe(actor: Actor, messageId: string, correlationId?: string): Promise<void> {
+    const { message, conversationId } = await this.messageAccess.readable(actor, messageId, { hidden: true });
+    if (!isVisibleTo(message, conversationId)) return;
+    const by = { ...actor, conversationId: conversationId.toHexString() };
+    await this.connection.transaction(async (session) => {
+      const hidden = await this.messages.hideFrom(actor.accountId, message._id, conversationId, session);
+      if (!hidden) return;
+      await this.favorites.remove(actor.accountId, conversationId, message._id, session);
+      await this.reminders.cancelForMessage(actor.accountId, message._id, session, conversationId);
+      const data: MessageDeletedData = {
+        room_id: hidden.room_id.toHexString(),
+        message_id: hidden._id.toHexString(),
+        for: 'me',
+        conversation_id: conversationId.toHexString(),
+        receivers: [conversationId.toHexString()],
+      };
+      await this.outbox.add(
+        session,
+        [createEnvelope({ type: EventTopics.MessageDeleted, accountId: actor.accountId, key: data.room_id, actor: by, data })],
+        correlationId,
+      );
+    });
+  }
+
+  private async deleteForEveryone(actor: Actor, messageId: string, correlationId?: string): Promise<void> {
+    let message: StoredMessage;
+    let conversationId: Types.ObjectId | null;
+    if (actor.scopes.includes(Scopes.Admin)) {
+      // An admin moderates the whole account, rooms they are not in included.
+      message = await this.messageAccess.inAccount(actor, messageId);
+      conversationId = await this.access.conversationOf(actor);
+    } else {
+      ({ message, conversationId } = await this.messageAccess.readable(actor, messageId, { hidden: true }));
+      if (!message.conversation_id.equals(conversationId)) {
+        throw AppError.forbidden('Only the author or an admin may delete a message for everyone');
+      }
+    }
+    if (message.deleted) return;
+    const by = { ...actor, conversationId: conversationId?.toHexString() };
+    await this.connection.transaction(async (session) => {
+      const deleted = await this.messages.deleteForEveryone(actor.accountId, message._id, actor.userId, new Date(), session);
+      if (!deleted) return;
+      await this.favorites.removeForAll(actor.accountId, message._id, session);
+      await this.reminders.cancelForMessage(actor.accountId, message._id, session);
+      const data: MessageDeletedData = {
+        room_id: deleted.room_id.toHexString(),
+        message_id: deleted._id.toHexString(),
+        for: 'everyone',
+        receivers: deleted.receivers.map((receiver) => receiver.toHexString()),
+      };
+      await this.outbox.add(
+        session,
+        [createEnvelope({ type: EventTopics.MessageDeleted, accountId: actor.accountId, key: data.room_id, actor: by, data })],
+        correlationId,
+      );
+    });
+  }
+
+  /** Sanitized content within the limits, or a 400 naming `content`. */
+  private cleanContent(raw: string | undefined): string {
+    const content = this.sanitizer.clean(raw ?? '');
+    if (!content) throw AppError.badRequest('content', 'content must not be empty');
+    if (content.length > Limits.contentMaxLength) {
+      throw AppError.badRequest('content', `content must be at most ${Limits.contentMaxLength} characters`);
+    }
+    return content;
+  }
+
+  private searchText(raw: string | undefined, required: boolean): string | undefined {
+    const q = raw?.trim();
+    if (q) return q;
+    if (required || raw !== undefined) throw AppError.badRequest('q', 'q must not be empty');
+    return undefined;
+  }
+
+  /** Where an `after` points: a cursor, or the id of a message of this room (the last one a client saw). */
+  private async seqAfter(actor: Actor, roomId: Types.ObjectId, after: string): Promise<number> {
+    if (!MESSAGE_ID.test(after)) return decodeCursor<SeqCursor>(after, 'after', { s: 'number' }).s;
+    const seq = await this.messages.seqInRoom(actor.accountId, roomId, toObjectId(after, 'after'));
+    if (seq === null) throw AppError.badRequest('after', 'after is not a message of this room');
+    return seq;
   }
 
   private replay(message: StoredMessage, roomId: string): MessageCreateResult {
@@ -120,4 +274,12 @@ export class MessagesService {
     }
     return { created: false, message: toMessageView(message) };
   }
+}
+
+/** Reads a search cursor; a tampered one is a 400 naming the field. */
+function timePosition(cursor: string, field: string): TimePosition {
+  const decoded = decodeCursor<TimeCursor>(cursor, field, { t: 'number', id: 'string' });
+  const created = new Date(decoded.t);
+  if (Number.isNaN(created.getTime())) throw AppError.badRequest(field, `${field} is not a valid cursor`);
+  return { created, id: toObjectId(decoded.id, field) };
 }

@@ -37,7 +37,18 @@ export class RoomAccess {
     return { room, conversationId: me };
   }
 
-  private async conversationOf(actor: Actor): Promise<Types.ObjectId | null> {
+  /** The caller's conversation and the ids of every live room they belong to now. */
+  async memberRoomIds(actor: Actor): Promise<{ conversationId: Types.ObjectId | null; roomIds: Types.ObjectId[] }> {
+    const conversationId = await this.conversationOf(actor);
+    if (!conversationId) return { conversationId, roomIds: [] };
+    const rooms = await this.rooms
+      .find({ account_id: actor.accountId, 'members.conversation_id': conversationId, deleted: false }, { _id: 1 })
+      .lean<{ _id: Types.ObjectId }[]>();
+    return { conversationId, roomIds: rooms.map((room) => room._id) };
+  }
+
+  /** The caller's conversation id in their account, or null before they first used the chat. */
+  async conversationOf(actor: Actor): Promise<Types.ObjectId | null> {
     const key = `${actor.accountId}\u0000${actor.userId}`;
     const cached = this.conversationIds.get(key);
     if (cached) return cached;

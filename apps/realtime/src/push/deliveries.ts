@@ -1,6 +1,10 @@
 import type {
   EventEnvelope,
   MessageCreatedData,
+  MessageDeletedData,
+  MessageStateView,
+  MessageUpdatedData,
+  ReminderDueData,
   MessageView,
   PresenceChangedData,
   PresenceStatus,
@@ -15,6 +19,8 @@ export interface NewMessagePush {
   event: 'new_message';
   room_id: string;
   message: Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'client_message_id'>;
+  /** Only for members who snoozed the room: show it, but quietly. */
+  snoozed?: true;
 }
 
 /** `room_updated`: the room's new last message, with the receiving member's own unread count. */
@@ -55,8 +61,40 @@ export interface StatusChangedPush {
   status: PresenceStatus;
 }
 
+/** `message_updated`: a message's content was edited. */
+export interface MessageUpdatedPush {
+  event: 'message_updated';
+  room_id: string;
+  message: Pick<MessageStateView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'edited_at'>;
+}
+
+/** `message_deleted`: drop the message (for this user only, or for everyone). */
+export interface MessageDeletedPush {
+  event: 'message_deleted';
+  room_id: string;
+  message_id: string;
+  for: MessageDeletedData['for'];
+}
+
+/** `reminder_due`: a reminder the user set on a message fell due. */
+export interface ReminderDuePush {
+  event: 'reminder_due';
+  reminder_id: string;
+  message_id: string;
+  room_id: string;
+  at: string;
+}
+
 /** Every socket event realtime pushes; the Socket.IO event name is the payload's `event`. */
-export type Push = NewMessagePush | RoomUpdatedPush | ReadReceiptPush | RoomCreatedPush | StatusChangedPush;
+export type Push =
+  | NewMessagePush
+  | RoomUpdatedPush
+  | ReadReceiptPush
+  | RoomCreatedPush
+  | StatusChangedPush
+  | MessageUpdatedPush
+  | MessageDeletedPush
+  | ReminderDuePush;
 
 /** One payload for the devices of some conversations (or of the whole account), sent as one broadcast. */
 export interface Delivery {
@@ -88,7 +126,13 @@ export function newMessageDeliveries(envelope: EventEnvelope<MessageCreatedData>
       client_message_id: message.client_message_id,
     },
   };
-  return [{ conversationIds: receivers, payload }];
+  const snoozed = new Set(envelope.data.snoozed ?? []);
+  const quiet = receivers.filter((receiver) => snoozed.has(receiver));
+  const loud = receivers.filter((receiver) => !snoozed.has(receiver));
+  return [
+    { conversationIds: loud, payload },
+    ...(quiet.length > 0 ? [{ conversationIds: quiet, payload: { ...payload, snoozed: true as const } }] : []),
+  ];
 }
 
 /**
@@ -137,4 +181,35 @@ export function readReceiptDeliveries(envelope: EventEnvelope<RoomReadData>): De
 export function roomCreatedDeliveries(envelope: EventEnvelope<RoomCreatedData>): Delivery[] {
   const { data } = envelope;
   return [{ conversationIds: data.members, payload: { event: 'room_created', room_id: data.room_id, type: data.type } }];
+}
+
+/** `message_updated` to everyone who may see the message. */
+export function messageUpdatedDeliveries(envelope: EventEnvelope<MessageUpdatedData>): Delivery[] {
+  const { room_id, message, receivers } = envelope.data;
+  const payload: MessageUpdatedPush = {
+    event: 'message_updated',
+    room_id,
+    message: {
+      id: message.id,
+      content: message.content,
+      conversation_id: message.conversation_id,
+      created: message.created,
+      attachments: message.attachments,
+      seq: message.seq,
+      edited_at: message.edited_at,
+    },
+  };
+  return [{ conversationIds: receivers, payload }];
+}
+
+/** `message_deleted` to the devices that should drop it. */
+export function messageDeletedDeliveries(envelope: EventEnvelope<MessageDeletedData>): Delivery[] {
+  const { room_id, message_id, receivers } = envelope.data;
+  return [{ conversationIds: receivers, payload: { event: 'message_deleted', room_id, message_id, for: envelope.data.for } }];
+}
+
+/** `reminder_due` to the devices of the user who set it, and no one else. */
+export function reminderDueDeliveries(envelope: EventEnvelope<ReminderDueData>): Delivery[] {
+  const { reminder_id, message_id, room_id, conversation_id, at } = envelope.data;
+  return [{ conversationIds: [conversation_id], payload: { event: 'reminder_due', reminder_id, message_id, room_id, at } }];
 }

@@ -1,11 +1,24 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
-import { EventTopics, type MessageCreatedData } from '@parley/contracts';
+import {
+  EventTopics,
+  type EventEnvelope,
+  type MessageCreatedData,
+  type MessageDeletedData,
+  type MessageUpdatedData,
+  type ReminderDueData,
+} from '@parley/contracts';
 import { EventConsumer, OnEvent } from '@parley/kafka';
-import { newMessageDeliveries } from './deliveries.js';
+import {
+  messageDeletedDeliveries,
+  messageUpdatedDeliveries,
+  newMessageDeliveries,
+  reminderDueDeliveries,
+  type Delivery,
+} from './deliveries.js';
 import { PushService } from './push.service.js';
 
-/** Pushes message events to the devices of the room's members. */
+/** Pushes message events (new, edited, deleted, reminders) to the devices they concern. */
 @Controller()
 export class MessageEventsHandler {
   constructor(
@@ -17,6 +30,27 @@ export class MessageEventsHandler {
   async onMessageCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<MessageCreatedData>('realtime.message-created', payload, context, async (envelope) => {
       await this.push.pushOnce(envelope, newMessageDeliveries(envelope));
+    });
+  }
+
+  @OnEvent(EventTopics.MessageUpdated)
+  onMessageUpdated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    return this.deliver<MessageUpdatedData>('realtime.message-updated', payload, context, messageUpdatedDeliveries);
+  }
+
+  @OnEvent(EventTopics.MessageDeleted)
+  onMessageDeleted(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    return this.deliver<MessageDeletedData>('realtime.message-deleted', payload, context, messageDeletedDeliveries);
+  }
+
+  @OnEvent(EventTopics.ReminderDue)
+  onReminderDue(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    return this.deliver<ReminderDueData>('realtime.reminder-due', payload, context, reminderDueDeliveries);
+  }
+
+  private async deliver<T>(consumer: string, payload: unknown, context: KafkaContext, deliveries: (envelope: EventEnvelope<T>) => Delivery[]): Promise<void> {
+    await this.consumer.handle<T>(consumer, payload, context, async (envelope) => {
+      await this.push.pushOnce(envelope, deliveries(envelope));
     });
   }
 }

@@ -13,7 +13,12 @@ export interface MessageCreatePayload {
 export interface MessageListPayload {
   roomId: string;
   before?: string;
+  /** An opaque cursor, or the id of a message of the room (what a reconnecting client last saw). */
   after?: string;
+  /** Messages with a higher sequence number than this. */
+  afterSeq?: number;
+  /** Text search within the room. */
+  q?: string;
   limit?: number;
 }
 
@@ -21,4 +26,50 @@ export interface MessageListPayload {
 export interface MessageCreateResult {
   created: boolean;
   message: MessageView;
+}
+
+export interface MessageRefPayload {
+  messageId: string;
+}
+
+export interface MessageUpdatePayload {
+  messageId: string;
+  content: string;
+}
+
+/** `me` hides the message from the caller only; `everyone` deletes it for the room (author or admin). */
+export type MessageDeleteScope = 'me' | 'everyone';
+
+export interface MessageDeletePayload {
+  messageId: string;
+  for: MessageDeleteScope;
+}
+
+export interface MessageSearchPayload {
+  q: string;
+  before?: string;
+  after?: string;
+  limit?: number;
+}
+
+export interface FavoriteSetPayload {
+  messageId: string;
+  favorite: boolean;
+}
+
+export interface FavoriteListPayload {
+  before?: string;
+  after?: string;
+  limit?: number;
+}
+
+export interface ReminderCreatePayload {
+  messageId: string;
+  /** ISO time, in the future. */
+  at: string;
+}
+
+export interface ReminderDeletePayload {
+  messageId: string;
+  reminderId: string;
 }

@@ -7,4 +7,18 @@ export const MessagingPatterns = {
   MessageCreate: 'messaging.message.create',
   /** Page a room's messages newest first. */
   MessageList: 'messaging.message.list',
+  /** Edit a message's content (author only), keeping the earlier versions. */
+  MessageUpdate: 'messaging.message.update',
+  /** Hide a message from the caller, or delete it for everyone (author or admin); never a hard delete. */
+  MessageDelete: 'messaging.message.delete',
+  /** Full-text search over every room the caller belongs to, newest first. */
+  MessageSearch: 'messaging.message.search',
+  /** Favorite or unfavorite a message for the caller (idempotent). */
+  FavoriteSet: 'messaging.favorite.set',
+  /** The caller's favorite messages, newest favorited first. */
+  FavoriteList: 'messaging.favorite.list',
+  /** Remind the caller of a message at a time. */
+  ReminderCreate: 'messaging.reminder.create',
+  /** Cancel one of the caller's pending reminders. */
+  ReminderDelete: 'messaging.reminder.delete',
 } as const;

@@ -21,6 +21,17 @@ export class Attachment {
 }
 export const AttachmentSchema = SchemaFactory.createForClass(Attachment);
 
+/** An earlier version of a message's content: what it said until `edited_at`. */
+@Schema({ _id: false })
+export class MessageEdit {
+  @Prop({ required: true })
+  content!: string;
+
+  @Prop({ required: true })
+  edited_at!: Date;
+}
+export const MessageEditSchema = SchemaFactory.createForClass(MessageEdit);
+
 /** A message in a room. Written by messaging; never hard-deleted. */
 @Schema({ collection: 'conversations.messages', timestamps: { createdAt: 'created', updatedAt: 'updated' } })
 export class Message {
@@ -57,9 +68,25 @@ export class Message {
   @Prop({ type: [Types.ObjectId], default: [] })
   receivers!: Types.ObjectId[];
 
+  /** Earlier versions of the content, oldest first (the current one is `content`). */
+  @Prop({ type: [MessageEditSchema], default: [] })
+  edits?: MessageEdit[];
+
+  @Prop({ type: Date, default: null })
+  edited_at?: Date | null;
+
+  /** Deleted for everyone: the document and its content stay (audit), every read hides the content. */
   @Prop({ default: false })
   deleted!: boolean;
 
+  @Prop({ type: Date, default: null })
+  deleted_at?: Date | null;
+
+  /** Who deleted it for everyone (the author, or an admin). */
+  @Prop({ type: String, default: null })
+  deleted_by_user_id?: string | null;
+
+  /** Conversations that deleted the message for themselves only: it is hidden from them. */
   @Prop({ type: [Types.ObjectId], default: [] })
   deleted_by!: Types.ObjectId[];
 

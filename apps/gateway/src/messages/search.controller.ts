@@ -1,0 +1,30 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, RequireScopes } from '@parley/auth';
+import {
+  MessagingPatterns,
+  Scopes,
+  SearchMessagesQueryDto,
+  type Actor,
+  type MessageStateView,
+  type Page,
+} from '@parley/contracts';
+import { CommandClient } from '@parley/kafka';
+import { CorrelationId } from '@parley/platform';
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@RequireScopes(Scopes.Conversation)
+@Controller('v1/search')
+export class SearchController {
+  constructor(private readonly commands: CommandClient) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Search the messages of every room the caller belongs to, newest first',
+    description: 'Each hit is a message with its `room_id`. Deleted messages never match. `before`/`after` cursors page as elsewhere.',
+  })
+  search(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: SearchMessagesQueryDto): Promise<Page<MessageStateView>> {
+    return this.commands.send(MessagingPatterns.MessageSearch, actor, query, { correlationId, key: actor.userId });
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { ClientSession, Model, Types } from 'mongoose';
+import { MessageFavorite } from '@parley/database';
+
+export type StoredFavorite = MessageFavorite & { _id: Types.ObjectId };
+
+/** A position in the favorites list: when the message was favorited, ties broken by id. */
+export interface FavoritePosition {
+  at: Date;
+  id: Types.ObjectId;
+}
+
+/** Favorite messages of one account's conversations; every query names the account. */
+@Injectable()
+export class FavoritesRepository {
+  constructor(@InjectModel(MessageFavorite.name) private readonly favorites: Model<MessageFavorite>) {}
+
+  /**
+   * Marks a message as a favorite of a conversation. Idempotent: a live favorite keeps its time;
+   * an unfavorited one comes back on top.
+   */
+  async add(accountId: string, conversationId: Types.ObjectId, message: { id: Types.ObjectId; roomId: Types.ObjectId }): Promise<void> {
+    const key = { account_id: accountId, conversation_id: conversationId, message_id: message.id };
+    const now = new Date();
+    const revived = await this.favorites.updateOne({ ...key, deleted: true }, { $set: { deleted: false, favorited_at: now } });
+    if (revived.matchedCount > 0) return;
+    try {
+      await this.favorites.updateOne(
+        key,
+        { $setOnInsert: { room_id: message.roomId, favorited_at: now, deleted: false } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // A concurrent twin inserted it first: the favorite exists, which is all this call promised.
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+  }
+
+  /** Unfavorites a message for a conversation (a soft delete); idempotent. */
+  async remove(accountId: string, conversationId: Types.ObjectId, messageId: Types.ObjectId, session?: ClientSession): Promise<void> {
+    await this.favorites.updateOne(
+      { account_id: accountId, conversation_id: conversationId, message_id: messageId, deleted: false },
+      { $set: { deleted: true } },
+      { session },
+    );
+  }
+
+  /** Unfavorites a message for every conversation (it was deleted for everyone). */
+  async removeForAll(accountId: string, messageId: Types.ObjectId, session: ClientSession): Promise<void> {
+    await this.favorites.updateMany({ account_id: accountId, message_id: messageId, deleted: false }, { $set: { deleted: true } }, { session });
+  }
+
+  /**
+   * A page of a conversation's live favorites in the given rooms, newest favorited first; `after`
+   * pages toward newer ones. `limit` includes one extra to tell whether more exist.
+   */
+  async page(
+    accountId: string,
+    conversationId: Types.ObjectId,
+    roomIds: Types.ObjectId[],
+    page: { before?: FavoritePosition; after?: FavoritePosition; limit: number },
+  ): Promise<StoredFavorite[]> {
+    const filter: Record<string, unknown> = {
+      account_id: accountId,
+      conversation_id: conversationId,
+      deleted: false,
+      room_id: { $in: roomIds },
+    };
+    const position = page.after ?? page.before;
+    if (position) {
+      const op = page.after ? '$gt' : '$lt';
+      filter.$or = [{ favorited_at: { [op]: position.at } }, { favorited_at: position.at, _id: { [op]: position.id } }];
+    }
+    const direction = page.after ? 1 : -1;
+    const found = await this.favorites
+      .find(filter)
+      .sort({ favorited_at: direction, _id: direction })
+      .limit(page.limit)
+      .lean<StoredFavorite[]>();
+    return direction === 1 ? found.reverse() : found;
+  }
+}

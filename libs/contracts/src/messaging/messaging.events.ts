@@ -1,0 +1,34 @@
+import type { MessageStateView } from './messaging.views.js';
+import type { MessageDeleteScope } from './messaging.commands.js';
+
+/** What a `parley.message.updated` event carries (version 1). Key: room id. */
+export interface MessageUpdatedData {
+  room_id: string;
+  /** The message as it is now, with `edited_at` set. */
+  message: MessageStateView;
+  /** Conversation ids that may see the message (its receivers, less those who deleted it for themselves). */
+  receivers: string[];
+}
+
+/** What a `parley.message.deleted` event carries (version 1). Key: room id. */
+export interface MessageDeletedData {
+  room_id: string;
+  message_id: string;
+  /** `me`: hidden from one conversation only; `everyone`: its content is gone for the whole room. */
+  for: MessageDeleteScope;
+  /** With `for: 'me'`: the conversation the message was hidden from. */
+  conversation_id?: string;
+  /** Conversation ids whose devices should drop the message: the one caller for `me`, every receiver for `everyone`. */
+  receivers: string[];
+}
+
+/** What a `parley.reminder.due` event carries (version 1). Key: room id. Fired once per reminder. */
+export interface ReminderDueData {
+  reminder_id: string;
+  message_id: string;
+  room_id: string;
+  /** The conversation that set the reminder: only its devices are told. */
+  conversation_id: string;
+  /** When the reminder was due (ISO time); it may fire later if messaging was down then. */
+  at: string;
+}

@@ -1,0 +1,31 @@
+import type { MessageView } from '../views.js';
+
+/**
+ * A message as the messaging endpoints return it: the shared MessageView plus its edit and delete
+ * state. A message deleted for everyone keeps its place (id, seq, author, times) but shows
+ * `deleted: true`, `content: ''` and no attachments.
+ */
+export interface MessageStateView extends MessageView {
+  deleted: boolean;
+  /** When the content was last edited; null if never. */
+  edited_at: string | null;
+}
+
+/** One of the caller's favorite messages. */
+export interface FavoriteMessageView {
+  message_id: string;
+  room_id: string;
+  favorited_at: string;
+  message: MessageStateView;
+}
+
+export type ReminderStatus = 'pending' | 'fired' | 'cancelled';
+
+/** A reminder the caller set on a message. */
+export interface ReminderView {
+  id: string;
+  message_id: string;
+  room_id: string;
+  at: string;
+  status: ReminderStatus;
+}

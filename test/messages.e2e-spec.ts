@@ -1,0 +1,365 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { ObjectId } from 'mongodb';
+import {
+  api,
+  closeStores,
+  database,
+  documentsOfAccount,
+  eventually,
+  newAccountId,
+  type TestMember,
+  newMember,
+} from '@parley/testing';
+
+type Member = TestMember;
+
+const member = newMember;
+
+/** Alice and Bob of one account, with the direct room between them. */
+async function pair(): Promise<{ alice: Member; bob: Member; roomId: string }> {
+  const accountId = newAccountId();
+  const alice = await member(accountId);
+  const bob = await member(accountId);
+  const room = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } });
+  expect(room.status).toBe(201);
+  return { alice, bob, roomId: room.body.id };
+}
+
+async function send(user: TestMember, roomId: string, content: string, extra: Record<string, unknown> = {}): Promise<{ id: string; seq: number; content: string }> {
+  const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: user.token, body: { content, ...extra } });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+
+/** The outbox entries messaging wrote for an event type about one message. */
+async function events(topic: string, messageId: string): Promise<Record<string, any>[]> {
+  const db = await database();
+  return db.collection('messaging.outbox').find({ topic, 'envelope.data.message_id': messageId }).toArray();
+}
+
+async function updatedEvents(messageId: string): Promise<Record<string, any>[]> {
+  const db = await database();
+  return db.collection('messaging.outbox').find({ topic: 'parley.message.updated', 'envelope.data.message.id': messageId }).toArray();
+}
+
+/** Everything of an account in messaging's collections, to prove a refused request wrote nothing. */
+async function footprint(accountId: string): Promise<Record<string, unknown>> {
+  const db = await database();
+  const [favorites, reminders, messages] = await Promise.all([
+    db.collection('conversations.message_favorites').find({ account_id: accountId }).toArray(),
+    db.collection('conversations.message_reminders').find({ account_id: accountId }).toArray(),
+    db.collection('conversations.messages').find({ account_id: accountId }).toArray(),
+  ]);
+  return { counts: await documentsOfAccount(accountId), favorites, reminders, messages };
+}
+
+function contents(page: { data: { content: string }[] }): string[] {
+  return page.data.map((message) => message.content);
+}
+
+describe('messages: edit and delete', () => {
+  afterAll(closeStores);
+
+  it('lets the author edit: content sanitized, history kept, message_updated announced once', async () => {
+    const { alice, bob, roomId } = await pair();
+    const sent = await send(alice, roomId, 'first draft');
+
+    const edited = await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: 'second <b>draft</b><script>x()</script>' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ id: sent.id, room_id: roomId, seq: sent.seq, content: 'second <b>draft</b>', deleted: false });
+    expect(edited.body.edited_at).toEqual(expect.any(String));
+
+    const again = await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: 'second <b>draft</b>' } });
+    expect(again.status).toBe(200);
+    expect(again.body.edited_at).toBe(edited.body.edited_at);
+
+    const stored = await (await database()).collection('conversations.messages').findOne({ content: 'second <b>draft</b>', account_id: alice.accountId });
+    expect(stored?.edits).toEqual([{ content: 'first draft', edited_at: new Date(edited.body.edited_at) }]);
+
+    const announced = await updatedEvents(sent.id);
+    expect(announced).toHaveLength(1);
+    expect(announced[0]).toMatchObject({ key: roomId, envelope: { type: 'parley.message.updated', accountId: alice.accountId } });
+    expect(announced[0].envelope.data).toMatchObject({ room_id: roomId, message: { id: sent.id, content: 'second <b>draft</b>' } });
+    expect([...announced[0].envelope.data.receivers].sort()).toEqual([alice.conversationId, bob.conversationId].sort());
+
+    const seenByBob = await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token });
+    expect(seenByBob.body.data[0]).toMatchObject({ id: sent.id, content: 'second <b>draft</b>', edited_at: edited.body.edited_at });
+  });
+
+  it('refuses an edit by anyone but the author, from another account, or with bad input, and writes nothing', async () => {
+    const { alice, bob, roomId } = await pair();
+    const sent = await send(alice, roomId, 'mine');
+    const outsider = await member(newAccountId());
+    const before = await footprint(alice.accountId);
+
+    const byBob = await api('PATCH', `/v1/messages/${sent.id}`, { token: bob.token, body: { content: 'hijacked' } });
+    const byOutsider = await api('PATCH', `/v1/messages/${sent.id}`, { token: outsider.token, body: { content: 'hijacked' } });
+    const badId = await api('PATCH', '/v1/messages/nope', { token: alice.token, body: { content: 'x' } });
+    const unknownField = await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: 'x', pinned: true } });
+    const onlyMarkup = await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: '<script>x()</script>' } });
+    const tooLong = await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: 'x'.repeat(5001) } });
+    const noToken = await api('PATCH', `/v1/messages/${sent.id}`, { body: { content: 'x' } });
+
+    expect([byBob.status, byOutsider.status, badId.status, unknownField.status, onlyMarkup.status, tooLong.status, noToken.status]).toEqual([
+      403, 404, 400, 400, 400, 400, 401,
+    ]);
+    expect(badId.body.details[0].field).toBe('id');
+    expect(unknownField.body.details.map((detail: { field: string }) => detail.field)).toContain('pinned');
+    expect(onlyMarkup.body.details[0].field).toBe('content');
+    expect(tooLong.body.details[0].field).toBe('content');
+    expect(JSON.stringify(byOutsider.body)).not.toContain('mine');
+    expect(await footprint(alice.accountId)).toEqual(before);
+  });
+
+  it('deletes for me: hidden from the caller only, favorites and reminders of the caller go too; again changes nothing', async () => {
+    const { alice, bob, roomId } = await pair();
+    const keep = await send(alice, roomId, 'keep');
+    const hide = await send(alice, roomId, 'hide me');
+    expect((await api('PUT', `/v1/messages/${hide.id}/favorite`, { token: bob.token })).status).toBe(204);
+    const reminder = await api('POST', `/v1/messages/${hide.id}/reminders`, { token: bob.token, body: { at: new Date(Date.now() + 3600_000).toISOString() } });
+    expect(reminder.status).toBe(201);
+
+    const removed = await api('DELETE', `/v1/messages/${hide.id}?for=me`, { token: bob.token });
+    expect(removed.status).toBe(204);
+    expect(contents((await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body)).toEqual(['keep']);
+    expect(contents((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body)).toEqual(['hide me', 'keep']);
+    expect((await api('GET', '/v1/messages/favorites', { token: bob.token })).body.data).toEqual([]);
+    const db = await database();
+    expect(await db.collection('conversations.message_reminders').findOne({ account_id: bob.accountId })).toMatchObject({ status: 'cancelled' });
+
+    const deleted = await events('parley.message.deleted', hide.id);
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0].key).toBe(roomId);
+    expect(deleted[0].envelope.data).toEqual({
+      room_id: roomId,
+      message_id: hide.id,
+      for: 'me',
+      conversation_id: bob.conversationId,
+      receivers: [bob.conversationId],
+    });
+
+    expect((await api('DELETE', `/v1/messages/${hide.id}?for=me`, { token: bob.token })).status).toBe(204);
+    expect(await events('parley.message.deleted', hide.id)).toHaveLength(1);
+    // Hidden from Bob: it no longer exists for him.
+    expect((await api('PATCH', `/v1/messages/${hide.id}`, { token: bob.token, body: { content: 'x' } })).status).toBe(404);
+    expect(keep.id).toBeDefined();
+  });
+
+  it('deletes for everyone (author): the document stays, every read shows it empty, search never finds it', async () => {
+    const { alice, bob, roomId } = await pair();
+    const sent = await send(alice, roomId, 'regrettable walrus', {
+      attachments: [{ name: 'a.png', size: 10, content_type: 'image/png', url: 'https://files.test/a.png' }],
+    });
+    const removed = await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: alice.token });
+    expect(removed.status).toBe(204);
+
+    for (const user of [alice, bob]) {
+      const page = (await api('GET', `/v1/rooms/${roomId}/messages`, { token: user.token })).body;
+      expect(page.data).toHaveLength(1);
+      expect(page.data[0]).toMatchObject({ id: sent.id, seq: sent.seq, deleted: true, content: '', attachments: [] });
+      const found = (await api('GET', '/v1/search?q=walrus', { token: user.token })).body;
+      expect(found.data).toEqual([]);
+      const inRoom = (await api('GET', `/v1/rooms/${roomId}/messages?q=walrus`, { token: user.token })).body;
+      expect(inRoom.data).toEqual([]);
+    }
+    const stored = await (await database()).collection('conversations.messages').findOne({ account_id: alice.accountId });
+    expect(stored).toMatchObject({ content: 'regrettable walrus', deleted: true, deleted_by_user_id: alice.userId });
+    expect(stored?.attachments).toHaveLength(1);
+
+    const deleted = await events('parley.message.deleted', sent.id);
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0].envelope.data).toMatchObject({ room_id: roomId, message_id: sent.id, for: 'everyone' });
+    expect([...deleted[0].envelope.data.receivers].sort()).toEqual([alice.conversationId, bob.conversationId].sort());
+
+    expect((await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+    expect(await events('parley.message.deleted', sent.id)).toHaveLength(1);
+    expect((await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: 'undo' } })).status).toBe(409);
+  });
+
+  it('lets an admin of the account delete for everyone, not a member who is not the author nor another account’s admin', async () => {
+    const { alice, bob, roomId } = await pair();
+    const sent = await send(alice, roomId, 'moderate me');
+    const admin = await member(alice.accountId, ['conversation', 'conversation.admin']);
+    const foreignAdmin = await member(newAccountId(), ['conversation', 'conversation.admin']);
+    const before = await footprint(alice.accountId);
+
+    const byBob = await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: bob.token });
+    const byForeignAdmin = await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: foreignAdmin.token });
+    const badScope = await api('DELETE', `/v1/messages/${sent.id}?for=all`, { token: alice.token });
+    expect([byBob.status, byForeignAdmin.status, badScope.status]).toEqual([403, 404, 400]);
+    expect(badScope.body.details[0].field).toBe('for');
+    expect(await footprint(alice.accountId)).toEqual(before);
+
+    expect((await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: admin.token })).status).toBe(204);
+    const page = (await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body;
+    expect(page.data[0]).toMatchObject({ id: sent.id, deleted: true, content: '' });
+  });
+});
+
+describe('messages: paging, catching up and search', () => {
+  afterAll(closeStores);
+
+  it('returns what a client missed after a seq or after its last seen message id, newest first, then continues forward', async () => {
+    const { alice, bob, roomId } = await pair();
+    const sent = [];
+    for (let index = 1; index <= 6; index++) sent.push(await send(alice, roomId, `m${index}`));
+
+    const afterSeq = (await api('GET', `/v1/rooms/${roomId}/messages?after_seq=2&limit=3`, { token: bob.token })).body;
+    expect(contents(afterSeq)).toEqual(['m5', 'm4', 'm3']);
+    const onward = (await api('GET', `/v1/rooms/${roomId}/messages?after=${afterSeq.previous}&limit=3`, { token: bob.token })).body;
+    expect(contents(onward)).toEqual(['m6']);
+    const caughtUp = (await api('GET', `/v1/rooms/${roomId}/messages?after=${onward.previous}`, { token: bob.token })).body;
+    expect(caughtUp.data).toEqual([]);
+    expect(caughtUp.previous).toEqual(expect.any(String));
+
+    const afterId = (await api('GET', `/v1/rooms/${roomId}/messages?after=${sent[3].id}`, { token: bob.token })).body;
+    expect(contents(afterId)).toEqual(['m6', 'm5']);
+    expect(afterId.data.map((message: { seq: number }) => message.seq)).toEqual([6, 5]);
+    const older = (await api('GET', `/v1/rooms/${roomId}/messages?before=${afterId.next}&limit=2`, { token: bob.token })).body;
+    expect(contents(older)).toEqual(['m4', 'm3']);
+  });
+
+  it('refuses an after that is neither a cursor nor a message of the room, and more than one starting point', async () => {
+    const { alice, roomId } = await pair();
+    const other = await pair();
+    const elsewhere = await send(other.alice, other.roomId, 'not here');
+    await send(alice, roomId, 'here');
+    const foreignId = await api('GET', `/v1/rooms/${roomId}/messages?after=${elsewhere.id}`, { token: alice.token });
+    const garbage = await api('GET', `/v1/rooms/${roomId}/messages?after=garbage`, { token: alice.token });
+    const both = await api('GET', `/v1/rooms/${roomId}/messages?after_seq=1&before=eyJzIjo1fQ`, { token: alice.token });
+    const negative = await api('GET', `/v1/rooms/${roomId}/messages?after_seq=-1`, { token: alice.token });
+    expect([foreignId.status, garbage.status, both.status, negative.status]).toEqual([400, 400, 400, 400]);
+    expect(foreignId.body.details[0].field).toBe('after');
+    expect(garbage.body.details[0].field).toBe('after');
+    expect(both.body.details[0].field).toBe('after_seq');
+    expect(negative.body.details[0].field).toBe('after_seq');
+    expect(JSON.stringify(foreignId.body)).not.toContain('not here');
+  });
+
+  it('searches within a room with q', async () => {
+    const { alice, roomId } = await pair();
+    await send(alice, roomId, 'the quarterly budget');
+    await send(alice, roomId, 'lunch at noon');
+    await send(alice, roomId, 'budget approved');
+    const page = (await api('GET', `/v1/rooms/${roomId}/messages?q=budget`, { token: alice.token })).body;
+    expect(contents(page)).toEqual(['budget approved', 'the quarterly budget']);
+    const empty = await api('GET', `/v1/rooms/${roomId}/messages?q=%20%20`, { token: alice.token });
+    expect(empty.status).toBe(400);
+    expect(empty.body.details[0].field).toBe('q');
+  });
+
+  it('searches every room the caller belongs to, newest first, with the room of each hit, paged; never other rooms or accounts', async () => {
+    const accountId = newAccountId();
+    const [me, carol, dave] = [await member(accountId), await member(accountId), await member(accountId)];
+    const withCarol = (await api('POST', '/v1/rooms', { token: me.token, body: { type: 'direct', member: carol.conversationId } })).body.id;
+    const withDave = (await api('POST', '/v1/rooms', { token: me.token, body: { type: 'direct', member: dave.conversationId } })).body.id;
+    const notMine = (await api('POST', '/v1/rooms', { token: carol.token, body: { type: 'direct', member: dave.conversationId } })).body.id;
+    await send(carol, withCarol, 'pineapple one');
+    await send(dave, withDave, 'pineapple two');
+    await send(carol, notMine, 'pineapple secret');
+    await send(me, withCarol, 'pineapple three');
+    const hidden = await send(dave, withDave, 'pineapple hidden');
+    expect((await api('DELETE', `/v1/messages/${hidden.id}?for=me`, { token: me.token })).status).toBe(204);
+    const outsider = await member(newAccountId());
+    await api('POST', '/v1/rooms', { token: outsider.token, body: { type: 'direct', member: (await member(outsider.accountId)).conversationId } });
+
+    const first = (await api('GET', '/v1/search?q=pineapple&limit=2', { token: me.token })).body;
+    expect(first.data.map((hit: { content: string; room_id: string }) => [hit.content, hit.room_id])).toEqual([
+      ['pineapple three', withCarol],
+      ['pineapple two', withDave],
+    ]);
+    const second = (await api('GET', `/v1/search?q=pineapple&limit=2&before=${first.next}`, { token: me.token })).body;
+    expect(contents(second)).toEqual(['pineapple one']);
+    expect(second.next).toBeNull();
+    const back = (await api('GET', `/v1/search?q=pineapple&limit=2&after=${second.previous}`, { token: me.token })).body;
+    expect(contents(back)).toEqual(['pineapple three', 'pineapple two']);
+
+    const foreign = (await api('GET', '/v1/search?q=pineapple', { token: outsider.token })).body;
+    expect(foreign.data).toEqual([]);
+    const missing = await api('GET', '/v1/search', { token: me.token });
+    const badCursor = await api('GET', '/v1/search?q=pineapple&before=nope', { token: me.token });
+    expect([missing.status, badCursor.status]).toEqual([400, 400]);
+    expect(missing.body.details[0].field).toBe('q');
+    expect(badCursor.body.details[0].field).toBe('before');
+  });
+});
+
+describe('messages: favorites', () => {
+  afterAll(closeStores);
+
+  it('favorites idempotently, lists newest favorited first with cursors, unfavorites softly', async () => {
+    const { alice, bob, roomId } = await pair();
+    const [one, two, three] = [await send(alice, roomId, 'one'), await send(alice, roomId, 'two'), await send(alice, roomId, 'three')];
+    for (const message of [two, one, three]) {
+      expect((await api('PUT', `/v1/messages/${message.id}/favorite`, { token: bob.token })).status).toBe(204);
+    }
+    expect((await api('PUT', `/v1/messages/${two.id}/favorite`, { token: bob.token })).status).toBe(204);
+    const db = await database();
+    expect(await db.collection('conversations.message_favorites').countDocuments({ account_id: bob.accountId })).toBe(3);
+
+    const first = (await api('GET', '/v1/messages/favorites?limit=2', { token: bob.token })).body;
+    expect(first.data.map((favorite: { message: { content: string } }) => favorite.message.content)).toEqual(['three', 'one']);
+    expect(first.data[0]).toMatchObject({ message_id: three.id, room_id: roomId, favorited_at: expect.any(String) });
+    const second = (await api('GET', `/v1/messages/favorites?limit=2&before=${first.next}`, { token: bob.token })).body;
+    expect(second.data.map((favorite: { message_id: string }) => favorite.message_id)).toEqual([two.id]);
+    expect(second.next).toBeNull();
+    expect((await api('GET', '/v1/messages/favorites', { token: alice.token })).body.data).toEqual([]);
+
+    expect((await api('DELETE', `/v1/messages/${one.id}/favorite`, { token: bob.token })).status).toBe(204);
+    expect((await api('DELETE', `/v1/messages/${one.id}/favorite`, { token: bob.token })).status).toBe(204);
+    const after = (await api('GET', '/v1/messages/favorites', { token: bob.token })).body;
+    expect(after.data.map((favorite: { message_id: string }) => favorite.message_id)).toEqual([three.id, two.id]);
+    expect(await db.collection('conversations.message_favorites').findOne({ account_id: bob.accountId, message_id: new ObjectId(one.id) })).toMatchObject({ deleted: true });
+
+    // Favoriting again brings it back on top.
+    await api('PUT', `/v1/messages/${one.id}/favorite`, { token: bob.token });
+    const revived = (await api('GET', '/v1/messages/favorites', { token: bob.token })).body;
+    expect(revived.data.map((favorite: { message_id: string }) => favorite.message_id)).toEqual([one.id, three.id, two.id]);
+  });
+
+  it('gives a non-member 403 and another account 404 on favorites, writing nothing', async () => {
+    const { alice, roomId } = await pair();
+    const sent = await send(alice, roomId, 'private');
+    const stranger = await member(alice.accountId);
+    const outsider = await member(newAccountId());
+    const before = await footprint(alice.accountId);
+    const byStranger = await api('PUT', `/v1/messages/${sent.id}/favorite`, { token: stranger.token });
+    const byOutsider = await api('PUT', `/v1/messages/${sent.id}/favorite`, { token: outsider.token });
+    const unknown = await api('PUT', '/v1/messages/65a1b2c3d4e5f60718293a4b/favorite', { token: alice.token });
+    const badCursor = await api('GET', '/v1/messages/favorites?after=zzz', { token: alice.token });
+    expect([byStranger.status, byOutsider.status, unknown.status, badCursor.status]).toEqual([403, 404, 404, 400]);
+    expect(badCursor.body.details[0].field).toBe('after');
+    expect(await footprint(alice.accountId)).toEqual(before);
+  });
+});
+
+describe('messages: attachments', () => {
+  afterAll(closeStores);
+
+  it('accepts ten attachments within the size limit and gives one over it a 413 naming it, storing nothing', async () => {
+    const { alice, roomId } = await pair();
+    const attachment = (size: number) => ({ name: 'f.bin', size, content_type: 'application/octet-stream', storage_key: 'bucket/f.bin' });
+    const ten = await api('POST', `/v1/rooms/${roomId}/messages`, {
+      token: alice.token,
+      body: { content: 'ten files', attachments: Array.from({ length: 10 }, () => attachment(25 * 1024 * 1024)) },
+    });
+    expect(ten.status).toBe(201);
+    expect(ten.body.attachments).toHaveLength(10);
+
+    const before = await footprint(alice.accountId);
+    const tooBig = await api('POST', `/v1/rooms/${roomId}/messages`, {
+      token: alice.token,
+      body: { content: 'huge', attachments: [attachment(10), attachment(25 * 1024 * 1024 + 1)] },
+    });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', error: 'Payload Too Large' });
+    expect(tooBig.body.details.map((detail: { field: string }) => detail.field)).toEqual(['attachments.1.size']);
+    const noLink = await api('POST', `/v1/rooms/${roomId}/messages`, {
+      token: alice.token,
+      body: { content: 'x', attachments: [{ name: 'f', size: 1, content_type: 'text/plain' }] },
+    });
+    expect(noLink.status).toBe(400);
+    expect(noLink.body.details[0].field).toBe('attachments.0.url');
+    expect(await footprint(alice.accountId)).toEqual(before);
+  });
+});
