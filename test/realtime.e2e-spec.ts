@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import type { Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { freePort } from '../deploy/local/infrastructure.mjs';
 import {
   api,
@@ -9,6 +9,7 @@ import {
   eventually,
   newAccountId,
   newMember,
+  readState,
   startExtraInstance,
 } from '@parley/testing';
 
@@ -113,5 +114,30 @@ describe('realtime', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('gives a client that drops for a moment the pushes it missed when it reconnects, and the rest through after=<message id>', async () => {
+    const accountId = newAccountId();
+    const [alice, bob] = await Promise.all([newMember(accountId), newMember(accountId)]);
+    const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
+    const { env } = readState();
+    const bobSocket = io(env.REALTIME_URL, { auth: { token: bob.token }, transports: ['websocket'], reconnectionDelay: 200, reconnectionDelayMax: 200 });
+    sockets.push(bobSocket);
+    await new Promise((resolve) => bobSocket.once('connect', () => resolve(undefined)));
+    const pushes = collect(bobSocket, 'new_message');
+    const seen = (await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'before the drop' } })).body;
+    await eventually(() => pushes.length, (count) => count === 1, 'the first push');
+
+    // The transport dies as on a flaky network; Socket.IO reconnects by itself.
+    const reconnected = new Promise((resolve) => bobSocket.io.once('reconnect', () => resolve(undefined)));
+    bobSocket.io.engine.close();
+    const missed = (await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'while away' } })).body;
+    await reconnected;
+    await eventually(() => pushes.length, (count) => count === 2, 'the missed push after reconnecting');
+    expect(bobSocket.recovered).toBe(true);
+    expect(pushes.map((push) => push.message.id)).toEqual([seen.id, missed.id]);
+
+    const caughtUp = await api('GET', `/v1/rooms/${room.id}/messages?after=${seen.id}`, { token: bob.token });
+    expect(caughtUp.body.data.map((message: { id: string }) => message.id)).toEqual([missed.id]);
   });
 });
