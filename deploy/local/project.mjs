@@ -27,7 +27,12 @@ export function ensureDependencies() {
   const lock = join(ROOT, 'package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
   step('installing dependencies (npm ci)');
-  sh('npm', ['ci', '--no-audit', '--no-fund']);
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  if (ci.status === 0) return;
+  // npm 11.16+ rejects its own lockfile when a registry does not serve the optional packages of
+  // other platforms (npm/cli#9846); npm install still installs exactly the versions the lockfile pins.
+  step('npm ci refused the lockfile; installing the locked versions with npm install');
+  sh('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 /** Compiles every app and library to dist/ (incremental after the first build). */
