@@ -7,23 +7,12 @@ import {
   connectSocket,
   database,
   eventually,
-  newAccountId,
-  newUser,
   publish,
   readState,
   restartApp,
   type TestUser,
+  newDirectRoom,
 } from '@parley/testing';
-
-async function roomOfTwo(): Promise<{ alice: TestUser; bob: TestUser; roomId: string }> {
-  const accountId = newAccountId();
-  const alice = newUser(accountId);
-  const bob = newUser(accountId);
-  await api('GET', '/v1/conversations/me', { token: alice.token });
-  const bobConv = (await api('GET', '/v1/conversations/me', { token: bob.token })).body.id;
-  const roomId = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bobConv } })).body.id;
-  return { alice, bob, roomId };
-}
 
 async function unreadOf(user: TestUser, roomId: string): Promise<{ unread_count: number; last_message_id: string | null }> {
   return (await api('GET', `/v1/rooms/${roomId}`, { token: user.token })).body;
@@ -37,7 +26,7 @@ describe('at-least-once delivery changes nothing twice', () => {
   afterAll(closeStores);
 
   it('applies a redelivered message.created event once: one unread, one push, one ledger entry', async () => {
-    const { alice, bob, roomId } = await roomOfTwo();
+    const { alice, bob, roomId } = await newDirectRoom();
     const bobSocket = await connectSocket(bob.token);
     sockets.push(bobSocket);
     const pushes = collect(bobSocket, 'new_message');
@@ -61,7 +50,7 @@ describe('at-least-once delivery changes nothing twice', () => {
   });
 
   it('parks an event that is not an envelope on the dead-letter topic and goes on with the next', async () => {
-    const { alice, bob, roomId } = await roomOfTwo();
+    const { alice, bob, roomId } = await newDirectRoom();
     await publish('parley.message.created', [{ key: roomId, value: JSON.stringify({ not: 'an envelope' }) }]);
     const after = (await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'still flowing' } })).body;
     const room = await eventually(() => unreadOf(bob, roomId), (state) => state.last_message_id === after.id, 'the next message applied');
@@ -69,7 +58,7 @@ describe('at-least-once delivery changes nothing twice', () => {
   });
 
   it('loses nothing when messaging dies between the outbox commit and the publish: the event arrives once after a restart', async () => {
-    const { alice, bob, roomId } = await roomOfTwo();
+    const { alice, bob, roomId } = await newDirectRoom();
     const bobSocket = await connectSocket(bob.token);
     sockets.push(bobSocket);
     const pushes = collect(bobSocket, 'new_message');

@@ -7,18 +7,8 @@ import {
   mintToken,
   newAccountId,
   newUser,
-  type TestUser,
+  newDirectRoom,
 } from '@parley/testing';
-
-async function memberAndRoom(): Promise<{ alice: TestUser; bob: TestUser; roomId: string; bobConv: string }> {
-  const accountId = newAccountId();
-  const alice = newUser(accountId);
-  const bob = newUser(accountId);
-  await api('GET', '/v1/conversations/me', { token: alice.token });
-  const bobConv = (await api('GET', '/v1/conversations/me', { token: bob.token })).body.id;
-  const roomId = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bobConv } })).body.id;
-  return { alice, bob, roomId, bobConv };
-}
 
 function expectErrorShape(body: Record<string, unknown>, statusCode: number): void {
   expect(body).toMatchObject({ statusCode, error: expect.any(String), message: expect.any(String), code: expect.any(String) });
@@ -56,7 +46,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('gives a non-member 403 and writes nothing', async () => {
-    const { roomId, alice } = await memberAndRoom();
+    const { roomId, alice } = await newDirectRoom();
     const stranger = newUser(alice.accountId);
     await api('GET', '/v1/conversations/me', { token: stranger.token });
     const before = await documentsOfAccount(alice.accountId);
@@ -71,7 +61,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('gives a user of another account a 404 for the room and writes nothing', async () => {
-    const { roomId, alice } = await memberAndRoom();
+    const { roomId, alice } = await newDirectRoom();
     const outsider = newUser();
     await api('GET', '/v1/conversations/me', { token: outsider.token });
     const before = await documentsOfAccount(alice.accountId);
@@ -101,7 +91,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['eleven attachments', { content: 'hi', attachments: Array.from({ length: 11 }, () => ({ name: 'a', size: 1, content_type: 'text/plain', url: 'https://x.test/a' })) }, 'attachments'],
     ['an attachment without a name', { content: 'hi', attachments: [{ size: 1, content_type: 'text/plain', url: 'https://x.test/a' }] }, 'attachments.0.name'],
   ])('gives a message with %s a 400 naming the field and stores nothing', async (_, body, field) => {
-    const { alice, roomId } = await memberAndRoom();
+    const { alice, roomId } = await newDirectRoom();
     const before = await documentsOfAccount(alice.accountId);
     const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body });
     expect(response.status).toBe(400);
@@ -111,7 +101,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('gives malformed ids a 400 naming the field', async () => {
-    const { alice, roomId } = await memberAndRoom();
+    const { alice, roomId } = await newDirectRoom();
     const badRoom = await api('POST', '/v1/rooms/not-an-id/messages', { token: alice.token, body: { content: 'hi' } });
     const badMember = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: '123' } });
     const badRead = await api('POST', `/v1/rooms/${roomId}/read`, { token: alice.token, body: { messageId: 'zzz' } });
@@ -124,7 +114,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('gives a malformed JSON body a 400 and an oversized one a 413', async () => {
-    const { alice, roomId } = await memberAndRoom();
+    const { alice, roomId } = await newDirectRoom();
     const malformed = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: '{"content":' });
     const oversized = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'x'.repeat(400_000) } });
     expect(malformed.status).toBe(400);

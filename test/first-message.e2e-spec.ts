@@ -1,18 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
-import { api, collect, connectSocket, eventually, newAccountId, newUser, type TestUser } from '@parley/testing';
-
-/** Two members of one account with their conversations and the direct room between them. */
-async function directRoomBetweenTwo(): Promise<{ alice: TestUser; bob: TestUser; aliceConv: string; bobConv: string; roomId: string }> {
-  const accountId = newAccountId();
-  const alice = newUser(accountId);
-  const bob = newUser(accountId);
-  const aliceConv = (await api('GET', '/v1/conversations/me', { token: alice.token })).body.id;
-  const bobConv = (await api('GET', '/v1/conversations/me', { token: bob.token })).body.id;
-  const room = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bobConv } });
-  expect(room.status).toBe(201);
-  return { alice, bob, aliceConv, bobConv, roomId: room.body.id };
-}
+import { api, collect, connectSocket, eventually, newAccountId, newDirectRoom, newUser } from '@parley/testing';
 
 describe('the first message, end to end', () => {
   const sockets: Socket[] = [];
@@ -31,20 +19,20 @@ describe('the first message, end to end', () => {
   });
 
   it('creates one direct room per pair: the second create, from either side, returns the same room', async () => {
-    const { alice, bob, aliceConv, bobConv, roomId } = await directRoomBetweenTwo();
-    const again = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bobConv } });
-    const fromBob = await api('POST', '/v1/rooms', { token: bob.token, body: { type: 'direct', member: aliceConv } });
+    const { alice, bob, roomId } = await newDirectRoom();
+    const again = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } });
+    const fromBob = await api('POST', '/v1/rooms', { token: bob.token, body: { type: 'direct', member: alice.conversationId } });
     expect(again.status).toBe(200);
     expect(fromBob.status).toBe(200);
     expect(again.body.id).toBe(roomId);
     expect(fromBob.body.id).toBe(roomId);
     expect(again.body.members.map((member: { conversation_id: string }) => member.conversation_id).sort()).toEqual(
-      [aliceConv, bobConv].sort(),
+      [alice.conversationId, bob.conversationId].sort(),
     );
   });
 
   it('stores a message (201) and pushes new_message and room_updated to both of the recipient’s sockets', async () => {
-    const { alice, bob, aliceConv, roomId } = await directRoomBetweenTwo();
+    const { alice, bob, roomId } = await newDirectRoom();
     const desktop = await connectSocket(bob.token);
     const phone = await connectSocket(bob.token);
     sockets.push(desktop, phone);
@@ -57,14 +45,14 @@ describe('the first message, end to end', () => {
       body: { content: 'hello Bob', clientMessageId: 'c-1' },
     });
     expect(sent.status).toBe(201);
-    expect(sent.body).toMatchObject({ room_id: roomId, conversation_id: aliceConv, content: 'hello Bob', seq: 1, client_message_id: 'c-1' });
+    expect(sent.body).toMatchObject({ room_id: roomId, conversation_id: alice.conversationId, content: 'hello Bob', seq: 1, client_message_id: 'c-1' });
 
     await eventually(() => onDesktop.length + onPhone.length, (count) => count === 2, 'new_message on both sockets');
     for (const pushed of [onDesktop[0], onPhone[0]]) {
       expect(pushed).toMatchObject({
         event: 'new_message',
         room_id: roomId,
-        message: { id: sent.body.id, content: 'hello Bob', conversation_id: aliceConv, created: sent.body.created, attachments: [] },
+        message: { id: sent.body.id, content: 'hello Bob', conversation_id: alice.conversationId, created: sent.body.created, attachments: [] },
       });
     }
     const update = await eventually(
@@ -76,7 +64,7 @@ describe('the first message, end to end', () => {
   });
 
   it('answers a retry with the same clientMessageId with the same message and stores nothing new', async () => {
-    const { alice, roomId } = await directRoomBetweenTwo();
+    const { alice, roomId } = await newDirectRoom();
     const body = { content: 'only once', clientMessageId: 'retry-me' };
     const first = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body });
     const retry = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body });
@@ -89,7 +77,7 @@ describe('the first message, end to end', () => {
   });
 
   it('updates the room’s last message and the other member’s unread count, then zeroes it on read with a read receipt', async () => {
-    const { alice, bob, bobConv, roomId } = await directRoomBetweenTwo();
+    const { alice, bob, roomId } = await newDirectRoom();
     const aliceSocket = await connectSocket(alice.token);
     sockets.push(aliceSocket);
     const receipts = collect(aliceSocket, 'read_receipt');
@@ -111,11 +99,11 @@ describe('the first message, end to end', () => {
     expect(read.status).toBe(200);
     expect(read.body.unread_count).toBe(0);
     const receipt = await eventually(() => receipts[0], (found) => found !== undefined, 'read_receipt for Alice');
-    expect(receipt).toMatchObject({ event: 'read_receipt', room_id: roomId, conversation_id: bobConv, message_id: last?.id });
+    expect(receipt).toMatchObject({ event: 'read_receipt', room_id: roomId, conversation_id: bob.conversationId, message_id: last?.id });
   });
 
   it('stores content sanitized: formatting kept, scripts and unsafe links gone', async () => {
-    const { alice, roomId } = await directRoomBetweenTwo();
+    const { alice, roomId } = await newDirectRoom();
     const sent = await api('POST', `/v1/rooms/${roomId}/messages`, {
       token: alice.token,
       body: { content: 'hi <b>Bob</b><script>alert(1)</script><img src=x onerror=alert(1)> <a href="javascript:alert(1)">x</a>' },
@@ -125,7 +113,7 @@ describe('the first message, end to end', () => {
   });
 
   it('pages messages newest first with opaque cursors that lead back and forth', async () => {
-    const { alice, roomId } = await directRoomBetweenTwo();
+    const { alice, roomId } = await newDirectRoom();
     const ids: string[] = [];
     for (let index = 1; index <= 5; index++) {
       ids.push((await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: `m${index}` } })).body.id);

@@ -15,23 +15,17 @@ import {
   restartApp,
   type TestMember,
   newMember,
+  newDirectRoom,
 } from '@parley/testing';
-
-type Member = TestMember;
 
 interface DueEvent {
   key: string;
   envelope: { id: string; type: string; accountId: string; data: Record<string, string> };
 }
 
-const member = newMember;
-
 /** Alice and Bob of one account, the direct room between them and a message from Alice in it. */
-async function messageBetweenTwo(): Promise<{ alice: Member; bob: Member; roomId: string; messageId: string }> {
-  const accountId = newAccountId();
-  const alice = await member(accountId);
-  const bob = await member(accountId);
-  const roomId = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body.id;
+async function messageBetweenTwo(): Promise<{ alice: TestMember; bob: TestMember; roomId: string; messageId: string }> {
+  const { alice, bob, roomId } = await newDirectRoom();
   const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'remind me of this' } });
   expect(sent.status).toBe(201);
   return { alice, bob, roomId, messageId: sent.body.id };
@@ -133,8 +127,8 @@ describe('message reminders', () => {
 
   it('refuses a time in the past or not a time, a non-member and another account, writing nothing', async () => {
     const { alice, messageId } = await messageBetweenTwo();
-    const stranger = await member(alice.accountId);
-    const outsider = await member(newAccountId());
+    const stranger = await newMember(alice.accountId);
+    const outsider = await newMember(newAccountId());
     const db = await database();
     const before = await documentsOfAccount(alice.accountId);
     const past = await api('POST', `/v1/messages/${messageId}/reminders`, { token: alice.token, body: { at: inMs(-1000) } });

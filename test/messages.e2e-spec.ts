@@ -5,25 +5,11 @@ import {
   closeStores,
   database,
   documentsOfAccount,
-  eventually,
   newAccountId,
   type TestMember,
   newMember,
+  newDirectRoom,
 } from '@parley/testing';
-
-type Member = TestMember;
-
-const member = newMember;
-
-/** Alice and Bob of one account, with the direct room between them. */
-async function pair(): Promise<{ alice: Member; bob: Member; roomId: string }> {
-  const accountId = newAccountId();
-  const alice = await member(accountId);
-  const bob = await member(accountId);
-  const room = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } });
-  expect(room.status).toBe(201);
-  return { alice, bob, roomId: room.body.id };
-}
 
 async function send(user: TestMember, roomId: string, content: string, extra: Record<string, unknown> = {}): Promise<{ id: string; seq: number; content: string }> {
   const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: user.token, body: { content, ...extra } });
@@ -61,7 +47,7 @@ describe('messages: edit and delete', () => {
   afterAll(closeStores);
 
   it('lets the author edit: content sanitized, history kept, message_updated announced once', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, bob, roomId } = await newDirectRoom();
     const sent = await send(alice, roomId, 'first draft');
 
     const edited = await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: 'second <b>draft</b><script>x()</script>' } });
@@ -87,9 +73,9 @@ describe('messages: edit and delete', () => {
   });
 
   it('refuses an edit by anyone but the author, from another account, or with bad input, and writes nothing', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, bob, roomId } = await newDirectRoom();
     const sent = await send(alice, roomId, 'mine');
-    const outsider = await member(newAccountId());
+    const outsider = await newMember(newAccountId());
     const before = await footprint(alice.accountId);
 
     const byBob = await api('PATCH', `/v1/messages/${sent.id}`, { token: bob.token, body: { content: 'hijacked' } });
@@ -112,7 +98,7 @@ describe('messages: edit and delete', () => {
   });
 
   it('deletes for me: hidden from the caller only, favorites and reminders of the caller go too; again changes nothing', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, bob, roomId } = await newDirectRoom();
     const keep = await send(alice, roomId, 'keep');
     const hide = await send(alice, roomId, 'hide me');
     expect((await api('PUT', `/v1/messages/${hide.id}/favorite`, { token: bob.token })).status).toBe(204);
@@ -146,7 +132,7 @@ describe('messages: edit and delete', () => {
   });
 
   it('deletes for everyone (author): the document stays, every read shows it empty, search never finds it', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, bob, roomId } = await newDirectRoom();
     const sent = await send(alice, roomId, 'regrettable walrus', {
       attachments: [{ name: 'a.png', size: 10, content_type: 'image/png', url: 'https://files.test/a.png' }],
     });
@@ -177,10 +163,10 @@ describe('messages: edit and delete', () => {
   });
 
   it('lets an admin of the account delete for everyone, not a member who is not the author nor another account’s admin', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, bob, roomId } = await newDirectRoom();
     const sent = await send(alice, roomId, 'moderate me');
-    const admin = await member(alice.accountId, ['conversation', 'conversation.admin']);
-    const foreignAdmin = await member(newAccountId(), ['conversation', 'conversation.admin']);
+    const admin = await newMember(alice.accountId, ['conversation', 'conversation.admin']);
+    const foreignAdmin = await newMember(newAccountId(), ['conversation', 'conversation.admin']);
     const before = await footprint(alice.accountId);
 
     const byBob = await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: bob.token });
@@ -200,7 +186,7 @@ describe('messages: paging, catching up and search', () => {
   afterAll(closeStores);
 
   it('returns what a client missed after a seq or after its last seen message id, newest first, then continues forward', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, bob, roomId } = await newDirectRoom();
     const sent = [];
     for (let index = 1; index <= 6; index++) sent.push(await send(alice, roomId, `m${index}`));
 
@@ -220,8 +206,8 @@ describe('messages: paging, catching up and search', () => {
   });
 
   it('refuses an after that is neither a cursor nor a message of the room, and more than one starting point', async () => {
-    const { alice, roomId } = await pair();
-    const other = await pair();
+    const { alice, roomId } = await newDirectRoom();
+    const other = await newDirectRoom();
     const elsewhere = await send(other.alice, other.roomId, 'not here');
     await send(alice, roomId, 'here');
     const foreignId = await api('GET', `/v1/rooms/${roomId}/messages?after=${elsewhere.id}`, { token: alice.token });
@@ -237,7 +223,7 @@ describe('messages: paging, catching up and search', () => {
   });
 
   it('searches within a room with q', async () => {
-    const { alice, roomId } = await pair();
+    const { alice, roomId } = await newDirectRoom();
     await send(alice, roomId, 'the quarterly budget');
     await send(alice, roomId, 'lunch at noon');
     await send(alice, roomId, 'budget approved');
@@ -250,7 +236,7 @@ describe('messages: paging, catching up and search', () => {
 
   it('searches every room the caller belongs to, newest first, with the room of each hit, paged; never other rooms or accounts', async () => {
     const accountId = newAccountId();
-    const [me, carol, dave] = [await member(accountId), await member(accountId), await member(accountId)];
+    const [me, carol, dave] = [await newMember(accountId), await newMember(accountId), await newMember(accountId)];
     const withCarol = (await api('POST', '/v1/rooms', { token: me.token, body: { type: 'direct', member: carol.conversationId } })).body.id;
     const withDave = (await api('POST', '/v1/rooms', { token: me.token, body: { type: 'direct', member: dave.conversationId } })).body.id;
     const notMine = (await api('POST', '/v1/rooms', { token: carol.token, body: { type: 'direct', member: dave.conversationId } })).body.id;
@@ -260,8 +246,8 @@ describe('messages: paging, catching up and search', () => {
     await send(me, withCarol, 'pineapple three');
     const hidden = await send(dave, withDave, 'pineapple hidden');
     expect((await api('DELETE', `/v1/messages/${hidden.id}?for=me`, { token: me.token })).status).toBe(204);
-    const outsider = await member(newAccountId());
-    await api('POST', '/v1/rooms', { token: outsider.token, body: { type: 'direct', member: (await member(outsider.accountId)).conversationId } });
+    const outsider = await newMember(newAccountId());
+    await api('POST', '/v1/rooms', { token: outsider.token, body: { type: 'direct', member: (await newMember(outsider.accountId)).conversationId } });
 
     const first = (await api('GET', '/v1/search?q=pineapple&limit=2', { token: me.token })).body;
     expect(first.data.map((hit: { content: string; room_id: string }) => [hit.content, hit.room_id])).toEqual([
@@ -288,7 +274,7 @@ describe('messages: favorites', () => {
   afterAll(closeStores);
 
   it('favorites idempotently, lists newest favorited first with cursors, unfavorites softly', async () => {
-    const { alice, bob, roomId } = await pair();
+    const { alice, bob, roomId } = await newDirectRoom();
     const [one, two, three] = [await send(alice, roomId, 'one'), await send(alice, roomId, 'two'), await send(alice, roomId, 'three')];
     for (const message of [two, one, three]) {
       expect((await api('PUT', `/v1/messages/${message.id}/favorite`, { token: bob.token })).status).toBe(204);
@@ -318,10 +304,10 @@ describe('messages: favorites', () => {
   });
 
   it('gives a non-member 403 and another account 404 on favorites, writing nothing', async () => {
-    const { alice, roomId } = await pair();
+    const { alice, roomId } = await newDirectRoom();
     const sent = await send(alice, roomId, 'private');
-    const stranger = await member(alice.accountId);
-    const outsider = await member(newAccountId());
+    const stranger = await newMember(alice.accountId);
+    const outsider = await newMember(newAccountId());
     const before = await footprint(alice.accountId);
     const byStranger = await api('PUT', `/v1/messages/${sent.id}/favorite`, { token: stranger.token });
     const byOutsider = await api('PUT', `/v1/messages/${sent.id}/favorite`, { token: outsider.token });
@@ -337,7 +323,7 @@ describe('messages: attachments', () => {
   afterAll(closeStores);
 
   it('accepts ten attachments within the size limit and gives one over it a 413 naming it, storing nothing', async () => {
-    const { alice, roomId } = await pair();
+    const { alice, roomId } = await newDirectRoom();
     const attachment = (size: number) => ({ name: 'f.bin', size, content_type: 'application/octet-stream', storage_key: 'bucket/f.bin' });
     const ten = await api('POST', `/v1/rooms/${roomId}/messages`, {
       token: alice.token,

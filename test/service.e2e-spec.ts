@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { api, eventually, mintToken, newAccountId, newUser, readState } from '@parley/testing';
+import { api, eventually, mintToken, newAccountId, newDirectRoom, newUser, readState } from '@parley/testing';
 
 function logOf(app: string): string {
   return readFileSync(join(readState().runDir, `${app}.log`), 'utf8');
@@ -65,12 +65,7 @@ describe('service endpoints', () => {
   });
 
   it('carries the correlation id of a request into its error body and the logs of every app it touched', async () => {
-    const accountId = newAccountId();
-    const alice = newUser(accountId);
-    const bob = newUser(accountId);
-    await api('GET', '/v1/conversations/me', { token: alice.token });
-    const bobConv = (await api('GET', '/v1/conversations/me', { token: bob.token })).body.id;
-    const roomId = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bobConv } })).body.id;
+    const { alice, roomId } = await newDirectRoom();
 
     const sendId = `corr-${randomUUID()}`;
     const sent = await api('POST', `/v1/rooms/${roomId}/messages`, {

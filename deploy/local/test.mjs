@@ -7,6 +7,9 @@ import { ROOT, build, ensureDependencies, sh, step } from './project.mjs';
 
 ensureDependencies();
 build();
+// The build compiles apps and libs; this also compiles the tests, so a broken test fails here, named.
+step('type-checking apps, libs and tests (tsc)');
+sh('npm', ['run', '--silent', 'typecheck']);
 step('checking module boundaries (dependency-cruiser)');
 sh('npm', ['run', '--silent', 'check:boundaries']);
 

@@ -110,3 +110,12 @@ export async function newMember(accountId = newAccountId(), scopes: string[] = [
   if (conversation.status !== 200) throw new Error(`GET /v1/conversations/me answered ${conversation.status}`);
   return { ...user, conversationId: conversation.body.id };
 }
+
+/** Two members of one fresh account (or of `accountId`) and the direct room Alice opened with Bob. */
+export async function newDirectRoom(accountId = newAccountId()): Promise<{ alice: TestMember; bob: TestMember; roomId: string }> {
+  const alice = await newMember(accountId);
+  const bob = await newMember(accountId);
+  const room = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } });
+  if (room.status !== 201) throw new Error(`POST /v1/rooms answered ${room.status}: ${JSON.stringify(room.body)}`);
+  return { alice, bob, roomId: room.body.id };
+}

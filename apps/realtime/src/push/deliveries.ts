@@ -110,21 +110,19 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
   return [{ conversationIds: [], wholeAccount: true, payload: { event: 'status_changed', conversation_id, user_id, status } }];
 }
 
+/** The part of a message every message push carries (design.md section 5: the message itself, nothing more). */
+function pushedMessage(message: MessageView): Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq'> {
+  const { id, content, conversation_id, created, attachments, seq } = message;
+  return { id, content, conversation_id, created, attachments, seq };
+}
+
 /** `new_message` to every member the message was stored for (the sender's other devices too). */
 export function newMessageDeliveries(envelope: EventEnvelope<MessageCreatedData>): Delivery[] {
   const { room_id, message, receivers } = envelope.data;
   const payload: NewMessagePush = {
     event: 'new_message',
     room_id,
-    message: {
-      id: message.id,
-      content: message.content,
-      conversation_id: message.conversation_id,
-      created: message.created,
-      attachments: message.attachments,
-      seq: message.seq,
-      client_message_id: message.client_message_id,
-    },
+    message: { ...pushedMessage(message), client_message_id: message.client_message_id },
   };
   const snoozed = new Set(envelope.data.snoozed ?? []);
   const quiet = receivers.filter((receiver) => snoozed.has(receiver));
@@ -189,15 +187,7 @@ export function messageUpdatedDeliveries(envelope: EventEnvelope<MessageUpdatedD
   const payload: MessageUpdatedPush = {
     event: 'message_updated',
     room_id,
-    message: {
-      id: message.id,
-      content: message.content,
-      conversation_id: message.conversation_id,
-      created: message.created,
-      attachments: message.attachments,
-      seq: message.seq,
-      edited_at: message.edited_at,
-    },
+    message: { ...pushedMessage(message), edited_at: message.edited_at },
   };
   return [{ conversationIds: receivers, payload }];
 }
