@@ -8,12 +8,11 @@ import {
   connectSocket,
   eventually,
   newAccountId,
+  mintToken,
   newMember,
   readState,
   startExtraInstance,
 } from '@parley/testing';
-
-
 
 describe('realtime', () => {
   const sockets: Socket[] = [];
@@ -62,6 +61,22 @@ describe('realtime', () => {
     await eventually(() => statuses.filter((change) => change.conversation_id === ben.conversationId), (changes) => changes.length > 0, 'Ben’s own status');
     const team = [ann.conversationId, ben.conversationId];
     expect(leaked.filter((change) => team.includes(change.conversation_id))).toHaveLength(0);
+  });
+
+  it('closes a socket when its token expires, keeps one whose token is still good, and lets the client back in with a fresh token', async () => {
+    const accountId = newAccountId();
+    const [ann, ben] = await Promise.all([newMember(accountId), newMember(accountId)]);
+    const shortLived = mintToken({ sub: ann.userId, account_id: accountId }, { expiresIn: 2 });
+    const annSocket = await open(shortLived);
+    const benSocket = await open(ben.token);
+    const reasons: string[] = [];
+    annSocket.on('disconnect', (reason) => reasons.push(reason));
+
+    await eventually(() => reasons, (seen) => seen.length > 0, 'the expired socket to be closed', 8_000);
+    expect(reasons).toEqual(['io server disconnect']);
+    expect(benSocket.connected).toBe(true);
+    const again = await open(ann.token);
+    expect(again.connected).toBe(true);
   });
 
   it('turns typing into a throttled typing_indicator for the other members only', async () => {

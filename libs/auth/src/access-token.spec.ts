@@ -7,9 +7,15 @@ import { verifyAccessToken } from './access-token.js';
 const config = Object.assign(new AuthenticatedAppConfig(), { JWT_SECRET: 'a-test-secret-of-enough-length' });
 
 describe('verifyAccessToken', () => {
-  it('turns valid claims into the actor', () => {
-    const token = jwt.sign({ sub: 'u1', account_id: 'a1', scopes: ['conversation'] }, config.JWT_SECRET as string);
-    expect(verifyAccessToken(token, config)).toEqual({ userId: 'u1', accountId: 'a1', scopes: ['conversation'] });
+  it('turns valid claims into the actor, with the moment the token expires', () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = jwt.sign({ sub: 'u1', account_id: 'a1', scopes: ['conversation'], exp }, config.JWT_SECRET as string);
+    expect(verifyAccessToken(token, config)).toEqual({ actor: { userId: 'u1', accountId: 'a1', scopes: ['conversation'] }, expiresAt: exp * 1000 });
+  });
+
+  it('says a token without exp never expires', () => {
+    const token = jwt.sign({ sub: 'u1', account_id: 'a1', scopes: [] }, config.JWT_SECRET as string);
+    expect(verifyAccessToken(token, config).expiresAt).toBeNull();
   });
 
   it.each([

@@ -33,8 +33,14 @@ export function actorFromClaims(claims: unknown): Actor {
   return { userId: candidate.sub, accountId: candidate.account_id, scopes: scopes as string[] };
 }
 
+/** A verified access token: who it speaks for, and until when (ms since the epoch; null if it never expires). */
+export interface VerifiedAccessToken {
+  actor: Actor;
+  expiresAt: number | null;
+}
+
 /** Verifies a raw access token (the Socket.IO handshake uses this; HTTP goes through passport-jwt). */
-export function verifyAccessToken(token: string, config: AuthenticatedAppConfig): Actor {
+export function verifyAccessToken(token: string, config: AuthenticatedAppConfig): VerifiedAccessToken {
   const { key, algorithm } = verificationKey(config);
   let claims: unknown;
   try {
@@ -46,5 +52,6 @@ export function verifyAccessToken(token: string, config: AuthenticatedAppConfig)
   } catch (error) {
     throw new AppError(ErrorCodes.Unauthenticated, 401, `Invalid access token: ${(error as Error).message}`);
   }
-  return actorFromClaims(claims);
+  const exp = (claims as { exp?: unknown }).exp;
+  return { actor: actorFromClaims(claims), expiresAt: typeof exp === 'number' ? exp * 1000 : null };
 }

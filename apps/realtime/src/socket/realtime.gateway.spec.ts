@@ -1,4 +1,4 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { Types, type Model } from 'mongoose';
 import type { PinoLogger } from 'nestjs-pino';
@@ -55,6 +55,7 @@ describe('the socket handshake', () => {
     expect(socket.data).toEqual({
       actor: { userId: 'bob', accountId: 'acc-1', scopes: ['conversation'] },
       conversationId: bobConversation.toHexString(),
+      expiresAt: null,
     });
     expect(queries).toEqual([{ account_id: 'acc-1', user_id: 'bob' }]);
   });
@@ -99,8 +100,57 @@ describe('a connected socket', () => {
   it('joins its user’s conversation room and its account room, both named with the account', async () => {
     const { gateway } = harness();
     const socket = socketWith({});
-    socket.data = { actor: { userId: 'bob', accountId: 'acc-1', scopes: [] }, conversationId: 'c-bob' };
+    socket.data = { actor: { userId: 'bob', accountId: 'acc-1', scopes: [] }, conversationId: 'c-bob', expiresAt: null };
     await gateway.handleConnection(socket);
     expect(socket.join).toHaveBeenCalledWith(['conversation:acc-1:c-bob', 'account:acc-1']);
+  });
+
+  describe('whose token expires', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    function expiringSocket(expiresAt: number) {
+      const listeners = new Map<string, () => void>();
+      const socket = Object.assign(socketWith({}), {
+        disconnect: jest.fn(),
+        once: (event: string, listener: () => void) => listeners.set(event, listener),
+      });
+      socket.data = { actor: { userId: 'bob', accountId: 'acc-1', scopes: [] }, conversationId: 'c-bob', expiresAt };
+      return { socket, leave: () => listeners.get('disconnect')?.() };
+    }
+
+    it('is closed by the server the moment the token expires, not before', async () => {
+      jest.useFakeTimers({ now: 1_000_000 });
+      const { gateway } = harness();
+      const { socket } = expiringSocket(1_000_000 + 60_000);
+      await gateway.handleConnection(socket as unknown as Socket);
+      jest.advanceTimersByTime(59_999);
+      expect(socket.disconnect).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(socket.disconnect).toHaveBeenCalledWith(true);
+    });
+
+    it('waits out an expiry beyond the longest timer Node allows', async () => {
+      jest.useFakeTimers({ now: 0 });
+      const { gateway } = harness();
+      const fortyDays = 40 * 24 * 3600 * 1000;
+      const { socket } = expiringSocket(fortyDays);
+      await gateway.handleConnection(socket as unknown as Socket);
+      jest.advanceTimersByTime(fortyDays - 1);
+      expect(socket.disconnect).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(socket.disconnect).toHaveBeenCalledTimes(1);
+    });
+
+    it('forgets the expiry of a socket that left first', async () => {
+      jest.useFakeTimers({ now: 0 });
+      const { gateway } = harness();
+      const { socket, leave } = expiringSocket(60_000);
+      await gateway.handleConnection(socket as unknown as Socket);
+      leave();
+      jest.advanceTimersByTime(120_000);
+      expect(socket.disconnect).not.toHaveBeenCalled();
+    });
   });
 });

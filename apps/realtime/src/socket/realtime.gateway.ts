@@ -19,6 +19,22 @@ class HandshakeRefused extends Error {
   }
 }
 
+// setTimeout holds at most 2^31-1 ms (about 24.8 days); a later expiry is reached in steps.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Closes a socket when its token expires, as HTTP would start answering 401 then: a live socket
+ * must not outlast the credentials it was opened with. The client reconnects with a fresh token.
+ */
+function closeAtExpiry(socket: Socket, expiresAt: number): void {
+  const remaining = expiresAt - Date.now();
+  const timer = setTimeout(
+    () => (remaining > LONGEST_TIMER_MS ? closeAtExpiry(socket, expiresAt) : socket.disconnect(true)),
+    Math.max(0, Math.min(remaining, LONGEST_TIMER_MS)),
+  );
+  socket.once('disconnect', () => clearTimeout(timer));
+}
+
 /**
  * The Socket.IO server. A socket is authenticated at the handshake (a bad token never connects)
  * and joins the room of its user's conversation, so every device of a user gets each event.
@@ -50,7 +66,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   async handleConnection(socket: Socket): Promise<void> {
-    const { actor, conversationId } = identityOf(socket);
+    const { actor, conversationId, expiresAt } = identityOf(socket);
+    if (expiresAt !== null) closeAtExpiry(socket, expiresAt);
     // A recovered session already has its rooms; joining again changes nothing.
     await socket.join([conversationRoom(actor.accountId, conversationId), accountRoom(actor.accountId)]);
     this.logger.debug({ userId: actor.userId, accountId: actor.accountId, recovered: socket.recovered }, 'socket connected');
@@ -60,8 +77,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     const token = handshakeToken(socket);
     if (!token) throw new HandshakeRefused('unauthorized: missing access token', ErrorCodes.Unauthenticated);
     let actor: Actor;
+    let expiresAt: number | null;
     try {
-      actor = verifyAccessToken(token, this.config);
+      ({ actor, expiresAt } = verifyAccessToken(token, this.config));
     } catch (error) {
       throw new HandshakeRefused(`unauthorized: ${(error as Error).message}`, ErrorCodes.Unauthenticated);
     }
@@ -71,7 +89,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     if (!conversation) {
       throw new HandshakeRefused('no conversation: call GET /v1/conversations/me first', ErrorCodes.NotFound);
     }
-    return { actor, conversationId: conversation._id.toHexString() };
+    return { actor, conversationId: conversation._id.toHexString(), expiresAt };
   }
 
   private refusal(error: unknown): ExtendedError {

@@ -5,6 +5,8 @@ import type { Actor } from '@parley/contracts';
 export interface SocketIdentity {
   actor: Actor;
   conversationId: string;
+  /** When the handshake's token expires (ms since the epoch), null if never: the socket is closed then. */
+  expiresAt: number | null;
 }
 
 /**
