@@ -370,11 +370,18 @@ async function main() {
     );
     socket.disconnect();
 
-    step(`fan-out: ${FANOUT_MESSAGES} messages to a ${FANOUT_MEMBERS}-member channel, every member connected`);
-    const fanout = await fanOut({ call, token, realtimeUrl: `http://127.0.0.1:${ports.realtime}` });
+    // A count of 0 skips a section (BENCH_FANOUT_MESSAGES=0, BENCH_PAGING_ROOMS=0), e.g. while profiling sends.
+    let fanout = null;
+    if (FANOUT_MESSAGES > 0) {
+      step(`fan-out: ${FANOUT_MESSAGES} messages to a ${FANOUT_MEMBERS}-member channel, every member connected`);
+      fanout = await fanOut({ call, token, realtimeUrl: `http://127.0.0.1:${ports.realtime}` });
+    }
 
-    step(`paging with ${PAGING_ROOMS} rooms and ${PAGING_MESSAGES} messages in the account`);
-    const paging = await pagingBench({ call, token, mongoUrl: infrastructure.mongoUrl });
+    let paging = null;
+    if (PAGING_ROOMS > 0 && PAGING_MESSAGES > 0) {
+      step(`paging with ${PAGING_ROOMS} rooms and ${PAGING_MESSAGES} messages in the account`);
+      paging = await pagingBench({ call, token, mongoUrl: infrastructure.mongoUrl });
+    }
 
     const results = {
       when: new Date().toISOString(),
@@ -425,13 +432,17 @@ function printTable(results) {
   console.log(`\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`);
   for (const row of rows) console.log(line(row));
   const { fanout, paging } = results;
-  console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages one at a time (ms, p50 / p95 / p99):`);
-  console.log(`  each socket   ${fmt(fanout.perSocketMs.p50)} / ${fmt(fanout.perSocketMs.p95)} / ${fmt(fanout.perSocketMs.p99)}`);
-  console.log(`  last socket   ${fmt(fanout.lastSocketMs.p50)} / ${fmt(fanout.lastSocketMs.p95)} / ${fmt(fanout.lastSocketMs.p99)}`);
-  console.log(`\npaging with ${paging.rooms} rooms and ${paging.messages} messages (ms, p50 / p95 / p99; API vs the same MongoDB query):`);
-  for (const name of ['roomsFirstPage', 'roomsDeepPage', 'messagesFirstPage', 'messagesDeepPage']) {
-    const { api, mongo } = paging[name];
-    console.log(`  ${name.padEnd(18)} API ${fmt(api.p50)} / ${fmt(api.p95)} / ${fmt(api.p99)}   MongoDB ${fmt(mongo.p50)} / ${fmt(mongo.p95)} / ${fmt(mongo.p99)}   p50 ratio ${fmt(api.p50 / mongo.p50, 1)}`);
+  if (fanout) {
+    console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages one at a time (ms, p50 / p95 / p99):`);
+    console.log(`  each socket   ${fmt(fanout.perSocketMs.p50)} / ${fmt(fanout.perSocketMs.p95)} / ${fmt(fanout.perSocketMs.p99)}`);
+    console.log(`  last socket   ${fmt(fanout.lastSocketMs.p50)} / ${fmt(fanout.lastSocketMs.p95)} / ${fmt(fanout.lastSocketMs.p99)}`);
+  }
+  if (paging) {
+    console.log(`\npaging with ${paging.rooms} rooms and ${paging.messages} messages (ms, p50 / p95 / p99; API vs the same MongoDB query):`);
+    for (const name of ['roomsFirstPage', 'roomsDeepPage', 'messagesFirstPage', 'messagesDeepPage']) {
+      const { api, mongo } = paging[name];
+      console.log(`  ${name.padEnd(18)} API ${fmt(api.p50)} / ${fmt(api.p95)} / ${fmt(api.p99)}   MongoDB ${fmt(mongo.p50)} / ${fmt(mongo.p95)} / ${fmt(mongo.p99)}   p50 ratio ${fmt(api.p50 / mongo.p50, 1)}`);
+    }
   }
   const cpu = Object.entries(concurrent.cpuMsPerMessage).map(([app, ms]) => `${app} ${fmt(ms, 2)}`).join(', ');
   console.log(`\nCPU ms per message while ${results.settings.inFlight} were in flight: ${cpu}`);

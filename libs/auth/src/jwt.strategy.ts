@@ -22,7 +22,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         fromCookie,
         ExtractJwt.fromUrlQueryParameter('access_token'),
       ]),
-      secretOrKey: key,
+      // jsonwebtoken takes a KeyObject as it is; passport-jwt's types only name string and Buffer.
+      secretOrKey: key as unknown as Buffer,
       algorithms: [algorithm],
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
