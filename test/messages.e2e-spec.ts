@@ -3,8 +3,11 @@ import { ObjectId } from 'mongodb';
 import {
   api,
   closeStores,
+  collect,
+  connectSocket,
   database,
   documentsOfAccount,
+  eventually,
   newAccountId,
   type TestMember,
   newMember,
@@ -179,6 +182,38 @@ describe('messages: edit and delete', () => {
     expect((await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: admin.token })).status).toBe(204);
     const page = (await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body;
     expect(page.data[0]).toMatchObject({ id: sent.id, deleted: true, content: '' });
+  });
+
+  it('takes a message deleted for everyone out of the unread counts that held it, and tells each member their new count', async () => {
+    const accountId = newAccountId();
+    const author = await newMember(accountId, ['conversation', 'conversation.admin']);
+    const [bob, carol] = [await newMember(accountId), await newMember(accountId)];
+    const channel = await api('POST', '/v1/rooms', {
+      token: author.token,
+      body: { type: 'channel', name: 'deletions', members: [bob.conversationId, carol.conversationId] },
+    });
+    expect(channel.status).toBe(201);
+    const roomId = channel.body.id;
+    const first = await send(author, roomId, 'first');
+    const second = await send(author, roomId, 'second');
+    const unreadOf = async (member: TestMember) => (await api('GET', `/v1/rooms/${roomId}`, { token: member.token })).body.unread_count;
+    await eventually(() => Promise.all([unreadOf(bob), unreadOf(carol)]), (counts) => counts.every((count) => count === 2), 'both unread');
+    expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: carol.token, body: { messageId: second.id } })).status).toBe(200);
+    const bobSocket = await connectSocket(bob.token);
+    const bobUpdates = collect(bobSocket, 'room_updated');
+
+    try {
+      expect((await api('DELETE', `/v1/messages/${second.id}?for=everyone`, { token: author.token })).status).toBe(204);
+      await eventually(() => unreadOf(bob), (count) => count === 1, 'Bob’s count without the deleted message');
+      await eventually(() => bobUpdates, (updates) => updates.some((update) => update.room_id === roomId && update.unread_count === 1), 'room_updated to Bob');
+      expect([await unreadOf(carol), await unreadOf(author)]).toEqual([0, 0]);
+
+      // Reading up to the first message leaves nothing unread: the deleted one never counts again.
+      expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: first.id } })).status).toBe(200);
+      expect(await unreadOf(bob)).toBe(0);
+    } finally {
+      bobSocket.disconnect();
+    }
   });
 });
 

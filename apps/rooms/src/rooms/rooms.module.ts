@@ -4,6 +4,7 @@ import { Message, MessageSchema, Room, RoomSchema } from '@parley/database';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ChannelsService } from './channels.service.js';
 import { MessageCreatedHandler } from './message-created.handler.js';
+import { MessageDeletedHandler } from './message-deleted.handler.js';
 import { RoomsHandler } from './rooms.handler.js';
 import { RoomsRepository } from './rooms.repository.js';
 import { RoomsService } from './rooms.service.js';
@@ -17,7 +18,7 @@ import { RoomsService } from './rooms.service.js';
       { name: Message.name, schema: MessageSchema },
     ]),
   ],
-  controllers: [RoomsHandler, MessageCreatedHandler],
+  controllers: [RoomsHandler, MessageCreatedHandler, MessageDeletedHandler],
   providers: [RoomsRepository, RoomsService, ChannelsService],
 })
 export class RoomsModule {}

@@ -151,7 +151,7 @@ export class RoomsRepository {
 
   /**
    * Marks a room read by one member up to a message (never backwards). Their unread count becomes
-   * the number of later messages by others that the room has already counted.
+   * the number of later messages by others that the room has already counted and nobody deleted.
    */
   async markRead(
     accountId: string,
@@ -161,7 +161,7 @@ export class RoomsRepository {
     session: ClientSession,
   ): Promise<boolean> {
     const stillUnread = await this.messages.countDocuments(
-      { room_id: room._id, seq: { $gt: message.seq, $lte: room.last_message_seq }, conversation_id: { $ne: reader } },
+      { room_id: room._id, seq: { $gt: message.seq, $lte: room.last_message_seq }, conversation_id: { $ne: reader }, deleted: false },
       { session },
     );
     const result = await this.rooms.updateOne(
@@ -182,10 +182,56 @@ export class RoomsRepository {
     return result.modifiedCount > 0;
   }
 
-  /** The message a member says they read, if it is in this room. */
+  /** A message of this room (its place and author), if it is there. */
   async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId) {
     return this.messages
-      .findOne({ _id: messageId, room_id: roomId, account_id: accountId }, { _id: 1, seq: 1 })
-      .lean<{ _id: Types.ObjectId; seq: number }>();
+      .findOne({ _id: messageId, room_id: roomId, account_id: accountId }, { _id: 1, seq: 1, conversation_id: 1 })
+      .lean<{ _id: Types.ObjectId; seq: number; conversation_id: Types.ObjectId }>();
+  }
+
+  /**
+   * Takes a message deleted for everyone out of the unread counts that hold it: each member but
+   * its author who has not read past it loses one unread. Only once the room has counted the
+   * message (a delete can overtake its create on another topic); otherwise, and when no count
+   * holds it, nothing changes and this returns null. A later read recounts without it anyway.
+   */
+  async uncountMessage(
+    accountId: string,
+    roomId: Types.ObjectId,
+    message: { seq: number; author: Types.ObjectId },
+    session: ClientSession,
+  ): Promise<StoredRoom | null> {
+    const holds = (reader: string) => ({
+      $and: [
+        { $ne: [`${reader}.conversation_id`, message.author] },
+        { $lt: [`${reader}.last_read_seq`, message.seq] },
+        { $gt: [`${reader}.count`, 0] },
+      ],
+    });
+    return this.rooms
+      .findOneAndUpdate(
+        {
+          _id: roomId,
+          account_id: accountId,
+          last_message_seq: { $gte: message.seq },
+          unread_count: { $elemMatch: { conversation_id: { $ne: message.author }, last_read_seq: { $lt: message.seq }, count: { $gt: 0 } } },
+        },
+        [
+          {
+            $set: {
+              unread_count: {
+                $map: {
+                  input: '$unread_count',
+                  as: 'reader',
+                  in: { $cond: [holds('$$reader'), { $mergeObjects: ['$$reader', { count: { $subtract: ['$$reader.count', 1] } }] }, '$$reader'] },
+                },
+              },
+              updated: '$$NOW',
+            },
+          },
+        ],
+        { session, returnDocument: 'after', updatePipeline: true },
+      )
+      .lean<StoredRoom>();
   }
 }

@@ -9,6 +9,7 @@ import {
   type Actor,
   type EventEnvelope,
   type MessageCreatedData,
+  type MessageDeletedData,
   type Page,
   type RoomCreatePayload,
   type RoomListPayload,
@@ -196,6 +197,16 @@ export class RoomsService {
       },
       session,
     );
+    if (!room) return;
+    await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
+  }
+
+  /** A message deleted for everyone stops counting as unread; members' badges follow. */
+  async applyMessageDeleted(envelope: EventEnvelope<MessageDeletedData>, session: ClientSession, correlationId?: string): Promise<void> {
+    const roomId = toObjectId(envelope.data.room_id, 'room_id');
+    const message = await this.rooms.findMessage(envelope.accountId, roomId, toObjectId(envelope.data.message_id, 'message_id'));
+    if (!message) return;
+    const room = await this.rooms.uncountMessage(envelope.accountId, roomId, { seq: message.seq, author: message.conversation_id }, session);
     if (!room) return;
     await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
   }
