@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Kafka, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { APP_NAME, PlatformConfig } from '@parley/platform';
 import { kafkaClientConfig, kafkaProducerConfig } from './kafka.options.js';
 import { ensureTopics, parleyTopics } from './topics.js';
@@ -24,7 +24,9 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.kafka = new Kafka(kafkaClientConfig(config, `${appName}-producer`));
     this.producer = this.kafka.producer(kafkaProducerConfig());
-    this.admin = this.kafka.admin();
+    // The admin's own client is silent: what it is asked fails to its caller, who logs it once,
+    // instead of kafkajs logging each retried answer (topic set-up polls partitions until served).
+    this.admin = new Kafka({ ...kafkaClientConfig(config, `${appName}-admin`), logLevel: logLevel.NOTHING }).admin();
     this.partitions = config.KAFKA_PARTITIONS;
   }
 

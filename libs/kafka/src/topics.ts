@@ -34,6 +34,7 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<s
     }
   }
   await waitForLeaders(admin, topics.map((spec) => spec.topic));
+  await waitUntilServed(admin, topics.map((spec) => spec.topic));
   return missing.map((spec) => spec.topic);
 }
 
@@ -48,6 +49,23 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     const leaderless = metadata.topics.filter((topic) => topic.partitions.some((partition) => partition.leader < 0));
     if (leaderless.length === 0) return;
     if (Date.now() > deadline) throw new Error(`Kafka topics without a leader: ${leaderless.map((topic) => topic.name).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Waits until the leader of every partition answers for it. With hundreds of new partitions a
+ * KRaft broker names itself leader in the metadata seconds before it serves them, and every
+ * consumer that starts in between logs a storm of "not the leader" errors while it retries.
+ */
+async function waitUntilServed(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = topics;
+  for (;;) {
+    const answers = await Promise.allSettled(pending.map((topic) => admin.fetchTopicOffsets(topic)));
+    pending = pending.filter((_, index) => answers[index].status === 'rejected');
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`Kafka partitions not served by their leader: ${pending.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
