@@ -98,7 +98,9 @@ export type MessageDocument = HydratedDocument<Message>;
 export const MessageSchema = SchemaFactory.createForClass(Message);
 MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
-MessageSchema.index({ content: 'text' });
+// The account leads the text index, so a search reads only its own account's postings (both
+// searches name the account by equality, which a compound text index requires).
+MessageSchema.index({ account_id: 1, content: 'text' });
 MessageSchema.index(
   { account_id: 1, conversation_id: 1, client_message_id: 1 },
   { unique: true, partialFilterExpression: { client_message_id: { $type: 'string' } } },
