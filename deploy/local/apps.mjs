@@ -1,9 +1,9 @@
 // Starting and stopping Parley's six apps as processes: shared by `npm start`, the e2e tests and the
 // benchmark. The system's state (URLs, ports, pids) is a JSON file, so a test that restarts an app
 // and the teardown that stops everything agree on what runs.
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnTied } from './infrastructure.mjs';
 import { ROOT } from './project.mjs';
 
 /** The six apps, each with the variable that sets its HTTP port and its default port. */
@@ -40,7 +40,9 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   delete env.NODE_OPTIONS;
   // PARLEY_PROFILE=<app> records V8 ticks of that app into its run directory (node --prof-process reads them).
   const profile = process.env.PARLEY_PROFILE === app ? ['--prof', `--logfile=${join(state.runDir, `${app}.v8.log`)}`, '--no-logfile-per-isolate'] : [];
-  const child = spawn(process.execPath, [...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Tied to this process: when a test run or `npm start` dies without its teardown, the apps die
+  // with it instead of living on, reconnecting to servers that are gone.
+  const child = spawnTied(process.execPath, [...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(state.runDir, `${app}.log`), { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     stream.pipe(log);

@@ -63,7 +63,7 @@ function hasSetpriv() {
  * Spawns a command that does not outlive this process. (The kernel ties it to the spawning thread:
  * start the servers from the main thread, not from a worker that ends sooner.)
  */
-function spawnTied(command, args, options) {
+export function spawnTied(command, args, options) {
   const [file, argv] = hasSetpriv() ? ['setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args]] : [command, args];
   const child = spawn(file, argv, options);
   children.add(child);
