@@ -270,7 +270,7 @@ async function pagingBench({ call, token, mongoUrl }) {
 
 async function main() {
   ensureDependencies();
-  build();
+  await build();
   const runDir = join(ROOT, '.run', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   step('starting Kafka, MongoDB and Redis on fresh data');
   const infrastructure = await startInfrastructure({ runDir, env: {}, log: (line) => process.stderr.write(`[infra] ${line}\n`) });

@@ -1,5 +1,5 @@
 // Steps shared by `npm start`, `npm test` and `npm run bench`: install what the lockfile pins, build.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +41,18 @@ export function ensureDependencies() {
   }
 }
 
-/** Compiles every app and library to dist/ (incremental after the first build). */
+/**
+ * Compiles every app and library to dist/ (incremental after the first build). Asynchronous, so
+ * `npm start` boots the servers meanwhile; exits the process, with tsc's errors shown, on failure.
+ */
 export function build() {
   step('building (tsc)');
-  sh('npm', ['run', '--silent', 'build']);
+  return new Promise((resolveBuild) => {
+    const child = spawn('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    child.once('exit', (code, signal) => {
+      if (code === 0) return resolveBuild();
+      process.stderr.write(`✖ npm run build failed (exit ${code ?? signal})\n`);
+      process.exit(code ?? 1);
+    });
+  });
 }

@@ -29,7 +29,8 @@ const INFRA_ONLY = process.env.PARLEY_INFRA_ONLY === '1';
 
 async function main() {
   ensureDependencies();
-  if (!INFRA_ONLY) build(); // the servers need no compiled code
+  // The servers need no compiled code: they boot while tsc runs.
+  const built = INFRA_ONLY ? Promise.resolve() : build();
   const runDir = join(ROOT, '.run', `start-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   let infrastructure;
   let stopping = false;
@@ -51,6 +52,7 @@ async function main() {
     log: (line) => process.stderr.write(`[infra] ${line}\n`),
     ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379) },
   });
+  await built;
 
   if (INFRA_ONLY) {
     console.log(`\nMONGO_URL=${infrastructure.mongoUrl}\nKAFKA_BROKERS=${infrastructure.kafkaBrokers}\nREDIS_URL=${infrastructure.redisUrl}\n(Ctrl-C stops them)`);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT, build, ensureDependencies, sh, step } from './project.mjs';
 
 ensureDependencies();
-build();
+await build();
 // The build compiles apps and libs; this also compiles the tests, so a broken test fails here, named.
 step('type-checking apps, libs and tests (tsc)');
 sh('npm', ['run', '--silent', 'typecheck']);
