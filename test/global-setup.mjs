@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPS, spawnApp, waitHealthy, writeState } from '../deploy/local/apps.mjs';
+import { APPS, prepareAppRuntime, spawnApp, waitHealthy, writeState } from '../deploy/local/apps.mjs';
 import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
 import { ROOT } from '../deploy/local/project.mjs';
 
@@ -12,8 +12,12 @@ export default async function globalSetup() {
   const runDir = join(ROOT, '.run', `test-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(runDir, { recursive: true });
   const log = (message) => process.stderr.write(`[e2e] ${message}\n`);
+  // The apps' Node 24 (downloaded on the first run) is found while the servers start.
+  const runtime = prepareAppRuntime({ log });
+  runtime.catch(() => undefined); // awaited below; a failure is reported there
   const infrastructure = await startInfrastructure({ runDir, log, env: {} });
   globalThis.__parleyInfrastructure = infrastructure;
+  await runtime;
 
   const ports = {};
   for (const app of Object.keys(APPS)) ports[app] = await freePort();

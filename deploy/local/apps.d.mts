@@ -7,11 +7,14 @@ export interface SystemState {
   env: Record<string, string>;
   ports: Record<AppName, number>;
   pids: Partial<Record<AppName, number[]>>;
+  /** The Node binary the apps run on: set by the first spawnApp. */
+  node?: string;
 }
 export const APPS: Record<AppName, { portVariable: string; defaultPort: number }>;
 export function appEntry(app: AppName): string;
 export function readState(file: string): SystemState;
 export function writeState(file: string, state: SystemState): void;
+export function prepareAppRuntime(options?: { cacheDir?: string; log?: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<{ path: string; version: string }>;
 export function spawnApp(
   state: SystemState,
   app: AppName,

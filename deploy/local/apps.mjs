@@ -4,6 +4,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnTied } from './infrastructure.mjs';
+import { nodeForApps } from './node-runtime.mjs';
 import { ROOT } from './project.mjs';
 
 /** The six apps, each with the variable that sets its HTTP port and its default port. */
@@ -29,9 +30,22 @@ export function writeState(file, state) {
   writeFileSync(file, JSON.stringify(state, null, 2));
 }
 
+let appNode; // set by prepareAppRuntime
+
+/**
+ * Finds (downloading it on first use) the Node the apps run on, Node 24 LTS (see node-runtime.mjs),
+ * for spawnApp to use. Call it once before spawning apps; without it they run on this process's Node.
+ */
+export async function prepareAppRuntime(options) {
+  appNode = await nodeForApps(options);
+  return appNode;
+}
+
 /**
  * Starts one app with the system's environment (plus overrides). Its output goes to
- * `<runDir>/<app>.log`, or through `onLine` when given; its pid is recorded in the state.
+ * `<runDir>/<app>.log`, or through `onLine` when given; its pid is recorded in the state, and so is
+ * the Node binary it runs on (what prepareAppRuntime found), so that an app restarted from the state
+ * file (by a test, which loads this module anew) runs on the same one.
  */
 export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   if (!existsSync(appEntry(app))) throw new Error(`${appEntry(app)} is missing: run npm run build first`);
@@ -42,7 +56,8 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   const profile = process.env.PARLEY_PROFILE === app ? ['--prof', `--logfile=${join(state.runDir, `${app}.v8.log`)}`, '--no-logfile-per-isolate'] : [];
   // Tied to this process: when a test run or `npm start` dies without its teardown, the apps die
   // with it instead of living on, reconnecting to servers that are gone.
-  const child = spawnTied(process.execPath, [...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  state.node ??= appNode?.path ?? process.execPath;
+  const child = spawnTied(state.node, [...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(state.runDir, `${app}.log`), { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     stream.pipe(log);

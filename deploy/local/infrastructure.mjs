@@ -73,7 +73,7 @@ export function spawnTied(command, args, options) {
 
 // Asynchronous, so that one server's download or formatting does not hold up the others' start.
 // `tied: false` lets a command finish even if we die (killing apt-get midway can break dpkg).
-function run(command, args, { hint, tied = true, ...options } = {}) {
+export function run(command, args, { hint, tied = true, ...options } = {}) {
   const missing = () => new ProvisioningError(`${command} not found: ${hint ?? `install ${command}`}`);
   return new Promise((resolve, reject) => {
     const child = (tied ? spawnTied : spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
@@ -163,7 +163,7 @@ function removeAbandoned(path) {
  * Fills a cache directory once: into a private temporary directory first, renamed into place with a
  * marker when complete, so neither a half download nor two runs downloading at once leave a broken one.
  */
-async function cacheOnce(home, fill) {
+export async function cacheOnce(home, fill) {
   const marker = (dir) => join(dir, '.complete');
   if (existsSync(marker(home))) return home;
   removeAbandoned(home);
@@ -293,7 +293,7 @@ async function startKafka({ runDir, cacheDir, port, log }) {
     // every app a round of "coordinator not available" retries at start.
     await waitFor('kafka group coordinator', () => groupCoordinatorReady(brokers), { process: child, logFile, timeoutMs: 60_000 });
   });
-  return { url: brokers, stop: () => stopProcess(child, 15_000) };
+  return { url: brokers, pid: child.pid, stop: () => stopProcess(child, 15_000) };
 }
 
 async function kafkaAnswers(brokers) {
@@ -398,7 +398,7 @@ async function startMongo({ runDir, cacheDir, port, log }) {
     join(runDir, 'mongod.out'),
   );
   await untilReady(child, () => initiateReplicaSet({ port, child, logFile }));
-  return { url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, stop: () => stopProcess(child) };
+  return { url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, pid: child.pid, stop: () => stopProcess(child) };
 }
 
 // ---------------------------------------------------------------- Redis
@@ -449,7 +449,7 @@ async function startRedis({ runDir, port, log }) {
     logFile,
   );
   await untilReady(child, () => waitFor('redis', () => redisAnswers(port), { process: child, logFile }));
-  return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => stopProcess(child) };
 }
 
 // ---------------------------------------------------------------- all three
@@ -467,7 +467,7 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     log(`${name}: ready at ${server.url} in ${((Date.now() - began) / 1000).toFixed(1)} s`);
     return server;
   };
-  const external = (url) => ({ url, stop: async () => undefined });
+  const external = (url) => ({ url, pid: null, stop: async () => undefined });
   const results = await Promise.allSettled([
     env.KAFKA_BROKERS ? external(env.KAFKA_BROKERS) : timed('kafka', async () => startKafka({ runDir, cacheDir, log, port: ports.kafka ?? (await freePort()) })),
     env.MONGO_URL ? external(env.MONGO_URL) : timed('mongodb', async () => startMongo({ runDir, cacheDir, log, port: ports.mongo ?? (await freePort()) })),
@@ -483,5 +483,6 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     throw new ProvisioningError(failures.map((failure) => failure.message).join('\n'));
   }
   const [kafka, mongo, redis] = servers;
-  return { kafkaBrokers: kafka.url, mongoUrl: mongo.url, redisUrl: redis.url, stop };
+  // The servers' process ids (setpriv execs the server itself), null for a server given by URL.
+  return { kafkaBrokers: kafka.url, mongoUrl: mongo.url, redisUrl: redis.url, pids: { kafka: kafka.pid, mongod: mongo.pid, redis: redis.pid }, stop };
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPS, spawnApp, stopPid, waitHealthy, writeState } from './apps.mjs';
+import { APPS, prepareAppRuntime, spawnApp, stopPid, waitHealthy, writeState } from './apps.mjs';
 import { defaultCacheDir, freePort, isPortFree, startInfrastructure } from './infrastructure.mjs';
 import { ROOT, build, ensureDependencies, step } from './project.mjs';
 
@@ -46,6 +46,9 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  // The apps' Node 24 (downloaded on the first run) is found while the servers start.
+  const runtime = INFRA_ONLY ? Promise.resolve() : prepareAppRuntime();
+  runtime.catch(() => undefined); // awaited below; a failure is reported there
   step('starting Kafka, MongoDB and Redis');
   infrastructure = await startInfrastructure({
     runDir,
@@ -53,6 +56,7 @@ async function main() {
     ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379) },
   });
   await built;
+  const node = await runtime;
 
   if (INFRA_ONLY) {
     console.log(`\nMONGO_URL=${infrastructure.mongoUrl}\nKAFKA_BROKERS=${infrastructure.kafkaBrokers}\nREDIS_URL=${infrastructure.redisUrl}\n(Ctrl-C stops them)`);
@@ -79,7 +83,7 @@ async function main() {
       JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
     },
   };
-  step(`starting ${selected.join(', ')}`);
+  step(`starting ${selected.join(', ')} on Node ${node.version}`);
   const width = Math.max(...selected.map((app) => app.length));
   for (const app of selected) {
     const child = spawnApp(state, app, { onLine: (name, line) => process.stdout.write(`[${name.padEnd(width)}] ${line}\n`) });
