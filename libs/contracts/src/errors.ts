@@ -54,6 +54,8 @@ export interface RpcErrorPayload {
   code: ErrorCode;
   message: string;
   details?: FieldError[];
+  /** Seconds after which a retry may succeed (sent as Retry-After on 429, 503 and 504). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -66,9 +68,15 @@ export class AppError extends Error {
     readonly statusCode: number,
     message: string,
     readonly details?: FieldError[],
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';
+  }
+
+  /** The service cannot take this request now; the client may retry after `retryAfterSeconds`. */
+  static unavailable(message: string, retryAfterSeconds = 1): AppError {
+    return new AppError(ErrorCodes.Unavailable, 503, message, undefined, retryAfterSeconds);
   }
 
   static badRequest(field: string, message: string): AppError {
@@ -88,7 +96,13 @@ export class AppError extends Error {
   }
 
   toRpc(): RpcErrorPayload {
-    return { statusCode: this.statusCode, code: this.code, message: this.message, details: this.details };
+    return {
+      statusCode: this.statusCode,
+      code: this.code,
+      message: this.message,
+      details: this.details,
+      ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+    };
   }
 
   /** Rebuilds an AppError from a Kafka reply's error, or returns null if it is not one. */
@@ -96,6 +110,6 @@ export class AppError extends Error {
     if (!value || typeof value !== 'object') return null;
     const candidate = value as Partial<RpcErrorPayload>;
     if (typeof candidate.statusCode !== 'number' || typeof candidate.code !== 'string') return null;
-    return new AppError(candidate.code, candidate.statusCode, candidate.message ?? 'Error', candidate.details);
+    return new AppError(candidate.code, candidate.statusCode, candidate.message ?? 'Error', candidate.details, candidate.retryAfterSeconds);
   }
 }

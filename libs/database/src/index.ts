@@ -11,3 +11,4 @@ export * from './mongo.probe.js';
 export * from './schemas/message-favorite.schema.js';
 export * from './schemas/reminder.schema.js';
 export * from './text-match.js';
+export * from './group-commit.js';

@@ -9,3 +9,6 @@ export * from './consumer/event-ledger.js';
 export * from './rpc/command-client.js';
 export * from './kafka.probe.js';
 export * from './consumer/on-event.decorator.js';
+export * from './rpc/command-timeout.js';
+export * from './transport/batching-producer.js';
+export * from './transport/kafka-transport.server.js';

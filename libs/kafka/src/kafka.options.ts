@@ -1,6 +1,8 @@
-import { Transport, type KafkaOptions } from '@nestjs/microservices';
+import type { CustomStrategy } from '@nestjs/microservices';
 import { logLevel, Partitioners, type ConsumerConfig, type KafkaConfig, type ProducerConfig } from 'kafkajs';
 import { kafkaBrokerList, type PlatformConfig } from '@parley/platform';
+import { COMMAND_TIMEOUT_MS } from './rpc/command-timeout.js';
+import { KafkaTransportServer } from './transport/kafka-transport.server.js';
 
 /** kafkajs client settings: quick reconnects, warnings and errors only in the log. */
 export function kafkaClientConfig(config: PlatformConfig, clientId: string): KafkaConfig {
@@ -14,11 +16,11 @@ export function kafkaClientConfig(config: PlatformConfig, clientId: string): Kaf
 }
 
 /**
- * Consumer settings tuned for small, fast request-reply: a short fetch wait (Kafka answers at once
- * when data arrives; the wait only bounds idle polls), one-second heartbeats and short session and
+ * Consumer settings tuned for small, fast request-reply: a fetch that Kafka answers as soon as
+ * data arrives (the wait only bounds idle polls), one-second heartbeats and short session and
  * rebalance timeouts, so a joining or leaving instance costs milliseconds, not kafkajs' seconds.
  */
-export function kafkaConsumerConfig(config: PlatformConfig, groupId: string): Omit<ConsumerConfig, 'partitionAssigners'> {
+export function kafkaConsumerConfig(config: PlatformConfig, groupId: string): ConsumerConfig {
   return {
     groupId,
     maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
@@ -39,17 +41,15 @@ export function kafkaProducerConfig(): ProducerConfig {
   };
 }
 
-/** The Nest Kafka transport of an app that consumes: one consumer group per app, named after it. */
-export function kafkaServerOptions(config: PlatformConfig, appName: string): KafkaOptions {
+/** The Kafka transport of an app that consumes: one consumer group per app, named after it. */
+export function kafkaServerOptions(config: PlatformConfig, appName: string): CustomStrategy {
   return {
-    transport: Transport.KAFKA,
-    options: {
+    strategy: new KafkaTransportServer({
       client: kafkaClientConfig(config, appName),
       consumer: kafkaConsumerConfig(config, appName),
       producer: kafkaProducerConfig(),
-      subscribe: { fromBeginning: true },
-      run: { partitionsConsumedConcurrently: Math.max(4, config.KAFKA_PARTITIONS) },
-      postfixId: '',
-    },
+      partitionsConsumedConcurrently: 64,
+      commandTtlMs: COMMAND_TIMEOUT_MS,
+    }),
   };
 }

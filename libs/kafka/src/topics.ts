@@ -1,18 +1,18 @@
 import type { Admin } from 'kafkajs';
-import { AllEventTopics, AllPatterns, deadLetterTopic } from '@parley/contracts';
+import { AllEventTopics, AllPatterns, deadLetterTopic, ReplyTopic } from '@parley/contracts';
 
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
 }
 
-/** Every topic Parley uses: events and their dead letters, command patterns and their replies. */
+/** Every topic Parley uses: events and their dead letters, command patterns and the replies. */
 export function parleyTopics(partitions: number): TopicSpec[] {
   return [
     ...AllEventTopics.map((topic) => ({ topic, numPartitions: partitions })),
     ...AllEventTopics.map((topic) => ({ topic: deadLetterTopic(topic), numPartitions: 1 })),
     ...AllPatterns.map((topic) => ({ topic, numPartitions: partitions })),
-    ...AllPatterns.map((topic) => ({ topic: `${topic}.reply`, numPartitions: partitions })),
+    { topic: ReplyTopic, numPartitions: partitions },
   ];
 }
 

@@ -45,6 +45,15 @@ export class PlatformConfig {
   @Max(5000)
   KAFKA_MAX_WAIT_MS = 100;
 
+  /**
+   * Commands an app instance (the gateway) may have waiting for a reply at once; past it, 503 with
+   * Retry-After at once. Bounds the queue, so accepted requests stay fast under overload.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  COMMANDS_MAX_IN_FLIGHT = 128;
+
   /** How long a lease on an outbox relay lasts before another instance may take it over. */
   @Transform(({ value }) => Number(value))
   @IsInt()

@@ -116,6 +116,7 @@ export class AppExceptionFilter implements ExceptionFilter {
       correlationId,
       ...(known?.details ? { details: known.details } : {}),
     };
+    if (known?.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(known.retryAfterSeconds));
     response.status(statusCode).json(body);
   }
 }

@@ -38,10 +38,9 @@ export class RateLimitInterceptor implements NestInterceptor {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      response.setHeader('Retry-After', String(seconds));
       response.setHeader('X-RateLimit-Limit', String(this.config.RATE_LIMIT_POINTS));
       response.setHeader('X-RateLimit-Remaining', '0');
-      throw new AppError(ErrorCodes.RateLimited, 429, `Too many requests: try again in ${seconds} s`);
+      throw new AppError(ErrorCodes.RateLimited, 429, `Too many requests: try again in ${seconds} s`, undefined, seconds);
     }
     return next.handle();
   }

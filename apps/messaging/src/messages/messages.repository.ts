@@ -19,20 +19,52 @@ export class MessagesRepository {
   ) {}
 
   /**
-   * The room's next sequence number. Called inside the message's transaction: concurrent senders
-   * conflict on the counter and retry, so numbers are gap-free and in commit order.
+   * The next sequence numbers of rooms, one per entry of `roomIds` (a room named twice gets two, in
+   * order). Called inside the messages' transaction: concurrent senders conflict on the counter and
+   * retry, so numbers are gap-free and in commit order.
    */
-  async nextSeq(roomId: Types.ObjectId, session: ClientSession): Promise<number> {
-    const counter = await this.sequences
-      .findOneAndUpdate({ _id: roomId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', session })
-      .lean<MessageSequence>();
-    if (!counter) throw new Error('sequence upsert returned nothing');
-    return counter.seq;
+  async nextSeqs(roomIds: Types.ObjectId[], session: ClientSession): Promise<number[]> {
+    const counts = new Map<string, { id: Types.ObjectId; count: number }>();
+    for (const id of roomIds) {
+      const entry = counts.get(id.toHexString());
+      if (entry) entry.count++;
+      else counts.set(id.toHexString(), { id, count: 1 });
+    }
+    const last = new Map<string, number>();
+    if (counts.size === 1) {
+      const [{ id, count }] = counts.values();
+      const counter = await this.sequences
+        .findOneAndUpdate({ _id: id }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after', session })
+        .lean<MessageSequence>();
+      if (!counter) throw new Error('sequence upsert returned nothing');
+      last.set(id.toHexString(), counter.seq);
+    } else {
+      const entries = [...counts.values()];
+      await this.sequences.bulkWrite(
+        entries.map(({ id, count }) => ({ updateOne: { filter: { _id: id }, update: { $inc: { seq: count } }, upsert: true } })),
+        { session, ordered: false },
+      );
+      const counters = await this.sequences
+        .find({ _id: { $in: entries.map((entry) => entry.id) } })
+        .session(session)
+        .lean<(MessageSequence & { _id: Types.ObjectId })[]>();
+      for (const counter of counters) last.set(counter._id.toHexString(), counter.seq);
+    }
+    // Hand out each room's block in order: first entry gets the lowest number.
+    const next = new Map([...counts].map(([key, { count }]) => [key, (last.get(key) ?? NaN) - count + 1]));
+    return roomIds.map((id) => {
+      const key = id.toHexString();
+      const seq = next.get(key) ?? NaN;
+      if (!Number.isFinite(seq)) throw new Error(`no sequence counter for room ${key}`);
+      next.set(key, seq + 1);
+      return seq;
+    });
   }
 
-  async insert(message: Omit<Message, 'created' | 'updated'>, session: ClientSession): Promise<StoredMessage> {
-    const [created] = await this.messages.create([message], { session });
-    return created.toObject() as StoredMessage;
+  /** Stores messages in one write, in order. */
+  async insertMany(messages: Omit<Message, 'created' | 'updated'>[], session: ClientSession): Promise<StoredMessage[]> {
+    const created = await this.messages.insertMany(messages, { session, ordered: true });
+    return created.map((document) => document.toObject() as StoredMessage);
   }
 
   async findByClientMessageId(accountId: string, author: Types.ObjectId, clientMessageId: string): Promise<StoredMessage | null> {

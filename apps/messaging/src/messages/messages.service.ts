@@ -20,7 +20,7 @@ import {
   type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, GroupCommit, outcomeOf, toObjectId, type Outcome } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
@@ -28,10 +28,20 @@ import { ContentSanitizer } from './content-sanitizer.js';
 import { MessageAccess } from './message-access.js';
 import { MessagesRepository, type TimePosition } from './messages.repository.js';
 import { onePosition, toPage } from './paging.js';
-import { RoomAccess } from './room-access.js';
+import { RoomAccess, type MemberRoom } from './room-access.js';
 import { isVisibleTo, toMessageView, type StoredMessage } from './message.view.js';
 
 type SeqCursor = { s: number };
+
+interface CreateRequest {
+  actor: Actor;
+  payload: MessageCreatePayload;
+  correlationId?: string;
+}
+
+interface CheckedSend extends CreateRequest, MemberRoom {
+  content: string;
+}
 type TimeCursor = { t: number; id: string };
 
 const MESSAGE_ID = /^[0-9a-f]{24}$/i;
@@ -56,58 +66,98 @@ export class MessagesService {
     private readonly outbox: Outbox,
   ) {}
 
+  private readonly creates = new GroupCommit<CreateRequest, MessageCreateResult>((requests) => this.createBatch(requests));
+
   /**
-   * Stores a message and its `parley.message.created` event in one transaction. A retry with the
-   * same clientMessageId returns the stored message and stores nothing.
+   * Stores a message and its `parley.message.created` event in one transaction, shared with the
+   * other messages sent at the same moment (a group commit). A retry with the same clientMessageId
+   * returns the stored message and stores nothing.
    */
-  async create(actor: Actor, payload: MessageCreatePayload, correlationId?: string): Promise<MessageCreateResult> {
-    const { room, conversationId } = await this.access.memberRoom(actor, payload.roomId);
-    const content = this.cleanContent(payload.content);
-    // A retry is caught by the unique index on clientMessageId rather than a read before every send.
-    const clientMessageId = payload.clientMessageId ?? null;
-    const by = { ...actor, conversationId: conversationId.toHexString() };
+  create(actor: Actor, payload: MessageCreatePayload, correlationId?: string): Promise<MessageCreateResult> {
+    return this.creates.submit({ actor, payload, correlationId });
+  }
+
+  /** One group commit: each send checked on its own, the accepted ones stored together. */
+  private async createBatch(requests: CreateRequest[]): Promise<Outcome<MessageCreateResult>[]> {
+    const checked = await Promise.all(requests.map((request) => outcomeOf(() => this.checkSend(request))));
+    const outcomes: Outcome<MessageCreateResult>[] = checked.map((check) =>
+      check.ok ? { ok: false, error: new Error('not stored') } : check,
+    );
+    const accepted = checked.flatMap((check, index) => (check.ok ? [{ index, send: check.value }] : []));
+    if (accepted.length === 0) return outcomes;
     try {
-      const message = await this.connection.transaction(async (session) => {
-        const seq = await this.messages.nextSeq(room._id, session);
-        const stored = await this.messages.insert(
-          {
-            account_id: actor.accountId,
-            room_id: room._id,
-            seq,
-            conversation_id: conversationId,
-            user_id: actor.userId,
-            content,
-            source: payload.source ?? 'chat',
-            attachments: payload.attachments ?? [],
-            client_message_id: clientMessageId,
-            receivers: room.members.map((member) => member.conversation_id),
-            deleted: false,
-            deleted_by: [],
-          },
-          session,
-        );
-        const view = toMessageView(stored);
-        const data: MessageCreatedData = {
-          room_id: view.room_id,
-          message: view,
-          receivers: stored.receivers.map((receiver) => receiver.toHexString()),
-          snoozed: snoozedMembers(room.members),
-        };
-        await this.outbox.add(
-          session,
-          [createEnvelope({ type: EventTopics.MessageCreated, accountId: actor.accountId, key: view.room_id, actor: by, data })],
-          correlationId,
-        );
-        return view;
-      });
-      return { created: true, message };
+      const views = await this.store(accepted.map(({ send }) => send));
+      accepted.forEach(({ index }, position) => (outcomes[index] = { ok: true, value: { created: true, message: views[position] } }));
     } catch (error) {
-      // A retry, or a concurrent twin, with the same clientMessageId: answer with the stored message.
-      if ((error as { code?: number }).code !== 11000 || !clientMessageId) throw error;
-      const winner = await this.messages.findByClientMessageId(actor.accountId, conversationId, clientMessageId);
-      if (!winner) throw error;
-      return this.replay(winner, room._id.toHexString());
+      if (accepted.length === 1) {
+        outcomes[accepted[0].index] = await outcomeOf(() => this.replayOrThrow(accepted[0].send, error));
+      } else {
+        // Something in the batch failed it (most likely one retried clientMessageId): each on its own.
+        for (const { index, send } of accepted) {
+          outcomes[index] = await outcomeOf(() => this.store([send]).then(
+            ([message]) => ({ created: true, message }),
+            (single: unknown) => this.replayOrThrow(send, single),
+          ));
+        }
+      }
     }
+    return outcomes;
+  }
+
+  /** Who may send, and what: the room and the sender's membership, the cleaned content. */
+  private async checkSend({ actor, payload, correlationId }: CreateRequest): Promise<CheckedSend> {
+    const { room, conversationId } = await this.access.memberRoom(actor, payload.roomId);
+    return { actor, payload, correlationId, room, conversationId, content: this.cleanContent(payload.content) };
+  }
+
+  /** Stores checked sends and their events in one transaction; returns their views in order. */
+  private store(sends: CheckedSend[]): Promise<MessageStateView[]> {
+    return this.connection.transaction(async (session) => {
+      const seqs = await this.messages.nextSeqs(sends.map((send) => send.room._id), session);
+      const stored = await this.messages.insertMany(
+        sends.map((send, index) => ({
+          account_id: send.actor.accountId,
+          room_id: send.room._id,
+          seq: seqs[index],
+          conversation_id: send.conversationId,
+          user_id: send.actor.userId,
+          content: send.content,
+          source: send.payload.source ?? 'chat',
+          attachments: send.payload.attachments ?? [],
+          // A retry is caught by the unique index on clientMessageId rather than a read before every send.
+          client_message_id: send.payload.clientMessageId ?? null,
+          receivers: send.room.members.map((member) => member.conversation_id),
+          deleted: false,
+          deleted_by: [],
+        })),
+        session,
+      );
+      const views = stored.map((message) => toMessageView(message));
+      await this.outbox.addEach(
+        session,
+        sends.map((send, index) => {
+          const data: MessageCreatedData = {
+            room_id: views[index].room_id,
+            message: views[index],
+            receivers: stored[index].receivers.map((receiver) => receiver.toHexString()),
+            snoozed: snoozedMembers(send.room.members),
+          };
+          const by = { ...send.actor, conversationId: send.conversationId.toHexString() };
+          const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
+          return { envelope, correlationId: send.correlationId };
+        }),
+      );
+      return views;
+    });
+  }
+
+  /** A retry, or a concurrent twin, with the same clientMessageId: answer with the stored message. */
+  private async replayOrThrow(send: CheckedSend, error: unknown): Promise<MessageCreateResult> {
+    const clientMessageId = send.payload.clientMessageId;
+    if ((error as { code?: number }).code !== 11000 || !clientMessageId) throw error;
+    const winner = await this.messages.findByClientMessageId(send.actor.accountId, send.conversationId, clientMessageId);
+    if (!winner) throw error;
+    return this.replay(winner, send.room._id.toHexString());
   }
 
   /**

@@ -102,51 +102,31 @@ export class RoomsRepository {
   }
 
   /**
-   * Applies a new message in one update: every member but the author who has not read past it
+   * Applies new messages, one update each in the order given, and returns the state of each room
+   * they touched after all of them: every member but the author who has not read past a message
    * gets one more unread, and the room's last message moves forward (never back, whatever order
-   * events come in).
+   * events come in). One message is one round trip; several are two (a bulk write, then a read).
    */
-  async applyMessage(
-    accountId: string,
-    roomId: Types.ObjectId,
-    message: { id: Types.ObjectId; seq: number; author: Types.ObjectId; created: Date },
-    session: ClientSession,
-  ): Promise<StoredRoom | null> {
-    const newer = { $lt: ['$last_message_seq', message.seq] };
-    return this.rooms
-      .findOneAndUpdate(
-        { _id: roomId, account_id: accountId },
-        [
-          {
-            $set: {
-              unread_count: {
-                $map: {
-                  input: '$unread_count',
-                  as: 'reader',
-                  in: {
-                    $cond: [
-                      {
-                        $and: [
-                          { $ne: ['$$reader.conversation_id', message.author] },
-                          { $lt: ['$$reader.last_read_seq', message.seq] },
-                        ],
-                      },
-                      { $mergeObjects: ['$$reader', { count: { $add: ['$$reader.count', 1] } }] },
-                      '$$reader',
-                    ],
-                  },
-                },
-              },
-              last_message_id: { $cond: [newer, message.id, '$last_message_id'] },
-              last_activity: { $cond: [newer, message.created, '$last_activity'] },
-              last_message_seq: { $cond: [newer, message.seq, '$last_message_seq'] },
-              updated: '$$NOW',
-            },
-          },
-        ],
-        { session, returnDocument: 'after', updatePipeline: true },
-      )
-      .lean<StoredRoom>();
+  async applyMessages(accountId: string, messages: AppliedMessage[], session: ClientSession): Promise<StoredRoom[]> {
+    if (messages.length === 1) {
+      const [message] = messages;
+      const room = await this.rooms
+        .findOneAndUpdate({ _id: message.roomId, account_id: accountId }, messageAppliedUpdate(message), {
+          session,
+          returnDocument: 'after',
+          updatePipeline: true,
+        })
+        .lean<StoredRoom>();
+      return room ? [room] : [];
+    }
+    await this.rooms.collection.bulkWrite(
+      messages.map((message) => ({
+        updateOne: { filter: { _id: message.roomId, account_id: accountId }, update: messageAppliedUpdate(message) },
+      })),
+      { session, ordered: true },
+    );
+    const roomIds = [...new Map(messages.map((message) => [message.roomId.toHexString(), message.roomId])).values()];
+    return this.rooms.find({ _id: { $in: roomIds }, account_id: accountId }).session(session).lean<StoredRoom[]>();
   }
 
   /**
@@ -234,4 +214,46 @@ export class RoomsRepository {
       )
       .lean<StoredRoom>();
   }
+}
+
+/** A stored message as a room counts it. */
+export interface AppliedMessage {
+  roomId: Types.ObjectId;
+  id: Types.ObjectId;
+  seq: number;
+  author: Types.ObjectId;
+  created: Date;
+}
+
+/** The update pipeline that counts one new message in its room. */
+function messageAppliedUpdate(message: AppliedMessage) {
+  const newer = { $lt: ['$last_message_seq', message.seq] };
+  return [
+    {
+      $set: {
+        unread_count: {
+          $map: {
+            input: '$unread_count',
+            as: 'reader',
+            in: {
+              $cond: [
+                {
+                  $and: [
+                    { $ne: ['$$reader.conversation_id', message.author] },
+                    { $lt: ['$$reader.last_read_seq', message.seq] },
+                  ],
+                },
+                { $mergeObjects: ['$$reader', { count: { $add: ['$$reader.count', 1] } }] },
+                '$$reader',
+              ],
+            },
+          },
+        },
+        last_message_id: { $cond: [newer, message.id, '$last_message_id'] },
+        last_activity: { $cond: [newer, message.created, '$last_activity'] },
+        last_message_seq: { $cond: [newer, message.seq, '$last_message_seq'] },
+        updated: '$$NOW',
+      },
+    },
+  ];
 }

@@ -17,7 +17,7 @@ import {
   type RoomView,
 } from '@parley/contracts';
 import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
-import { Outbox } from '@parley/kafka';
+import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
 import { UsersRepository } from '../conversations/users.repository.js';
 import { roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
@@ -182,23 +182,32 @@ export class RoomsService {
     return toRoomView(updated ?? room, me._id);
   }
 
-  /** Applies a stored message to its room (last message, unread counts) and announces the new state. */
-  async applyMessageCreated(envelope: EventEnvelope<MessageCreatedData>, session: ClientSession, correlationId?: string): Promise<void> {
-    const { message } = envelope.data;
-    const roomId = toObjectId(envelope.data.room_id, 'room_id');
-    const room = await this.rooms.applyMessage(
-      envelope.accountId,
-      roomId,
-      {
-        id: toObjectId(message.id, 'message.id'),
-        seq: message.seq,
-        author: toObjectId(message.conversation_id, 'message.conversation_id'),
-        created: new Date(message.created),
-      },
-      session,
-    );
-    if (!room) return;
-    await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
+  /**
+   * Applies stored messages (a batch of `parley.message.created`, all of one account or not) to
+   * their rooms, last message and unread counts, and announces each room's new state once.
+   */
+  async applyMessagesCreated(events: LedgerEvent<MessageCreatedData>[], session: ClientSession): Promise<void> {
+    const byAccount = new Map<string, LedgerEvent<MessageCreatedData>[]>();
+    for (const event of events) byAccount.set(event.envelope.accountId, [...(byAccount.get(event.envelope.accountId) ?? []), event]);
+    for (const [accountId, ofAccount] of byAccount) {
+      const rooms = await this.rooms.applyMessages(
+        accountId,
+        ofAccount.map(({ envelope: { data } }) => ({
+          roomId: toObjectId(data.room_id, 'room_id'),
+          id: toObjectId(data.message.id, 'message.id'),
+          seq: data.message.seq,
+          author: toObjectId(data.message.conversation_id, 'message.conversation_id'),
+          created: new Date(data.message.created),
+        })),
+        session,
+      );
+      // Each room's update carries the correlation id of the last message that moved it.
+      const causes = new Map(ofAccount.map((event) => [event.envelope.data.room_id, event.correlationId]));
+      await this.outbox.addEach(
+        session,
+        rooms.map((room) => ({ envelope: roomUpdatedEvent(room, null), correlationId: causes.get(room._id.toHexString()) })),
+      );
+    }
   }
 
   /** A message deleted for everyone stops counting as unread; members' badges follow. */

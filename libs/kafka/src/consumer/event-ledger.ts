@@ -3,7 +3,16 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { ClientSession, Connection, Model } from 'mongoose';
 import type { EventEnvelope } from '@parley/contracts';
-import { ProcessedEvent } from '@parley/database';
+import { GroupCommit, outcomeOf, ProcessedEvent, type Outcome } from '@parley/database';
+
+/** An event handed to a batched effect, with the correlation id of the request that caused it. */
+export interface LedgerEvent<T = unknown> {
+  envelope: EventEnvelope<T>;
+  correlationId?: string;
+}
+
+/** Applies a batch of events that are new to the consumer, inside the ledger's transaction. */
+export type BatchEffect<T> = (session: ClientSession, events: LedgerEvent<T>[]) => Promise<void>;
 
 /**
  * Makes a consumer's MongoDB effect idempotent: a ledger entry keyed by consumer and event id
@@ -38,5 +47,48 @@ export class EventLedger {
       }
       throw error;
     }
+  }
+
+  /**
+   * The batched form of applyOnce, for a hot consumer: events handed in at the same moment (from
+   * the partitions consumed at once) share one transaction, with one ledger read and one ledger
+   * write. Returns a function that applies one event and resolves to false when it was a duplicate.
+   * When a batch fails, its events are tried one by one, so one bad event fails only itself.
+   */
+  batched<T>(consumer: string, effect: BatchEffect<T>): (event: LedgerEvent<T>) => Promise<boolean> {
+    const commits = new GroupCommit<LedgerEvent<T>, boolean>(async (events) => {
+      try {
+        return await this.applyBatch(consumer, events, effect);
+      } catch (error) {
+        if (events.length === 1) throw error;
+        const outcomes: Outcome<boolean>[] = [];
+        for (const event of events) outcomes.push(await outcomeOf(async () => (await this.applyBatch(consumer, [event], effect))[0].ok));
+        return outcomes;
+      }
+    });
+    return (event) => commits.submit(event);
+  }
+
+  private async applyBatch<T>(consumer: string, events: LedgerEvent<T>[], effect: BatchEffect<T>): Promise<Outcome<boolean>[]> {
+    const idOf = (event: LedgerEvent<T>) => `${consumer}:${event.envelope.id}`;
+    const fresh = await this.connection.transaction(async (session) => {
+      // The partition's only consumer reads the ledger; a concurrent twin (a rebalance) makes one
+      // of the two inserts below conflict, and that transaction retries and finds the entry.
+      const seen = await this.ledger
+        .find({ _id: { $in: events.map(idOf) } }, { _id: 1 })
+        .session(session)
+        .lean<{ _id: string }[]>();
+      const done = new Set(seen.map((entry) => entry._id));
+      const unseen = events.filter((event) => !done.has(idOf(event)) && done.add(idOf(event)));
+      if (unseen.length === 0) return unseen;
+      const now = new Date();
+      await this.ledger.insertMany(unseen.map((event) => ({ _id: idOf(event), processed_at: now })), { session, lean: true });
+      await effect(session, unseen);
+      return unseen;
+    });
+    const applied = new Set(fresh);
+    const skipped = events.length - fresh.length;
+    if (skipped > 0) this.logger.debug({ consumer, skipped }, 'duplicate events skipped');
+    return events.map((event) => ({ ok: true, value: applied.has(event) }));
   }
 }

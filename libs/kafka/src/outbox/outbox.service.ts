@@ -13,21 +13,26 @@ import { OutboxEntry } from '@parley/database';
 export class Outbox {
   constructor(@InjectModel(OutboxEntry.name) private readonly entries: Model<OutboxEntry>) {}
 
-  /** Queues events in the given transaction. */
+  /** Queues events in the given transaction, all caused by one request. */
   async add(session: ClientSession, envelopes: EventEnvelope[], correlationId?: string): Promise<void> {
-    if (envelopes.length === 0) return;
-    const headers = correlationId ? { [CORRELATION_ID_HEADER]: correlationId } : {};
+    await this.addEach(session, envelopes.map((envelope) => ({ envelope, correlationId })));
+  }
+
+  /** Queues events of several requests (a group commit) in one write, each with its own correlation id. */
+  async addEach(session: ClientSession, events: { envelope: EventEnvelope; correlationId?: string }[]): Promise<void> {
+    if (events.length === 0) return;
+    const now = new Date();
     await this.entries.insertMany(
-      envelopes.map((envelope) => ({
+      events.map(({ envelope, correlationId }) => ({
         _id: envelope.id,
         topic: envelope.type,
         key: envelope.key,
         envelope,
-        headers,
-        created_at: new Date(),
+        headers: correlationId ? { [CORRELATION_ID_HEADER]: correlationId } : {},
+        created_at: now,
         published_at: null,
       })),
-      { session },
+      { session, lean: true },
     );
   }
 }

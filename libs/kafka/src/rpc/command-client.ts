@@ -1,24 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientKafka } from '@nestjs/microservices';
-import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
+import { KafkaHeaders } from '@nestjs/microservices';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Kafka, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import {
-  AllPatterns,
   AppError,
   CORRELATION_ID_HEADER,
   ErrorCodes,
+  ReplyTopic,
   type Actor,
   type CommandMessage,
 } from '@parley/contracts';
 import { APP_NAME, PlatformConfig } from '@parley/platform';
 import { kafkaClientConfig, kafkaConsumerConfig, kafkaProducerConfig } from '../kafka.options.js';
+import { BatchingProducer } from '../transport/batching-producer.js';
+import { COMMAND_TIMEOUT_MS } from './command-timeout.js';
+import { headerText } from '../transport/kafka-transport.server.js';
 
-/** Default time the gateway waits for an app's reply before answering 504. */
-export const COMMAND_TIMEOUT_MS = 10_000;
 
 export interface SendOptions {
   correlationId: string;
@@ -26,38 +29,66 @@ export interface SendOptions {
   key: string;
 }
 
+interface Waiting {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  timer: NodeJS.Timeout;
+}
+
 /**
- * Sends commands and queries to the apps over Kafka request-reply (Nest's ClientKafka) and turns
- * their error replies back into AppErrors. Replies come back on `<pattern>.reply`, on a partition
- * this instance owns.
+ * Sends commands and queries to the apps over Kafka request-reply and turns their error replies
+ * back into AppErrors. Each request names a partition of `parley.replies` this instance owns; the
+ * reply comes back there. Requests produced in the same moment share one produce request. At most
+ * COMMANDS_MAX_IN_FLIGHT wait at once: past that a request is refused at once with 503 and
+ * Retry-After, so overload gives fast refusals instead of queues that grow for seconds.
  */
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly client: ClientKafka;
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly requests: BatchingProducer;
+  private readonly consumer: Consumer;
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly maxInFlight: number;
+  private replyPartitions: number[] = [];
+  private nextPartition = 0;
 
-  constructor(config: PlatformConfig, @Inject(APP_NAME) appName: string) {
-    this.client = new ClientKafka({
-      client: kafkaClientConfig(config, appName),
-      consumer: kafkaConsumerConfig(config, appName),
-      producer: kafkaProducerConfig(),
-      run: { partitionsConsumedConcurrently: Math.max(4, config.KAFKA_PARTITIONS) },
-      postfixId: '-client',
-    });
-    for (const pattern of AllPatterns) this.client.subscribeToResponseOf(pattern);
+  constructor(
+    config: PlatformConfig,
+    @Inject(APP_NAME) appName: string,
+    @InjectPinoLogger(CommandClient.name) private readonly logger: PinoLogger,
+  ) {
+    this.kafka = new Kafka(kafkaClientConfig(config, `${appName}-commands`));
+    this.producer = this.kafka.producer(kafkaProducerConfig());
+    this.requests = new BatchingProducer(this.producer);
+    // Replies are only for the instance that is waiting: nothing to commit, nothing to replay.
+    this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies`));
+    this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.client.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.replyPartitions = [...(event.payload.memberAssignment[ReplyTopic] ?? [])];
+    });
+    await Promise.all([this.producer.connect(), this.consumer.connect()]);
+    await this.consumer.subscribe({ topics: [ReplyTopic], fromBeginning: false });
+    await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.onReplies(payload) });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
+    await this.consumer.disconnect();
+    await this.requests.drained();
+    await this.producer.disconnect();
+    for (const [id, waiting] of this.waiting) {
+      clearTimeout(waiting.timer);
+      waiting.reject(AppError.unavailable('The gateway is shutting down'));
+      this.waiting.delete(id);
+    }
   }
 
-  /** Ready once this instance owns a partition of every reply topic, so every reply can reach it. */
+  /** Ready once this instance owns a partition of the reply topic, so every reply can reach it. */
   isReady(): boolean {
-    const assignments = this.client.getConsumerAssignments();
-    return AllPatterns.every((pattern) => assignments[`${pattern}.reply`] !== undefined);
+    return this.replyPartitions.length > 0;
   }
 
   /** Sends one command and waits for its reply; an app's AppError comes back as the same AppError. */
@@ -67,18 +98,60 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     payload: TPayload,
     options: SendOptions,
   ): Promise<TResult> {
-    const value: CommandMessage<TPayload> = { actor, payload };
-    const reply$ = this.client
-      .send<TResult>(pattern, { key: options.key, value, headers: { [CORRELATION_ID_HEADER]: options.correlationId } })
-      .pipe(timeout(COMMAND_TIMEOUT_MS));
-    try {
-      return await lastValueFrom(reply$);
-    } catch (error) {
-      if (error instanceof TimeoutError) {
-        throw new AppError(ErrorCodes.UpstreamTimeout, 504, `No reply to ${pattern} within ${COMMAND_TIMEOUT_MS} ms`);
-      }
-      throw AppError.fromRpc(typeof error === 'string' ? safeParse(error) : error) ?? error;
+    if (this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
+    if (this.waiting.size >= this.maxInFlight) {
+      throw AppError.unavailable(`The service is at capacity (${this.maxInFlight} requests in flight); retry shortly`);
     }
+    const id = randomUUID();
+    const partition = this.replyPartitions[this.nextPartition++ % this.replyPartitions.length];
+    const value: CommandMessage<TPayload> = { actor, payload };
+    const reply = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new AppError(ErrorCodes.UpstreamTimeout, 504, `No reply to ${pattern} within ${COMMAND_TIMEOUT_MS} ms`, undefined, 1));
+      }, COMMAND_TIMEOUT_MS);
+      this.waiting.set(id, { resolve, reject, timer });
+    });
+    this.requests
+      .send(pattern, [
+        {
+          key: options.key,
+          value: JSON.stringify(value),
+          headers: {
+            [KafkaHeaders.CORRELATION_ID]: id,
+            [KafkaHeaders.REPLY_TOPIC]: ReplyTopic,
+            [KafkaHeaders.REPLY_PARTITION]: String(partition),
+            [CORRELATION_ID_HEADER]: options.correlationId,
+          },
+        },
+      ])
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, pattern }, 'command could not be sent to Kafka');
+        this.settle(id, undefined, AppError.unavailable(`Kafka did not take ${pattern}; retry shortly`));
+      });
+    return (await reply) as TResult;
+  }
+
+  private async onReplies({ batch }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      const id = headerText(message, KafkaHeaders.CORRELATION_ID);
+      if (!id || !this.waiting.has(id)) continue;
+      const errorText = headerText(message, KafkaHeaders.NEST_ERR);
+      if (errorText !== undefined) {
+        this.settle(id, undefined, AppError.fromRpc(safeParse(errorText)) ?? new AppError(ErrorCodes.Internal, 500, errorText));
+      } else {
+        this.settle(id, message.value === null ? undefined : JSON.parse(message.value.toString()));
+      }
+    }
+  }
+
+  private settle(id: string, value: unknown, error?: unknown): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    this.waiting.delete(id);
+    clearTimeout(waiting.timer);
+    if (error !== undefined) waiting.reject(error);
+    else waiting.resolve(value);
   }
 }
 

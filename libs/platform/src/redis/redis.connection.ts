@@ -23,8 +23,9 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     @InjectPinoLogger(RedisConnection.name) private readonly logger: PinoLogger,
   ) {
     // A command waits through a few reconnect attempts, then fails, so callers (Kafka handlers
-    // with their own retries, health checks) see an outage instead of hanging on it.
-    this.client = new Redis(url, { maxRetriesPerRequest: 3 });
+    // with their own retries, health checks) see an outage instead of hanging on it. Commands
+    // issued in the same tick share one write and one read (auto-pipelining).
+    this.client = new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
     // Without a listener ioredis prints every reconnect failure to stderr outside the JSON log.
     this.client.on('error', (error: Error) => this.logger.warn({ err: error }, 'redis connection error'));
   }
@@ -32,10 +33,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   /**
    * A client of its own for a library that blocks or subscribes on it (the Socket.IO adapter).
    * Its commands wait out an outage instead of failing: such libraries leave some command
-   * promises unhandled, and a rejected one would end the process.
+   * promises unhandled, and a rejected one would end the process. No auto-pipelining: a blocking
+   * read would hold every command queued behind it.
    */
   dedicated(): Redis {
-    const client = this.client.duplicate({ maxRetriesPerRequest: null });
+    const client = this.client.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
     // The shared client already logs an outage; the same errors here would only repeat it.
     client.on('error', (error: Error) => this.logger.debug({ err: error }, 'redis connection error (dedicated client)'));
     this.dedicatedClients.push(client);

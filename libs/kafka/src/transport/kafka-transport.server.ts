@@ -1,0 +1,166 @@
+import { Logger } from '@nestjs/common';
+import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type Producer, type ProducerConfig } from 'kafkajs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { AppError, ErrorCodes } from '@parley/contracts';
+import { BatchingProducer } from './batching-producer.js';
+
+export interface KafkaTransportOptions {
+  client: KafkaConfig;
+  consumer: ConsumerConfig;
+  producer: ProducerConfig;
+  /** Partitions handled at once; each partition's batch runs its keys concurrently. */
+  partitionsConsumedConcurrently: number;
+  /** A command older than this is dropped unanswered: its caller has already answered 504. */
+  commandTtlMs: number;
+}
+
+/** Reads a header kafkajs gave as a Buffer, a string or an array of them. */
+export function headerText(message: Pick<KafkaMessage, 'headers'>, name: string): string | undefined {
+  const value = message.headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined || first === null) return undefined;
+  return Buffer.isBuffer(first) ? first.toString() : String(first);
+}
+
+/**
+ * The Kafka transport of every app that consumes: one consumer group per app, Nest's
+ * `@MessagePattern` and `@EventPattern` handlers, and Nest's reply headers (so Nest's own
+ * ClientKafka can still call it). Unlike Nest's ServerKafka it takes a fetched batch as a whole:
+ * messages with different keys run concurrently (messages of one key stay in order, one after the
+ * other), so a busy partition is not a queue of one, and every reply produced in the same moment
+ * leaves in one produce request.
+ */
+export class KafkaTransportServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = Transport.KAFKA;
+  protected override readonly logger = new Logger('KafkaTransport');
+  private kafka: Kafka | null = null;
+  private consumer: Consumer | null = null;
+  private producer: Producer | null = null;
+  private replies: BatchingProducer | null = null;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.kafka = new Kafka(this.options.client);
+      this.consumer = this.kafka.consumer(this.options.consumer);
+      this.producer = this.kafka.producer(this.options.producer);
+      this.replies = new BatchingProducer(this.producer);
+      await Promise.all([this.consumer.connect(), this.producer.connect()]);
+      const topics = [...this.messageHandlers.keys()].filter((pattern): pattern is string => typeof pattern === 'string');
+      if (topics.length > 0) await this.consumer.subscribe({ topics, fromBeginning: true });
+      await this.consumer.run({
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.handleBatch(payload),
+      });
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Leaves the group at once (no session timeout for the others to wait out), then sends what is queued. */
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.replies?.drained();
+    await this.producer?.disconnect();
+    this.consumer = null;
+    this.producer = null;
+    this.replies = null;
+    this.kafka = null;
+  }
+
+  on(): never {
+    throw new Error('KafkaTransportServer has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return [this.kafka, this.consumer, this.producer] as T;
+  }
+
+  /**
+   * Runs a partition's batch: one chain per key, the chains at once. Offsets are resolved up to the
+   * first message that failed, which is thrown so kafkajs fetches it again.
+   */
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const chains = new Map<string, Promise<void>>();
+    const done = batch.messages.map((message) => {
+      const key = message.key?.toString() ?? '';
+      const previous = chains.get(key);
+      const run = () => this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      const current = previous ? previous.then(run) : run();
+      chains.set(key, current);
+      return current;
+    });
+    const outcomes = await Promise.allSettled(done);
+    for (let index = 0; index < outcomes.length; index++) {
+      const outcome = outcomes[index];
+      if (outcome.status === 'rejected') throw outcome.reason;
+      if (!isRunning() || isStale()) return;
+      resolveOffset(batch.messages[index].offset);
+    }
+    await heartbeat();
+  }
+
+  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const correlationId = headerText(message, KafkaHeaders.CORRELATION_ID);
+    const replyTopic = headerText(message, KafkaHeaders.REPLY_TOPIC);
+    const handler = this.getHandlerByPattern(topic);
+    const context = new KafkaContext([message, partition, topic, this.consumer as never, heartbeat, this.producer as never]);
+    const data = parseValue(message.value);
+    if (!correlationId || !replyTopic || handler?.isEventHandler) {
+      if (!handler) {
+        this.logger.error({ topic }, 'no event handler for this topic');
+        return;
+      }
+      const result = await handler(data, context);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      return;
+    }
+    const replyPartition = headerText(message, KafkaHeaders.REPLY_PARTITION);
+    const reply = (body: { response?: unknown; err?: unknown }) => this.reply(replyTopic, replyPartition, correlationId, body);
+    if (!handler) {
+      reply({ err: new AppError(ErrorCodes.Internal, 500, `No handler for ${topic}`).toRpc() });
+      return;
+    }
+    const age = Date.now() - Number(message.timestamp);
+    if (age > this.options.commandTtlMs) {
+      this.logger.warn({ topic, correlationId, ageMs: age }, 'command dropped: its caller stopped waiting for the reply');
+      return;
+    }
+    try {
+      const result = this.transformToObservable(await handler(data, context));
+      reply({ response: await lastValueFrom(result, { defaultValue: undefined }) });
+    } catch (error) {
+      reply({ err: error });
+    }
+  }
+
+  /** Queues the reply; a reply that cannot be sent leaves its caller to time out (504), and is logged. */
+  private reply(topic: string, partition: string | undefined, correlationId: string, body: { response?: unknown; err?: unknown }): void {
+    const headers: Record<string, string> = {
+      [KafkaHeaders.CORRELATION_ID]: correlationId,
+      [KafkaHeaders.NEST_IS_DISPOSED]: '1',
+    };
+    if (body.err !== undefined) headers[KafkaHeaders.NEST_ERR] = typeof body.err === 'string' ? body.err : JSON.stringify(body.err);
+    const value = body.response === undefined ? null : JSON.stringify(body.response);
+    const message = { value, headers, ...(partition !== undefined ? { partition: Number(partition) } : {}) };
+    this.replies?.send(topic, [message]).catch((error: unknown) => {
+      this.logger.error({ err: error, topic, correlationId }, 'reply could not be sent; the caller will time out');
+    });
+  }
+}
+
+function parseValue(value: Buffer | null): unknown {
+  if (value === null) return undefined;
+  const text = value.toString();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
