@@ -18,4 +18,5 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 USER node
 # exec so the app is PID 1 and gets SIGTERM: it leaves its Kafka consumer group at once on stop.
-CMD ["sh", "-c", "exec node dist/apps/$APP/src/main.js"]
+# --max-semi-space-size: see APP_NODE_FLAGS in deploy/local/apps.mjs.
+CMD ["sh", "-c", "exec node --max-semi-space-size=4 dist/apps/$APP/src/main.js"]

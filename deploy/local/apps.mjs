@@ -17,6 +17,13 @@ export const APPS = {
   'outbound-delivery': { portVariable: 'OUTBOUND_DELIVERY_PORT', defaultPort: 3010 },
 };
 
+/**
+ * V8 settings of every app. A young generation of 4 MB semispaces instead of Node 24's default (up
+ * to 32 MB each, three of them) keeps an idle app near 150 MB resident instead of 250 MB; the
+ * apps allocate little per message, so the extra scavenges cost next to nothing (npm run bench).
+ */
+export const APP_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /** The compiled entry point of an app (npm run build makes it). */
 export function appEntry(app) {
   return join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
@@ -57,7 +64,7 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   // Tied to this process: when a test run or `npm start` dies without its teardown, the apps die
   // with it instead of living on, reconnecting to servers that are gone.
   state.node ??= appNode?.path ?? process.execPath;
-  const child = spawnTied(state.node, [...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTied(state.node, [...APP_NODE_FLAGS, ...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(state.runDir, `${app}.log`), { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     stream.pipe(log);

@@ -37,13 +37,14 @@ export class PlatformConfig {
 
   /**
    * How long a Kafka fetch may wait for data. Kafka answers as soon as data arrives, so this only
-   * bounds idle polling; kafkajs' default of 5 s delays the first fetch after a rebalance.
+   * bounds idle polling (each idle consumer makes 1000 / this fetches a second); kafkajs' default
+   * of 5 s delays the first fetch after a rebalance and a consumer's shutdown.
    */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(5000)
-  KAFKA_MAX_WAIT_MS = 100;
+  KAFKA_MAX_WAIT_MS = 500;
 
   /**
    * Commands an app instance (the gateway) may have waiting for a reply at once; past it, 503 with

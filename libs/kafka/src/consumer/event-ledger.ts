@@ -69,16 +69,33 @@ export class EventLedger {
     return (event) => commits.submit(event);
   }
 
+  /**
+   * One transaction for a batch. The ledger entries are written first; a duplicate among them (a
+   * redelivery) aborts it, and the batch runs again with the ledger read first to leave those out.
+   */
   private async applyBatch<T>(consumer: string, events: LedgerEvent<T>[], effect: BatchEffect<T>): Promise<Outcome<boolean>[]> {
+    let fresh: LedgerEvent<T>[];
+    try {
+      fresh = await this.commitBatch(consumer, events, effect, false);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      fresh = await this.commitBatch(consumer, events, effect, true);
+    }
+    const applied = new Set(fresh);
+    const skipped = events.length - fresh.length;
+    if (skipped > 0) this.logger.debug({ consumer, skipped }, 'duplicate events skipped');
+    return events.map((event) => ({ ok: true, value: applied.has(event) }));
+  }
+
+  private commitBatch<T>(consumer: string, events: LedgerEvent<T>[], effect: BatchEffect<T>, readFirst: boolean): Promise<LedgerEvent<T>[]> {
     const idOf = (event: LedgerEvent<T>) => `${consumer}:${event.envelope.id}`;
-    const fresh = await this.connection.transaction(async (session) => {
-      // The partition's only consumer reads the ledger; a concurrent twin (a rebalance) makes one
-      // of the two inserts below conflict, and that transaction retries and finds the entry.
-      const seen = await this.ledger
-        .find({ _id: { $in: events.map(idOf) } }, { _id: 1 })
-        .session(session)
-        .lean<{ _id: string }[]>();
-      const done = new Set(seen.map((entry) => entry._id));
+    return this.connection.transaction(async (session) => {
+      const done = new Set<string>();
+      if (readFirst) {
+        const seen = await this.ledger.find({ _id: { $in: events.map(idOf) } }, { _id: 1 }).session(session).lean<{ _id: string }[]>();
+        for (const entry of seen) done.add(entry._id);
+      }
+      // Also drops a second copy of one event within the batch.
       const unseen = events.filter((event) => !done.has(idOf(event)) && done.add(idOf(event)));
       if (unseen.length === 0) return unseen;
       const now = new Date();
@@ -86,9 +103,5 @@ export class EventLedger {
       await effect(session, unseen);
       return unseen;
     });
-    const applied = new Set(fresh);
-    const skipped = events.length - fresh.length;
-    if (skipped > 0) this.logger.debug({ consumer, skipped }, 'duplicate events skipped');
-    return events.map((event) => ({ ok: true, value: applied.has(event) }));
   }
 }

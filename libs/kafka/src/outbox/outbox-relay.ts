@@ -17,6 +17,12 @@ import { KafkaConnection } from '../kafka-connection.js';
 /** Entries younger than this are left to the change stream; the sweep takes the older ones. */
 const SWEEP_MIN_AGE_MS = 1000;
 const SWEEP_BATCH = 500;
+/**
+ * The resume token is saved at most this often (and when the relay stops): a relay that resumes
+ * from an older token publishes those events again, which idempotent consumers absorb, and the
+ * `published_at` marks keep the sweep from doing the same.
+ */
+const RESUME_TOKEN_SAVE_MS = 1000;
 /** Ids published recently, so the sweep and the change stream do not both publish one entry. */
 const RECENT_IDS_KEPT = 10_000;
 /**
@@ -45,6 +51,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private ticking = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly recentIds = new Set<string>();
+  private unsavedToken: ResumeToken | null = null;
+  private tokenSavedAt = 0;
 
   constructor(
     @InjectModel(OutboxEntry.name) private readonly entries: Model<OutboxEntry>,
@@ -66,6 +74,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer = null;
     await this.stepDown();
     await this.chain;
+    await this.saveResumeToken();
     await this.states.updateOne(
       { _id: this.appName, holder: this.instanceId },
       { $set: { holder: null, expires_at: new Date(0) } },
@@ -88,6 +97,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (this.leader) {
         if (!this.stream) await this.openStream();
         this.enqueue(() => this.sweep(SWEEP_MIN_AGE_MS));
+        this.enqueue(() => this.saveResumeToken());
       }
     } catch (error) {
       this.logger.error({ err: error }, 'outbox relay tick failed; retrying on the next tick');
@@ -166,9 +176,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (batch.length === 0) return;
       const published = await this.publish(batch.map((change) => change.fullDocument));
       if (published) {
-        await this.states.updateOne({ _id: this.appName }, { $set: { resume_token: batch[batch.length - 1]._id } }, BOOKKEEPING);
+        this.unsavedToken = batch[batch.length - 1]._id;
+        if (Date.now() - this.tokenSavedAt >= RESUME_TOKEN_SAVE_MS) await this.saveResumeToken();
       }
     });
+  }
+
+  /** Persists the newest published position of the change stream, if it moved. */
+  private async saveResumeToken(): Promise<void> {
+    const token = this.unsavedToken;
+    if (!token) return;
+    this.unsavedToken = null;
+    this.tokenSavedAt = Date.now();
+    await this.states.updateOne({ _id: this.appName }, { $set: { resume_token: token } }, BOOKKEEPING);
   }
 
   private async sweep(minAgeMs: number): Promise<void> {

@@ -26,8 +26,7 @@ function message(offset: number, key: string, value: unknown): KafkaMessage {
     timestamp: String(Date.now()),
     attributes: 0,
     headers: {},
-    size: 0,
-  } as KafkaMessage;
+  } as unknown as KafkaMessage;
 }
 
 function batchOf(messages: KafkaMessage[], resolved: string[]): EachBatchPayload {

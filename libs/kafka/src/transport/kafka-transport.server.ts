@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy } from '@nestjs/microservices';
-import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type Producer, type ProducerConfig, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AppError, ErrorCodes } from '@parley/contracts';
 import { BatchingProducer } from './batching-producer.js';
+
+/** How often handled events' offsets are committed (a crash redelivers at most this much). */
+const EVENT_COMMIT_INTERVAL_MS = 1000;
 
 export interface KafkaTransportOptions {
   client: KafkaConfig;
@@ -38,6 +41,9 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   private consumer: Consumer | null = null;
   private producer: Producer | null = null;
   private replies: BatchingProducer | null = null;
+  /** Offsets handled but not yet committed, by `topic:partition` (the next offset to read). */
+  private readonly uncommitted = new Map<string, TopicPartitionOffset>();
+  private commitTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -49,14 +55,23 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       this.consumer = this.kafka.consumer(this.options.consumer);
       this.producer = this.kafka.producer(this.options.producer);
       this.replies = new BatchingProducer(this.producer);
+      // Offsets of partitions that moved to another instance are not this one's to commit.
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+        for (const [key, { topic, partition }] of this.uncommitted) {
+          if (!payload.memberAssignment[topic]?.includes(partition)) this.uncommitted.delete(key);
+        }
+      });
       await Promise.all([this.consumer.connect(), this.producer.connect()]);
       const topics = [...this.messageHandlers.keys()].filter((pattern): pattern is string => typeof pattern === 'string');
       if (topics.length > 0) await this.consumer.subscribe({ topics, fromBeginning: true });
+      // Offsets are committed here, not by kafkajs after every batch (one request per batch).
       await this.consumer.run({
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
         eachBatchAutoResolve: false,
+        autoCommit: false,
         eachBatch: (payload) => this.handleBatch(payload),
       });
+      this.commitTimer = setInterval(() => void this.commit(), EVENT_COMMIT_INTERVAL_MS);
       callback();
     } catch (error) {
       callback(error);
@@ -65,6 +80,10 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
 
   /** Leaves the group at once (no session timeout for the others to wait out), then sends what is queued. */
   async close(): Promise<void> {
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    this.commitTimer = null;
+    await this.consumer?.stop();
+    await this.commit();
     await this.consumer?.disconnect();
     await this.replies?.drained();
     await this.producer?.disconnect();
@@ -97,13 +116,39 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       return current;
     });
     const outcomes = await Promise.allSettled(done);
+    let failure: unknown = null;
     for (let index = 0; index < outcomes.length; index++) {
       const outcome = outcomes[index];
-      if (outcome.status === 'rejected') throw outcome.reason;
+      if (outcome.status === 'rejected') {
+        failure = outcome.reason;
+        break;
+      }
       if (!isRunning() || isStale()) return;
       resolveOffset(batch.messages[index].offset);
+      const next = (BigInt(batch.messages[index].offset) + 1n).toString();
+      this.uncommitted.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
     }
+    // A handled command is committed at once: one run again after a crash would act twice.
+    // Events wait for the next periodic commit, since consumers absorb a redelivery.
+    if (batch.messages.some((message) => headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined)) await this.commit();
+    if (failure !== null) throw failure;
     await heartbeat();
+  }
+
+  /** Commits what was handled; a commit refused during a rebalance is retried by the next one. */
+  private async commit(): Promise<void> {
+    if (!this.consumer || this.uncommitted.size === 0) return;
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (error) {
+      for (const offset of offsets) {
+        const key = `${offset.topic}:${offset.partition}`;
+        if (!this.uncommitted.has(key)) this.uncommitted.set(key, offset);
+      }
+      this.logger.warn({ err: error, partitions: offsets.length }, 'offset commit failed; retrying with the next one');
+    }
   }
 
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
