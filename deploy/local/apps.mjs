@@ -59,8 +59,10 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   mkdirSync(state.runDir, { recursive: true });
   const env = { ...process.env, ...state.env, [APPS[app].portVariable]: String(state.ports[app]), ...overrides };
   delete env.NODE_OPTIONS;
-  // PARLEY_PROFILE=<app> records V8 ticks of that app into its run directory (node --prof-process reads them).
-  const profile = process.env.PARLEY_PROFILE === app ? ['--prof', `--logfile=${join(state.runDir, `${app}.v8.log`)}`, '--no-logfile-per-isolate'] : [];
+  // PARLEY_PROFILE=<app>[,<app>…] or `all` writes a V8 CPU profile of those apps when they stop
+  // (<run dir>/profiles/<app>/*.cpuprofile: Chrome DevTools or speedscope open it).
+  const profiled = (process.env.PARLEY_PROFILE ?? '').split(',');
+  const profile = profiled.includes(app) || profiled.includes('all') ? ['--cpu-prof', `--cpu-prof-dir=${join(state.runDir, 'profiles', app)}`] : [];
   // Tied to this process: when a test run or `npm start` dies without its teardown, the apps die
   // with it instead of living on, reconnecting to servers that are gone.
   state.node ??= appNode?.path ?? process.execPath;

@@ -1,17 +1,17 @@
 import type { Admin } from 'kafkajs';
-import { AllEventTopics, AllPatterns, deadLetterTopic, ReplyTopic } from '@parley/contracts';
+import { AllCommandTopics, AllEventTopics, deadLetterTopic, ReplyTopic } from '@parley/contracts';
 
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
 }
 
-/** Every topic Parley uses: events and their dead letters, command patterns and the replies. */
+/** Every topic Parley uses: events and their dead letters, each app's commands, the replies. */
 export function parleyTopics(partitions: number): TopicSpec[] {
   return [
     ...AllEventTopics.map((topic) => ({ topic, numPartitions: partitions })),
     ...AllEventTopics.map((topic) => ({ topic: deadLetterTopic(topic), numPartitions: 1 })),
-    ...AllPatterns.map((topic) => ({ topic, numPartitions: partitions })),
+    ...AllCommandTopics.map((topic) => ({ topic, numPartitions: partitions })),
     { topic: ReplyTopic, numPartitions: partitions },
   ];
 }

@@ -1,6 +1,6 @@
 /**
- * Request-reply patterns the messaging app serves, named `<app>.<entity>.<action>`. Each is a Kafka
- * topic; its replies come back on `parley.replies`, on a partition the sender owns.
+ * Request-reply patterns the messaging app serves, named `<app>.<entity>.<action>`. They travel on the
+ * app's command topic (see commandTopic); replies come back on `parley.replies`, on a partition the sender owns.
  */
 export const MessagingPatterns = {
   /** Store a message in a room (idempotent on clientMessageId). */

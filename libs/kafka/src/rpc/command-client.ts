@@ -10,8 +10,10 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Kafka, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import {
   AppError,
+  commandTopic,
   CORRELATION_ID_HEADER,
   ErrorCodes,
+  PATTERN_HEADER,
   ReplyTopic,
   type Actor,
   type CommandMessage,
@@ -113,11 +115,12 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
       this.waiting.set(id, { resolve, reject, timer });
     });
     this.requests
-      .send(pattern, [
+      .send(commandTopic(pattern), [
         {
           key: options.key,
           value: JSON.stringify(value),
           headers: {
+            [PATTERN_HEADER]: pattern,
             [KafkaHeaders.CORRELATION_ID]: id,
             [KafkaHeaders.REPLY_TOPIC]: ReplyTopic,
             [KafkaHeaders.REPLY_PARTITION]: String(partition),

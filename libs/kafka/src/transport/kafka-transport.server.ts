@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy } from '@nestjs/microservices';
 import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type Producer, type ProducerConfig, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { AppError, ErrorCodes } from '@parley/contracts';
+import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
 import { BatchingProducer } from './batching-producer.js';
 
 /** How often handled events' offsets are committed (a crash redelivers at most this much). */
@@ -62,8 +62,13 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         }
       });
       await Promise.all([this.consumer.connect(), this.producer.connect()]);
-      const topics = [...this.messageHandlers.keys()].filter((pattern): pattern is string => typeof pattern === 'string');
-      if (topics.length > 0) await this.consumer.subscribe({ topics, fromBeginning: true });
+      // Events arrive on their own topics; commands on their app's command topic, named by a header.
+      const topics = new Set<string>();
+      for (const [pattern, handler] of this.messageHandlers) {
+        if (typeof pattern !== 'string') continue;
+        topics.add(handler.isEventHandler ? pattern : commandTopic(pattern));
+      }
+      if (topics.size > 0) await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
       // Offsets are committed here, not by kafkajs after every batch (one request per batch).
       await this.consumer.run({
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
@@ -154,7 +159,8 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
     const correlationId = headerText(message, KafkaHeaders.CORRELATION_ID);
     const replyTopic = headerText(message, KafkaHeaders.REPLY_TOPIC);
-    const handler = this.getHandlerByPattern(topic);
+    const pattern = headerText(message, PATTERN_HEADER) ?? topic;
+    const handler = this.getHandlerByPattern(pattern);
     const context = new KafkaContext([message, partition, topic, this.consumer as never, heartbeat, this.producer as never]);
     const data = parseValue(message.value);
     if (!correlationId || !replyTopic || handler?.isEventHandler) {
@@ -169,12 +175,12 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     const replyPartition = headerText(message, KafkaHeaders.REPLY_PARTITION);
     const reply = (body: { response?: unknown; err?: unknown }) => this.reply(replyTopic, replyPartition, correlationId, body);
     if (!handler) {
-      reply({ err: new AppError(ErrorCodes.Internal, 500, `No handler for ${topic}`).toRpc() });
+      reply({ err: new AppError(ErrorCodes.Internal, 500, `No handler for ${pattern}`).toRpc() });
       return;
     }
     const age = Date.now() - Number(message.timestamp);
     if (age > this.options.commandTtlMs) {
-      this.logger.warn({ topic, correlationId, ageMs: age }, 'command dropped: its caller stopped waiting for the reply');
+      this.logger.warn({ pattern, correlationId, ageMs: age }, 'command dropped: its caller stopped waiting for the reply');
       return;
     }
     try {
