@@ -23,6 +23,11 @@ const SWEEP_BATCH = 500;
  * `published_at` marks keep the sweep from doing the same.
  */
 const RESUME_TOKEN_SAVE_MS = 1000;
+/**
+ * Published entries are marked sent in MongoDB at most this often (or every SWEEP_BATCH entries),
+ * one update for all: a mark per publish would be one more write for every event.
+ */
+const MARK_INTERVAL_MS = 1000;
 /** Ids published recently, so the sweep and the change stream do not both publish one entry. */
 const RECENT_IDS_KEPT = 10_000;
 /**
@@ -51,6 +56,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private ticking = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly recentIds = new Set<string>();
+  private unmarked: string[] = [];
+  private markedAt = 0;
   private unsavedToken: ResumeToken | null = null;
   private tokenSavedAt = 0;
 
@@ -74,6 +81,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer = null;
     await this.stepDown();
     await this.chain;
+    await this.markPublished().catch((error: unknown) => this.logger.warn({ err: error }, 'sent marks not written; the next relay sends those events again'));
     await this.saveResumeToken();
     await this.states.updateOne(
       { _id: this.appName, holder: this.instanceId },
@@ -97,6 +105,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (this.leader) {
         if (!this.stream) await this.openStream();
         this.enqueue(() => this.sweep(SWEEP_MIN_AGE_MS));
+        this.enqueue(() => this.markPublished());
         this.enqueue(() => this.saveResumeToken());
       }
     } catch (error) {
@@ -199,16 +208,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         .sort({ created_at: 1, _id: 1 })
         .limit(SWEEP_BATCH)
         .lean<OutboxEntry[]>();
-      if (unsent.length === 0) return;
-      this.logger.info({ count: unsent.length }, 'publishing unsent outbox entries');
-      const published = await this.publish(unsent, { includeRecent: true });
+      // Entries this instance published whose marks are still to be written are not unsent.
+      const toSend = unsent.filter((entry) => !this.recentIds.has(entry._id));
+      if (toSend.length === 0) return;
+      this.logger.info({ count: toSend.length }, 'publishing unsent outbox entries');
+      const published = await this.publish(toSend);
       if (!published || unsent.length < SWEEP_BATCH) return;
     }
   }
 
-  /** Publishes entries in order (kept per partition key), then marks them sent. */
-  private async publish(entries: OutboxEntry[], options: { includeRecent?: boolean } = {}): Promise<boolean> {
-    const toSend = options.includeRecent ? entries : entries.filter((entry) => !this.recentIds.has(entry._id));
+  /**
+   * Publishes entries in order (kept per partition key). They are marked sent in MongoDB later, in
+   * bulk (markPublished): until then the ids kept in memory stop the sweep from sending them again.
+   */
+  private async publish(entries: OutboxEntry[]): Promise<boolean> {
+    const toSend = entries.filter((entry) => !this.recentIds.has(entry._id));
     if (toSend.length === 0) return true;
     if (this.config.PARLEY_FAILPOINT === 'outbox.before-publish') {
       // Test failpoint: die the hard way after the commit and before Kafka has the event.
@@ -228,10 +242,26 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.error({ err: error, count: toSend.length }, 'publishing outbox entries failed; the sweep retries them');
       return false;
     }
-    const ids = toSend.map((entry) => entry._id);
-    await this.entries.updateMany({ _id: { $in: ids } }, { $set: { published_at: new Date() } }, BOOKKEEPING);
-    for (const id of ids) this.remember(id);
+    for (const entry of toSend) {
+      this.remember(entry._id);
+      this.unmarked.push(entry._id);
+    }
+    if (this.unmarked.length >= SWEEP_BATCH || Date.now() - this.markedAt >= MARK_INTERVAL_MS) await this.markPublished();
     return true;
+  }
+
+  /** Writes the sent marks of what was published since the last time, in one update. */
+  private async markPublished(): Promise<void> {
+    if (this.unmarked.length === 0) return;
+    const ids = this.unmarked;
+    this.unmarked = [];
+    this.markedAt = Date.now();
+    try {
+      await this.entries.updateMany({ _id: { $in: ids } }, { $set: { published_at: new Date() } }, BOOKKEEPING);
+    } catch (error) {
+      this.unmarked.push(...ids);
+      throw error;
+    }
   }
 
   private remember(id: string): void {
