@@ -12,7 +12,7 @@
 //   open loop    BENCH_OPEN_RATE msg/s for BENCH_OPEN_SECONDS, fired on schedule whatever the answers
 //   overload     open loop at BENCH_OVERLOAD_FACTOR × the sustained rate (or BENCH_OVERLOAD_RATE) for
 //                BENCH_OVERLOAD_SECONDS: what is accepted, what is turned away (503 + Retry-After)
-//   fan-out      BENCH_FANOUT_MESSAGES to a BENCH_FANOUT_MEMBERS-member channel, every member connected
+//   fan-out      BENCH_FANOUT_MESSAGES at BENCH_FANOUT_RATE/s to a BENCH_FANOUT_MEMBERS-member channel, every member connected
 //   paging       BENCH_PAGING_ROOMS rooms and BENCH_PAGING_MESSAGES messages, pages beside MongoDB
 // Traffic goes over BENCH_ROOMS rooms from BENCH_SENDERS senders (20 and 20: a direct room each with
 // bob), and bob listens on BENCH_SOCKETS sockets (2); every socket must get every message once.
@@ -53,6 +53,7 @@ const SETTLE_MS = setting('BENCH_SETTLE_MS', 2000); // quiet time before each me
 const REQUEST_TIMEOUT_MS = setting('BENCH_REQUEST_TIMEOUT_MS', 60_000);
 const FANOUT_MEMBERS = setting('BENCH_FANOUT_MEMBERS', 50);
 const FANOUT_MESSAGES = setting('BENCH_FANOUT_MESSAGES', 100);
+const FANOUT_RATE = setting('BENCH_FANOUT_RATE', 20);
 const PAGING_ROOMS = setting('BENCH_PAGING_ROOMS', 10_000);
 const PAGING_MESSAGES = setting('BENCH_PAGING_MESSAGES', 100_000);
 const PAGING_REQUESTS = setting('BENCH_PAGING_REQUESTS', 200);
@@ -182,7 +183,7 @@ async function main() {
         machineCores,
       };
     }
-    const memory = { idle: watched.rss(), peak: {} };
+    const memory = { idle: watched.rss(), idlePss: watched.pss(), peak: {} };
     memory.idleAppsSum = sum(watched.names('app').map((name) => memory.idle[name]));
 
     /**
@@ -253,8 +254,8 @@ async function main() {
 
     let fanout = null;
     if (FANOUT_MESSAGES > 0) {
-      step(`fan-out: ${FANOUT_MESSAGES} messages to a ${FANOUT_MEMBERS}-member channel, every member connected`);
-      fanout = await fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES });
+      step(`fan-out: ${FANOUT_MESSAGES} messages at ${FANOUT_RATE}/s to a ${FANOUT_MEMBERS}-member channel, every member connected`);
+      fanout = await fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES, rate: FANOUT_RATE });
     }
 
     let paging = null;
@@ -290,6 +291,7 @@ async function main() {
         deliveryGraceMs: DELIVERY_GRACE_MS,
         fanoutMembers: FANOUT_MEMBERS,
         fanoutMessages: FANOUT_MESSAGES,
+        fanoutRate: FANOUT_RATE,
         pagingRooms: PAGING_ROOMS,
         pagingMessages: PAGING_MESSAGES,
       },

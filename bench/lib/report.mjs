@@ -108,23 +108,25 @@ export function printResults(results) {
       name,
       idle ? fmt(idle.cores[name], 3) : '',
       fmt(memory?.idle[name], 0),
+      fmt(memory?.idlePss?.[name], 0),
       ...peakPhases.map((phase) => fmt(memory.peak[phase][name], 0)),
     ]);
     if (idle) {
-      memRows.push(['Parley apps (sum)', fmt(idle.appsCores, 3), fmt(memory?.idleAppsSum, 0), ...peakPhases.map(() => '')]);
-      memRows.push(['system under test (sum)', fmt(idle.systemCores, 3), '', ...peakPhases.map(() => '')]);
-      memRows.push(['machine (all processes)', fmt(idle.machineCores, 3), '', ...peakPhases.map(() => '')]);
+      memRows.push(['Parley apps (sum)', fmt(idle.appsCores, 3), fmt(memory?.idleAppsSum, 0), '', ...peakPhases.map(() => '')]);
+      memRows.push(['system under test (sum)', fmt(idle.systemCores, 3), '', '', ...peakPhases.map(() => '')]);
+      memRows.push(['machine (all processes)', fmt(idle.machineCores, 3), '', '', ...peakPhases.map(() => '')]);
     }
     table(
-      `Idle ${idle ? `(nothing sent for ${settings.idleSeconds} s, bob's sockets connected)` : '(idle phase skipped)'} and resident memory (VmRSS, MB; peaks sampled every 250 ms)`,
-      ['process', 'idle cores', 'idle RSS', ...peakPhases.map((phase) => `peak ${phase}`)],
+      `Idle ${idle ? `(nothing sent for ${settings.idleSeconds} s, bob's sockets connected)` : '(idle phase skipped)'} and memory (MB: VmRSS, and Pss, which shares the Node binary's pages among the apps; RSS peaks sampled every 250 ms)`,
+      ['process', 'idle cores', 'idle RSS', 'idle PSS', ...peakPhases.map((phase) => `peak ${phase}`)],
       memRows,
     );
   }
 
   const { fanout, paging } = results;
   if (fanout) {
-    console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages one at a time (ms, p50 / p95 / p99):`);
+    console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages at ${fanout.ratePerSecond}/s (ms from send, p50 / p95 / p99):`);
+    if (fanout.sendMs) console.log(`  send (201)    ${triple(fanout.sendMs)}`);
     console.log(`  each socket   ${triple(fanout.perSocketMs)}`);
     console.log(`  last socket   ${triple(fanout.lastSocketMs)}`);
   }

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     const config = loadConfig(PlatformConfig, { ...valid, KAFKA_PARTITIONS: '6' });
     expect(config.KAFKA_PARTITIONS).toBe(6);
     expect(config.MONGO_DB).toBe('parley');
-    expect(config.KAFKA_MAX_WAIT_MS).toBe(500);
+    expect(config.KAFKA_MAX_WAIT_MS).toBe(1000);
   });
 
   it('refuses a missing or malformed setting and names each one', () => {

@@ -44,7 +44,7 @@ export class PlatformConfig {
   @IsInt()
   @Min(1)
   @Max(5000)
-  KAFKA_MAX_WAIT_MS = 500;
+  KAFKA_MAX_WAIT_MS = 1000;
 
   /**
    * Commands an app instance (the gateway) may have waiting for a reply at once; past it, 503 with

@@ -71,7 +71,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.config.OUTBOX_LEASE_MS / 5)));
+    // Renewed three times a lease: a missed renewal or two does not hand the relay over.
+    this.timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.config.OUTBOX_LEASE_MS / 3)));
     void this.tick();
   }
 
