@@ -80,28 +80,9 @@ export class Watched {
     return { at: performance.now(), processes, machine: machineCpu() };
   }
 
-  /** Resident memory (MB) of each watched process with its tree. */
+  /** Resident memory (MB, VmRSS) of each watched process with its tree. */
   rss() {
-    const table = processTable();
-    const out = {};
-    for (const [name, { pid, tree }] of this.entries) {
-      const pids = tree ? treeOf(pid, table) : [pid];
-      let kb = 0;
-      let found = false;
-      for (const each of pids) {
-        try {
-          const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${each}/status`, 'utf8'));
-          if (match) {
-            kb += Number(match[1]);
-            found = true;
-          }
-        } catch {
-          // gone meanwhile
-        }
-      }
-      out[name] = found ? kb / 1024 : NaN;
-    }
-    return out;
+    return this.memory('status', /^VmRSS:\s+(\d+)\s+kB/m);
   }
 
   /**
@@ -110,6 +91,11 @@ export class Watched {
    * which RSS counts six times.
    */
   pss() {
+    return this.memory('smaps_rollup', /^Pss:\s+(\d+)\s+kB/m);
+  }
+
+  /** Sums a kB figure of /proc/<pid>/<file> over each watched process's tree, in MB. */
+  memory(file, pattern) {
     const table = processTable();
     const out = {};
     for (const [name, { pid, tree }] of this.entries) {
@@ -118,7 +104,7 @@ export class Watched {
       let found = false;
       for (const each of pids) {
         try {
-          const match = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${each}/smaps_rollup`, 'utf8'));
+          const match = pattern.exec(readFileSync(`/proc/${each}/${file}`, 'utf8'));
           if (match) {
             kb += Number(match[1]);
             found = true;
