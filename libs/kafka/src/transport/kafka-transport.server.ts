@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy } from '@nestjs/microservices';
+import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type Producer, type ProducerConfig, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
@@ -96,6 +96,14 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     this.producer = null;
     this.replies = null;
     this.kafka = null;
+  }
+
+  /**
+   * Parley's patterns are plain strings: a map lookup. (Nest's lookup first tries JSON.parse on the
+   * pattern, which throws, with a stack trace, for every plain string.)
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? null;
   }
 
   on(): never {
