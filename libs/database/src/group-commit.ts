@@ -60,3 +60,12 @@ export async function outcomeOf<T>(work: () => Promise<T> | T): Promise<Outcome<
     return { ok: false, error };
   }
 }
+
+/** Runs synchronous `work` and captures its result or error as an Outcome. */
+export function outcomeOfSync<T>(work: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: work() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

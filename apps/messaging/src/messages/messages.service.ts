@@ -20,7 +20,7 @@ import {
   type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, GroupCommit, outcomeOf, toObjectId, type Outcome } from '@parley/database';
+import { decodeCursor, encodeCursor, GroupCommit, outcomeOf, outcomeOfSync, toObjectId, type Outcome } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
@@ -79,7 +79,11 @@ export class MessagesService {
 
   /** One group commit: each send checked on its own, the accepted ones stored together. */
   private async createBatch(requests: CreateRequest[]): Promise<Outcome<MessageCreateResult>[]> {
-    const checked = await Promise.all(requests.map((request) => outcomeOf(() => this.checkSend(request))));
+    const rooms = await this.access.memberRooms(requests.map(({ actor, payload }) => ({ actor, roomId: payload.roomId })));
+    const checked = requests.map((request, index) => {
+      const room = rooms[index];
+      return room.ok ? outcomeOfSync(() => this.checkSend(request, room.value)) : room;
+    });
     const outcomes: Outcome<MessageCreateResult>[] = checked.map((check) =>
       check.ok ? { ok: false, error: new Error('not stored') } : check,
     );
@@ -104,9 +108,8 @@ export class MessagesService {
     return outcomes;
   }
 
-  /** Who may send, and what: the room and the sender's membership, the cleaned content. */
-  private async checkSend({ actor, payload, correlationId }: CreateRequest): Promise<CheckedSend> {
-    const { room, conversationId } = await this.access.memberRoom(actor, payload.roomId);
+  /** What a member may send: the cleaned content, within the limits. */
+  private checkSend({ actor, payload, correlationId }: CreateRequest, { room, conversationId }: MemberRoom): CheckedSend {
     return { actor, payload, correlationId, room, conversationId, content: this.cleanContent(payload.content) };
   }
 

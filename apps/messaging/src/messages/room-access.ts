@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { LRUCache } from 'lru-cache';
 import type { Model, Types } from 'mongoose';
 import { AppError, type Actor } from '@parley/contracts';
-import { Conversation, Room, toObjectId } from '@parley/database';
+import { Conversation, outcomeOfSync, Room, toObjectId, type Outcome } from '@parley/database';
 
 export interface MemberRoom {
   room: Room & { _id: Types.ObjectId };
@@ -25,16 +25,44 @@ export class RoomAccess {
   ) {}
 
   async memberRoom(actor: Actor, roomIdText: string): Promise<MemberRoom> {
-    const roomId = toObjectId(roomIdText, 'id');
-    const [room, me] = await Promise.all([
-      this.rooms.findOne({ _id: roomId, account_id: actor.accountId, deleted: false }).lean<MemberRoom['room']>(),
-      this.conversationOf(actor),
+    const [outcome] = await this.memberRooms([{ actor, roomId: roomIdText }]);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /**
+   * memberRoom for several callers at once (a group commit of sends) with one read of the rooms:
+   * each request gets its own room, or its own 400, 404 or 403.
+   */
+  async memberRooms(requests: { actor: Actor; roomId: string }[]): Promise<Outcome<MemberRoom>[]> {
+    const ids = requests.map(({ roomId }) => outcomeOfSync(() => toObjectId(roomId, 'id')));
+    const wanted = new Map<string, Types.ObjectId[]>();
+    requests.forEach(({ actor }, index) => {
+      const id = ids[index];
+      if (id.ok) wanted.set(actor.accountId, [...(wanted.get(actor.accountId) ?? []), id.value]);
+    });
+    const [rooms, conversations] = await Promise.all([
+      wanted.size === 0
+        ? []
+        : this.rooms
+            .find({ $or: [...wanted].map(([accountId, roomIds]) => ({ account_id: accountId, _id: { $in: roomIds } })), deleted: false })
+            .lean<MemberRoom['room'][]>(),
+      Promise.all(requests.map(({ actor }) => this.conversationOf(actor))),
     ]);
-    if (!room) throw AppError.notFound('room');
-    if (!me || !room.members.some((member) => member.conversation_id.equals(me))) {
-      throw AppError.forbidden('You are not a member of this room');
-    }
-    return { room, conversationId: me };
+    const byId = new Map(rooms.map((room) => [`${room.account_id}\u0000${room._id.toHexString()}`, room]));
+    return requests.map(({ actor }, index) =>
+      outcomeOfSync(() => {
+        const id = ids[index];
+        if (!id.ok) throw id.error;
+        const room = byId.get(`${actor.accountId}\u0000${id.value.toHexString()}`);
+        if (!room) throw AppError.notFound('room');
+        const me = conversations[index];
+        if (!me || !room.members.some((member) => member.conversation_id.equals(me))) {
+          throw AppError.forbidden('You are not a member of this room');
+        }
+        return { room, conversationId: me };
+      }),
+    );
   }
 
   /** The caller's conversation and the ids of every live room they belong to now. */
