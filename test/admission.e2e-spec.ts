@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { api, closeStores, database, eventually, newDirectRoom, restartApp } from '@parley/testing';
+
+describe('admission control at the gateway', () => {
+  afterAll(closeStores);
+
+  it('refuses what is past COMMANDS_MAX_IN_FLIGHT with a fast 503 and Retry-After, stores each accepted send once, and a retry of a refused one lands once', async () => {
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2' });
+    try {
+      const { alice, roomId } = await newDirectRoom();
+      const ids = Array.from({ length: 40 }, (_, index) => `burst-${index}`);
+      const answers = await Promise.all(
+        ids.map((clientMessageId) =>
+          api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: clientMessageId, clientMessageId } }),
+        ),
+      );
+      const accepted = ids.filter((_, index) => answers[index].status === 201);
+      const refused = answers.filter((answer) => answer.status === 503);
+      expect(accepted.length + refused.length).toBe(ids.length);
+      expect(accepted.length).toBeGreaterThan(0);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const answer of refused) {
+        expect(answer.body).toMatchObject({ statusCode: 503, code: 'UNAVAILABLE' });
+        expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+
+      const messages = (await database()).collection('conversations.messages');
+      const stored = async () =>
+        (await messages.find({ account_id: alice.accountId }, { projection: { client_message_id: 1 } }).toArray()).map(
+          (message) => message.client_message_id as string,
+        );
+      // Refused sends reached no app: only the accepted ones are stored, each once.
+      expect((await stored()).sort()).toEqual([...accepted].sort());
+
+      const retried = ids.find((id) => !accepted.includes(id)) as string;
+      const retry = await eventually(
+        () => api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: retried, clientMessageId: retried } }),
+        (answer) => answer.status === 201,
+        'the retried send to be accepted',
+      );
+      expect(retry.status).toBe(201);
+      expect((await stored()).filter((id) => id === retried)).toHaveLength(1);
+    } finally {
+      await restartApp('gateway');
+    }
+  });
+});
