@@ -12,3 +12,4 @@ export * from './schemas/message-favorite.schema.js';
 export * from './schemas/reminder.schema.js';
 export * from './text-match.js';
 export * from './group-commit.js';
+export * from './transaction.js';

@@ -4,6 +4,7 @@ import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkaj
 import { APP_NAME, PlatformConfig } from '@parley/platform';
 import { kafkaClientConfig, kafkaProducerConfig } from './kafka.options.js';
 import { ensureTopics, parleyTopics } from './topics.js';
+import { BatchingProducer } from './transport/batching-producer.js';
 
 /**
  * An app's own kafkajs client and producer (the outbox relay and dead letters publish with it).
@@ -13,6 +14,7 @@ import { ensureTopics, parleyTopics } from './topics.js';
 export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   readonly kafka: Kafka;
   private readonly producer: Producer;
+  private readonly batching: BatchingProducer;
   private readonly admin: Admin;
   private readonly partitions: number;
   private connected = false;
@@ -24,6 +26,7 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.kafka = new Kafka(kafkaClientConfig(config, `${appName}-producer`));
     this.producer = this.kafka.producer(kafkaProducerConfig());
+    this.batching = new BatchingProducer(this.producer);
     // The admin's own client is silent: what it is asked fails to its caller, who logs it once,
     // instead of kafkajs logging each retried answer (topic set-up polls partitions until served).
     this.admin = new Kafka({ ...kafkaClientConfig(config, `${appName}-admin`), logLevel: logLevel.NOTHING }).admin();
@@ -41,12 +44,21 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (!this.connected) return;
     this.connected = false;
+    await this.batching.drained();
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 
-  /** Publishes messages to several topics in one request, each acknowledged by every in-sync replica. */
+  /**
+   * Publishes messages, each acknowledged by every in-sync replica. What is published in the same
+   * moment, here and by other callers, leaves in one request, in the order of the calls.
+   */
   async publish(batches: { topic: string; messages: Message[] }[]): Promise<void> {
-    await this.producer.sendBatch({ topicMessages: batches, acks: -1 });
+    await Promise.all(batches.map(({ topic, messages }) => this.batching.send(topic, messages)));
+  }
+
+  /** Resolves once everything published so far has been sent (or has failed). */
+  drained(): Promise<void> {
+    return this.batching.drained();
   }
 
   /** Whether the broker answers: used by health checks. */

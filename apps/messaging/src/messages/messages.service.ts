@@ -20,7 +20,7 @@ import {
   type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, GroupCommit, outcomeOf, outcomeOfSync, toObjectId, type Outcome } from '@parley/database';
+import { decodeCursor, encodeCursor, GroupCommit, outcomeOf, outcomeOfSync, runTransaction, toObjectId, type Outcome } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
@@ -115,7 +115,7 @@ export class MessagesService {
 
   /** Stores checked sends and their events in one transaction; returns their views in order. */
   private store(sends: CheckedSend[]): Promise<MessageStateView[]> {
-    return this.connection.transaction(async (session) => {
+    return runTransaction(this.connection, async (session) => {
       const seqs = await this.messages.nextSeqs(sends.map((send) => send.room._id), session);
       const stored = await this.messages.insertMany(
         sends.map((send, index) => ({
@@ -205,7 +205,7 @@ export class MessagesService {
     if (message.deleted) throw AppError.conflict('The message was deleted');
     const content = this.cleanContent(payload.content);
     const by = { ...actor, conversationId: conversationId.toHexString() };
-    return this.connection.transaction(async (session) => {
+    return runTransaction(this.connection, async (session) => {
       // Read again inside the transaction: a concurrent edit makes this one conflict and retry.
       const current = await this.messages.findById(actor.accountId, message._id, session);
       if (!current || current.deleted) throw AppError.conflict('The message was deleted');
@@ -242,7 +242,7 @@ export class MessagesService {
     const { message, conversationId } = await this.messageAccess.readable(actor, messageId, { hidden: true });
     if (!isVisibleTo(message, conversationId)) return;
     const by = { ...actor, conversationId: conversationId.toHexString() };
-    await this.connection.transaction(async (session) => {
+    await runTransaction(this.connection, async (session) => {
       const hidden = await this.messages.hideFrom(actor.accountId, message._id, conversationId, session);
       if (!hidden) return;
       await this.favorites.remove(actor.accountId, conversationId, message._id, session);
@@ -277,7 +277,7 @@ export class MessagesService {
     }
     if (message.deleted) return;
     const by = { ...actor, conversationId: conversationId?.toHexString() };
-    await this.connection.transaction(async (session) => {
+    await runTransaction(this.connection, async (session) => {
       const deleted = await this.messages.deleteForEveryone(actor.accountId, message._id, actor.userId, new Date(), session);
       if (!deleted) return;
       await this.favorites.removeForAll(actor.accountId, message._id, session);

@@ -4,6 +4,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Connection } from 'mongoose';
 import { createEnvelope, EventTopics } from '@parley/contracts';
+import { runTransaction } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { isVisibleTo } from '../messages/message.view.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
@@ -70,7 +71,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   /** Claims and fires the oldest due reminder; false when none is due. */
   private async fireNext(now: Date): Promise<boolean> {
-    return this.connection.transaction(async (session) => {
+    return runTransaction(this.connection, async (session) => {
       const reminder = await this.reminders.claimDue(now, this.instanceId, session);
       if (!reminder) return false;
       // Deleting a message cancels its reminders; this also covers a message changed by other means.

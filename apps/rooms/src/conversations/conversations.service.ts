@@ -15,7 +15,7 @@ import {
   type PresenceChangedData,
   type PresenceStatus,
 } from '@parley/contracts';
-import { Conversation, decodeCursor, encodeCursor, PresenceHistoryEntry, toObjectId, containsText } from '@parley/database';
+import { Conversation, decodeCursor, encodeCursor, PresenceHistoryEntry, runTransaction, toObjectId, containsText } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from './conversations.repository.js';
 import { toConversationView } from './conversation.view.js';
@@ -77,7 +77,7 @@ export class ConversationsService {
   /** Sets the caller's default SMS and email inbound; setting one moves it off whoever had it. */
   async update(actor: Actor, payload: ConversationUpdatePayload): Promise<ConversationView> {
     const me = await this.conversations.ensure(actor.accountId, actor.userId);
-    const updated = await this.connection.transaction(async (session) => {
+    const updated = await runTransaction(this.connection, async (session) => {
       for (const field of ['default_sms_inbound', 'default_email_inbound'] as const) {
         if (payload[field] === true) {
           await this.model.updateMany({ account_id: actor.accountId, [field]: true, _id: { $ne: me._id } }, { $set: { [field]: false } }, { session });
@@ -97,7 +97,7 @@ export class ConversationsService {
   /** Sets the caller's status, keeps it in the history and tells the team. */
   async setStatus(actor: Actor, status: PresenceStatus, correlationId?: string): Promise<ConversationView> {
     const me = await this.conversations.ensure(actor.accountId, actor.userId);
-    const updated = await this.connection.transaction((session) =>
+    const updated = await runTransaction(this.connection, (session) =>
       this.applyStatus(me, status, 'api', session, { ...actor, conversationId: me._id.toHexString() }, correlationId),
     );
     return toConversationView(updated ?? me);

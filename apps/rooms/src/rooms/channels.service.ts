@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { ClientSession, Connection, Types } from 'mongoose';
 import { AppError, Scopes, type Actor, type RoomCreatePayload, type RoomView } from '@parley/contracts';
-import { toObjectId } from '@parley/database';
+import { runTransaction, toObjectId } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
 import { roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
@@ -46,7 +46,7 @@ export class ChannelsService {
     const others = await this.accountConversations(actor.accountId, payload.members ?? [], 'members');
     const everyone = [me, ...others.filter((other) => !other._id.equals(me._id))];
     try {
-      const room = await this.connection.transaction(async (session) => {
+      const room = await runTransaction(this.connection, async (session) => {
         const stored = await this.rooms.insert(
           {
             account_id: actor.accountId,
@@ -86,7 +86,7 @@ export class ChannelsService {
   async remove(actor: Actor, roomIdText: string, correlationId?: string): Promise<void> {
     requireAdmin(actor, 'delete a channel');
     const { room, me } = await this.channel(actor, roomIdText);
-    await this.connection.transaction(async (session) => {
+    await runTransaction(this.connection, async (session) => {
       const deleted = await this.rooms.update(actor.accountId, room._id, { $set: { deleted: true } }, session);
       if (!deleted) throw AppError.notFound('room');
       await this.outbox.add(session, [roomUpdatedEvent({ ...deleted, deleted: true }, this.by(actor, me))], correlationId);
@@ -138,7 +138,7 @@ export class ChannelsService {
     correlationId: string | undefined,
     removed: string[] = [],
   ): Promise<StoredRoom> {
-    return this.connection.transaction(async (session: ClientSession) => {
+    return runTransaction(this.connection, async (session: ClientSession) => {
       const updated = await this.rooms.update(actor.accountId, room._id, update, session);
       if (!updated) throw AppError.notFound('room');
       await this.outbox.add(session, [roomUpdatedEvent(updated, this.by(actor, me), removed)], correlationId);

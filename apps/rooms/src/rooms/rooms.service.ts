@@ -16,7 +16,7 @@ import {
   type RoomReadData,
   type RoomView,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, runTransaction, toObjectId } from '@parley/database';
 import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
 import { UsersRepository } from '../conversations/users.repository.js';
@@ -59,7 +59,7 @@ export class RoomsService {
     const existing = await this.rooms.findPairRoom(actor.accountId, type, pair, listingId);
     if (existing) return { created: false, room: toRoomView(existing, me._id) };
     try {
-      const room = await this.connection.transaction(async (session) => {
+      const room = await runTransaction(this.connection, async (session) => {
         const stored = await this.rooms.insert(
           {
             account_id: actor.accountId,
@@ -133,7 +133,7 @@ export class RoomsService {
     const { room: snapshot, me } = await this.memberRoom(actor, roomIdText);
     const message = await this.rooms.findMessage(actor.accountId, snapshot._id, messageId);
     if (!message) throw AppError.notFound('message (messageId) in this room');
-    const room = await this.connection.transaction(async (session) => {
+    const room = await runTransaction(this.connection, async (session) => {
       const current = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? snapshot;
       const moved = await this.rooms.markRead(actor.accountId, current, me._id, { id: message._id, seq: message.seq }, session);
       const updated = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? current;
@@ -159,7 +159,7 @@ export class RoomsService {
   /** Favorites or unfavorites a room for the caller only. */
   async setFavorite(actor: Actor, roomIdText: string, favorite: boolean): Promise<RoomView> {
     const { room, me } = await this.memberRoom(actor, roomIdText);
-    const updated = await this.connection.transaction((session) =>
+    const updated = await runTransaction(this.connection, (session) =>
       this.rooms.update(actor.accountId, room._id, { $set: { 'members.$[me].favorite': favorite } }, session, {
         arrayFilters: [{ 'me.conversation_id': me._id }],
       }),
@@ -174,7 +174,7 @@ export class RoomsService {
       throw AppError.badRequest('until', 'until must be a time in the future');
     }
     const { room, me } = await this.memberRoom(actor, roomIdText);
-    const updated = await this.connection.transaction((session) =>
+    const updated = await runTransaction(this.connection, (session) =>
       this.rooms.update(actor.accountId, room._id, { $set: { 'members.$[me].snoozed_until': until } }, session, {
         arrayFilters: [{ 'me.conversation_id': me._id }],
       }),

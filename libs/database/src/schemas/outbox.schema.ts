@@ -38,7 +38,7 @@ export const OutboxEntrySchema = SchemaFactory.createForClass(OutboxEntry);
 OutboxEntrySchema.index({ published_at: 1, created_at: 1 });
 OutboxEntrySchema.index({ published_at: 1 }, { expireAfterSeconds: OUTBOX_RETENTION_SECONDS });
 
-/** Who relays an app's outbox now, until when, and where its change stream left off. */
+/** Which instance of an app sweeps its outbox for unsent entries now, and until when (the lease). */
 @Schema({ versionKey: false })
 export class OutboxRelayState {
   /** The app's name. */
@@ -50,9 +50,6 @@ export class OutboxRelayState {
 
   @Prop({ type: Date, default: () => new Date(0) })
   expires_at!: Date;
-
-  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
-  resume_token!: unknown;
 }
 export const OutboxRelayStateSchema = SchemaFactory.createForClass(OutboxRelayState);
 

@@ -3,7 +3,7 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { ClientSession, Connection, Model } from 'mongoose';
 import type { EventEnvelope } from '@parley/contracts';
-import { GroupCommit, outcomeOf, ProcessedEvent, type Outcome } from '@parley/database';
+import { GroupCommit, outcomeOf, ProcessedEvent, runTransaction, type Outcome } from '@parley/database';
 
 /** An event handed to a batched effect, with the correlation id of the request that caused it. */
 export interface LedgerEvent<T = unknown> {
@@ -34,7 +34,7 @@ export class EventLedger {
   ): Promise<boolean> {
     const ledgerId = `${consumer}:${envelope.id}`;
     try {
-      await this.connection.transaction(async (session) => {
+      await runTransaction(this.connection, async (session) => {
         await this.ledger.create([{ _id: ledgerId, processed_at: new Date() }], { session });
         await effect(session);
       });
@@ -89,7 +89,7 @@ export class EventLedger {
 
   private commitBatch<T>(consumer: string, events: LedgerEvent<T>[], effect: BatchEffect<T>, readFirst: boolean): Promise<LedgerEvent<T>[]> {
     const idOf = (event: LedgerEvent<T>) => `${consumer}:${event.envelope.id}`;
-    return this.connection.transaction(async (session) => {
+    return runTransaction(this.connection, async (session) => {
       const done = new Set<string>();
       if (readFirst) {
         const seen = await this.ledger.find({ _id: { $in: events.map(idOf) } }, { _id: 1 }).session(session).lean<{ _id: string }[]>();

@@ -8,58 +8,48 @@ import {
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { ChangeStream, ChangeStreamInsertDocument, ResumeToken } from 'mongodb';
 import type { Model } from 'mongoose';
 import { OutboxEntry, OutboxRelayState } from '@parley/database';
 import { APP_NAME, PlatformConfig } from '@parley/platform';
 import { KafkaConnection } from '../kafka-connection.js';
 
-/** Entries younger than this are left to the change stream; the sweep takes the older ones. */
-const SWEEP_MIN_AGE_MS = 1000;
-const SWEEP_BATCH = 500;
 /**
- * The resume token is saved at most this often (and when the relay stops): a relay that resumes
- * from an older token publishes those events again, which idempotent consumers absorb, and the
- * `published_at` marks keep the sweep from doing the same.
+ * Entries younger than this are left to the instance that wrote them (it publishes right after its
+ * commit and marks them within MARK_INTERVAL_MS); the sweep takes the older ones still unsent.
  */
-const RESUME_TOKEN_SAVE_MS = 1000;
+const SWEEP_MIN_AGE_MS = 3000;
+const SWEEP_BATCH = 500;
 /**
  * Published entries are marked sent in MongoDB at most this often (or every SWEEP_BATCH entries),
  * one update for all: a mark per publish would be one more write for every event.
  */
 const MARK_INTERVAL_MS = 1000;
-/** Ids published recently, so the sweep and the change stream do not both publish one entry. */
+/** Ids this instance published recently, so its sweep does not send them again before they are marked. */
 const RECENT_IDS_KEPT = 10_000;
 /**
- * The relay's own bookkeeping (sent marks, resume token) is written without waiting for the journal:
- * if a crash loses it, entries are published again, which idempotent consumers absorb. Waiting on
- * the disk for it would double the journal flushes of every event.
+ * The relay's bookkeeping (sent marks) is written without waiting for the journal: if a crash loses
+ * it, entries are published again, which idempotent consumers absorb. Waiting on the disk for it
+ * would double the journal flushes of every event.
  */
 const BOOKKEEPING = { writeConcern: { w: 1, j: false } } as const;
 
-type OutboxInsert = ChangeStreamInsertDocument<OutboxEntry>;
-
 /**
- * Publishes an app's outbox to Kafka. One instance of the app holds a lease and relays; the others
- * wait to take over. The leader follows a change stream on the outbox for speed (its resume token
- * persisted after each batch) and sweeps for entries still unsent, so an entry committed just
- * before a crash is published once the app, or another instance, is back.
+ * Publishes an app's outbox to Kafka. Each instance publishes the entries it committed right after
+ * the commit (Outbox hands them over), so an event leaves as soon as its state change is durable.
+ * One instance holds a lease and sweeps for entries still unsent a while after their commit (the
+ * writer crashed, or Kafka refused them), so nothing committed stays unpublished; the others wait
+ * to take the lease over.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private leader = false;
-  private stream: ChangeStream<OutboxEntry, OutboxInsert> | null = null;
-  private pending: OutboxInsert[] = [];
   private chain: Promise<void> = Promise.resolve();
-  private flushScheduled = false;
   private ticking = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly recentIds = new Set<string>();
   private unmarked: string[] = [];
   private markedAt = 0;
-  private unsavedToken: ResumeToken | null = null;
-  private tokenSavedAt = 0;
 
   constructor(
     @InjectModel(OutboxEntry.name) private readonly entries: Model<OutboxEntry>,
@@ -71,44 +61,50 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    // Renewed three times a lease: a missed renewal or two does not hand the relay over.
+    // Renewed three times a lease: a missed renewal or two does not hand the sweep over.
     this.timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.config.OUTBOX_LEASE_MS / 3)));
     void this.tick();
   }
 
-  /** Stops relaying and hands the lease back, before the MongoDB and Kafka connections close. */
+  /** Stops sweeping, writes the last sent marks and hands the lease back, before the connections close. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.stepDown();
+    this.leader = false;
     await this.chain;
-    await this.markPublished().catch((error: unknown) => this.logger.warn({ err: error }, 'sent marks not written; the next relay sends those events again'));
-    await this.saveResumeToken();
-    await this.states.updateOne(
-      { _id: this.appName, holder: this.instanceId },
-      { $set: { holder: null, expires_at: new Date(0) } },
+    await this.kafka.drained();
+    await this.markPublished().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'sent marks not written; the next sweep sends those events again'),
     );
+    await this.states.updateOne({ _id: this.appName, holder: this.instanceId }, { $set: { holder: null, expires_at: new Date(0) } });
   }
 
-  /** Whether this instance relays now (health reports it). */
+  /** Whether this instance holds the sweep's lease now (health reports it). */
   isLeader(): boolean {
     return this.leader;
   }
 
-  /** Renews or takes the lease, follows the outbox while leader, and sweeps what is still unsent. */
+  /**
+   * Publishes entries whose transaction just committed. A failure is logged and left to the sweep,
+   * which sends them once they are SWEEP_MIN_AGE_MS old.
+   */
+  publishCommitted(entries: OutboxEntry[]): void {
+    void this.publish(entries);
+  }
+
+  /** Renews or takes the lease and, while holding it, sweeps what is still unsent; writes due marks. */
   private async tick(): Promise<void> {
     if (this.ticking || !this.timer) return;
     this.ticking = true;
     try {
       const held = await this.holdLease();
-      if (held && !this.leader) await this.becomeLeader();
-      if (!held && this.leader) await this.stepDown();
-      if (this.leader) {
-        if (!this.stream) await this.openStream();
-        this.enqueue(() => this.sweep(SWEEP_MIN_AGE_MS));
-        this.enqueue(() => this.markPublished());
-        this.enqueue(() => this.saveResumeToken());
+      if (held && !this.leader) {
+        this.leader = true;
+        this.logger.info({ instance: this.instanceId }, 'took the outbox sweep lease');
       }
+      if (!held) this.leader = false;
+      if (this.leader) this.enqueue(() => this.sweep());
+      this.enqueue(() => this.markPublished());
     } catch (error) {
       this.logger.error({ err: error }, 'outbox relay tick failed; retrying on the next tick');
     } finally {
@@ -134,78 +130,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async becomeLeader(): Promise<void> {
-    this.leader = true;
-    this.logger.info({ instance: this.instanceId }, 'took the outbox relay lease');
-    await this.openStream();
-    // Whatever a previous leader committed but never published goes out first.
-    this.enqueue(() => this.sweep(0));
-  }
-
-  private async stepDown(): Promise<void> {
-    if (!this.leader) return;
-    this.leader = false;
-    const stream = this.stream;
-    this.stream = null;
-    await stream?.close().catch(() => undefined);
-  }
-
-  private async openStream(): Promise<void> {
-    const state = await this.states.findById(this.appName).lean();
-    const resumeAfter = (state?.resume_token ?? undefined) as ResumeToken | undefined;
-    const pipeline = [{ $match: { operationType: 'insert' } }];
-    let stream: ChangeStream<OutboxEntry, OutboxInsert>;
-    try {
-      stream = this.entries.collection.watch<OutboxEntry, OutboxInsert>(pipeline, { resumeAfter });
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not resume the outbox change stream; the sweep covers the gap');
-      stream = this.entries.collection.watch<OutboxEntry, OutboxInsert>(pipeline);
-    }
-    stream.on('change', (change) => {
-      this.pending.push(change);
-      this.scheduleFlush();
-    });
-    stream.on('error', (error) => {
-      this.logger.warn({ err: error }, 'outbox change stream failed; reopening on the next tick');
-      if (this.stream === stream) this.stream = null;
-      void stream.close().catch(() => undefined);
-      if ((error as { code?: number }).code === 286 /* ChangeStreamHistoryLost */) {
-        void this.states.updateOne({ _id: this.appName }, { $set: { resume_token: null } });
-      }
-    });
-    this.stream = stream;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    this.enqueue(async () => {
-      this.flushScheduled = false;
-      const batch = this.pending;
-      this.pending = [];
-      if (batch.length === 0) return;
-      const published = await this.publish(batch.map((change) => change.fullDocument));
-      if (published) {
-        this.unsavedToken = batch[batch.length - 1]._id;
-        if (Date.now() - this.tokenSavedAt >= RESUME_TOKEN_SAVE_MS) await this.saveResumeToken();
-      }
-    });
-  }
-
-  /** Persists the newest published position of the change stream, if it moved. */
-  private async saveResumeToken(): Promise<void> {
-    const token = this.unsavedToken;
-    if (!token) return;
-    this.unsavedToken = null;
-    this.tokenSavedAt = Date.now();
-    await this.states.updateOne({ _id: this.appName }, { $set: { resume_token: token } }, BOOKKEEPING);
-  }
-
-  private async sweep(minAgeMs: number): Promise<void> {
+  private async sweep(): Promise<void> {
     if (!this.leader) return;
     for (;;) {
       const unsent = await this.entries
-        .find({ published_at: null, created_at: { $lte: new Date(Date.now() - minAgeMs) } })
+        .find({ published_at: null, created_at: { $lte: new Date(Date.now() - SWEEP_MIN_AGE_MS) } })
         .sort({ created_at: 1, _id: 1 })
         .limit(SWEEP_BATCH)
         .lean<OutboxEntry[]>();
@@ -231,23 +160,22 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       process.kill(process.pid, 'SIGKILL');
       await new Promise(() => undefined);
     }
-    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-    for (const entry of toSend) {
-      const messages = byTopic.get(entry.topic) ?? [];
-      messages.push({ key: entry.key, value: JSON.stringify(entry.envelope), headers: entry.headers ?? {} });
-      byTopic.set(entry.topic, messages);
-    }
+    // Claimed before the send, so a sweep running meanwhile leaves them alone; released on failure.
+    for (const entry of toSend) this.remember(entry._id);
     try {
-      await this.kafka.publish([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+      await this.kafka.publish(
+        toSend.map((entry) => ({
+          topic: entry.topic,
+          messages: [{ key: entry.key, value: JSON.stringify(entry.envelope), headers: entry.headers ?? {} }],
+        })),
+      );
     } catch (error) {
+      for (const entry of toSend) this.recentIds.delete(entry._id);
       this.logger.error({ err: error, count: toSend.length }, 'publishing outbox entries failed; the sweep retries them');
       return false;
     }
-    for (const entry of toSend) {
-      this.remember(entry._id);
-      this.unmarked.push(entry._id);
-    }
-    if (this.unmarked.length >= SWEEP_BATCH || Date.now() - this.markedAt >= MARK_INTERVAL_MS) await this.markPublished();
+    for (const entry of toSend) this.unmarked.push(entry._id);
+    if (this.unmarked.length >= SWEEP_BATCH || Date.now() - this.markedAt >= MARK_INTERVAL_MS) this.enqueue(() => this.markPublished());
     return true;
   }
 
@@ -273,10 +201,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Runs relay work one piece at a time, so events leave in the order they were committed. */
+  /** Runs the relay's own work (sweeps, marks) one piece at a time. */
   private enqueue(work: () => Promise<void>): void {
     this.chain = this.chain.then(work).catch((error: unknown) => {
-      this.logger.error({ err: error }, 'outbox relay work failed; the sweep retries it');
+      this.logger.error({ err: error }, 'outbox relay work failed; the next tick retries it');
     });
   }
 }
