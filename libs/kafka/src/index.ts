@@ -12,3 +12,4 @@ export * from './consumer/on-event.decorator.js';
 export * from './rpc/command-timeout.js';
 export * from './transport/batching-producer.js';
 export * from './transport/kafka-transport.server.js';
+export * from './transport/shared-producer.js';

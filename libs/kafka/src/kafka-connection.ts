@@ -1,20 +1,21 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type Message } from 'kafkajs';
 import { APP_NAME, PlatformConfig } from '@parley/platform';
-import { kafkaClientConfig, kafkaProducerConfig } from './kafka.options.js';
+import { kafkaClientConfig } from './kafka.options.js';
 import { ensureTopics, parleyTopics } from './topics.js';
-import { BatchingProducer } from './transport/batching-producer.js';
+import type { BatchingProducer } from './transport/batching-producer.js';
+import { SharedProducer } from './transport/shared-producer.js';
 
 /**
- * An app's own kafkajs client and producer (the outbox relay and dead letters publish with it).
- * At start it creates any missing topic, before the app's consumer subscribes.
+ * An app's Kafka: the process's shared producer (the outbox relay and dead letters publish with
+ * it) and an admin client. At start it creates any missing topic, before the app's consumer
+ * subscribes.
  */
 @Injectable()
 export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
-  readonly kafka: Kafka;
-  private readonly producer: Producer;
-  private readonly batching: BatchingProducer;
+  private readonly client: KafkaConfig;
+  private batching: BatchingProducer | null = null;
   private readonly admin: Admin;
   private readonly partitions: number;
   private connected = false;
@@ -24,9 +25,7 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_NAME) appName: string,
     @InjectPinoLogger(KafkaConnection.name) private readonly logger: PinoLogger,
   ) {
-    this.kafka = new Kafka(kafkaClientConfig(config, `${appName}-producer`));
-    this.producer = this.kafka.producer(kafkaProducerConfig());
-    this.batching = new BatchingProducer(this.producer);
+    this.client = kafkaClientConfig(config, `${appName}-producer`);
     // The admin's own client is silent: what it is asked fails to its caller, who logs it once,
     // instead of kafkajs logging each retried answer (topic set-up polls partitions until served).
     this.admin = new Kafka({ ...kafkaClientConfig(config, `${appName}-admin`), logLevel: logLevel.NOTHING }).admin();
@@ -37,15 +36,14 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
     await this.admin.connect();
     const created = await ensureTopics(this.admin, parleyTopics(this.partitions));
     if (created.length > 0) this.logger.info({ count: created.length }, 'created Kafka topics');
-    await this.producer.connect();
+    this.batching = await SharedProducer.acquire(this.client);
     this.connected = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.connected) return;
     this.connected = false;
-    await this.batching.drained();
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([SharedProducer.release(), this.admin.disconnect()]);
   }
 
   /**
@@ -53,12 +51,14 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
    * moment, here and by other callers, leaves in one request, in the order of the calls.
    */
   async publish(batches: { topic: string; messages: Message[] }[]): Promise<void> {
-    await Promise.all(batches.map(({ topic, messages }) => this.batching.send(topic, messages)));
+    const batching = this.batching;
+    if (!batching) throw new Error('Kafka is not connected');
+    await Promise.all(batches.map(({ topic, messages }) => batching.send(topic, messages)));
   }
 
   /** Resolves once everything published so far has been sent (or has failed). */
   drained(): Promise<void> {
-    return this.batching.drained();
+    return this.batching?.drained() ?? Promise.resolve();
   }
 
   /** Whether the broker answers: used by health checks. */

@@ -1,5 +1,5 @@
 import type { CustomStrategy } from '@nestjs/microservices';
-import { logLevel, Partitioners, type ConsumerConfig, type KafkaConfig, type ProducerConfig } from 'kafkajs';
+import { logLevel, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
 import { kafkaBrokerList, type PlatformConfig } from '@parley/platform';
 import { COMMAND_TIMEOUT_MS } from './rpc/command-timeout.js';
 import { KafkaTransportServer } from './transport/kafka-transport.server.js';
@@ -33,21 +33,12 @@ export function kafkaConsumerConfig(config: PlatformConfig, groupId: string): Co
   };
 }
 
-/** Producer settings: the default partitioner named (kafkajs warns otherwise), every replica acks. */
-export function kafkaProducerConfig(): ProducerConfig {
-  return {
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  };
-}
-
 /** The Kafka transport of an app that consumes: one consumer group per app, named after it. */
 export function kafkaServerOptions(config: PlatformConfig, appName: string): CustomStrategy {
   return {
     strategy: new KafkaTransportServer({
       client: kafkaClientConfig(config, appName),
       consumer: kafkaConsumerConfig(config, appName),
-      producer: kafkaProducerConfig(),
       partitionsConsumedConcurrently: 64,
       commandTtlMs: COMMAND_TIMEOUT_MS,
     }),

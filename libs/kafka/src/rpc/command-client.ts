@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { KafkaHeaders } from '@nestjs/microservices';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Kafka, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { Kafka, type Consumer, type EachBatchPayload, type KafkaConfig } from 'kafkajs';
 import {
   AppError,
   commandTopic,
@@ -19,8 +19,9 @@ import {
   type CommandMessage,
 } from '@parley/contracts';
 import { APP_NAME, PlatformConfig } from '@parley/platform';
-import { kafkaClientConfig, kafkaConsumerConfig, kafkaProducerConfig } from '../kafka.options.js';
-import { BatchingProducer } from '../transport/batching-producer.js';
+import { kafkaClientConfig, kafkaConsumerConfig } from '../kafka.options.js';
+import type { BatchingProducer } from '../transport/batching-producer.js';
+import { SharedProducer } from '../transport/shared-producer.js';
 import { COMMAND_TIMEOUT_MS } from './command-timeout.js';
 import { headerText } from '../transport/kafka-transport.server.js';
 
@@ -47,8 +48,8 @@ interface Waiting {
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
-  private readonly requests: BatchingProducer;
+  private readonly client: KafkaConfig;
+  private requests: BatchingProducer | null = null;
   private readonly consumer: Consumer;
   private readonly waiting = new Map<string, Waiting>();
   private readonly maxInFlight: number;
@@ -60,9 +61,8 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_NAME) appName: string,
     @InjectPinoLogger(CommandClient.name) private readonly logger: PinoLogger,
   ) {
-    this.kafka = new Kafka(kafkaClientConfig(config, `${appName}-commands`));
-    this.producer = this.kafka.producer(kafkaProducerConfig());
-    this.requests = new BatchingProducer(this.producer);
+    this.client = kafkaClientConfig(config, `${appName}-commands`);
+    this.kafka = new Kafka(this.client);
     // Replies are only for the instance that is waiting: nothing to commit, nothing to replay.
     this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
@@ -72,15 +72,16 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.replyPartitions = [...(event.payload.memberAssignment[ReplyTopic] ?? [])];
     });
-    await Promise.all([this.producer.connect(), this.consumer.connect()]);
+    const [requests] = await Promise.all([SharedProducer.acquire(this.client), this.consumer.connect()]);
+    this.requests = requests;
     await this.consumer.subscribe({ topics: [ReplyTopic], fromBeginning: false });
     await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.onReplies(payload) });
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer.disconnect();
-    await this.requests.drained();
-    await this.producer.disconnect();
+    if (this.requests) await SharedProducer.release();
+    this.requests = null;
     for (const [id, waiting] of this.waiting) {
       clearTimeout(waiting.timer);
       waiting.reject(AppError.unavailable('The gateway is shutting down'));
@@ -100,7 +101,8 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     payload: TPayload,
     options: SendOptions,
   ): Promise<TResult> {
-    if (this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
+    const requests = this.requests;
+    if (!requests || this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
     if (this.waiting.size >= this.maxInFlight) {
       throw AppError.unavailable(`The service is at capacity (${this.maxInFlight} requests in flight); retry shortly`);
     }
@@ -114,7 +116,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
       }, COMMAND_TIMEOUT_MS);
       this.waiting.set(id, { resolve, reject, timer });
     });
-    this.requests
+    requests
       .send(commandTopic(pattern), [
         {
           key: options.key,

@@ -11,7 +11,6 @@ function server() {
   const transport = new KafkaTransportServer({
     client: { brokers: ['127.0.0.1:1'] },
     consumer: { groupId: 'test' },
-    producer: {},
     partitionsConsumedConcurrently: 1,
     commandTtlMs: 10_000,
   });

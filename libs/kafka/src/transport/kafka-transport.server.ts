@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type Producer, type ProducerConfig, type TopicPartitionOffset } from 'kafkajs';
+import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
-import { BatchingProducer } from './batching-producer.js';
+import type { BatchingProducer } from './batching-producer.js';
+import { SharedProducer } from './shared-producer.js';
 
 /** How often handled events' offsets are committed (a crash redelivers at most this much). */
 const EVENT_COMMIT_INTERVAL_MS = 1000;
@@ -11,7 +12,6 @@ const EVENT_COMMIT_INTERVAL_MS = 1000;
 export interface KafkaTransportOptions {
   client: KafkaConfig;
   consumer: ConsumerConfig;
-  producer: ProducerConfig;
   /** Partitions handled at once; each partition's batch runs its keys concurrently. */
   partitionsConsumedConcurrently: number;
   /** A command older than this is dropped unanswered: its caller has already answered 504. */
@@ -39,7 +39,6 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   protected override readonly logger = new Logger('KafkaTransport');
   private kafka: Kafka | null = null;
   private consumer: Consumer | null = null;
-  private producer: Producer | null = null;
   private replies: BatchingProducer | null = null;
   /** Offsets handled but not yet committed, by `topic:partition` (the next offset to read). */
   private readonly uncommitted = new Map<string, TopicPartitionOffset>();
@@ -53,15 +52,14 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     try {
       this.kafka = new Kafka(this.options.client);
       this.consumer = this.kafka.consumer(this.options.consumer);
-      this.producer = this.kafka.producer(this.options.producer);
-      this.replies = new BatchingProducer(this.producer);
       // Offsets of partitions that moved to another instance are not this one's to commit.
       this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
         for (const [key, { topic, partition }] of this.uncommitted) {
           if (!payload.memberAssignment[topic]?.includes(partition)) this.uncommitted.delete(key);
         }
       });
-      await Promise.all([this.consumer.connect(), this.producer.connect()]);
+      const [replies] = await Promise.all([SharedProducer.acquire(this.options.client), this.consumer.connect()]);
+      this.replies = replies;
       // Events arrive on their own topics; commands on their app's command topic, named by a header.
       const topics = new Set<string>();
       for (const [pattern, handler] of this.messageHandlers) {
@@ -90,10 +88,8 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     await this.consumer?.stop();
     await this.commit();
     await this.consumer?.disconnect();
-    await this.replies?.drained();
-    await this.producer?.disconnect();
+    if (this.replies) await SharedProducer.release();
     this.consumer = null;
-    this.producer = null;
     this.replies = null;
     this.kafka = null;
   }
@@ -111,7 +107,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   }
 
   unwrap<T>(): T {
-    return [this.kafka, this.consumer, this.producer] as T;
+    return [this.kafka, this.consumer] as T;
   }
 
   /**
@@ -169,7 +165,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     const replyTopic = headerText(message, KafkaHeaders.REPLY_TOPIC);
     const pattern = headerText(message, PATTERN_HEADER) ?? topic;
     const handler = this.getHandlerByPattern(pattern);
-    const context = new KafkaContext([message, partition, topic, this.consumer as never, heartbeat, this.producer as never]);
+    const context = new KafkaContext([message, partition, topic, this.consumer as never, heartbeat, null as never]);
     const data = parseValue(message.value);
     if (!correlationId || !replyTopic || handler?.isEventHandler) {
       if (!handler) {
