@@ -43,6 +43,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   /** Offsets handled but not yet committed, by `topic:partition` (the next offset to read). */
   private readonly uncommitted = new Map<string, TopicPartitionOffset>();
   private commitTimer: NodeJS.Timeout | null = null;
+  private commitScheduled = false;
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -137,11 +138,21 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       const next = (BigInt(batch.messages[index].offset) + 1n).toString();
       this.uncommitted.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
     }
-    // A handled command is committed at once: one run again after a crash would act twice.
+    // A handled command is committed at once (with the others handled in the same moment, in one
+    // request, without holding up the next fetch): one run again after a crash would act twice.
     // Events wait for the next periodic commit, since consumers absorb a redelivery.
-    if (batch.messages.some((message) => headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined)) await this.commit();
+    if (batch.messages.some((message) => headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined)) this.commitSoon();
     if (failure !== null) throw failure;
     await heartbeat();
+  }
+
+  private commitSoon(): void {
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    setImmediate(() => {
+      this.commitScheduled = false;
+      void this.commit();
+    });
   }
 
   /** Commits what was handled; a commit refused during a rebalance is retried by the next one. */
