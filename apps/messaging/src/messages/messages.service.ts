@@ -130,8 +130,6 @@ export class MessagesService {
           // A retry is caught by the unique index on clientMessageId rather than a read before every send.
           client_message_id: send.payload.clientMessageId ?? null,
           receivers: send.room.members.map((member) => member.conversation_id),
-          deleted: false,
-          deleted_by: [],
         })),
         session,
       );
