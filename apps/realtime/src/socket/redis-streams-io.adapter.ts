@@ -26,9 +26,10 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     };
     // socket.io types every option as required; the server fills in what is left out.
     const server: Server = super.createIOServer(port, ioOptions as ServerOptions);
-    // The adapter publishes with this client and duplicates it for its blocking readers and its
-    // subscriber; the stream keeps the last 100k packets, the reach of recovery under load.
-    server.adapter(createAdapter(this.app.get(RedisConnection).dedicated(), { maxLen: 100_000 }));
+    // The adapter publishes with this client (the broadcasts of one moment in one write) and
+    // duplicates it for its blocking reader, which issues nothing else; the stream keeps the last
+    // 100k packets, the reach of recovery under load.
+    server.adapter(createAdapter(this.app.get(RedisConnection).dedicated({ autoPipelining: true }), { maxLen: 100_000 }));
     return server;
   }
 }

@@ -33,11 +33,12 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   /**
    * A client of its own for a library that blocks or subscribes on it (the Socket.IO adapter).
    * Its commands wait out an outage instead of failing: such libraries leave some command
-   * promises unhandled, and a rejected one would end the process. No auto-pipelining: a blocking
-   * read would hold every command queued behind it.
+   * promises unhandled, and a rejected one would end the process. Auto-pipelining only when the
+   * library blocks on connections of its own (a blocking read would hold every command queued
+   * behind it).
    */
-  dedicated(): Redis {
-    const client = this.client.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+  dedicated(options: { autoPipelining?: boolean } = {}): Redis {
+    const client = this.client.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: options.autoPipelining ?? false });
     // The shared client already logs an outage; the same errors here would only repeat it.
     client.on('error', (error: Error) => this.logger.debug({ err: error }, 'redis connection error (dedicated client)'));
     this.dedicatedClients.push(client);
