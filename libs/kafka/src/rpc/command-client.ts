@@ -145,7 +145,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
       if (errorText !== undefined) {
         this.settle(id, undefined, AppError.fromRpc(safeParse(errorText)) ?? new AppError(ErrorCodes.Internal, 500, errorText));
       } else {
-        this.settle(id, message.value === null ? undefined : JSON.parse(message.value.toString()));
+        this.settle(id, message.value === null ? undefined : safeParse(message.value.toString()));
       }
     }
   }
@@ -160,6 +160,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
+/** A reply's JSON, or its text when it is not JSON (a malformed reply must not stop the reply consumer). */
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);
