@@ -3,15 +3,18 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * Group commit: items submitted while a batch is being written join the next batch, so N
- * concurrent writers cost one MongoDB transaction instead of N. An item that arrives when nothing
- * is being written waits only for the current I/O turn, so one writer alone is not slowed down.
- * `commit` gets the items in submission order and returns one outcome per item; if it throws,
+ * concurrent writers cost one write (a MongoDB transaction, a Kafka produce request) instead of N.
+ * An item that arrives when nothing is being written waits only for the current I/O turn, so one
+ * writer alone is not slowed down. One batch is written at a time, so batches keep submission
+ * order. `commit` gets the items in that order and returns one outcome per item; if it throws,
  * every item of the batch fails with that error.
  */
 export class GroupCommit<TItem, TResult> {
   private queued: { item: TItem; resolve: (value: TResult) => void; reject: (error: unknown) => void }[] = [];
   private writing = false;
   private scheduled = false;
+  private idle: Promise<void> = Promise.resolve();
+  private settleIdle: () => void = () => undefined;
 
   constructor(
     private readonly commit: (items: TItem[]) => Promise<Outcome<TResult>[]>,
@@ -21,6 +24,7 @@ export class GroupCommit<TItem, TResult> {
   /** Adds an item to the next batch; settles with that item's own outcome. */
   submit(item: TItem): Promise<TResult> {
     return new Promise<TResult>((resolve, reject) => {
+      if (!this.busy()) this.idle = new Promise((settle) => (this.settleIdle = settle));
       this.queued.push({ item, resolve, reject });
       if (this.writing || this.scheduled) return;
       this.scheduled = true;
@@ -29,6 +33,15 @@ export class GroupCommit<TItem, TResult> {
         void this.write();
       });
     });
+  }
+
+  /** Resolves once everything submitted so far has been written (or has failed). */
+  drained(): Promise<void> {
+    return this.busy() ? this.idle : Promise.resolve();
+  }
+
+  private busy(): boolean {
+    return this.writing || this.scheduled || this.queued.length > 0;
   }
 
   private async write(): Promise<void> {
@@ -49,6 +62,7 @@ export class GroupCommit<TItem, TResult> {
         this.writing = false;
       }
     }
+    this.settleIdle();
   }
 }
 

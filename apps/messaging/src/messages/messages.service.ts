@@ -32,6 +32,7 @@ import { RoomAccess, type MemberRoom } from './room-access.js';
 import { isVisibleTo, toMessageView, type StoredMessage } from './message.view.js';
 
 type SeqCursor = { s: number };
+type TimeCursor = { t: number; id: string };
 
 interface CreateRequest {
   actor: Actor;
@@ -42,17 +43,16 @@ interface CreateRequest {
 interface CheckedSend extends CreateRequest, MemberRoom {
   content: string;
 }
-type TimeCursor = { t: number; id: string };
 
 const MESSAGE_ID = /^[0-9a-f]{24}$/i;
 
-/** Storing, changing and reading messages. */
 /** Members whose snooze of the room has not ended: their devices get this message quietly. */
 function snoozedMembers(members: { conversation_id: { toHexString(): string }; snoozed_until?: Date | null }[]): string[] {
   const now = Date.now();
   return members.filter((member) => member.snoozed_until && member.snoozed_until.getTime() > now).map((member) => member.conversation_id.toHexString());
 }
 
+/** Storing, changing and reading messages. */
 @Injectable()
 export class MessagesService {
   constructor(

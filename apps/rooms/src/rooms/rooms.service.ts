@@ -188,7 +188,11 @@ export class RoomsService {
    */
   async applyMessagesCreated(events: LedgerEvent<MessageCreatedData>[], session: ClientSession): Promise<void> {
     const byAccount = new Map<string, LedgerEvent<MessageCreatedData>[]>();
-    for (const event of events) byAccount.set(event.envelope.accountId, [...(byAccount.get(event.envelope.accountId) ?? []), event]);
+    for (const event of events) {
+      const ofAccount = byAccount.get(event.envelope.accountId);
+      if (ofAccount) ofAccount.push(event);
+      else byAccount.set(event.envelope.accountId, [event]);
+    }
     for (const [accountId, ofAccount] of byAccount) {
       const rooms = await this.rooms.applyMessages(
         accountId,

@@ -27,42 +27,25 @@ export class EventLedger {
   ) {}
 
   /** Applies a MongoDB effect at most once per consumer and event; false when it was a duplicate. */
-  async applyOnce(
-    consumer: string,
-    envelope: EventEnvelope,
-    effect: (session: ClientSession) => Promise<void>,
-  ): Promise<boolean> {
-    const ledgerId = `${consumer}:${envelope.id}`;
-    try {
-      await runTransaction(this.connection, async (session) => {
-        await this.ledger.create([{ _id: ledgerId, processed_at: new Date() }], { session });
-        await effect(session);
-      });
-      return true;
-    } catch (error) {
-      const duplicate = error as { code?: number; keyValue?: { _id?: unknown } };
-      if (duplicate.code === 11000 && duplicate.keyValue?._id === ledgerId) {
-        this.logger.debug({ consumer, eventId: envelope.id }, 'duplicate event skipped');
-        return false;
-      }
-      throw error;
-    }
+  async applyOnce(consumer: string, envelope: EventEnvelope, effect: (session: ClientSession) => Promise<void>): Promise<boolean> {
+    const [applied] = await this.applyBatch(consumer, [{ envelope }], (session) => effect(session));
+    return applied;
   }
 
   /**
    * The batched form of applyOnce, for a hot consumer: events handed in at the same moment (from
-   * the partitions consumed at once) share one transaction, with one ledger read and one ledger
-   * write. Returns a function that applies one event and resolves to false when it was a duplicate.
-   * When a batch fails, its events are tried one by one, so one bad event fails only itself.
+   * the partitions consumed at once) share one transaction, with one ledger write. Returns a
+   * function that applies one event and resolves to false when it was a duplicate. When a batch
+   * fails, its events are tried one by one, so one bad event fails only itself.
    */
   batched<T>(consumer: string, effect: BatchEffect<T>): (event: LedgerEvent<T>) => Promise<boolean> {
     const commits = new GroupCommit<LedgerEvent<T>, boolean>(async (events) => {
       try {
-        return await this.applyBatch(consumer, events, effect);
+        return (await this.applyBatch(consumer, events, effect)).map((applied): Outcome<boolean> => ({ ok: true, value: applied }));
       } catch (error) {
         if (events.length === 1) throw error;
         const outcomes: Outcome<boolean>[] = [];
-        for (const event of events) outcomes.push(await outcomeOf(async () => (await this.applyBatch(consumer, [event], effect))[0].ok));
+        for (const event of events) outcomes.push(await outcomeOf(async () => (await this.applyBatch(consumer, [event], effect))[0]));
         return outcomes;
       }
     });
@@ -70,10 +53,11 @@ export class EventLedger {
   }
 
   /**
-   * One transaction for a batch. The ledger entries are written first; a duplicate among them (a
-   * redelivery) aborts it, and the batch runs again with the ledger read first to leave those out.
+   * One transaction for a batch; whether each event was applied (false: a duplicate). The ledger
+   * entries are written first; a duplicate among them (a redelivery) aborts it, and the batch runs
+   * again with the ledger read first to leave those out.
    */
-  private async applyBatch<T>(consumer: string, events: LedgerEvent<T>[], effect: BatchEffect<T>): Promise<Outcome<boolean>[]> {
+  private async applyBatch<T>(consumer: string, events: LedgerEvent<T>[], effect: BatchEffect<T>): Promise<boolean[]> {
     let fresh: LedgerEvent<T>[];
     try {
       fresh = await this.commitBatch(consumer, events, effect, false);
@@ -84,7 +68,7 @@ export class EventLedger {
     const applied = new Set(fresh);
     const skipped = events.length - fresh.length;
     if (skipped > 0) this.logger.debug({ consumer, skipped }, 'duplicate events skipped');
-    return events.map((event) => ({ ok: true, value: applied.has(event) }));
+    return events.map((event) => applied.has(event));
   }
 
   private commitBatch<T>(consumer: string, events: LedgerEvent<T>[], effect: BatchEffect<T>, readFirst: boolean): Promise<LedgerEvent<T>[]> {
