@@ -23,3 +23,8 @@ export * from './messaging/messaging.events.js';
 export * from './messaging/message-query.dto.js';
 export * from './messaging/update-message.dto.js';
 export * from './messaging/create-reminder.dto.js';
+// support-routing app
+export * from './support/support.patterns.js';
+export * from './support/support.commands.js';
+export * from './support/support.views.js';
+export * from './support/support.dto.js';

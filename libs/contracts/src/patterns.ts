@@ -1,8 +1,13 @@
 import { MessagingPatterns } from './messaging/messaging.patterns.js';
 import { RoomsPatterns } from './rooms/rooms.patterns.js';
+import { SupportPatterns } from './support/support.patterns.js';
 
 /** Every request-reply pattern. */
-export const AllPatterns: readonly string[] = [...Object.values(RoomsPatterns), ...Object.values(MessagingPatterns)];
+export const AllPatterns: readonly string[] = [
+  ...Object.values(RoomsPatterns),
+  ...Object.values(MessagingPatterns),
+  ...Object.values(SupportPatterns),
+];
 
 /**
  * The Kafka topic that carries the commands and queries of the app a pattern names

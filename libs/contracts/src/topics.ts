@@ -24,6 +24,8 @@ export const EventTopics = {
   ReminderDue: 'parley.reminder.due',
   /** A support room was assigned to a team member. Key: inbox id. */
   SupportAssigned: 'parley.support.assigned',
+  /** A support room's support state changed (status, assignee, response times). Key: room id. */
+  SupportUpdated: 'parley.support.updated',
   /** A message must go out by SMS or email. Key: room id. */
   DeliveryRequested: 'parley.delivery.requested',
   /** A provider reported on an outbound SMS or email. Key: room id. */

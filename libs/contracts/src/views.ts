@@ -1,3 +1,5 @@
+import type { SupportContact, SupportStateView } from './support/support.views.js';
+
 /** Resources as the API returns them (snake_case, as stored and as pushed over sockets). */
 
 export type PresenceStatus = 'online' | 'offline';
@@ -40,6 +42,8 @@ export interface RoomView {
   listing_id: string | null;
   favorite: boolean;
   snoozed_until: string | null;
+  /** Support rooms only: the support state (inbox, contact, status, assignee and why). */
+  support?: SupportStateView;
   created: string;
   updated: string;
 }
@@ -57,7 +61,12 @@ export interface MessageView {
   room_id: string;
   /** Per-room sequence number, gap-free: a jump tells a client it missed messages. */
   seq: number;
-  conversation_id: string;
+  /** The author's conversation id; null when a support room's contact wrote it (see `contact`). */
+  conversation_id: string | null;
+  /** Support rooms: the customer who wrote it, when they did. */
+  contact?: SupportContact;
+  /** Support rooms: an internal note of the team, never sent to the contact. */
+  private?: boolean;
   content: string;
   source: MessageSource;
   attachments: AttachmentView[];
@@ -76,6 +85,8 @@ export interface Page<T> {
 /** What a `parley.message.created` event carries (version 1). */
 export interface MessageCreatedData {
   room_id: string;
+  /** The room's type, so consumers that care about one type skip the rest without a read. */
+  room_type?: RoomType;
   message: MessageView;
   /** Conversation ids of the room's members when the message was stored. */
   receivers: string[];
@@ -100,6 +111,8 @@ export interface RoomUpdatedData {
   last_activity: string;
   unread_count: UnreadCountView[];
   members: string[];
+  /** Support rooms: the inbox's members, who see the room without being members. */
+  team?: string[];
 }
 
 /** What a `parley.room.created` event carries (version 1). */
@@ -107,6 +120,10 @@ export interface RoomCreatedData {
   room_id: string;
   type: RoomType;
   members: string[];
+  /** Support rooms: the inbox and the contact, for routing. */
+  support?: { inbox_id: string; contact: SupportContact };
+  /** Support rooms: the inbox's members, who see the room without being members. */
+  team?: string[];
 }
 
 /** What a `parley.presence.changed` event carries (version 1). */

@@ -13,3 +13,6 @@ export * from './schemas/reminder.schema.js';
 export * from './text-match.js';
 export * from './group-commit.js';
 export * from './transaction.js';
+export * from './schemas/crm-contact.schema.js';
+export * from './schemas/support-inbox.schema.js';
+export * from './schemas/support-assignment.schema.js';

@@ -14,7 +14,9 @@ export function toMessageView(message: StoredMessage): MessageStateView {
     id: message._id.toHexString(),
     room_id: message.room_id.toHexString(),
     seq: message.seq,
-    conversation_id: message.conversation_id.toHexString(),
+    conversation_id: message.conversation_id?.toHexString() ?? null,
+    ...(message.contact ? { contact: { ...message.contact } } : {}),
+    ...(message.private ? { private: true } : {}),
     content: deleted ? '' : message.content,
     source: message.source,
     attachments: deleted

@@ -199,7 +199,7 @@ export class MessagesService {
    */
   async update(actor: Actor, payload: MessageUpdatePayload, correlationId?: string): Promise<MessageStateView> {
     const { message, conversationId } = await this.messageAccess.readable(actor, payload.messageId);
-    if (!message.conversation_id.equals(conversationId)) throw AppError.forbidden('Only the author may edit a message');
+    if (!message.conversation_id?.equals(conversationId)) throw AppError.forbidden('Only the author may edit a message');
     if (message.deleted) throw AppError.conflict('The message was deleted');
     const content = this.cleanContent(payload.content);
     const by = { ...actor, conversationId: conversationId.toHexString() };
@@ -269,7 +269,7 @@ export class MessagesService {
       conversationId = await this.access.conversationOf(actor);
     } else {
       ({ message, conversationId } = await this.messageAccess.readable(actor, messageId, { hidden: true }));
-      if (!message.conversation_id.equals(conversationId)) {
+      if (!conversationId || !message.conversation_id?.equals(conversationId)) {
         throw AppError.forbidden('Only the author or an admin may delete a message for everyone');
       }
     }

@@ -221,7 +221,8 @@ export interface AppliedMessage {
   roomId: Types.ObjectId;
   id: Types.ObjectId;
   seq: number;
-  author: Types.ObjectId;
+  /** null: the contact of a support room wrote it, so it is unread for every member. */
+  author: Types.ObjectId | null;
   created: Date;
 }
 

@@ -200,7 +200,7 @@ export class RoomsService {
           roomId: toObjectId(data.room_id, 'room_id'),
           id: toObjectId(data.message.id, 'message.id'),
           seq: data.message.seq,
-          author: toObjectId(data.message.conversation_id, 'message.conversation_id'),
+          author: data.message.conversation_id === null ? null : toObjectId(data.message.conversation_id, 'message.conversation_id'),
           created: new Date(data.message.created),
         })),
         session,

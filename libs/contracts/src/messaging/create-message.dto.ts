@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsOptional,
@@ -41,4 +42,9 @@ export class CreateMessageDto {
   @ValidateNested({ each: true })
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
+
+  @ApiPropertyOptional({ default: false, description: 'Support rooms: an internal note, pushed to the team and never sent to the contact' })
+  @IsOptional()
+  @IsBoolean()
+  private?: boolean;
 }

@@ -8,6 +8,20 @@ export interface MessageCreatePayload {
   source?: MessageSource;
   clientMessageId?: string;
   attachments?: AttachmentView[];
+  /** Support rooms: an internal note of the team. */
+  private?: boolean;
+}
+
+/**
+ * `messaging.message.create-from-contact`: a message the contact of a support room wrote (through
+ * the API, SMS or email). `externalId` (a provider's message id) makes a retry store nothing new.
+ */
+export interface MessageFromContactPayload {
+  roomId: string;
+  content: string;
+  source: MessageSource;
+  externalId?: string;
+  attachments?: AttachmentView[];
 }
 
 export interface MessageListPayload {

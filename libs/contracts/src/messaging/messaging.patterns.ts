@@ -5,6 +5,8 @@
 export const MessagingPatterns = {
   /** Store a message in a room (idempotent on clientMessageId). */
   MessageCreate: 'messaging.message.create',
+  /** Store a message a support room's contact wrote. */
+  MessageCreateFromContact: 'messaging.message.create-from-contact',
   /** Page a room's messages newest first. */
   MessageList: 'messaging.message.list',
   /** Edit a message's content (author only), keeping the earlier versions. */

@@ -29,6 +29,8 @@ export const RoomsPatterns = {
   RoomRead: 'rooms.room.read',
   /** Favorite or unfavorite a room for the caller. */
   RoomSetFavorite: 'rooms.room.set-favorite',
+  /** The open support room of a contact in an inbox, opened if there is none (routing follows from its event). */
+  SupportRoomOpen: 'rooms.support-room.open',
   /** Snooze a room for the caller until a time, or end the snooze. */
   RoomSetSnooze: 'rooms.room.set-snooze',
 } as const;

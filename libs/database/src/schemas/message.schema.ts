@@ -1,6 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types, type HydratedDocument } from 'mongoose';
 import type { MessageSource } from '@parley/contracts';
+import { SupportContactEntrySchema, type SupportContactEntry } from './support-assignment.schema.js';
 
 @Schema({ _id: false })
 export class Attachment {
@@ -45,12 +46,21 @@ export class Message {
   @Prop({ required: true })
   seq!: number;
 
-  /** The author's conversation id. */
-  @Prop({ type: Types.ObjectId, required: true })
-  conversation_id!: Types.ObjectId;
+  /** The author's conversation id; null when a support room's contact wrote it (see `contact`). */
+  @Prop({ type: Types.ObjectId, default: null })
+  conversation_id!: Types.ObjectId | null;
 
+  /** The author's user id; for a contact, `contact:` and their contact key. */
   @Prop({ required: true })
   user_id!: string;
+
+  /** Support rooms: the customer who wrote it. */
+  @Prop({ type: SupportContactEntrySchema, default: undefined })
+  contact?: SupportContactEntry;
+
+  /** Support rooms: an internal note of the team, never sent to the contact. */
+  @Prop({ default: false })
+  private?: boolean;
 
   @Prop({ required: true })
   content!: string;

@@ -1,6 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types, type HydratedDocument } from 'mongoose';
 import type { RoomType } from '@parley/contracts';
+import { AssignmentDecisionSchema, SupportContactEntrySchema, type AssignmentDecision, type SupportContactEntry } from './support-assignment.schema.js';
 
 @Schema({ _id: false })
 export class RoomMember {
@@ -39,6 +40,43 @@ export class UnreadCount {
 }
 export const UnreadCountSchema = SchemaFactory.createForClass(UnreadCount);
 
+/**
+ * A support room's support state as the room shows it: written by rooms, mirrored from
+ * support-routing's `parley.support.updated` (support-routing owns the state itself).
+ */
+@Schema({ _id: false })
+export class RoomSupport {
+  @Prop({ type: Types.ObjectId, required: true })
+  inbox_id!: Types.ObjectId;
+
+  @Prop({ type: SupportContactEntrySchema, required: true })
+  contact!: SupportContactEntry;
+
+  /** The contact's identity (CRM id, else phone, else email): one open room per contact and account. */
+  @Prop({ required: true })
+  contact_key!: string;
+
+  @Prop({ type: String, enum: ['open', 'resolved'], default: 'open' })
+  status!: 'open' | 'resolved';
+
+  @Prop({ type: Types.ObjectId, default: null })
+  assignee!: Types.ObjectId | null;
+
+  @Prop({ type: AssignmentDecisionSchema, default: null })
+  assignment!: AssignmentDecision | null;
+
+  @Prop({ type: Date, default: null })
+  first_response_at!: Date | null;
+
+  @Prop({ type: Date, default: null })
+  resolved_at!: Date | null;
+
+  /** The version of support-routing's state last mirrored here. */
+  @Prop({ default: 0 })
+  version!: number;
+}
+export const RoomSupportSchema = SchemaFactory.createForClass(RoomSupport);
+
 /** A room: direct, channel, listing or support. Written by rooms. */
 @Schema({ collection: 'conversations.rooms', timestamps: { createdAt: 'created', updatedAt: 'updated' } })
 export class Room {
@@ -67,6 +105,10 @@ export class Room {
 
   @Prop({ type: String, default: null })
   listing_id!: string | null;
+
+  /** Support rooms only. */
+  @Prop({ type: RoomSupportSchema, default: null })
+  support?: RoomSupport | null;
 
   @Prop({ type: Types.ObjectId, default: null })
   last_message_id!: Types.ObjectId | null;
@@ -101,4 +143,8 @@ RoomSchema.index(
 RoomSchema.index(
   { listing_id: 1, pair: 1 },
   { unique: true, partialFilterExpression: { type: 'listing', listing_id: { $type: 'string' } } },
+);
+RoomSchema.index(
+  { account_id: 1, 'support.contact_key': 1 },
+  { unique: true, partialFilterExpression: { type: 'support', 'support.status': 'open' } },
 );

@@ -1,0 +1,58 @@
+import type { SupportContact } from './support.views.js';
+
+/** Payloads of the support-routing app's request-reply patterns (what follows `actor` in a CommandMessage). */
+
+export interface InboxChannelsPayload {
+  phone_numbers?: string[];
+  email_addresses?: string[];
+}
+
+export interface InboxCreatePayload {
+  name: string;
+  members: string[];
+  capacity?: number | null;
+  channels?: InboxChannelsPayload;
+}
+
+export interface InboxRefPayload {
+  inboxId: string;
+}
+
+export interface InboxUpdatePayload {
+  inboxId: string;
+  name?: string;
+  capacity?: number | null;
+  channels?: InboxChannelsPayload;
+}
+
+export interface InboxMemberPayload {
+  inboxId: string;
+  conversationId: string;
+  /** Open rooms this member may hold at once; null: the inbox's capacity. */
+  capacity?: number | null;
+}
+
+export interface SupportRoomListPayload {
+  inbox_id?: string;
+  assignee?: string;
+  status?: 'open' | 'resolved';
+  /** Only rooms nobody holds yet. */
+  waiting?: boolean;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface SupportRoomRefPayload {
+  roomId: string;
+}
+
+export interface SupportRoomAssignPayload {
+  roomId: string;
+  conversationId: string;
+}
+
+/** `rooms.support-room.open`: the open support room of a contact in an inbox, made if there is none. */
+export interface SupportRoomOpenPayload {
+  inbox_id: string;
+  contact: SupportContact;
+}
