@@ -10,6 +10,7 @@ import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { SearchController } from './messages/search.controller.js';
 import { RoomsController } from './rooms/rooms.controller.js';
+import { SupportController } from './support/support.controller.js';
 import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 import { ReplyPartitionsProbe } from './service/reply-partitions.probe.js';
 import { ServiceController } from './service/service.controller.js';
@@ -27,7 +28,7 @@ export class GatewayAppModule {
         HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe, RedisProbe], controller: false }),
         AuthModule,
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController],
       providers: [ApiDocument, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

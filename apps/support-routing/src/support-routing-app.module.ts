@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, MongoProbe } from '@parley/database';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule } from '@parley/platform';
+import { InboxesModule } from './inboxes/inboxes.module.js';
+import { SupportRoomsModule } from './support-rooms/support-rooms.module.js';
 import type { SupportRoutingConfig } from './support-routing.config.js';
 
 /** The support-routing app: support inboxes, routing of customer conversations to team members, assignment. */
@@ -15,6 +17,8 @@ export class SupportRoutingAppModule {
         DatabaseModule.forRoot(config),
         KafkaModule.forRoot({ appName: 'support-routing', outbox: true, ledger: true }),
         HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe] }),
+        InboxesModule,
+        SupportRoomsModule,
       ],
     };
   }

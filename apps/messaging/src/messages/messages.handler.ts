@@ -6,6 +6,7 @@ import {
   type MessageCreatePayload,
   type MessageCreateResult,
   type MessageDeletePayload,
+  type MessageFromContactPayload,
   type MessageListPayload,
   type MessageSearchPayload,
   type MessageStateView,
@@ -23,6 +24,11 @@ export class MessagesHandler {
   @MessagePattern(MessagingPatterns.MessageCreate)
   create(@Payload() command: CommandMessage<MessageCreatePayload>, @Ctx() context: KafkaContext): Promise<MessageCreateResult> {
     return this.messages.create(command.actor, command.payload, correlationIdOfKafka(context));
+  }
+
+  @MessagePattern(MessagingPatterns.MessageCreateFromContact)
+  createFromContact(@Payload() command: CommandMessage<MessageFromContactPayload>, @Ctx() context: KafkaContext): Promise<MessageCreateResult> {
+    return this.messages.createFromContact(command.actor, command.payload, correlationIdOfKafka(context));
   }
 
   @MessagePattern(MessagingPatterns.MessageList)

@@ -13,6 +13,8 @@ import {
   ReminderSchema,
   Room,
   RoomSchema,
+  SupportInbox,
+  SupportInboxSchema,
 } from '@parley/database';
 import { FavoritesHandler } from '../favorites/favorites.handler.js';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
@@ -42,6 +44,8 @@ import { RoomAccess } from './room-access.js';
       // read only: membership checks (rooms owns these)
       { name: Room.name, schema: RoomSchema },
       { name: Conversation.name, schema: ConversationSchema },
+      // read only: who works a support room's inbox (support-routing owns it)
+      { name: SupportInbox.name, schema: SupportInboxSchema },
     ]),
   ],
   controllers: [MessagesHandler, FavoritesHandler, RemindersHandler],

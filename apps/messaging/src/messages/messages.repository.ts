@@ -14,7 +14,8 @@ export interface TimePosition {
 export type NewMessage = Pick<
   Message,
   'account_id' | 'room_id' | 'seq' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
->;
+> &
+  Partial<Pick<Message, 'contact' | 'private'>>;
 
 /** A new message's whole document, every field of the schema set as Mongoose would set it. */
 export function messageDocument(message: NewMessage, now: Date): StoredMessage {
@@ -25,6 +26,8 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     seq: message.seq,
     conversation_id: message.conversation_id,
     user_id: message.user_id,
+    ...(message.contact ? { contact: message.contact } : {}),
+    private: message.private ?? false,
     content: message.content,
     source: message.source,
     attachments: message.attachments.map(({ name, size, content_type, url, storage_key }) => ({
@@ -110,7 +113,7 @@ export class MessagesRepository {
     return documents;
   }
 
-  async findByClientMessageId(accountId: string, author: Types.ObjectId, clientMessageId: string): Promise<StoredMessage | null> {
+  async findByClientMessageId(accountId: string, author: Types.ObjectId | null, clientMessageId: string): Promise<StoredMessage | null> {
     return this.messages
       .findOne({ account_id: accountId, conversation_id: author, client_message_id: clientMessageId })
       .lean<StoredMessage>();
@@ -137,18 +140,19 @@ export class MessagesRepository {
   /**
    * A page of the messages a member may read, newest first. `beforeSeq` pages back in time,
    * `afterSeq` forward; `q` keeps the messages whose live content matches the text search;
-   * `limit` includes one extra to tell whether more exist.
+   * `limit` includes one extra to tell whether more exist. `wholeRoom` (support rooms, whose team
+   * changes) reads every message, not only those the reader received.
    */
   async page(
     accountId: string,
     roomId: Types.ObjectId,
     reader: Types.ObjectId,
-    page: { beforeSeq?: number; afterSeq?: number; q?: string; limit: number },
+    page: { beforeSeq?: number; afterSeq?: number; q?: string; limit: number; wholeRoom?: boolean },
   ): Promise<StoredMessage[]> {
     const filter: Record<string, unknown> = {
       account_id: accountId,
       room_id: roomId,
-      receivers: reader,
+      ...(page.wholeRoom ? {} : { receivers: reader }),
       deleted_by: { $ne: reader },
     };
     if (page.beforeSeq !== undefined) filter.seq = { $lt: page.beforeSeq };

@@ -13,6 +13,7 @@ import {
   type MessageCreateResult,
   type MessageDeletedData,
   type MessageDeletePayload,
+  type MessageFromContactPayload,
   type MessageListPayload,
   type MessageSearchPayload,
   type MessageStateView,
@@ -20,7 +21,17 @@ import {
   type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, GroupCommit, outcomeOf, outcomeOfSync, runTransaction, toObjectId, type Outcome } from '@parley/database';
+import {
+  decodeCursor,
+  encodeCursor,
+  GroupCommit,
+  outcomeOf,
+  outcomeOfSync,
+  runTransaction,
+  toObjectId,
+  type Outcome,
+  type SupportContactEntry,
+} from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
@@ -40,11 +51,25 @@ interface CreateRequest {
   correlationId?: string;
 }
 
-interface CheckedSend extends CreateRequest, MemberRoom {
+interface CheckedSend extends CreateRequest {
+  room: MemberRoom['room'];
   content: string;
+  /** Who wrote it: the caller's conversation, or null for a support room's contact. */
+  author: Types.ObjectId | null;
+  authorUserId: string;
+  contact?: SupportContactEntry;
 }
 
 const MESSAGE_ID = /^[0-9a-f]{24}$/i;
+
+/** Who gets a new message: the room's members and, in a support room, its inbox's team. */
+function receiversOf(room: MemberRoom['room']): Types.ObjectId[] {
+  const receivers = [...room.members.map((member) => member.conversation_id)];
+  for (const member of room.support?.team ?? []) {
+    if (!receivers.some((receiver) => receiver.equals(member))) receivers.push(member);
+  }
+  return receivers;
+}
 
 /** Members whose snooze of the room has not ended: their devices get this message quietly. */
 function snoozedMembers(members: { conversation_id: { toHexString(): string }; snoozed_until?: Date | null }[]): string[] {
@@ -110,7 +135,45 @@ export class MessagesService {
 
   /** What a member may send: the cleaned content, within the limits. */
   private checkSend({ actor, payload, correlationId }: CreateRequest, { room, conversationId }: MemberRoom): CheckedSend {
-    return { actor, payload, correlationId, room, conversationId, content: this.cleanContent(payload.content) };
+    if (payload.private && room.type !== 'support') throw AppError.badRequest('private', 'private notes exist only in support rooms');
+    return {
+      actor,
+      payload,
+      correlationId,
+      room,
+      content: this.cleanContent(payload.content),
+      author: conversationId,
+      authorUserId: actor.userId,
+    };
+  }
+
+  /**
+   * Stores a message the contact of a support room wrote (the first message of an opened room, an
+   * inbound SMS or email). A retry with the same `externalId` returns the stored message.
+   */
+  async createFromContact(actor: Actor, payload: MessageFromContactPayload, correlationId?: string): Promise<MessageCreateResult> {
+    const room = await this.access.supportRoom(actor, payload.roomId);
+    const support = room.support as NonNullable<typeof room.support>;
+    const clientMessageId = payload.externalId ? `${payload.source}:${payload.externalId}` : undefined;
+    const send: CheckedSend = {
+      actor,
+      payload: { roomId: payload.roomId, content: payload.content, source: payload.source, attachments: payload.attachments, clientMessageId },
+      correlationId,
+      room,
+      content: this.cleanContent(payload.content),
+      author: null,
+      authorUserId: `contact:${support.contact_key}`,
+      contact: support.contact,
+    };
+    try {
+      const [message] = await this.store([send]);
+      return { created: true, message };
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000 || !clientMessageId) throw error;
+      const winner = await this.messages.findByClientMessageId(actor.accountId, null, clientMessageId);
+      if (!winner) throw error;
+      return this.replay(winner, payload.roomId);
+    }
   }
 
   /** Stores checked sends and their events in one transaction; returns their views in order. */
@@ -122,14 +185,16 @@ export class MessagesService {
           account_id: send.actor.accountId,
           room_id: send.room._id,
           seq: seqs[index],
-          conversation_id: send.conversationId,
-          user_id: send.actor.userId,
+          conversation_id: send.author,
+          user_id: send.authorUserId,
+          ...(send.contact ? { contact: send.contact } : {}),
+          ...(send.payload.private ? { private: true } : {}),
           content: send.content,
           source: send.payload.source ?? 'chat',
           attachments: send.payload.attachments ?? [],
           // A retry is caught by the unique index on clientMessageId rather than a read before every send.
           client_message_id: send.payload.clientMessageId ?? null,
-          receivers: send.room.members.map((member) => member.conversation_id),
+          receivers: receiversOf(send.room),
         })),
         session,
       );
@@ -139,11 +204,12 @@ export class MessagesService {
         sends.map((send, index) => {
           const data: MessageCreatedData = {
             room_id: views[index].room_id,
+            room_type: send.room.type,
             message: views[index],
             receivers: stored[index].receivers.map((receiver) => receiver.toHexString()),
             snoozed: snoozedMembers(send.room.members),
           };
-          const by = { ...send.actor, conversationId: send.conversationId.toHexString() };
+          const by = { ...send.actor, conversationId: send.author?.toHexString() };
           const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
           return { envelope, correlationId: send.correlationId };
         }),
@@ -156,7 +222,7 @@ export class MessagesService {
   private async replayOrThrow(send: CheckedSend, error: unknown): Promise<MessageCreateResult> {
     const clientMessageId = send.payload.clientMessageId;
     if ((error as { code?: number }).code !== 11000 || !clientMessageId) throw error;
-    const winner = await this.messages.findByClientMessageId(send.actor.accountId, send.conversationId, clientMessageId);
+    const winner = await this.messages.findByClientMessageId(send.actor.accountId, send.author, clientMessageId);
     if (!winner) throw error;
     return this.replay(winner, send.room._id.toHexString());
   }
@@ -172,7 +238,13 @@ export class MessagesService {
     const q = this.searchText(payload.q, false);
     const beforeSeq = payload.before ? decodeCursor<SeqCursor>(payload.before, 'before', { s: 'number' }).s : undefined;
     const afterSeq = payload.after !== undefined ? await this.seqAfter(actor, room._id, payload.after) : payload.afterSeq;
-    const found = await this.messages.page(actor.accountId, room._id, conversationId, { beforeSeq, afterSeq, q, limit: limit + 1 });
+    const found = await this.messages.page(actor.accountId, room._id, conversationId, {
+      beforeSeq,
+      afterSeq,
+      q,
+      limit: limit + 1,
+      wholeRoom: room.type === 'support',
+    });
     const cursorOf = (message: StoredMessage) => encodeCursor({ s: message.seq });
     const forward = afterSeq !== undefined;
     return toPage(found, limit, forward, cursorOf, toMessageView, forward ? encodeCursor({ s: afterSeq }) : null);

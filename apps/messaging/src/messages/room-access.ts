@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { LRUCache } from 'lru-cache';
 import type { Model, Types } from 'mongoose';
-import { AppError, type Actor } from '@parley/contracts';
-import { Conversation, outcomeOfSync, Room, toObjectId, type Outcome } from '@parley/database';
+import { AppError, Scopes, type Actor } from '@parley/contracts';
+import { Conversation, outcomeOfSync, Room, SupportInbox, toObjectId, type Outcome } from '@parley/database';
 
 export interface MemberRoom {
   room: Room & { _id: Types.ObjectId };
   conversationId: Types.ObjectId;
+  /** A support room the caller works through its inbox (or as an admin) without being its member. */
+  team?: boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export class RoomAccess {
   constructor(
     @InjectModel(Room.name) private readonly rooms: Model<Room>,
     @InjectModel(Conversation.name) private readonly conversations: Model<Conversation>,
+    @InjectModel(SupportInbox.name) private readonly inboxes: Model<SupportInbox>,
   ) {}
 
   async memberRoom(actor: Actor, roomIdText: string): Promise<MemberRoom> {
@@ -50,19 +53,57 @@ export class RoomAccess {
       Promise.all(requests.map(({ actor }) => this.conversationOf(actor))),
     ]);
     const byId = new Map(rooms.map((room) => [`${room.account_id}\u0000${room._id.toHexString()}`, room]));
+    const roomOf = (actor: Actor, index: number) => {
+      const id = ids[index];
+      return id.ok ? byId.get(`${actor.accountId}\u0000${id.value.toHexString()}`) : undefined;
+    };
+    const teams = await this.supportTeams(
+      requests.flatMap(({ actor }, index) => {
+        const room = roomOf(actor, index);
+        const me = conversations[index];
+        const outsider = room?.support && me && !room.members.some((member) => member.conversation_id.equals(me));
+        return outsider ? [room.support!.inbox_id] : [];
+      }),
+    );
     return requests.map(({ actor }, index) =>
       outcomeOfSync(() => {
         const id = ids[index];
         if (!id.ok) throw id.error;
-        const room = byId.get(`${actor.accountId}\u0000${id.value.toHexString()}`);
+        const room = roomOf(actor, index);
         if (!room) throw AppError.notFound('room');
         const me = conversations[index];
-        if (!me || !room.members.some((member) => member.conversation_id.equals(me))) {
-          throw AppError.forbidden('You are not a member of this room');
+        if (me && room.members.some((member) => member.conversation_id.equals(me))) return { room, conversationId: me };
+        if (me && room.support && this.worksInbox(actor, me, teams.get(room.support.inbox_id.toHexString()))) {
+          return { room, conversationId: me, team: true };
         }
-        return { room, conversationId: me };
+        throw AppError.forbidden('You are not a member of this room');
       }),
     );
+  }
+
+  /** The members of support inboxes (written by support-routing, read here), by inbox id. */
+  private async supportTeams(inboxIds: Types.ObjectId[]): Promise<Map<string, Types.ObjectId[]>> {
+    if (inboxIds.length === 0) return new Map();
+    const inboxes = await this.inboxes
+      .find({ _id: { $in: inboxIds }, deleted: false }, { members: 1 })
+      .lean<{ _id: Types.ObjectId; members: { conversation_id: Types.ObjectId }[] }[]>();
+    return new Map(inboxes.map((inbox) => [inbox._id.toHexString(), inbox.members.map((member) => member.conversation_id)]));
+  }
+
+  /** An admin works every inbox; a support agent the inboxes they are a member of. */
+  private worksInbox(actor: Actor, me: Types.ObjectId, team: Types.ObjectId[] | undefined): boolean {
+    if (actor.scopes.includes(Scopes.Admin)) return true;
+    return actor.scopes.includes(Scopes.Support) && !!team?.some((member) => member.equals(me));
+  }
+
+  /** A support room of the caller's account, whoever the caller is (they speak for its contact): 404 otherwise. */
+  async supportRoom(actor: Actor, roomIdText: string): Promise<MemberRoom['room']> {
+    const room = await this.rooms
+      .findOne({ _id: toObjectId(roomIdText, 'id'), account_id: actor.accountId, deleted: false })
+      .lean<MemberRoom['room']>();
+    if (!room) throw AppError.notFound('room');
+    if (room.type !== 'support' || !room.support) throw AppError.badRequest('id', 'only support rooms have a contact');
+    return room;
   }
 
   /** The caller's conversation and the ids of every live room they belong to now. */

@@ -12,13 +12,19 @@ import type {
   RoomReadData,
   RoomType,
   RoomUpdatedData,
+  SupportAssignedData,
 } from '@parley/contracts';
+
+/** Conversations that see a room: its members and, for a support room, its inbox's team. */
+function viewersOf(data: { members: string[]; team?: string[] }): string[] {
+  return data.team ? [...new Set([...data.members, ...data.team])] : data.members;
+}
 
 /** `new_message`: ids, and the message itself (the one document a push carries whole). */
 export interface NewMessagePush {
   event: 'new_message';
   room_id: string;
-  message: Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'client_message_id'>;
+  message: PushedMessage & Pick<MessageView, 'client_message_id'>;
   /** Only for members who snoozed the room: show it, but quietly. */
   snoozed?: true;
 }
@@ -85,6 +91,11 @@ export interface ReminderDuePush {
   at: string;
 }
 
+/** `support_assigned`: a support room was given to the receiving member. */
+export interface SupportAssignedPush extends SupportAssignedData {
+  event: 'support_assigned';
+}
+
 /** Every socket event realtime pushes; the Socket.IO event name is the payload's `event`. */
 export type Push =
   | NewMessagePush
@@ -94,7 +105,8 @@ export type Push =
   | StatusChangedPush
   | MessageUpdatedPush
   | MessageDeletedPush
-  | ReminderDuePush;
+  | ReminderDuePush
+  | SupportAssignedPush;
 
 /** One payload for the devices of some conversations (or of the whole account), sent as one broadcast. */
 export interface Delivery {
@@ -110,10 +122,24 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
   return [{ conversationIds: [], wholeAccount: true, payload: { event: 'status_changed', conversation_id, user_id, status } }];
 }
 
-/** The part of a message every message push carries (design.md section 5: the message itself, nothing more). */
-function pushedMessage(message: MessageView): Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq'> {
+type PushedMessage = Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'contact' | 'private'>;
+
+/**
+ * The part of a message every message push carries (design.md section 5: the message itself,
+ * nothing more); in support rooms also who of the contact wrote it, and whether it is a team note.
+ */
+function pushedMessage(message: MessageView): PushedMessage {
   const { id, content, conversation_id, created, attachments, seq } = message;
-  return { id, content, conversation_id, created, attachments, seq };
+  return {
+    id,
+    content,
+    conversation_id,
+    created,
+    attachments,
+    seq,
+    ...(message.contact ? { contact: message.contact } : {}),
+    ...(message.private ? { private: true } : {}),
+  };
 }
 
 /** `new_message` to every member the message was stored for (the sender's other devices too). */
@@ -151,7 +177,7 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
   };
   const counts = new Map(data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
   const byCount = new Map<number, string[]>();
-  for (const conversationId of data.members) {
+  for (const conversationId of viewersOf(data)) {
     const count = counts.get(conversationId) ?? 0;
     byCount.set(count, [...(byCount.get(count) ?? []), conversationId]);
   }
@@ -159,7 +185,8 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     conversationIds,
     payload: { ...base, unread_count: unreadCount },
   }));
-  const removed = (data.removed ?? []).filter((conversationId) => !data.members.includes(conversationId));
+  const viewers = viewersOf(data);
+  const removed = (data.removed ?? []).filter((conversationId) => !viewers.includes(conversationId));
   if (removed.length > 0) deliveries.push({ conversationIds: removed, payload: { ...base, removed: true } });
   return deliveries;
 }
@@ -175,10 +202,10 @@ export function readReceiptDeliveries(envelope: EventEnvelope<RoomReadData>): De
   ];
 }
 
-/** `room_created` to every member. */
+/** `room_created` to every member (and a support room's team). */
 export function roomCreatedDeliveries(envelope: EventEnvelope<RoomCreatedData>): Delivery[] {
   const { data } = envelope;
-  return [{ conversationIds: data.members, payload: { event: 'room_created', room_id: data.room_id, type: data.type } }];
+  return [{ conversationIds: viewersOf(data), payload: { event: 'room_created', room_id: data.room_id, type: data.type } }];
 }
 
 /** `message_updated` to everyone who may see the message. */
@@ -202,4 +229,10 @@ export function messageDeletedDeliveries(envelope: EventEnvelope<MessageDeletedD
 export function reminderDueDeliveries(envelope: EventEnvelope<ReminderDueData>): Delivery[] {
   const { reminder_id, message_id, room_id, conversation_id, at } = envelope.data;
   return [{ conversationIds: [conversation_id], payload: { event: 'reminder_due', reminder_id, message_id, room_id, at } }];
+}
+
+/** `support_assigned` to every device of the member a support room was just given to. */
+export function supportAssignedDeliveries(envelope: EventEnvelope<SupportAssignedData>): Delivery[] {
+  const { room_id, inbox_id, assignee, rule } = envelope.data;
+  return [{ conversationIds: [assignee], payload: { event: 'support_assigned', room_id, inbox_id, assignee, rule } }];
 }

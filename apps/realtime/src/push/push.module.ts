@@ -3,11 +3,12 @@ import { SocketModule } from '../socket/socket.module.js';
 import { MessageEventsHandler } from './message-events.handler.js';
 import { PushService } from './push.service.js';
 import { RoomEventsHandler } from './room-events.handler.js';
+import { SupportEventsHandler } from './support-events.handler.js';
 
 /** Kafka events in, socket events out. */
 @Module({
   imports: [SocketModule],
-  controllers: [MessageEventsHandler, RoomEventsHandler],
+  controllers: [MessageEventsHandler, RoomEventsHandler, SupportEventsHandler],
   providers: [PushService],
   exports: [PushService],
 })

@@ -14,6 +14,12 @@ export function roomCreatedEvent(room: StoredRoom, actor: Actor | null): EventEn
     room_id: room._id.toHexString(),
     type: room.type,
     members: room.members.map((member) => member.conversation_id.toHexString()),
+    ...(room.support
+      ? {
+          support: { inbox_id: room.support.inbox_id.toHexString(), contact: { ...room.support.contact } },
+          team: room.support.team.map((id) => id.toHexString()),
+        }
+      : {}),
   };
   return createEnvelope({ type: EventTopics.RoomCreated, accountId: room.account_id, key: data.room_id, actor, data });
 }
@@ -27,6 +33,7 @@ export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed:
     last_activity: room.last_activity.toISOString(),
     unread_count: room.unread_count.map((entry) => ({ conversation_id: entry.conversation_id.toHexString(), count: entry.count })),
     members: room.members.map((member) => member.conversation_id.toHexString()),
+    ...(room.support ? { team: room.support.team.map((id) => id.toHexString()) } : {}),
     ...(removed.length > 0 ? { removed } : {}),
     ...(room.deleted ? { deleted: true } : {}),
   };

@@ -1,13 +1,13 @@
-import type { RoomView } from '@parley/contracts';
+import type { RoomView, SupportStateView } from '@parley/contracts';
 import type { Room } from '@parley/database';
 import type { Types } from 'mongoose';
 
 export type StoredRoom = Room & { _id: Types.ObjectId };
 
-/** A stored room as the API shows it to one member (their own unread count). */
-export function toRoomView(room: StoredRoom, viewer: Types.ObjectId): RoomView {
-  const unread = room.unread_count.find((entry) => entry.conversation_id.equals(viewer));
-  const me = room.members.find((member) => member.conversation_id.equals(viewer));
+/** A stored room as the API shows it to one member (their own unread count), or to a support team member who is not one. */
+export function toRoomView(room: StoredRoom, viewer: Types.ObjectId | null): RoomView {
+  const unread = viewer ? room.unread_count.find((entry) => entry.conversation_id.equals(viewer)) : undefined;
+  const me = viewer ? room.members.find((member) => member.conversation_id.equals(viewer)) : undefined;
   const snoozedUntil = me?.snoozed_until && me.snoozed_until.getTime() > Date.now() ? me.snoozed_until : null;
   return {
     id: room._id.toHexString(),
@@ -24,7 +24,33 @@ export function toRoomView(room: StoredRoom, viewer: Types.ObjectId): RoomView {
     listing_id: room.listing_id ?? null,
     favorite: me?.favorite ?? false,
     snoozed_until: snoozedUntil?.toISOString() ?? null,
+    ...(room.support ? { support: toRoomSupportView(room.support) } : {}),
     created: room.created.toISOString(),
     updated: room.updated.toISOString(),
+  };
+}
+
+/** A support room's mirrored support state as the API shows it. */
+export function toRoomSupportView(support: NonNullable<StoredRoom['support']>): SupportStateView {
+  return {
+    inbox_id: support.inbox_id.toHexString(),
+    contact: { ...support.contact },
+    status: support.status,
+    assignee: support.assignee?.toHexString() ?? null,
+    assignment: support.assignment
+      ? {
+          rule: support.assignment.rule,
+          at: support.assignment.at.toISOString(),
+          candidates: support.assignment.candidates.map((candidate) => ({
+            conversation_id: candidate.conversation_id.toHexString(),
+            online: candidate.online,
+            open_rooms: candidate.open_rooms,
+            capacity: candidate.capacity ?? null,
+            passed_because: candidate.passed_because ?? null,
+          })),
+        }
+      : null,
+    first_response_at: support.first_response_at?.toISOString() ?? null,
+    resolved_at: support.resolved_at?.toISOString() ?? null,
   };
 }

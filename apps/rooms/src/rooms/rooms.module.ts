@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { Message, MessageSchema, Room, RoomSchema } from '@parley/database';
+import { CrmContact, CrmContactSchema, Message, MessageSchema, Room, RoomSchema, SupportInbox, SupportInboxSchema } from '@parley/database';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ChannelsService } from './channels.service.js';
 import { MessageCreatedHandler } from './message-created.handler.js';
@@ -8,6 +8,9 @@ import { MessageDeletedHandler } from './message-deleted.handler.js';
 import { RoomsHandler } from './rooms.handler.js';
 import { RoomsRepository } from './rooms.repository.js';
 import { RoomsService } from './rooms.service.js';
+import { SupportInboxesRepository } from '../support/support-inboxes.repository.js';
+import { SupportRoomsHandler } from '../support/support-rooms.handler.js';
+import { SupportRoomsService } from '../support/support-rooms.service.js';
 
 @Module({
   imports: [
@@ -16,9 +19,12 @@ import { RoomsService } from './rooms.service.js';
       { name: Room.name, schema: RoomSchema },
       // read only: rooms checks that a message read is in the room and counts what is still unread
       { name: Message.name, schema: MessageSchema },
+      // read only: support rooms show their inbox's team (support-routing's) and CRM contacts
+      { name: SupportInbox.name, schema: SupportInboxSchema },
+      { name: CrmContact.name, schema: CrmContactSchema },
     ]),
   ],
-  controllers: [RoomsHandler, MessageCreatedHandler, MessageDeletedHandler],
-  providers: [RoomsRepository, RoomsService, ChannelsService],
+  controllers: [RoomsHandler, MessageCreatedHandler, MessageDeletedHandler, SupportRoomsHandler],
+  providers: [RoomsRepository, RoomsService, ChannelsService, SupportRoomsService, SupportInboxesRepository],
 })
 export class RoomsModule {}

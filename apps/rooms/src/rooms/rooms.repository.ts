@@ -38,6 +38,24 @@ export class RoomsRepository {
     return this.rooms.findOne({ account_id: accountId, deleted: false, ...filter }).lean<StoredRoom>();
   }
 
+  /** The open support room of a contact, if there is one. */
+  async findOpenSupportRoom(accountId: string, contactKey: string): Promise<StoredRoom | null> {
+    return this.rooms.findOne({ account_id: accountId, type: 'support', 'support.status': 'open', 'support.contact_key': contactKey, deleted: false }).lean<StoredRoom>();
+  }
+
+  /** Applies an update to a live room of the account if it also matches `condition`; the room after, or null. */
+  async updateIf(
+    accountId: string,
+    roomId: Types.ObjectId,
+    condition: Record<string, unknown>,
+    update: UpdateQuery<Room>,
+    session: ClientSession,
+  ): Promise<StoredRoom | null> {
+    return this.rooms
+      .findOneAndUpdate({ ...condition, _id: roomId, account_id: accountId, deleted: false }, update, { session, returnDocument: 'after' })
+      .lean<StoredRoom>();
+  }
+
   /** Applies an update to a live room of the account and returns the room as it is after. */
   async update(
     accountId: string,

@@ -20,6 +20,7 @@ import { decodeCursor, encodeCursor, runTransaction, toObjectId } from '@parley/
 import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
 import { UsersRepository } from '../conversations/users.repository.js';
+import { SupportRoomsService } from '../support/support-rooms.service.js';
 import { roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
 import { RoomsRepository, type RoomPagePosition } from './rooms.repository.js';
 import { toRoomView, type StoredRoom } from './room.view.js';
@@ -39,6 +40,7 @@ export class RoomsService {
     private readonly conversations: ConversationsRepository,
     private readonly users: UsersRepository,
     private readonly outbox: Outbox,
+    private readonly supportRooms: SupportRoomsService,
   ) {}
 
   /**
@@ -121,10 +123,19 @@ export class RoomsService {
     };
   }
 
-  /** One room the caller belongs to: 404 if it is not in their account, 403 if they are not a member. */
-  async get(actor: Actor, roomId: string): Promise<RoomView> {
-    const { room, me } = await this.memberRoom(actor, roomId);
-    return toRoomView(room, me._id);
+  /**
+   * One room the caller belongs to (or, for a support room, works the inbox of): 404 if it is not
+   * in their account, 403 otherwise.
+   */
+  async get(actor: Actor, roomIdText: string): Promise<RoomView> {
+    const room = await this.rooms.findById(actor.accountId, toObjectId(roomIdText, 'id'));
+    if (!room) throw AppError.notFound('room');
+    const me = await this.conversations.findByUser(actor.accountId, actor.userId);
+    const member = !!me && room.members.some((entry) => entry.conversation_id.equals(me._id));
+    if (!member && !(await this.supportRooms.isTeamViewer(actor, room, me?._id ?? null))) {
+      throw AppError.forbidden('You are not a member of this room');
+    }
+    return toRoomView(room, me?._id ?? null);
   }
 
   /** Marks the room read by the caller up to a message, and tells the other members. */

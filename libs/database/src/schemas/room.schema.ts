@@ -71,6 +71,10 @@ export class RoomSupport {
   @Prop({ type: Date, default: null })
   resolved_at!: Date | null;
 
+  /** The inbox's members as of the last mirrored state: they see the room and get its pushes without being members. */
+  @Prop({ type: [Types.ObjectId], default: [] })
+  team!: Types.ObjectId[];
+
   /** The version of support-routing's state last mirrored here. */
   @Prop({ default: 0 })
   version!: number;

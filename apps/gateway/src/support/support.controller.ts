@@ -1,0 +1,179 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentActor, RequireScopes } from '@parley/auth';
+import {
+  AddInboxMemberDto,
+  AssignSupportRoomDto,
+  CreateInboxDto,
+  ListSupportRoomsQueryDto,
+  MessagingPatterns,
+  OpenSupportRoomDto,
+  RoomsPatterns,
+  Scopes,
+  SupportPatterns,
+  UpdateInboxDto,
+  type Actor,
+  type InboxStatsView,
+  type InboxView,
+  type MessageCreateResult,
+  type MessageView,
+  type Page,
+  type RoomView,
+  type SupportRoomView,
+} from '@parley/contracts';
+import { CommandClient } from '@parley/kafka';
+import { CorrelationId } from '@parley/platform';
+import { IdParamPipe } from '../http/id-param.pipe.js';
+
+@ApiTags('support')
+@ApiBearerAuth()
+@RequireScopes(Scopes.Support)
+@Controller('v1/support')
+export class SupportController {
+  constructor(private readonly commands: CommandClient) {}
+
+  @Post('inboxes')
+  @RequireScopes(Scopes.Admin)
+  @ApiOperation({ summary: 'Create a support inbox (admins): its team, capacity and channels', description: '409 when the name, a number or an address is taken in the account.' })
+  @ApiCreatedResponse({ description: 'The inbox' })
+  createInbox(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: CreateInboxDto): Promise<InboxView> {
+    return this.commands.send(SupportPatterns.InboxCreate, actor, body, { correlationId, key: actor.accountId });
+  }
+
+  @Get('inboxes')
+  @ApiOperation({ summary: "The account's support inboxes" })
+  listInboxes(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<Page<InboxView>> {
+    return this.commands.send(SupportPatterns.InboxList, actor, {}, { correlationId, key: actor.accountId });
+  }
+
+  @Get('inboxes/:id')
+  @ApiParam({ name: 'id', description: 'Inbox id' })
+  getInbox(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) inboxId: string): Promise<InboxView> {
+    return this.commands.send(SupportPatterns.InboxGet, actor, { inboxId }, { correlationId, key: inboxId });
+  }
+
+  @Patch('inboxes/:id')
+  @RequireScopes(Scopes.Admin)
+  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiOperation({ summary: 'Rename an inbox, change its capacity or channels (admins); more capacity assigns waiting rooms' })
+  updateInbox(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) inboxId: string,
+    @Body() body: UpdateInboxDto,
+  ): Promise<InboxView> {
+    return this.commands.send(SupportPatterns.InboxUpdate, actor, { inboxId, ...body }, { correlationId, key: inboxId });
+  }
+
+  @Delete('inboxes/:id')
+  @HttpCode(204)
+  @RequireScopes(Scopes.Admin)
+  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiOperation({ summary: 'Delete an inbox (admins; soft): it takes no new rooms' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  async deleteInbox(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) inboxId: string): Promise<void> {
+    await this.commands.send(SupportPatterns.InboxDelete, actor, { inboxId }, { correlationId, key: inboxId });
+  }
+
+  @Post('inboxes/:id/members')
+  @HttpCode(200)
+  @RequireScopes(Scopes.Admin)
+  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiOperation({ summary: "Add a team member to an inbox, or change their capacity (admins); waiting rooms may go to them at once" })
+  @ApiOkResponse({ description: 'The inbox' })
+  addMember(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) inboxId: string,
+    @Body() body: AddInboxMemberDto,
+  ): Promise<InboxView> {
+    return this.commands.send(SupportPatterns.InboxAddMember, actor, { inboxId, ...body }, { correlationId, key: inboxId });
+  }
+
+  @Delete('inboxes/:id/members/:conversationId')
+  @RequireScopes(Scopes.Admin)
+  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiParam({ name: 'conversationId', description: 'Conversation id of the member' })
+  @ApiOperation({ summary: 'Remove a member from an inbox (admins); the open rooms they held are routed again' })
+  removeMember(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) inboxId: string,
+    @Param('conversationId', new IdParamPipe('conversationId')) conversationId: string,
+  ): Promise<InboxView> {
+    return this.commands.send(SupportPatterns.InboxRemoveMember, actor, { inboxId, conversationId }, { correlationId, key: inboxId });
+  }
+
+  @Get('inboxes/:id/stats')
+  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiOperation({ summary: 'Open, waiting and resolved rooms of an inbox, with median and p90 first response and resolution times' })
+  stats(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) inboxId: string): Promise<InboxStatsView> {
+    return this.commands.send(SupportPatterns.InboxStats, actor, { inboxId }, { correlationId, key: inboxId });
+  }
+
+  @Post('rooms')
+  @ApiOperation({
+    summary: "Open a support room for a contact (or use their open one) with the contact's message",
+    description: 'One open support room per contact: a second call while one is open returns it (200) and adds the message to it. The room is routed to a member of the inbox; its support state says who and why.',
+  })
+  @ApiCreatedResponse({ description: 'A room was opened' })
+  @ApiOkResponse({ description: "The contact's open room" })
+  async openRoom(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Body() body: OpenSupportRoomDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RoomView & { message?: MessageView }> {
+    const opened = await this.commands.send<{ created: boolean; room: RoomView }>(
+      RoomsPatterns.SupportRoomOpen,
+      actor,
+      { inbox_id: body.inbox_id, contact: body.contact },
+      { correlationId, key: body.inbox_id },
+    );
+    response.status(opened.created ? 201 : 200);
+    if (body.content === undefined) return opened.room;
+    const stored = await this.commands.send<MessageCreateResult>(
+      MessagingPatterns.MessageCreateFromContact,
+      actor,
+      { roomId: opened.room.id, content: body.content, source: 'chat' },
+      { correlationId, key: opened.room.id },
+    );
+    return { ...opened.room, last_message_id: stored.message.id, last_activity: stored.message.created, message: stored.message };
+  }
+
+  @Get('rooms')
+  @ApiOperation({ summary: 'Support rooms of the inboxes the caller works (every inbox for admins), newest activity first' })
+  listRooms(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ListSupportRoomsQueryDto): Promise<Page<SupportRoomView>> {
+    return this.commands.send(SupportPatterns.RoomList, actor, query, { correlationId, key: actor.accountId });
+  }
+
+  @Post('rooms/:id/assign')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiOperation({ summary: 'Assign a support room to a member of its inbox by hand (idempotent; 409 when resolved)' })
+  assign(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) roomId: string,
+    @Body() body: AssignSupportRoomDto,
+  ): Promise<SupportRoomView> {
+    return this.commands.send(SupportPatterns.RoomAssign, actor, { roomId, conversationId: body.conversationId }, { correlationId, key: roomId });
+  }
+
+  @Post('rooms/:id/resolve')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiOperation({ summary: "Resolve a support room (idempotent); its assignee's capacity frees for waiting rooms" })
+  resolve(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<SupportRoomView> {
+    return this.commands.send(SupportPatterns.RoomResolve, actor, { roomId }, { correlationId, key: roomId });
+  }
+
+  @Post('rooms/:id/reopen')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiOperation({ summary: 'Reopen a resolved support room (idempotent); routed again if its assignee is gone or at capacity' })
+  reopen(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<SupportRoomView> {
+    return this.commands.send(SupportPatterns.RoomReopen, actor, { roomId }, { correlationId, key: roomId });
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, Types } from 'mongoose';
+import { CrmContact, SupportInbox } from '@parley/database';
+
+export type StoredInboxTeam = { _id: Types.ObjectId; members: { conversation_id: Types.ObjectId }[] };
+export type StoredContact = CrmContact & { _id: Types.ObjectId };
+
+/**
+ * What rooms reads from outside for support rooms: inboxes (written by support-routing) for their
+ * team, and the account's CRM contacts (written by the CRM).
+ */
+@Injectable()
+export class SupportInboxesRepository {
+  constructor(
+    @InjectModel(SupportInbox.name) private readonly inboxes: Model<SupportInbox>,
+    @InjectModel(CrmContact.name) private readonly contacts: Model<CrmContact>,
+  ) {}
+
+  /** A live inbox of the account with its members. */
+  async findLive(accountId: string, id: Types.ObjectId): Promise<StoredInboxTeam | null> {
+    return this.inboxes.findOne({ _id: id, account_id: accountId, deleted: false }, { members: 1 }).lean<StoredInboxTeam>();
+  }
+
+  async findContact(accountId: string, id: Types.ObjectId): Promise<StoredContact | null> {
+    return this.contacts.findOne({ _id: id, account_id: accountId }).lean<StoredContact>();
+  }
+}

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { Types, type ClientSession, type Connection } from 'mongoose';
+import {
+  AppError,
+  Scopes,
+  type Actor,
+  type EventEnvelope,
+  type RoomView,
+  type SupportContact,
+  type SupportRoomOpenPayload,
+  type SupportUpdatedData,
+} from '@parley/contracts';
+import { runTransaction, toObjectId } from '@parley/database';
+import { Outbox } from '@parley/kafka';
+import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { roomCreatedEvent, roomUpdatedEvent } from '../rooms/room-events.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { toRoomView, type StoredRoom } from '../rooms/room.view.js';
+import { SupportInboxesRepository } from './support-inboxes.repository.js';
+
+/** A contact's identity within an account: the CRM id when known, else the number, else the address. */
+export function contactKey(contact: SupportContact): string {
+  if (contact.id) return `id:${contact.id}`;
+  if (contact.phone) return `phone:${contact.phone}`;
+  if (contact.email) return `email:${contact.email.toLowerCase()}`;
+  throw AppError.badRequest('contact', 'contact needs an id, a phone or an email');
+}
+
+/**
+ * Support rooms as rooms: opening one per contact, mirroring the support state support-routing
+ * decides (assignee as the room's one member), and letting the inbox's team see them.
+ */
+@Injectable()
+export class SupportRoomsService {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly rooms: RoomsRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly support: SupportInboxesRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * The contact's open support room, or a new one in the inbox (announced by `parley.room.created`,
+   * which support-routing routes). Concurrent opens for one contact end with one room.
+   */
+  async open(actor: Actor, payload: SupportRoomOpenPayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
+    const inboxId = toObjectId(payload.inbox_id, 'inbox_id');
+    const inbox = await this.support.findLive(actor.accountId, inboxId);
+    if (!inbox) throw AppError.notFound('inbox');
+    const contact = await this.knownContact(actor.accountId, payload.contact);
+    const key = contactKey(contact);
+    const viewer = (await this.conversations.findByUser(actor.accountId, actor.userId))?._id ?? null;
+    const existing = await this.rooms.findOpenSupportRoom(actor.accountId, key);
+    if (existing) return { created: false, room: toRoomView(existing, viewer) };
+    const team = inbox.members.map((member) => member.conversation_id);
+    try {
+      const room = await runTransaction(this.connection, async (session) => {
+        const stored = await this.rooms.insert(
+          {
+            account_id: actor.accountId,
+            type: 'support',
+            name: contact.name ?? contact.phone ?? contact.email ?? null,
+            members: [],
+            unread_count: [],
+            support: {
+              inbox_id: inboxId,
+              contact,
+              contact_key: key,
+              status: 'open',
+              assignee: null,
+              assignment: null,
+              first_response_at: null,
+              resolved_at: null,
+              team,
+              version: 0,
+            },
+            last_activity: new Date(),
+          },
+          session,
+        );
+        await this.outbox.add(session, [roomCreatedEvent(stored, actor)], correlationId);
+        return stored;
+      });
+      return { created: true, room: toRoomView(room, viewer) };
+    } catch (error) {
+      // A concurrent open for the same contact won the unique index: theirs is the room.
+      if ((error as { code?: number }).code !== 11000) throw error;
+      const winner = await this.rooms.findOpenSupportRoom(actor.accountId, key);
+      if (!winner) throw error;
+      return { created: false, room: toRoomView(winner, viewer) };
+    }
+  }
+
+  /**
+   * Mirrors support-routing's state of a room onto it: status, assignee (the room's one member),
+   * why, response times and the team. An older state than the one applied changes nothing.
+   */
+  async applySupportUpdated(envelope: EventEnvelope<SupportUpdatedData>, session: ClientSession, correlationId?: string): Promise<void> {
+    const { data } = envelope;
+    const roomId = toObjectId(data.room_id, 'room_id');
+    const room = await this.rooms.findById(envelope.accountId, roomId, session);
+    if (!room?.support || room.support.version >= data.version) return;
+    const assignee = data.support.assignee ? toObjectId(data.support.assignee, 'support.assignee') : null;
+    const holder = assignee ? await this.conversations.findById(envelope.accountId, assignee) : null;
+    const kept = room.members.filter((member) => assignee && member.conversation_id.equals(assignee));
+    const members =
+      kept.length > 0 || !holder
+        ? kept
+        : [{ conversation_id: holder._id, user_id: holder.user_id, last_message_read: null, joined: new Date(), favorite: false, snoozed_until: null }];
+    const unread = members.map(
+      (member) =>
+        room.unread_count.find((entry) => entry.conversation_id.equals(member.conversation_id)) ?? {
+          conversation_id: member.conversation_id,
+          // A new assignee has read nothing of the room yet.
+          count: room.last_message_seq,
+          last_read_seq: 0,
+        },
+    );
+    const assignment = data.support.assignment;
+    const updated = await this.rooms.updateIf(
+      envelope.accountId,
+      roomId,
+      { 'support.version': { $lt: data.version } },
+      {
+        $set: {
+          members,
+          unread_count: unread,
+          'support.status': data.support.status,
+          'support.assignee': assignee,
+          'support.assignment': assignment
+            ? {
+                rule: assignment.rule,
+                at: new Date(assignment.at),
+                candidates: assignment.candidates.map((candidate) => ({ ...candidate, conversation_id: new Types.ObjectId(candidate.conversation_id) })),
+              }
+            : null,
+          'support.first_response_at': data.support.first_response_at ? new Date(data.support.first_response_at) : null,
+          'support.resolved_at': data.support.resolved_at ? new Date(data.support.resolved_at) : null,
+          'support.team': data.team.map((id) => toObjectId(id, 'team')),
+          'support.version': data.version,
+        },
+      },
+      session,
+    );
+    if (!updated) return;
+    const removed = room.members.filter((member) => !members.some((kept) => kept.conversation_id.equals(member.conversation_id)));
+    await this.outbox.add(
+      session,
+      [roomUpdatedEvent(updated, null, removed.map((member) => member.conversation_id.toHexString()))],
+      correlationId,
+    );
+  }
+
+  /**
+   * Whether a conversation sees a support room without being its member: it works the room's inbox
+   * (with the support scope) or administers the account.
+   */
+  async isTeamViewer(actor: Actor, room: StoredRoom, viewer: Types.ObjectId | null): Promise<boolean> {
+    if (room.type !== 'support' || !room.support) return false;
+    if (actor.scopes.includes(Scopes.Admin)) return true;
+    if (!viewer || !actor.scopes.includes(Scopes.Support)) return false;
+    const inbox = await this.support.findLive(room.account_id, room.support.inbox_id);
+    return !!inbox?.members.some((member) => member.conversation_id.equals(viewer));
+  }
+
+  /** The contact as given, completed from the CRM when it names a CRM contact (404 if it does not exist). */
+  private async knownContact(accountId: string, given: SupportContact): Promise<SupportContact> {
+    if (!given.id) {
+      if (!given.phone && !given.email) throw AppError.badRequest('contact', 'contact needs an id, a phone or an email');
+      return { ...given };
+    }
+    const known = await this.support.findContact(accountId, toObjectId(given.id, 'contact.id'));
+    if (!known) throw AppError.notFound('contact');
+    const contact: SupportContact = { id: given.id };
+    const name = known.name ?? given.name;
+    const phone = known.phone ?? given.phone;
+    const email = known.email ?? given.email;
+    if (name) contact.name = name;
+    if (phone) contact.phone = phone;
+    if (email) contact.email = email;
+    return contact;
+  }
+}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import type { ClientSession, Types } from 'mongoose';
+import {
+  AppError,
+  Scopes,
+  type Actor,
+  type InboxCreatePayload,
+  type InboxMemberPayload,
+  type InboxUpdatePayload,
+  type InboxView,
+} from '@parley/contracts';
+import { toObjectId } from '@parley/database';
+import { Outbox } from '@parley/kafka';
+import { AssignmentsRepository } from '../routing/assignments.repository.js';
+import { RoutingService } from '../routing/routing.service.js';
+import { supportUpdatedEvent } from '../routing/support-events.js';
+import { TeamRepository } from '../team/team.repository.js';
+import { InboxesRepository, type StoredInbox } from './inboxes.repository.js';
+import { toInboxView } from './inbox.view.js';
+
+/** A duplicate-key error of MongoDB as a 409 that says which rule it broke. */
+function conflictOf(error: unknown): AppError | null {
+  const duplicate = error as { code?: number; keyPattern?: Record<string, unknown> };
+  if (duplicate.code !== 11000) return null;
+  const keys = Object.keys(duplicate.keyPattern ?? {});
+  if (keys.includes('channels.phone_numbers')) return AppError.conflict('A phone number of this inbox already belongs to another inbox of the account');
+  if (keys.includes('channels.email_addresses')) return AppError.conflict('An email address of this inbox already belongs to another inbox of the account');
+  return AppError.conflict('An inbox of this name already exists in the account');
+}
+
+/** Support inboxes: their team, capacity and channels. Changes that free or add capacity route the backlog. */
+@Injectable()
+export class InboxesService {
+  constructor(
+    private readonly inboxes: InboxesRepository,
+    private readonly assignments: AssignmentsRepository,
+    private readonly routing: RoutingService,
+    private readonly team: TeamRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async create(actor: Actor, payload: InboxCreatePayload): Promise<InboxView> {
+    const members = payload.members.map((id) => toObjectId(id, 'members'));
+    await this.requireTeam(actor.accountId, members, 'members');
+    try {
+      const inbox = await this.inboxes.insert({
+        account_id: actor.accountId,
+        name: payload.name,
+        name_key: payload.name.toLowerCase(),
+        members: members.map((conversationId) => ({ conversation_id: conversationId, capacity: null, last_assigned_at: null, added: new Date() })),
+        capacity: payload.capacity ?? null,
+        channels: { phone_numbers: payload.channels?.phone_numbers ?? [], email_addresses: payload.channels?.email_addresses ?? [] },
+        deleted: false,
+      });
+      return toInboxView(inbox);
+    } catch (error) {
+      throw conflictOf(error) ?? error;
+    }
+  }
+
+  async list(actor: Actor): Promise<InboxView[]> {
+    return (await this.inboxes.listLive(actor.accountId)).map(toInboxView);
+  }
+
+  async get(actor: Actor, inboxIdText: string): Promise<InboxView> {
+    return toInboxView(await this.live(actor, inboxIdText));
+  }
+
+  /** Renames an inbox or changes its capacity or channels; more capacity assigns waiting rooms. */
+  async update(actor: Actor, payload: InboxUpdatePayload, correlationId?: string): Promise<InboxView> {
+    const inbox = await this.live(actor, payload.inboxId);
+    const set: Record<string, unknown> = {};
+    if (payload.name !== undefined) Object.assign(set, { name: payload.name, name_key: payload.name.toLowerCase() });
+    if (payload.capacity !== undefined) set.capacity = payload.capacity;
+    if (payload.channels?.phone_numbers !== undefined) set['channels.phone_numbers'] = payload.channels.phone_numbers;
+    if (payload.channels?.email_addresses !== undefined) set['channels.email_addresses'] = payload.channels.email_addresses;
+    if (Object.keys(set).length === 0) return toInboxView(inbox);
+    return this.changeAndRoute(actor, inbox._id, correlationId, (session) => this.inboxes.update(actor.accountId, inbox._id, { $set: set }, session));
+  }
+
+  /** Soft-deletes an inbox: it takes no new rooms; its rooms keep their state. */
+  async remove(actor: Actor, inboxIdText: string): Promise<void> {
+    const inbox = await this.live(actor, inboxIdText);
+    await this.routing.withInbox(actor.accountId, inbox._id, (session) => this.inboxes.update(actor.accountId, inbox._id, { $set: { deleted: true } }, session));
+  }
+
+  /** Adds a member (or changes their capacity); waiting rooms may go to them at once. */
+  async addMember(actor: Actor, payload: InboxMemberPayload, correlationId?: string): Promise<InboxView> {
+    const inbox = await this.live(actor, payload.inboxId);
+    const conversationId = toObjectId(payload.conversationId, 'conversationId');
+    await this.requireTeam(actor.accountId, [conversationId], 'conversationId');
+    const present = inbox.members.some((member) => member.conversation_id.equals(conversationId));
+    return this.changeAndRoute(actor, inbox._id, correlationId, (session) =>
+      present
+        ? payload.capacity === undefined
+          ? this.inboxes.lockForRouting(actor.accountId, inbox._id, session)
+          : this.inboxes.update(actor.accountId, inbox._id, { $set: { 'members.$[m].capacity': payload.capacity } }, session, {
+              arrayFilters: [{ 'm.conversation_id': conversationId }],
+            })
+        : this.inboxes.update(
+            actor.accountId,
+            inbox._id,
+            { $push: { members: { conversation_id: conversationId, capacity: payload.capacity ?? null, last_assigned_at: null, added: new Date() } } },
+            session,
+          ),
+    );
+  }
+
+  /** Removes a member; the open rooms they held in this inbox are routed again. */
+  async removeMember(actor: Actor, payload: InboxMemberPayload, correlationId?: string): Promise<InboxView> {
+    const inbox = await this.live(actor, payload.inboxId);
+    const conversationId = toObjectId(payload.conversationId, 'conversationId');
+    if (!inbox.members.some((member) => member.conversation_id.equals(conversationId))) throw AppError.notFound('member of this inbox');
+    return this.changeAndRoute(actor, inbox._id, correlationId, async (session) => {
+      const updated = await this.inboxes.update(actor.accountId, inbox._id, { $pull: { members: { conversation_id: conversationId } } }, session);
+      if (!updated) return null;
+      const held = await this.assignments.openOf(inbox._id, conversationId, session);
+      const released = [];
+      for (const room of held) {
+        const entry = await this.assignments.change(room.room_id, { status: 'open', assignee: conversationId }, { $set: { assignee: null, waiting_since: room.opened_at } }, session);
+        if (entry) released.push(entry);
+      }
+      await this.outbox.add(session, released.map((entry) => supportUpdatedEvent(entry, updated, actor, conversationId.toHexString())), correlationId);
+      return { inbox: updated, fresh: released.map((entry) => entry.room_id.toHexString()) };
+    });
+  }
+
+  /** Runs an inbox change under its routing lock, then assigns whatever waiting rooms the change made room for. */
+  private async changeAndRoute(
+    actor: Actor,
+    inboxId: Types.ObjectId,
+    correlationId: string | undefined,
+    change: (session: ClientSession) => Promise<StoredInbox | null | { inbox: StoredInbox; fresh: string[] }>,
+  ): Promise<InboxView> {
+    try {
+      const inbox = await this.routing.withInbox(actor.accountId, inboxId, async (session, locked) => {
+        if (!locked) throw AppError.notFound('inbox');
+        const outcome = await change(session);
+        if (!outcome) throw AppError.notFound('inbox');
+        const { inbox: changed, fresh } = 'inbox' in outcome ? outcome : { inbox: outcome, fresh: [] };
+        await this.routing.drain(session, changed, { fresh: new Set(fresh), actor, correlationId });
+        return changed;
+      });
+      return toInboxView(inbox);
+    } catch (error) {
+      throw conflictOf(error) ?? error;
+    }
+  }
+
+  /** A live inbox of the caller's account, else 404. */
+  async live(actor: Actor, inboxIdText: string): Promise<StoredInbox> {
+    const inbox = await this.inboxes.findLive(actor.accountId, toObjectId(inboxIdText, 'id'));
+    if (!inbox) throw AppError.notFound('inbox');
+    return inbox;
+  }
+
+  /** Every id must be a conversation of the account: 404 naming the field otherwise. */
+  private async requireTeam(accountId: string, ids: Types.ObjectId[], field: string): Promise<void> {
+    const existing = await this.team.existing(accountId, ids);
+    const missing = ids.filter((id) => !existing.has(id.toHexString()));
+    if (missing.length > 0) throw AppError.notFound(`conversation (${field}: ${missing.map((id) => id.toHexString()).join(', ')})`);
+  }
+}
+
+/** Whether an actor administers the account (sees and works every inbox). */
+export function isAdmin(actor: Actor): boolean {
+  return actor.scopes.includes(Scopes.Admin);
+}
