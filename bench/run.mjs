@@ -13,6 +13,8 @@
 //   overload     open loop at BENCH_OVERLOAD_FACTOR × the sustained rate (or BENCH_OVERLOAD_RATE) for
 //                BENCH_OVERLOAD_SECONDS: what is accepted, what is turned away (503 + Retry-After)
 //   fan-out      BENCH_FANOUT_MESSAGES at BENCH_FANOUT_RATE/s to a BENCH_FANOUT_MEMBERS-member channel, every member connected
+//   support      BENCH_SUPPORT_OPENS support rooms opened one at a time (open → support_assigned on the
+//                assignee's socket), then BENCH_SUPPORT_BURST opened at once: assignments a second, CPU each
 //   paging       BENCH_PAGING_ROOMS rooms and BENCH_PAGING_MESSAGES messages, pages beside MongoDB
 // Traffic goes over BENCH_ROOMS rooms from BENCH_SENDERS senders (20 and 20: a direct room each with
 // bob), and bob listens on BENCH_SOCKETS sockets (2); every socket must get every message once.
@@ -32,6 +34,7 @@ import { setting, sleep } from './lib/stats.mjs';
 import { DELIVERY_GRACE_MS, Traffic, analyse, connectSocket, setupRooms } from './lib/traffic.mjs';
 import { fanOut } from './phases/fanout.mjs';
 import { pagingBench } from './phases/paging.mjs';
+import { supportBench } from './phases/support.mjs';
 
 const SEQUENTIAL = setting('BENCH_SEQUENTIAL', 300);
 const CONCURRENT_TOTAL = setting('BENCH_CONCURRENT', 600);
@@ -54,6 +57,8 @@ const REQUEST_TIMEOUT_MS = setting('BENCH_REQUEST_TIMEOUT_MS', 60_000);
 const FANOUT_MEMBERS = setting('BENCH_FANOUT_MEMBERS', 50);
 const FANOUT_MESSAGES = setting('BENCH_FANOUT_MESSAGES', 100);
 const FANOUT_RATE = setting('BENCH_FANOUT_RATE', 20);
+const SUPPORT_OPENS = setting('BENCH_SUPPORT_OPENS', 100);
+const SUPPORT_BURST = setting('BENCH_SUPPORT_BURST', 100);
 const PAGING_ROOMS = setting('BENCH_PAGING_ROOMS', 10_000);
 const PAGING_MESSAGES = setting('BENCH_PAGING_MESSAGES', 100_000);
 const PAGING_REQUESTS = setting('BENCH_PAGING_REQUESTS', 200);
@@ -258,6 +263,34 @@ async function main() {
       fanout = await fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES, rate: FANOUT_RATE });
     }
 
+    let support = null;
+    if (SUPPORT_OPENS > 0 || SUPPORT_BURST > 0) {
+      step(`support: ${SUPPORT_OPENS} rooms opened one at a time, then ${SUPPORT_BURST} at once, into an inbox of three online agents`);
+      const measureCpu = async (run, assignments) => {
+        await sleep(SETTLE_MS);
+        const before = watched.cpu();
+        const outcome = await run();
+        // Let the tail of the burst (room mirrors, pushes) finish inside the window it is charged to.
+        await sleep(500);
+        const after = watched.cpu();
+        return { outcome, cpu: cpuSplit(watched, before, after, assignments) };
+      };
+      support = await supportBench({
+        call,
+        token,
+        accountId: account,
+        realtimeUrl,
+        mongoUrl: infrastructure.mongoUrl,
+        database: state.env.MONGO_DB,
+        opens: SUPPORT_OPENS,
+        burst: SUPPORT_BURST,
+        // The gateway's admission bound (PlatformConfig's default): more at once would only measure its 503s.
+        burstInFlight: setting('BENCH_SUPPORT_IN_FLIGHT', 32),
+        measureCpu,
+      });
+      if (support.burst && baseline) support.burst.ratioToTransactionRate = support.burst.assignmentsPerSecond / baseline.transactionsPerSecondInFlight;
+    }
+
     let paging = null;
     if (PAGING_ROOMS > 0 && PAGING_MESSAGES > 0) {
       step(`paging with ${PAGING_ROOMS} rooms and ${PAGING_MESSAGES} messages in the account`);
@@ -292,6 +325,8 @@ async function main() {
         fanoutMembers: FANOUT_MEMBERS,
         fanoutMessages: FANOUT_MESSAGES,
         fanoutRate: FANOUT_RATE,
+        supportOpens: SUPPORT_OPENS,
+        supportBurst: SUPPORT_BURST,
         pagingRooms: PAGING_ROOMS,
         pagingMessages: PAGING_MESSAGES,
       },
@@ -305,6 +340,7 @@ async function main() {
       overload,
       stray,
       fanout,
+      support,
       paging,
     };
     printResults(results);

@@ -311,6 +311,12 @@ describe('support inbox', () => {
       const second = await startExtraInstance('support-routing', await freePort());
       try {
         const { admin, agents, accountId } = await supportTeam(3);
+        // Both instances share the partitions before the burst.
+        await eventually(
+          () => api('GET', '/admin/health', { token: admin.token }),
+          (response) => response.body.apps?.['support-routing']?.instances === 2 && response.body.apps['support-routing'].group === 'Stable',
+          'two support-routing instances in a stable group',
+        );
         const inbox = await createInbox(admin, { name: 'Twins', members: agents.map((agent) => agent.conversationId) });
         for (const agent of agents) await online(agent, admin);
         const opens = await Promise.all(Array.from({ length: 100 }, () => openRoom(admin.token, inbox)));

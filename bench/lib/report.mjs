@@ -123,12 +123,29 @@ export function printResults(results) {
     );
   }
 
-  const { fanout, paging } = results;
+  const { fanout, paging, support } = results;
   if (fanout) {
     console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages at ${fanout.ratePerSecond}/s (ms from send, p50 / p95 / p99):`);
     if (fanout.sendMs) console.log(`  send (201)    ${triple(fanout.sendMs)}`);
     console.log(`  each socket   ${triple(fanout.perSocketMs)}`);
     console.log(`  last socket   ${triple(fanout.lastSocketMs)}`);
+  }
+  if (support) {
+    console.log(`\nsupport routing, an inbox of ${support.agents} online agents (ms, p50 / p95 / p99):`);
+    if (support.opens > 0) {
+      console.log(`  open (HTTP 201)             ${triple(support.openMs)}`);
+      console.log(`  open → support_assigned     ${triple(support.openToAssignedMs)}   (${support.opens} rooms one at a time)`);
+    }
+    if (support.burst) {
+      const { burst } = support;
+      const ratio = burst.ratioToTransactionRate !== undefined ? ` = ${fmt(burst.ratioToTransactionRate, 3)}× the raw transaction rate (${results.settings.inFlight} in flight)` : '';
+      console.log(`  ${burst.rooms} opened at once (${burst.inFlight} in flight): all assigned in ${fmt(burst.seconds, 2)} s, ${fmt(burst.assignmentsPerSecond, 0)} assignments/s${ratio}`);
+      const perAssignment = Object.entries(burst.cpu.msPerDelivered)
+        .filter(([name]) => name !== 'bench client')
+        .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
+        .join(', ');
+      console.log(`  CPU ms per assignment (open with a first message, routing, mirror, pushes): ${perAssignment}; Parley apps ${fmt(burst.cpu.appsMsPerDelivered, 2)}`);
+    }
   }
   if (paging) {
     console.log(`\npaging with ${paging.rooms} rooms and ${paging.messages} messages (ms, p50 / p95 / p99; API vs the same MongoDB query):`);

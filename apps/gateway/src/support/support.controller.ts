@@ -129,7 +129,8 @@ export class SupportController {
       RoomsPatterns.SupportRoomOpen,
       actor,
       { inbox_id: body.inbox_id, contact: body.contact },
-      { correlationId, key: body.inbox_id },
+      // Opens for one contact run in order (one room for them); different contacts open at once.
+      { correlationId, key: body.contact.id ?? body.contact.phone ?? body.contact.email ?? body.inbox_id },
     );
     response.status(opened.created ? 201 : 200);
     if (body.content === undefined) return opened.room;

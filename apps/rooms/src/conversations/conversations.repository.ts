@@ -36,6 +36,12 @@ export class ConversationsRepository {
     return this.conversations.find({ _id: { $in: ids }, account_id: accountId }).lean<StoredConversation[]>();
   }
 
+  /** Conversations by id, whatever their account (callers match the account themselves). */
+  async findManyByIds(ids: Types.ObjectId[]): Promise<StoredConversation[]> {
+    if (ids.length === 0) return [];
+    return this.conversations.find({ _id: { $in: ids } }).lean<StoredConversation[]>();
+  }
+
   async findById(accountId: string, id: Types.ObjectId): Promise<StoredConversation | null> {
     return this.conversations.findOne({ _id: id, account_id: accountId }).lean<StoredConversation>();
   }

@@ -38,22 +38,44 @@ export class RoomsRepository {
     return this.rooms.findOne({ account_id: accountId, deleted: false, ...filter }).lean<StoredRoom>();
   }
 
+  /** Live rooms by account and id, keyed `account\u0000id`. */
+  async findManyById(refs: { accountId: string; roomId: Types.ObjectId }[], session: ClientSession): Promise<Map<string, StoredRoom>> {
+    if (refs.length === 0) return new Map();
+    const found = await this.rooms
+      .find({ $or: refs.map((ref) => ({ _id: ref.roomId, account_id: ref.accountId })), deleted: false })
+      .session(session)
+      .lean<StoredRoom[]>();
+    return new Map(found.map((room) => [`${room.account_id}\u0000${room._id.toHexString()}`, room]));
+  }
+
+  /**
+   * Applies each change to its room if the room's mirrored support state is older than the
+   * change's version, in one write; returns the rooms that changed, as they are after.
+   */
+  async updateEachIfOlder(
+    changes: { accountId: string; roomId: Types.ObjectId; version: number; update: UpdateQuery<Room>; removed: string[] }[],
+    session: ClientSession,
+  ): Promise<{ room: StoredRoom; removed: string[] }[]> {
+    if (changes.length === 0) return [];
+    await this.rooms.bulkWrite(
+      changes.map((change) => ({
+        updateOne: {
+          filter: { _id: change.roomId, account_id: change.accountId, deleted: false, 'support.version': { $lt: change.version } },
+          update: change.update,
+        },
+      })),
+      { session, ordered: true },
+    );
+    const after = await this.findManyById(changes, session);
+    return changes.flatMap((change) => {
+      const room = after.get(`${change.accountId}\u0000${change.roomId.toHexString()}`);
+      return room?.support?.version === change.version ? [{ room, removed: change.removed }] : [];
+    });
+  }
+
   /** The open support room of a contact, if there is one. */
   async findOpenSupportRoom(accountId: string, contactKey: string): Promise<StoredRoom | null> {
     return this.rooms.findOne({ account_id: accountId, type: 'support', 'support.status': 'open', 'support.contact_key': contactKey, deleted: false }).lean<StoredRoom>();
-  }
-
-  /** Applies an update to a live room of the account if it also matches `condition`; the room after, or null. */
-  async updateIf(
-    accountId: string,
-    roomId: Types.ObjectId,
-    condition: Record<string, unknown>,
-    update: UpdateQuery<Room>,
-    session: ClientSession,
-  ): Promise<StoredRoom | null> {
-    return this.rooms
-      .findOneAndUpdate({ ...condition, _id: roomId, account_id: accountId, deleted: false }, update, { session, returnDocument: 'after' })
-      .lean<StoredRoom>();
   }
 
   /** Applies an update to a live room of the account and returns the room as it is after. */

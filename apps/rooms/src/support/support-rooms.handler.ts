@@ -8,21 +8,25 @@ import {
   type SupportRoomOpenPayload,
   type SupportUpdatedData,
 } from '@parley/contracts';
-import { EventConsumer, OnEvent } from '@parley/kafka';
-import { runTransaction } from '@parley/database';
+import { EventConsumer, EventLedger, OnEvent, type LedgerEvent } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
-import { InjectConnection } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
 import { SupportRoomsService } from './support-rooms.service.js';
 
-/** Opening support rooms for the gateway, and the support state support-routing decides. */
+/**
+ * Opening support rooms for the gateway, and the support state support-routing decides (states of
+ * rooms consumed at the same moment are mirrored in one transaction).
+ */
 @Controller()
 export class SupportRoomsHandler {
+  private readonly mirror: (event: LedgerEvent<SupportUpdatedData>) => Promise<boolean>;
+
   constructor(
-    @InjectConnection() private readonly connection: Connection,
     private readonly support: SupportRoomsService,
     private readonly consumer: EventConsumer,
-  ) {}
+    ledger: EventLedger,
+  ) {
+    this.mirror = ledger.batched<SupportUpdatedData>('rooms.support-updated', (session, events) => support.applySupportUpdates(events, session));
+  }
 
   @MessagePattern(RoomsPatterns.SupportRoomOpen)
   open(@Payload() command: CommandMessage<SupportRoomOpenPayload>, @Ctx() context: KafkaContext): Promise<{ created: boolean; room: RoomView }> {
@@ -32,8 +36,7 @@ export class SupportRoomsHandler {
   @OnEvent(EventTopics.SupportUpdated)
   async onSupportUpdated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<SupportUpdatedData>('rooms.support-updated', payload, context, async (envelope) => {
-      // Idempotent by the state's version (an older or equal one changes nothing): no ledger needed.
-      await runTransaction(this.connection, (session) => this.support.applySupportUpdated(envelope, session, correlationIdOfKafka(context)));
+      await this.mirror({ envelope, correlationId: correlationIdOfKafka(context) });
     });
   }
 }

@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Types, type ClientSession, type Connection } from 'mongoose';
+import { Types, type ClientSession, type Connection, type UpdateQuery } from 'mongoose';
 import {
   AppError,
   Scopes,
   type Actor,
-  type EventEnvelope,
   type RoomView,
   type SupportContact,
   type SupportRoomOpenPayload,
   type SupportUpdatedData,
 } from '@parley/contracts';
-import { runTransaction, toObjectId } from '@parley/database';
-import { Outbox } from '@parley/kafka';
+import { runTransaction, toObjectId, type Room } from '@parley/database';
+import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { roomCreatedEvent, roomUpdatedEvent } from '../rooms/room-events.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
@@ -47,11 +46,14 @@ export class SupportRoomsService {
    */
   async open(actor: Actor, payload: SupportRoomOpenPayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
     const inboxId = toObjectId(payload.inbox_id, 'inbox_id');
-    const inbox = await this.support.findLive(actor.accountId, inboxId);
+    const [inbox, contact, caller] = await Promise.all([
+      this.support.findLive(actor.accountId, inboxId),
+      this.knownContact(actor.accountId, payload.contact),
+      this.conversations.findByUser(actor.accountId, actor.userId),
+    ]);
     if (!inbox) throw AppError.notFound('inbox');
-    const contact = await this.knownContact(actor.accountId, payload.contact);
     const key = contactKey(contact);
-    const viewer = (await this.conversations.findByUser(actor.accountId, actor.userId))?._id ?? null;
+    const viewer = caller?._id ?? null;
     const existing = await this.rooms.findOpenSupportRoom(actor.accountId, key);
     if (existing) return { created: false, room: toRoomView(existing, viewer) };
     const team = inbox.members.map((member) => member.conversation_id);
@@ -94,62 +96,77 @@ export class SupportRoomsService {
   }
 
   /**
-   * Mirrors support-routing's state of a room onto it: status, assignee (the room's one member),
-   * why, response times and the team. An older state than the one applied changes nothing.
+   * Mirrors support-routing's state of rooms onto them (a batch of `parley.support.updated`):
+   * status, assignee (the room's one member), why, response times and the team. Only the newest
+   * state of each room counts, and one older than the state applied changes nothing.
    */
-  async applySupportUpdated(envelope: EventEnvelope<SupportUpdatedData>, session: ClientSession, correlationId?: string): Promise<void> {
-    const { data } = envelope;
-    const roomId = toObjectId(data.room_id, 'room_id');
-    const room = await this.rooms.findById(envelope.accountId, roomId, session);
-    if (!room?.support || room.support.version >= data.version) return;
-    const assignee = data.support.assignee ? toObjectId(data.support.assignee, 'support.assignee') : null;
-    const holder = assignee ? await this.conversations.findById(envelope.accountId, assignee) : null;
-    const kept = room.members.filter((member) => assignee && member.conversation_id.equals(assignee));
-    const members =
-      kept.length > 0 || !holder
-        ? kept
-        : [{ conversation_id: holder._id, user_id: holder.user_id, last_message_read: null, joined: new Date(), favorite: false, snoozed_until: null }];
-    const unread = members.map(
-      (member) =>
-        room.unread_count.find((entry) => entry.conversation_id.equals(member.conversation_id)) ?? {
-          conversation_id: member.conversation_id,
-          // A new assignee has read nothing of the room yet.
-          count: room.last_message_seq,
-          last_read_seq: 0,
-        },
-    );
-    const assignment = data.support.assignment;
-    const updated = await this.rooms.updateIf(
-      envelope.accountId,
-      roomId,
-      { 'support.version': { $lt: data.version } },
-      {
-        $set: {
-          members,
-          unread_count: unread,
-          'support.status': data.support.status,
-          'support.assignee': assignee,
-          'support.assignment': assignment
-            ? {
-                rule: assignment.rule,
-                at: new Date(assignment.at),
-                candidates: assignment.candidates.map((candidate) => ({ ...candidate, conversation_id: new Types.ObjectId(candidate.conversation_id) })),
-              }
-            : null,
-          'support.first_response_at': data.support.first_response_at ? new Date(data.support.first_response_at) : null,
-          'support.resolved_at': data.support.resolved_at ? new Date(data.support.resolved_at) : null,
-          'support.team': data.team.map((id) => toObjectId(id, 'team')),
-          'support.version': data.version,
-        },
-      },
+  async applySupportUpdates(events: LedgerEvent<SupportUpdatedData>[], session: ClientSession): Promise<void> {
+    const newest = new Map<string, LedgerEvent<SupportUpdatedData>>();
+    for (const event of events) {
+      const key = `${event.envelope.accountId}\u0000${event.envelope.data.room_id}`;
+      const seen = newest.get(key);
+      if (!seen || seen.envelope.data.version < event.envelope.data.version) newest.set(key, event);
+    }
+    const latest = [...newest.values()];
+    const rooms = await this.rooms.findManyById(
+      latest.map(({ envelope }) => ({ accountId: envelope.accountId, roomId: toObjectId(envelope.data.room_id, 'room_id') })),
       session,
     );
-    if (!updated) return;
-    const removed = room.members.filter((member) => !members.some((kept) => kept.conversation_id.equals(member.conversation_id)));
-    await this.outbox.add(
+    const assignees = latest.flatMap(({ envelope }) => (envelope.data.support.assignee ? [toObjectId(envelope.data.support.assignee, 'support.assignee')] : []));
+    const holders = new Map((await this.conversations.findManyByIds(assignees)).map((holder) => [`${holder.account_id}\u0000${holder._id.toHexString()}`, holder]));
+    const changes: { accountId: string; roomId: Types.ObjectId; version: number; update: UpdateQuery<Room>; removed: string[] }[] = [];
+    for (const { envelope } of latest) {
+      const { data } = envelope;
+      const room = rooms.get(`${envelope.accountId}\u0000${data.room_id}`);
+      if (!room?.support || room.support.version >= data.version) continue;
+      const assignee = data.support.assignee ? toObjectId(data.support.assignee, 'support.assignee') : null;
+      const holder = assignee ? holders.get(`${envelope.accountId}\u0000${assignee.toHexString()}`) : undefined;
+      const kept = room.members.filter((member) => assignee && member.conversation_id.equals(assignee));
+      const members =
+        kept.length > 0 || !holder
+          ? kept
+          : [{ conversation_id: holder._id, user_id: holder.user_id, last_message_read: null, joined: new Date(), favorite: false, snoozed_until: null }];
+      const unread = members.map(
+        (member) =>
+          room.unread_count.find((entry) => entry.conversation_id.equals(member.conversation_id)) ?? {
+            conversation_id: member.conversation_id,
+            // A new assignee has read nothing of the room yet.
+            count: room.last_message_seq,
+            last_read_seq: 0,
+          },
+      );
+      const assignment = data.support.assignment;
+      changes.push({
+        accountId: envelope.accountId,
+        roomId: room._id,
+        version: data.version,
+        removed: room.members.filter((member) => !members.some((entry) => entry.conversation_id.equals(member.conversation_id))).map((member) => member.conversation_id.toHexString()),
+        update: {
+          $set: {
+            members,
+            unread_count: unread,
+            'support.status': data.support.status,
+            'support.assignee': assignee,
+            'support.assignment': assignment
+              ? {
+                  rule: assignment.rule,
+                  at: new Date(assignment.at),
+                  candidates: assignment.candidates.map((candidate) => ({ ...candidate, conversation_id: new Types.ObjectId(candidate.conversation_id) })),
+                }
+              : null,
+            'support.first_response_at': data.support.first_response_at ? new Date(data.support.first_response_at) : null,
+            'support.resolved_at': data.support.resolved_at ? new Date(data.support.resolved_at) : null,
+            'support.team': data.team.map((id) => toObjectId(id, 'team')),
+            'support.version': data.version,
+          },
+        },
+      });
+    }
+    const updated = await this.rooms.updateEachIfOlder(changes, session);
+    const causes = new Map(latest.map((event) => [event.envelope.data.room_id, event.correlationId]));
+    await this.outbox.addEach(
       session,
-      [roomUpdatedEvent(updated, null, removed.map((member) => member.conversation_id.toHexString()))],
-      correlationId,
+      updated.map(({ room, removed }) => ({ envelope: roomUpdatedEvent(room, null, removed), correlationId: causes.get(room._id.toHexString()) })),
     );
   }
 

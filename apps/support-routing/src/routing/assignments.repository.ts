@@ -10,30 +10,60 @@ export type StoredAssignment = SupportAssignment & { _id: Types.ObjectId };
 export class AssignmentsRepository {
   constructor(@InjectModel(SupportAssignment.name) private readonly assignments: Model<SupportAssignment>) {}
 
-  /** Records a newly opened room, waiting for an assignee; a second call for the room changes nothing. */
+  /** Records newly opened rooms, waiting for an assignee; a room recorded before is left as it is. */
   async insertOpened(
-    entry: Pick<SupportAssignment, 'account_id' | 'room_id' | 'inbox_id' | 'contact' | 'opened_at' | 'contact_first_message_at' | 'first_response_at'>,
+    entries: Pick<SupportAssignment, 'account_id' | 'room_id' | 'inbox_id' | 'contact' | 'opened_at' | 'contact_first_message_at' | 'first_response_at'>[],
     session: ClientSession,
-  ): Promise<StoredAssignment> {
-    return this.assignments
-      .findOneAndUpdate(
-        { room_id: entry.room_id },
-        {
-          $setOnInsert: {
-            ...entry,
-            status: 'open',
-            assignee: null,
-            assignment: null,
-            waiting_since: entry.opened_at,
-            resolved_at: null,
-            last_message_id: null,
-            last_activity: entry.opened_at,
-            version: 1,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    await this.assignments.bulkWrite(
+      entries.map((entry) => ({
+        updateOne: {
+          filter: { room_id: entry.room_id },
+          update: {
+            $setOnInsert: {
+              ...entry,
+              status: 'open',
+              assignee: null,
+              assignment: null,
+              waiting_since: entry.opened_at,
+              resolved_at: null,
+              last_message_id: null,
+              last_activity: entry.opened_at,
+              version: 1,
+            },
           },
+          upsert: true,
         },
-        { upsert: true, session, returnDocument: 'after' },
-      )
-      .lean<StoredAssignment>() as Promise<StoredAssignment>;
+      })),
+      { session, ordered: true },
+    );
+  }
+
+  /** Assigns waiting rooms (still open and unassigned) in one write, and returns them as they are after. */
+  async assignMany(
+    choices: { roomId: Types.ObjectId; set: UpdateQuery<SupportAssignment>['$set'] }[],
+    session: ClientSession,
+  ): Promise<StoredAssignment[]> {
+    if (choices.length === 0) return [];
+    await this.assignments.bulkWrite(
+      choices.map((choice) => ({
+        updateOne: {
+          filter: { room_id: choice.roomId, status: 'open', assignee: null },
+          update: { $set: choice.set, $inc: { version: 1 } },
+        },
+      })),
+      { session, ordered: true },
+    );
+    const after = await this.assignments
+      .find({ room_id: { $in: choices.map((choice) => choice.roomId) } })
+      .session(session)
+      .lean<StoredAssignment[]>();
+    const byRoom = new Map(after.map((entry) => [entry.room_id.toHexString(), entry]));
+    return choices.flatMap((choice) => {
+      const entry = byRoom.get(choice.roomId.toHexString());
+      return entry && entry.assignee?.equals(choice.set?.assignee) ? [entry] : [];
+    });
   }
 
   async findByRoom(accountId: string, roomId: Types.ObjectId, session?: ClientSession): Promise<StoredAssignment | null> {

@@ -42,7 +42,7 @@ export class RoutingService {
   ) {}
 
   /** Runs `work` one at a time per inbox in this process (see InboxQueue). */
-  serial<T>(inboxId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
+  private serial<T>(inboxId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
     return this.queue.run(inboxId.toHexString(), work);
   }
 
@@ -66,27 +66,25 @@ export class RoutingService {
     const waiting = await this.assignments.waiting(inbox._id, DRAIN_BATCH, session);
     if (waiting.length === 0) return [];
     const situation = await this.situation(session, inbox, options.presence);
-    const assigned: StoredAssignment[] = [];
+    const choices: { roomId: Types.ObjectId; set: Record<string, unknown> }[] = [];
     const base = Date.now();
     for (const room of waiting) {
       const choice = chooseAssignee(situation);
       if (!choice.assignee || !choice.rule) break;
       // Strictly later for each room of this drain, so "assigned least recently" orders them too.
-      const at = new Date(base + assigned.length);
+      const at = new Date(base + choices.length);
       const rule: AssignmentRule = options.fresh?.has(room.room_id.toHexString()) ? choice.rule : 'backlog';
-      const updated = await this.assignments.change(
-        room.room_id,
-        { status: 'open', assignee: null },
-        { $set: { assignee: new Types.ObjectId(choice.assignee), waiting_since: null, assignment: { rule, at, candidates: storedCandidates(choice.candidates) } } },
-        session,
-      );
-      if (!updated) continue;
+      choices.push({
+        roomId: room.room_id,
+        set: { assignee: new Types.ObjectId(choice.assignee), waiting_since: null, assignment: { rule, at, candidates: storedCandidates(choice.candidates) } },
+      });
       situation.openRooms.set(choice.assignee, (situation.openRooms.get(choice.assignee) ?? 0) + 1);
       const member = situation.members.find((entry) => entry.conversationId === choice.assignee);
       if (member) member.lastAssignedAt = at;
       if (choice.rule === 'round_robin') situation.roundRobinLast = choice.assignee;
-      assigned.push(updated);
     }
+    // Under the inbox's lock nothing else assigns these rooms, so every choice applies.
+    const assigned = await this.assignments.assignMany(choices, session);
     await this.inboxes.recordAssignments(
       inbox._id,
       assigned.map((entry) => ({ conversationId: entry.assignee as Types.ObjectId, at: entry.assignment?.at ?? new Date(base) })),

@@ -11,19 +11,29 @@ import { Message } from '@parley/database';
 export class RoomMessagesRepository {
   constructor(@InjectModel(Message.name) private readonly messages: Model<Message>) {}
 
-  /** When the contact first wrote in the room, and when the team first answered after that (not counting notes). */
-  async firstExchange(accountId: string, roomId: Types.ObjectId, session: ClientSession): Promise<{ contactAt: Date | null; responseAt: Date | null }> {
-    const contact = await this.messages
-      .findOne({ account_id: accountId, room_id: roomId, conversation_id: null }, { created: 1 })
-      .sort({ seq: 1 })
+  /**
+   * For each room: when the contact first wrote, and when the team first answered after that (not
+   * counting notes). Rooms just opened hold a message or two, so their messages are read whole.
+   */
+  async firstExchanges(
+    accountId: string,
+    roomIds: Types.ObjectId[],
+    session: ClientSession,
+  ): Promise<Map<string, { contactAt: Date | null; responseAt: Date | null }>> {
+    const found = new Map<string, { contactAt: Date | null; responseAt: Date | null }>();
+    if (roomIds.length === 0) return found;
+    const messages = await this.messages
+      .find({ account_id: accountId, room_id: { $in: roomIds } }, { room_id: 1, conversation_id: 1, private: 1, created: 1 })
+      .sort({ room_id: 1, seq: 1 })
       .session(session)
-      .lean<{ created: Date }>();
-    if (!contact) return { contactAt: null, responseAt: null };
-    const response = await this.messages
-      .findOne({ account_id: accountId, room_id: roomId, conversation_id: { $ne: null }, private: { $ne: true }, created: { $gte: contact.created } }, { created: 1 })
-      .sort({ seq: 1 })
-      .session(session)
-      .lean<{ created: Date }>();
-    return { contactAt: contact.created, responseAt: response?.created ?? null };
+      .lean<{ room_id: Types.ObjectId; conversation_id: Types.ObjectId | null; private?: boolean; created: Date }[]>();
+    for (const message of messages) {
+      const key = message.room_id.toHexString();
+      const entry = found.get(key) ?? { contactAt: null, responseAt: null };
+      if (message.conversation_id === null) entry.contactAt ??= message.created;
+      else if (entry.contactAt && !entry.responseAt && !message.private) entry.responseAt = message.created;
+      found.set(key, entry);
+    }
+    return found;
   }
 }

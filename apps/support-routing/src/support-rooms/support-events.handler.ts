@@ -7,7 +7,8 @@ import {
   type RoomCreatedData,
 } from '@parley/contracts';
 import { toObjectId } from '@parley/database';
-import { EventConsumer, EventLedger, OnEvent, Outbox } from '@parley/kafka';
+import { EventConsumer, EventLedger, OnEvent, Outbox, type LedgerEvent } from '@parley/kafka';
+import type { ClientSession } from 'mongoose';
 import { correlationIdOfKafka } from '@parley/platform';
 import { InboxesRepository } from '../inboxes/inboxes.repository.js';
 import { AssignmentsRepository } from '../routing/assignments.repository.js';
@@ -30,39 +31,55 @@ export class SupportEventsHandler {
     private readonly assignments: AssignmentsRepository,
     private readonly roomMessages: RoomMessagesRepository,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.openedRooms = this.ledger.batched<RoomCreatedData>('support-routing.room-created', (session, events) => this.routeOpened(session, events));
+    this.supportMessages = this.ledger.batched<MessageCreatedData>('support-routing.message-created', (session, events) => this.recordMessages(session, events));
+  }
+
+  /** Opened rooms arriving together (from the partitions consumed at once) are recorded and routed in one transaction. */
+  private readonly openedRooms: (event: LedgerEvent<RoomCreatedData>) => Promise<boolean>;
+  /** Messages of support rooms consumed at the same moment are recorded in one transaction. */
+  private readonly supportMessages: (event: LedgerEvent<MessageCreatedData>) => Promise<boolean>;
 
   @OnEvent(EventTopics.RoomCreated)
   async onRoomCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    const name = 'support-routing.room-created';
-    await this.consumer.handle<RoomCreatedData>(name, payload, context, async (envelope) => {
-      const support = envelope.data.support;
-      if (envelope.data.type !== 'support' || !support) return;
-      const accountId = envelope.accountId;
-      const inboxId = toObjectId(support.inbox_id, 'support.inbox_id');
-      const roomId = toObjectId(envelope.data.room_id, 'room_id');
-      const correlationId = correlationIdOfKafka(context);
-      await this.routing.serial(inboxId, () =>
-        this.ledger.applyOnce(name, envelope, async (session) => {
-          const inbox = await this.routing.lock(session, accountId, inboxId);
-          const firsts = await this.roomMessages.firstExchange(accountId, roomId, session);
-          await this.assignments.insertOpened(
-            {
-              account_id: accountId,
-              room_id: roomId,
-              inbox_id: inboxId,
-              contact: support.contact,
-              opened_at: new Date(envelope.occurredAt),
-              contact_first_message_at: firsts.contactAt,
-              first_response_at: firsts.responseAt,
-            },
-            session,
-          );
-          // A room of an inbox deleted meanwhile waits, unassigned.
-          if (inbox) await this.routing.drain(session, inbox, { fresh: new Set([roomId.toHexString()]), correlationId });
-        }),
-      );
+    await this.consumer.handle<RoomCreatedData>('support-routing.room-created', payload, context, async (envelope) => {
+      if (envelope.data.type !== 'support' || !envelope.data.support) return;
+      await this.openedRooms({ envelope, correlationId: correlationIdOfKafka(context) });
     });
+  }
+
+  /** Records opened rooms as waiting, then lets each inbox's router take them (one lock and one drain per inbox). */
+  private async routeOpened(session: ClientSession, events: LedgerEvent<RoomCreatedData>[]): Promise<void> {
+    const byInbox = new Map<string, LedgerEvent<RoomCreatedData>[]>();
+    for (const event of events) {
+      const key = `${event.envelope.accountId}\u0000${event.envelope.data.support?.inbox_id}`;
+      byInbox.set(key, [...(byInbox.get(key) ?? []), event]);
+    }
+    for (const opened of byInbox.values()) {
+      const { accountId } = opened[0].envelope;
+      const inboxId = toObjectId(opened[0].envelope.data.support?.inbox_id ?? '', 'support.inbox_id');
+      const inbox = await this.routing.lock(session, accountId, inboxId);
+      const roomIds = opened.map(({ envelope }) => toObjectId(envelope.data.room_id, 'room_id'));
+      // A room's first messages may be stored before routing hears of the room.
+      const firsts = await this.roomMessages.firstExchanges(accountId, roomIds, session);
+      await this.assignments.insertOpened(
+        opened.map(({ envelope }, index) => ({
+          account_id: accountId,
+          room_id: roomIds[index],
+          inbox_id: inboxId,
+          contact: envelope.data.support?.contact ?? {},
+          opened_at: new Date(envelope.occurredAt),
+          contact_first_message_at: firsts.get(roomIds[index].toHexString())?.contactAt ?? null,
+          first_response_at: firsts.get(roomIds[index].toHexString())?.responseAt ?? null,
+        })),
+        session,
+      );
+      // A room of an inbox deleted meanwhile waits, unassigned.
+      if (inbox) {
+        await this.routing.drain(session, inbox, { fresh: new Set(roomIds.map((id) => id.toHexString())), correlationId: opened[0].correlationId });
+      }
+    }
   }
 
   @OnEvent(EventTopics.PresenceChanged)
@@ -84,29 +101,34 @@ export class SupportEventsHandler {
 
   @OnEvent(EventTopics.MessageCreated)
   async onMessageCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    const name = 'support-routing.message-created';
-    await this.consumer.handle<MessageCreatedData>(name, payload, context, async (envelope) => {
+    await this.consumer.handle<MessageCreatedData>('support-routing.message-created', payload, context, async (envelope) => {
+      // Every message of every room comes here; only support rooms matter, known without a read.
       if (envelope.data.room_type !== 'support') return;
+      await this.supportMessages({ envelope, correlationId: correlationIdOfKafka(context) });
+    });
+  }
+
+  /** Activity, the contact's first message and the team's first response of support rooms, from their messages. */
+  private async recordMessages(session: ClientSession, events: LedgerEvent<MessageCreatedData>[]): Promise<void> {
+    for (const { envelope, correlationId } of events) {
       const { message } = envelope.data;
       const roomId = toObjectId(envelope.data.room_id, 'room_id');
       const created = new Date(message.created);
-      await this.ledger.applyOnce(name, envelope, async (session) => {
-        const entry = await this.assignments.findByRoom(envelope.accountId, roomId, session);
-        // Not opened here yet: opening reads the room's first messages itself.
-        if (!entry) return;
-        await this.assignments.touch(roomId, toObjectId(message.id, 'message.id'), created, session);
-        if (message.conversation_id === null) {
-          if (!entry.contact_first_message_at) {
-            await this.assignments.change(roomId, { contact_first_message_at: null }, { $set: { contact_first_message_at: created } }, session);
-          }
-          return;
+      const entry = await this.assignments.findByRoom(envelope.accountId, roomId, session);
+      // Not opened here yet: opening reads the room's first messages itself.
+      if (!entry) continue;
+      await this.assignments.touch(roomId, toObjectId(message.id, 'message.id'), created, session);
+      if (message.conversation_id === null) {
+        if (!entry.contact_first_message_at) {
+          await this.assignments.change(roomId, { contact_first_message_at: null }, { $set: { contact_first_message_at: created } }, session);
         }
-        if (message.private || entry.first_response_at || !entry.contact_first_message_at || created < entry.contact_first_message_at) return;
-        const answered = await this.assignments.change(roomId, { first_response_at: null }, { $set: { first_response_at: created } }, session);
-        if (!answered) return;
-        const inbox = await this.inboxes.findLive(envelope.accountId, answered.inbox_id, session);
-        await this.outbox.add(session, [supportUpdatedEvent(answered, inbox, null)], correlationIdOfKafka(context));
-      });
-    });
+        continue;
+      }
+      if (message.private || entry.first_response_at || !entry.contact_first_message_at || created < entry.contact_first_message_at) continue;
+      const answered = await this.assignments.change(roomId, { first_response_at: null }, { $set: { first_response_at: created } }, session);
+      if (!answered) continue;
+      const inbox = await this.inboxes.findLive(envelope.accountId, answered.inbox_id, session);
+      await this.outbox.add(session, [supportUpdatedEvent(answered, inbox, null)], correlationId);
+    }
   }
 }
