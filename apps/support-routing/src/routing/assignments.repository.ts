@@ -80,6 +80,16 @@ export class AssignmentsRepository {
       .lean<StoredAssignment[]>();
   }
 
+  /** The inboxes that have rooms waiting for an assignee. */
+  async inboxesWithWaitingRooms(): Promise<{ accountId: string; inboxId: Types.ObjectId }[]> {
+    const groups = await this.assignments.aggregate<{ _id: { account: string; inbox: Types.ObjectId } }>([
+      { $match: { status: 'open', assignee: null } },
+      { $group: { _id: { account: '$account_id', inbox: '$inbox_id' } } },
+      { $limit: 10_000 },
+    ]);
+    return groups.map((group) => ({ accountId: group._id.account, inboxId: group._id.inbox }));
+  }
+
   /** How many open rooms of an inbox each member holds. */
   async openRoomsPerAssignee(inboxId: Types.ObjectId, session: ClientSession): Promise<Map<string, number>> {
     const groups = await this.assignments

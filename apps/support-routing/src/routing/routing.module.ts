@@ -4,6 +4,7 @@ import { SupportAssignment, SupportAssignmentSchema, SupportInbox, SupportInboxS
 import { InboxesRepository } from '../inboxes/inboxes.repository.js';
 import { TeamModule } from '../team/team.module.js';
 import { AssignmentsRepository } from './assignments.repository.js';
+import { BacklogSweeper } from './backlog-sweeper.js';
 import { RoutingService } from './routing.service.js';
 
 /** Routing and the two collections it keeps consistent: inboxes (members, pointer) and assignments. */
@@ -15,7 +16,7 @@ import { RoutingService } from './routing.service.js';
       { name: SupportAssignment.name, schema: SupportAssignmentSchema },
     ]),
   ],
-  providers: [InboxesRepository, AssignmentsRepository, RoutingService],
+  providers: [InboxesRepository, AssignmentsRepository, RoutingService, BacklogSweeper],
   exports: [InboxesRepository, AssignmentsRepository, RoutingService, TeamModule],
 })
 export class RoutingModule {}

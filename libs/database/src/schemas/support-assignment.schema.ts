@@ -116,6 +116,8 @@ export const SupportAssignmentSchema = SchemaFactory.createForClass(SupportAssig
 SupportAssignmentSchema.index({ room_id: 1 }, { unique: true });
 // The router's reads: waiting rooms oldest first, open rooms per assignee.
 SupportAssignmentSchema.index({ inbox_id: 1, status: 1, assignee: 1, waiting_since: 1 });
+// The backlog sweep: which inboxes have waiting rooms at all.
+SupportAssignmentSchema.index({ status: 1, assignee: 1, account_id: 1, inbox_id: 1 });
 // Listings: newest activity first.
 SupportAssignmentSchema.index({ account_id: 1, inbox_id: 1, last_activity: -1, _id: -1 });
 SupportAssignmentSchema.index({ account_id: 1, assignee: 1, last_activity: -1, _id: -1 });
