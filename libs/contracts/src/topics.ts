@@ -24,6 +24,11 @@ export const EventTopics = {
   ReminderDue: 'parley.reminder.due',
   /** A support room was assigned to a team member. Key: inbox id. */
   SupportAssigned: 'parley.support.assigned',
+  /**
+   * A message was stored in a support room: the same data as `parley.message.created`, on a topic of
+   * its own so support-routing reads support rooms' messages without fetching every other. Key: room id.
+   */
+  SupportMessageCreated: 'parley.support.message.created',
   /** A support room's support state changed (status, assignee, response times). Key: room id. */
   SupportUpdated: 'parley.support.updated',
   /** A message must go out by SMS or email. Key: room id. */

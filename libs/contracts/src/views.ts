@@ -85,8 +85,6 @@ export interface Page<T> {
 /** What a `parley.message.created` event carries (version 1). */
 export interface MessageCreatedData {
   room_id: string;
-  /** The room's type, so consumers that care about one type skip the rest without a read. */
-  room_type?: RoomType;
   message: MessageView;
   /** Conversation ids of the room's members when the message was stored. */
   receivers: string[];

@@ -201,17 +201,21 @@ export class MessagesService {
       const views = stored.map((message) => toMessageView(message));
       await this.outbox.addEach(
         session,
-        sends.map((send, index) => {
+        sends.flatMap((send, index) => {
           const data: MessageCreatedData = {
             room_id: views[index].room_id,
-            room_type: send.room.type,
             message: views[index],
             receivers: stored[index].receivers.map((receiver) => receiver.toHexString()),
             snoozed: snoozedMembers(send.room.members),
           };
           const by = { ...send.actor, conversationId: send.author?.toHexString() };
           const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
-          return { envelope, correlationId: send.correlationId };
+          if (send.room.type !== 'support') return [{ envelope, correlationId: send.correlationId }];
+          const forRouting = createEnvelope({ type: EventTopics.SupportMessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
+          return [
+            { envelope, correlationId: send.correlationId },
+            { envelope: forRouting, correlationId: send.correlationId },
+          ];
         }),
       );
       return views;

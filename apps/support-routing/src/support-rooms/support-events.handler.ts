@@ -99,11 +99,9 @@ export class SupportEventsHandler {
     });
   }
 
-  @OnEvent(EventTopics.MessageCreated)
-  async onMessageCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+  @OnEvent(EventTopics.SupportMessageCreated)
+  async onSupportMessageCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<MessageCreatedData>('support-routing.message-created', payload, context, async (envelope) => {
-      // Every message of every room comes here; only support rooms matter, known without a read.
-      if (envelope.data.room_type !== 'support') return;
       await this.supportMessages({ envelope, correlationId: correlationIdOfKafka(context) });
     });
   }
