@@ -219,6 +219,22 @@ describe('support inbox', () => {
       expect(third.body.id).not.toBe(first.body.id);
     });
 
+    it('takes a known contact from the CRM (read, never written) and answers 404 for an unknown one', async () => {
+      const { admin, agents, accountId } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'CRM', members: [agents[0].conversationId] });
+      const contacts = (await database()).collection('crm.contacts');
+      const { insertedId } = await contacts.insertOne({ account_id: accountId, name: 'Frank Known', phone: '+14155550199', email: 'frank@example.com' });
+      const opened = await openRoom(admin.token, inbox, { id: insertedId.toHexString() }, 'Hi, Frank here');
+      expect(opened.status).toBe(201);
+      expect(opened.body).toMatchObject({ name: 'Frank Known', support: { contact: { id: insertedId.toHexString(), name: 'Frank Known', phone: '+14155550199', email: 'frank@example.com' } } });
+      const unknown = await openRoom(admin.token, inbox, { id: '0123456789abcdef01234567' });
+      expect(unknown.status).toBe(404);
+      const nobody = await openRoom(admin.token, inbox, { name: 'No way to reach me' });
+      expect(nobody.status).toBe(400);
+      expect(JSON.stringify(nobody.body)).toMatch(/contact/);
+      expect(await contacts.countDocuments({ account_id: accountId })).toBe(1);
+    });
+
     it('opens one room when the same contact writes twenty times at once', async () => {
       const { admin, agents } = await supportTeam(1);
       const inbox = await createInbox(admin, { name: 'Help', members: [agents[0].conversationId] });
