@@ -10,5 +10,6 @@ export default async function globalTeardown() {
   const state = readState(file);
   await Promise.all(Object.values(state.pids).flat().map((pid) => stopPid(pid)));
   await globalThis.__parleyInfrastructure?.stop();
+  await Promise.all((globalThis.__parleyStandIns ?? []).map((standIn) => standIn.close()));
   for (const dir of ['mongo', 'kafka', 'redis']) rmSync(join(state.runDir, dir), { recursive: true, force: true });
 }

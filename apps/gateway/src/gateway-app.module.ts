@@ -8,9 +8,13 @@ import { ApiDocument } from './api-docs/api-document.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
+import { OutboundLimits } from './messages/outbound-limits.js';
 import { SearchController } from './messages/search.controller.js';
 import { RoomsController } from './rooms/rooms.controller.js';
 import { SupportController } from './support/support.controller.js';
+import { InboundMessagesService } from './webhooks/inbound-messages.service.js';
+import { WebhookSignatures } from './webhooks/webhook-signatures.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 import { ReplyPartitionsProbe } from './service/reply-partitions.probe.js';
 import { ServiceController } from './service/service.controller.js';
@@ -28,8 +32,8 @@ export class GatewayAppModule {
         HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe, RedisProbe], controller: false }),
         AuthModule,
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController],
-      providers: [ApiDocument, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController],
+      providers: [ApiDocument, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }
 }

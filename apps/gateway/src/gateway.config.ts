@@ -1,9 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
 import { AuthenticatedAppConfig } from '@parley/auth';
+import { withChannels } from '@parley/platform';
 
 /** Settings of the gateway, validated at start. */
-export class GatewayConfig extends AuthenticatedAppConfig {
+export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)

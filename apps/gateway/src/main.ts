@@ -10,6 +10,8 @@ runMain('gateway', async () => {
     module: GatewayAppModule.register(config),
     port: config.GATEWAY_PORT,
     host: config.HOST,
+    // SendGrid signs its event webhook over the body's bytes.
+    rawBody: true,
     configureHttp: (app) => configureGatewayHttp(app, config),
   });
 });

@@ -1,9 +1,9 @@
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { PlatformConfig } from '@parley/platform';
+import { ChannelsConfig } from '@parley/platform';
 
 /** Settings of the messaging app, validated at start. */
-export class MessagingConfig extends PlatformConfig {
+export class MessagingConfig extends ChannelsConfig {
   /** Port of the health endpoint. */
   @Transform(({ value }) => Number(value))
   @IsInt()

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, MongoProbe } from '@parley/database';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule } from '@parley/platform';
+import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import type { OutboundDeliveryConfig } from './outbound-delivery.config.js';
 
 /** The outbound-delivery app: SMS (Twilio) and email (SendGrid) out and in, with retries and dead letters. */
@@ -15,6 +16,7 @@ export class OutboundDeliveryAppModule {
         DatabaseModule.forRoot(config),
         KafkaModule.forRoot({ appName: 'outbound-delivery', outbox: true, ledger: true }),
         HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe] }),
+        DeliveriesModule,
       ],
     };
   }

@@ -1,13 +1,41 @@
 import { Transform } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { PlatformConfig } from '@parley/platform';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ChannelsConfig } from '@parley/platform';
 
 /** Settings of the outbound-delivery app, validated at start. */
-export class OutboundDeliveryConfig extends PlatformConfig {
+export class OutboundDeliveryConfig extends ChannelsConfig {
   /** Port of the health endpoint. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)
   @Max(65535)
   OUTBOUND_DELIVERY_PORT = 3010;
+
+  /** Provider calls per message before a transient failure (network, timeout, 429, 5xx) is final. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  DELIVERY_MAX_ATTEMPTS = 5;
+
+  /** The first retry's wait; each next one doubles (with full jitter), up to DELIVERY_BACKOFF_MAX_MS. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  DELIVERY_BACKOFF_MS = 500;
+
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  DELIVERY_BACKOFF_MAX_MS = 30_000;
+
+  /** How long one provider call may take before it counts as a (transient) timeout. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  PROVIDER_TIMEOUT_MS = 10_000;
+
+  /** Test failpoint: `delivery.after-provider-call` kills the process after the provider took a message and before it is recorded. */
+  @IsOptional()
+  DELIVERY_FAILPOINT?: 'delivery.after-provider-call';
 }

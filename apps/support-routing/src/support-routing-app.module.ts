@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, MongoProbe } from '@parley/database';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule } from '@parley/platform';
+import { InboundModule } from './inbound/inbound.module.js';
 import { InboxesModule } from './inboxes/inboxes.module.js';
 import { SupportRoomsModule } from './support-rooms/support-rooms.module.js';
 import type { SupportRoutingConfig } from './support-routing.config.js';
@@ -19,6 +20,7 @@ export class SupportRoutingAppModule {
         HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe] }),
         InboxesModule,
         SupportRoomsModule,
+        InboundModule,
       ],
     };
   }

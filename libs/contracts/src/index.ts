@@ -28,3 +28,6 @@ export * from './support/support.patterns.js';
 export * from './support/support.commands.js';
 export * from './support/support.views.js';
 export * from './support/support.dto.js';
+// outbound-delivery app
+export * from './delivery/delivery.views.js';
+export * from './delivery/delivery.patterns.js';

@@ -1,5 +1,6 @@
 import { MessagingPatterns } from './messaging/messaging.patterns.js';
 import { RoomsPatterns } from './rooms/rooms.patterns.js';
+import { OutboundDeliveryPatterns } from './delivery/delivery.patterns.js';
 import { SupportPatterns } from './support/support.patterns.js';
 
 /** Every request-reply pattern. */
@@ -7,6 +8,7 @@ export const AllPatterns: readonly string[] = [
   ...Object.values(RoomsPatterns),
   ...Object.values(MessagingPatterns),
   ...Object.values(SupportPatterns),
+  ...Object.values(OutboundDeliveryPatterns),
 ];
 
 /**

@@ -1,3 +1,4 @@
+import type { DeliveryView } from './delivery/delivery.views.js';
 import type { SupportContact, SupportStateView } from './support/support.views.js';
 
 /** Resources as the API returns them (snake_case, as stored and as pushed over sockets). */
@@ -67,6 +68,10 @@ export interface MessageView {
   contact?: SupportContact;
   /** Support rooms: an internal note of the team, never sent to the contact. */
   private?: boolean;
+  /** Email: the subject line. */
+  subject?: string;
+  /** Sent by SMS or email: where that delivery stands. */
+  delivery?: DeliveryView;
   content: string;
   source: MessageSource;
   attachments: AttachmentView[];

@@ -16,3 +16,5 @@ export * from './transaction.js';
 export * from './schemas/crm-contact.schema.js';
 export * from './schemas/support-inbox.schema.js';
 export * from './schemas/support-assignment.schema.js';
+export * from './schemas/delivery-attempt.schema.js';
+export * from './schemas/unrouted-inbound.schema.js';

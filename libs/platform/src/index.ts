@@ -6,3 +6,4 @@ export * from './platform.module.js';
 export * from './health/health.module.js';
 export * from './correlation-id.decorator.js';
 export * from './redis/redis.module.js';
+export * from './channels.config.js';

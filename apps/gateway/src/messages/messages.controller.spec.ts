@@ -4,6 +4,7 @@ import { AppError, type Actor, type CreateMessageDto } from '@parley/contracts';
 import type { CommandClient } from '@parley/kafka';
 import { GatewayConfig } from '../gateway.config.js';
 import { MessagesController } from './messages.controller.js';
+import type { OutboundLimits } from './outbound-limits.js';
 
 const actor: Actor = { userId: 'u-1', accountId: 'acct', scopes: ['conversation'] };
 const attachment = (size: number) => ({ name: 'f', size, content_type: 'text/plain', storage_key: 'k' });
@@ -18,7 +19,9 @@ function controller(limit: number) {
   } as unknown as CommandClient;
   const config = Object.assign(new GatewayConfig(), { ATTACHMENT_MAX_BYTES: limit });
   const response = { setHeader() {}, status() {} } as unknown as Response;
-  return { messages: new MessagesController(commands, config), sent, response };
+  // Chat sends only here: the outbound SMS and email budget never counts them.
+  const outboundLimits = { consume: async () => undefined } as unknown as OutboundLimits;
+  return { messages: new MessagesController(commands, config, outboundLimits), sent, response };
 }
 
 describe('MessagesController attachment limit', () => {

@@ -31,6 +31,7 @@ import {
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
+import { OutboundLimits } from './outbound-limits.js';
 import { IdParamPipe } from '../http/id-param.pipe.js';
 
 @ApiTags('messages')
@@ -41,6 +42,7 @@ export class MessagesController {
   constructor(
     private readonly commands: CommandClient,
     private readonly config: GatewayConfig,
+    private readonly outboundLimits: OutboundLimits,
   ) {}
 
   @Post('rooms/:id/messages')
@@ -60,6 +62,7 @@ export class MessagesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<MessageStateView> {
     this.checkAttachmentSizes(body);
+    if (!body.private) await this.outboundLimits.consume(actor.accountId, body.source);
     const result = await this.commands.send<MessageCreateResult>(
       MessagingPatterns.MessageCreate,
       actor,

@@ -21,6 +21,7 @@ import {
   type Page,
   type RoomView,
   type SupportRoomView,
+  type UnroutedInboundView,
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
@@ -141,6 +142,13 @@ export class SupportController {
       { correlationId, key: opened.room.id },
     );
     return { ...opened.room, last_message_id: stored.message.id, last_activity: stored.message.created, message: stored.message };
+  }
+
+  @Get('unrouted')
+  @RequireScopes(Scopes.Admin)
+  @ApiOperation({ summary: "Inbound SMS and email to the account's webhooks that no inbox owned (admins), newest first" })
+  unrouted(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<Page<UnroutedInboundView>> {
+    return this.commands.send(SupportPatterns.UnroutedList, actor, {}, { correlationId, key: actor.accountId });
   }
 
   @Get('rooms')

@@ -17,6 +17,18 @@ export function toMessageView(message: StoredMessage): MessageStateView {
     conversation_id: message.conversation_id?.toHexString() ?? null,
     ...(message.contact ? { contact: { ...message.contact } } : {}),
     ...(message.private ? { private: true } : {}),
+    ...(message.subject ? { subject: message.subject } : {}),
+    ...(message.delivery
+      ? {
+          delivery: {
+            channel: message.delivery.channel,
+            status: message.delivery.status,
+            provider_id: message.delivery.provider_id ?? null,
+            error_code: message.delivery.error_code ?? null,
+            updated_at: message.delivery.updated_at.toISOString(),
+          },
+        }
+      : {}),
     content: deleted ? '' : message.content,
     source: message.source,
     attachments: deleted

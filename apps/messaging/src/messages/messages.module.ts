@@ -16,6 +16,8 @@ import {
   SupportInbox,
   SupportInboxSchema,
 } from '@parley/database';
+import { DeliveryStatusHandler } from '../delivery/delivery-status.handler.js';
+import { OutboundPlanner } from '../delivery/outbound-planner.js';
 import { FavoritesHandler } from '../favorites/favorites.handler.js';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { FavoritesService } from '../favorites/favorites.service.js';
@@ -48,7 +50,7 @@ import { RoomAccess } from './room-access.js';
       { name: SupportInbox.name, schema: SupportInboxSchema },
     ]),
   ],
-  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler],
+  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler],
   providers: [
     MessagesRepository,
     MessagesService,
@@ -60,6 +62,7 @@ import { RoomAccess } from './room-access.js';
     RemindersRepository,
     RemindersService,
     ReminderScheduler,
+    OutboundPlanner,
   ],
 })
 export class MessagesModule {}

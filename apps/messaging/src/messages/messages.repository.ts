@@ -15,7 +15,7 @@ export type NewMessage = Pick<
   Message,
   'account_id' | 'room_id' | 'seq' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
 > &
-  Partial<Pick<Message, 'contact' | 'private'>>;
+  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery'>>;
 
 /** A new message's whole document, every field of the schema set as Mongoose would set it. */
 export function messageDocument(message: NewMessage, now: Date): StoredMessage {
@@ -28,6 +28,8 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     user_id: message.user_id,
     ...(message.contact ? { contact: message.contact } : {}),
     private: message.private ?? false,
+    ...(message.subject ? { subject: message.subject } : {}),
+    ...(message.delivery ? { delivery: message.delivery } : {}),
     content: message.content,
     source: message.source,
     attachments: message.attachments.map(({ name, size, content_type, url, storage_key }) => ({
@@ -193,6 +195,33 @@ export class MessagesRepository {
       .limit(query.limit)
       .lean<StoredMessage[]>();
     return direction === 1 ? found.reverse() : found;
+  }
+
+  /**
+   * Moves a message's delivery forward to a provider's newer status (queued → sent → delivered or
+   * failed; never back); null when it was not newer.
+   */
+  async advanceDelivery(
+    accountId: string,
+    id: Types.ObjectId,
+    delivery: { status: 'sent' | 'delivered' | 'failed'; provider_id: string | null; error_code: string | null; updated_at: Date },
+    session: ClientSession,
+  ): Promise<StoredMessage | null> {
+    const earlier = delivery.status === 'sent' ? ['queued'] : ['queued', 'sent'];
+    return this.messages
+      .findOneAndUpdate(
+        { _id: id, account_id: accountId, 'delivery.status': { $in: earlier } } as Record<string, unknown>,
+        {
+          $set: {
+            'delivery.status': delivery.status,
+            'delivery.updated_at': delivery.updated_at,
+            ...(delivery.provider_id ? { 'delivery.provider_id': delivery.provider_id } : {}),
+            ...(delivery.error_code ? { 'delivery.error_code': delivery.error_code } : {}),
+          },
+        },
+        { session, returnDocument: 'after' },
+      )
+      .lean<StoredMessage>();
   }
 
   /** Replaces the content of a live message, keeping the replaced one in `edits`. Null if it was deleted meanwhile. */

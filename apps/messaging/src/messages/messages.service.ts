@@ -12,6 +12,9 @@ import {
   type MessageCreatePayload,
   type MessageCreateResult,
   type MessageDeletedData,
+  type DeliveryChannel,
+  type DeliveryRequestedData,
+  type EventEnvelope,
   type MessageDeletePayload,
   type MessageFromContactPayload,
   type MessageListPayload,
@@ -33,6 +36,7 @@ import {
   type SupportContactEntry,
 } from '@parley/database';
 import { Outbox } from '@parley/kafka';
+import { OutboundPlanner, type OutboundPlan } from '../delivery/outbound-planner.js';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
 import { ContentSanitizer } from './content-sanitizer.js';
@@ -53,6 +57,8 @@ interface CreateRequest {
 
 interface CheckedSend extends CreateRequest {
   room: MemberRoom['room'];
+  /** Going out by SMS or email too. */
+  outbound?: OutboundPlan;
   content: string;
   /** Who wrote it: the caller's conversation, or null for a support room's contact. */
   author: Types.ObjectId | null;
@@ -89,6 +95,7 @@ export class MessagesService {
     private readonly favorites: FavoritesRepository,
     private readonly reminders: RemindersRepository,
     private readonly outbox: Outbox,
+    private readonly outboundPlanner: OutboundPlanner,
   ) {}
 
   private readonly creates = new GroupCommit<CreateRequest, MessageCreateResult>((requests) => this.createBatch(requests));
@@ -109,6 +116,7 @@ export class MessagesService {
       const room = rooms[index];
       return room.ok ? outcomeOfSync(() => this.checkSend(request, room.value)) : room;
     });
+    await this.planOutbound(checked);
     const outcomes: Outcome<MessageCreateResult>[] = checked.map((check) =>
       check.ok ? { ok: false, error: new Error('not stored') } : check,
     );
@@ -131,6 +139,27 @@ export class MessagesService {
       }
     }
     return outcomes;
+  }
+
+  /** Plans the SMS or email of each checked send that goes out; a send that cannot go out fails on its own (409). */
+  private async planOutbound(checked: Outcome<CheckedSend>[]): Promise<void> {
+    const going = checked.flatMap((check, index) =>
+      check.ok && this.outboundPlanner.needsPlan(check.value.room, check.value.payload.source, check.value.payload.private) ? [index] : [],
+    );
+    if (going.length === 0) return;
+    const inboxes = await this.outboundPlanner.inboxesOf(going.map((index) => (checked[index] as { value: CheckedSend }).value.room));
+    for (const index of going) {
+      const send = (checked[index] as { value: CheckedSend }).value;
+      checked[index] = outcomeOfSync(() => ({
+        ...send,
+        outbound: this.outboundPlanner.plan(
+          send.room,
+          send.payload.source as DeliveryChannel,
+          inboxes.get(send.room.support?.inbox_id.toHexString() ?? ''),
+          send.payload.subject,
+        ),
+      }));
+    }
   }
 
   /** What a member may send: the cleaned content, within the limits. */
@@ -157,7 +186,7 @@ export class MessagesService {
     const clientMessageId = payload.externalId ? `${payload.source}:${payload.externalId}` : undefined;
     const send: CheckedSend = {
       actor,
-      payload: { roomId: payload.roomId, content: payload.content, source: payload.source, attachments: payload.attachments, clientMessageId },
+      payload: { roomId: payload.roomId, content: payload.content, source: payload.source, attachments: payload.attachments, clientMessageId, subject: payload.subject },
       correlationId,
       room,
       content: this.cleanContent(payload.content),
@@ -189,6 +218,8 @@ export class MessagesService {
           user_id: send.authorUserId,
           ...(send.contact ? { contact: send.contact } : {}),
           ...(send.payload.private ? { private: true } : {}),
+          ...(send.outbound?.subject ? { subject: send.outbound.subject } : send.payload.subject ? { subject: send.payload.subject } : {}),
+          ...(send.outbound ? { delivery: { channel: send.outbound.channel, status: 'queued' as const, provider_id: null, error_code: null, updated_at: new Date() } } : {}),
           content: send.content,
           source: send.payload.source ?? 'chat',
           attachments: send.payload.attachments ?? [],
@@ -212,10 +243,26 @@ export class MessagesService {
           const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
           if (send.room.type !== 'support') return [{ envelope, correlationId: send.correlationId }];
           const forRouting = createEnvelope({ type: EventTopics.SupportMessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
-          return [
+          const events: { envelope: EventEnvelope; correlationId?: string }[] = [
             { envelope, correlationId: send.correlationId },
             { envelope: forRouting, correlationId: send.correlationId },
           ];
+          if (send.outbound) {
+            const request: DeliveryRequestedData = {
+              room_id: data.room_id,
+              message_id: views[index].id,
+              channel: send.outbound.channel,
+              to: send.outbound.to,
+              from: send.outbound.from,
+              content: send.content,
+              ...(send.outbound.subject ? { subject: send.outbound.subject } : {}),
+            };
+            events.push({
+              envelope: createEnvelope({ type: EventTopics.DeliveryRequested, accountId: send.actor.accountId, key: data.room_id, actor: by, data: request }),
+              correlationId: send.correlationId,
+            });
+          }
+          return events;
         }),
       );
       return views;

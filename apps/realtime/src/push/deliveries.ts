@@ -122,11 +122,12 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
   return [{ conversationIds: [], wholeAccount: true, payload: { event: 'status_changed', conversation_id, user_id, status } }];
 }
 
-type PushedMessage = Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'contact' | 'private'>;
+type PushedMessage = Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'contact' | 'private' | 'subject' | 'delivery'>;
 
 /**
  * The part of a message every message push carries (design.md section 5: the message itself,
- * nothing more); in support rooms also who of the contact wrote it, and whether it is a team note.
+ * nothing more); in support rooms also the contact who wrote it, whether it is a team note, and
+ * where its SMS or email stands.
  */
 function pushedMessage(message: MessageView): PushedMessage {
   const { id, content, conversation_id, created, attachments, seq } = message;
@@ -139,6 +140,8 @@ function pushedMessage(message: MessageView): PushedMessage {
     seq,
     ...(message.contact ? { contact: message.contact } : {}),
     ...(message.private ? { private: true } : {}),
+    ...(message.subject ? { subject: message.subject } : {}),
+    ...(message.delivery ? { delivery: message.delivery } : {}),
   };
 }
 

@@ -25,4 +25,11 @@ export class SupportInboxesRepository {
   async findContact(accountId: string, id: Types.ObjectId): Promise<StoredContact | null> {
     return this.contacts.findOne({ _id: id, account_id: accountId }).lean<StoredContact>();
   }
+
+  /** The account's CRM contact with this number or address, if the CRM knows one. */
+  async findContactByAddress(accountId: string, address: { phone?: string; email?: string }): Promise<StoredContact | null> {
+    const or = [...(address.phone ? [{ phone: address.phone }] : []), ...(address.email ? [{ email: address.email }] : [])];
+    if (or.length === 0) return null;
+    return this.contacts.findOne({ account_id: accountId, $or: or }).lean<StoredContact>();
+  }
 }

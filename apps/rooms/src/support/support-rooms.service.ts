@@ -182,15 +182,20 @@ export class SupportRoomsService {
     return !!inbox?.members.some((member) => member.conversation_id.equals(viewer));
   }
 
-  /** The contact as given, completed from the CRM when it names a CRM contact (404 if it does not exist). */
+  /**
+   * The contact as given, completed from the CRM: by id (404 if the CRM has no such contact), else
+   * by number or address, so one customer who texts and then emails is one contact with one room.
+   */
   private async knownContact(accountId: string, given: SupportContact): Promise<SupportContact> {
-    if (!given.id) {
-      if (!given.phone && !given.email) throw AppError.badRequest('contact', 'contact needs an id, a phone or an email');
+    if (!given.id && !given.phone && !given.email) throw AppError.badRequest('contact', 'contact needs an id, a phone or an email');
+    const known = given.id
+      ? await this.support.findContact(accountId, toObjectId(given.id, 'contact.id'))
+      : await this.support.findContactByAddress(accountId, given);
+    if (!known) {
+      if (given.id) throw AppError.notFound('contact');
       return { ...given };
     }
-    const known = await this.support.findContact(accountId, toObjectId(given.id, 'contact.id'));
-    if (!known) throw AppError.notFound('contact');
-    const contact: SupportContact = { id: given.id };
+    const contact: SupportContact = { id: known._id.toHexString() };
     const name = known.name ?? given.name;
     const phone = known.phone ?? given.phone;
     const email = known.email ?? given.email;

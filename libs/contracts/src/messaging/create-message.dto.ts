@@ -43,6 +43,13 @@ export class CreateMessageDto {
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
 
+  @ApiPropertyOptional({ maxLength: 200, description: 'Email: the subject line (support rooms, source email)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  subject?: string;
+
   @ApiPropertyOptional({ default: false, description: 'Support rooms: an internal note, pushed to the team and never sent to the contact' })
   @IsOptional()
   @IsBoolean()

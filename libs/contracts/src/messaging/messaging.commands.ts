@@ -10,6 +10,8 @@ export interface MessageCreatePayload {
   attachments?: AttachmentView[];
   /** Support rooms: an internal note of the team. */
   private?: boolean;
+  /** Email: the subject line. */
+  subject?: string;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface MessageFromContactPayload {
   source: MessageSource;
   externalId?: string;
   attachments?: AttachmentView[];
+  /** Email: the subject line. */
+  subject?: string;
 }
 
 export interface MessageListPayload {

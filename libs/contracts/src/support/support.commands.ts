@@ -56,3 +56,20 @@ export interface SupportRoomOpenPayload {
   inbox_id: string;
   contact: SupportContact;
 }
+
+/** `support.inbound.route`: an SMS or email came in to `to` from `from`. */
+export interface InboundRoutePayload {
+  channel: 'sms' | 'email';
+  to: string;
+  from: string;
+  /** The provider's id of the message (MessageSid, Message-ID): an unrouted one is kept once. */
+  external_id: string;
+  /** What it said, kept with an unrouted inbound. */
+  content: string;
+  subject?: string;
+}
+
+/** The inbox that takes an inbound message, or null when no inbox of any account owns the address (then it was kept as unrouted). */
+export interface InboundRouteResult {
+  inbox: { id: string; account_id: string } | null;
+}

@@ -19,6 +19,10 @@ export const SupportPatterns = {
   InboxRemoveMember: 'support.inbox.remove-member',
   /** Open, waiting and resolved counts and response times of an inbox. */
   InboxStats: 'support.inbox.stats',
+  /** Which inbox an inbound SMS or email goes to, by the number or address it was sent to; unrouted ones are kept. */
+  InboundRoute: 'support.inbound.route',
+  /** Inbound SMS and email that no inbox owned (admin). */
+  UnroutedList: 'support.unrouted.list',
   /** Support rooms of the inboxes the caller works, newest activity first. */
   RoomList: 'support.room.list',
   /** Assign a support room to an inbox member by hand. */

@@ -97,3 +97,15 @@ export interface SupportAssignedData {
   assignee: string;
   rule: AssignmentRule;
 }
+
+/** An inbound SMS or email that no inbox owned, kept for the account's admins. */
+export interface UnroutedInboundView {
+  id: string;
+  channel: 'sms' | 'email';
+  to: string;
+  from: string;
+  external_id: string;
+  content: string;
+  subject: string | null;
+  received_at: string;
+}

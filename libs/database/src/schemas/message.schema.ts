@@ -33,6 +33,26 @@ export class MessageEdit {
 }
 export const MessageEditSchema = SchemaFactory.createForClass(MessageEdit);
 
+/** Where a message's SMS or email stands (mirrored from outbound-delivery's `parley.delivery.status`). */
+@Schema({ _id: false })
+export class MessageDelivery {
+  @Prop({ type: String, enum: ['sms', 'email'], required: true })
+  channel!: 'sms' | 'email';
+
+  @Prop({ type: String, enum: ['queued', 'sent', 'delivered', 'failed'], required: true })
+  status!: 'queued' | 'sent' | 'delivered' | 'failed';
+
+  @Prop({ type: String, default: null })
+  provider_id!: string | null;
+
+  @Prop({ type: String, default: null })
+  error_code!: string | null;
+
+  @Prop({ required: true })
+  updated_at!: Date;
+}
+export const MessageDeliverySchema = SchemaFactory.createForClass(MessageDelivery);
+
 /** A message in a room. Written by messaging; never hard-deleted. */
 @Schema({ collection: 'conversations.messages', timestamps: { createdAt: 'created', updatedAt: 'updated' } })
 export class Message {
@@ -61,6 +81,14 @@ export class Message {
   /** Support rooms: an internal note of the team, never sent to the contact. */
   @Prop({ default: false })
   private?: boolean;
+
+  /** Email: the subject line. */
+  @Prop({ type: String, default: undefined })
+  subject?: string;
+
+  /** Sent (or being sent) by SMS or email. */
+  @Prop({ type: MessageDeliverySchema, default: undefined })
+  delivery?: MessageDelivery;
 
   @Prop({ required: true })
   content!: string;

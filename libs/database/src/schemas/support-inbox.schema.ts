@@ -76,6 +76,9 @@ export const SupportInboxSchema = SchemaFactory.createForClass(SupportInbox);
 SupportInboxSchema.index({ account_id: 1, name_key: 1 }, { unique: true, partialFilterExpression: { deleted: false } });
 SupportInboxSchema.index({ account_id: 1, deleted: 1, created: 1 });
 SupportInboxSchema.index({ 'members.conversation_id': 1, deleted: 1 });
+// Inbound SMS and email find their inbox by the number or address they were sent to.
+SupportInboxSchema.index({ 'channels.phone_numbers': 1, deleted: 1 });
+SupportInboxSchema.index({ 'channels.email_addresses': 1, deleted: 1 });
 // A number or address belongs to at most one live inbox of an account. `$type: 'string'` leaves
 // inboxes without any out of the index (an empty array would otherwise count as one shared value).
 SupportInboxSchema.index(

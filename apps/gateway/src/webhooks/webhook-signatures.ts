@@ -1,0 +1,41 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EventWebhook } from '@sendgrid/eventwebhook';
+import twilio from 'twilio';
+import { AppError } from '@parley/contracts';
+import { GatewayConfig } from '../gateway.config.js';
+
+/** Checks that a webhook came from its provider: a forged one is a 403 and nothing is done. */
+@Injectable()
+export class WebhookSignatures {
+  private readonly sendgridKey: ReturnType<EventWebhook['convertPublicKeyToECDSA']> | null;
+
+  constructor(private readonly config: GatewayConfig) {
+    this.sendgridKey = config.SENDGRID_WEBHOOK_PUBLIC_KEY ? new EventWebhook().convertPublicKeyToECDSA(config.SENDGRID_WEBHOOK_PUBLIC_KEY) : null;
+  }
+
+  /** Twilio signs PUBLIC_URL + the path and query it called, with the form's fields, under the auth token. */
+  checkTwilio(signature: string | undefined, originalUrl: string, params: Record<string, string>): void {
+    if (!this.config.smsEnabled || !this.config.PUBLIC_URL) throw AppError.forbidden('SMS webhooks are off: TWILIO_AUTH_TOKEN and PUBLIC_URL are not set');
+    const url = `${this.config.PUBLIC_URL.replace(/\/$/, '')}${originalUrl}`;
+    if (!signature || !twilio.validateRequest(this.config.TWILIO_AUTH_TOKEN as string, signature, url, params)) {
+      throw AppError.forbidden('X-Twilio-Signature does not match this request');
+    }
+  }
+
+  /** SendGrid's signed event webhook: ECDSA over the timestamp and the body's bytes. */
+  checkSendgridEvents(signature: string | undefined, timestamp: string | undefined, rawBody: Buffer | undefined): void {
+    if (!this.sendgridKey) throw AppError.forbidden('SendGrid event webhooks are off: SENDGRID_WEBHOOK_PUBLIC_KEY is not set');
+    if (!signature || !timestamp || !rawBody || !new EventWebhook().verifySignature(this.sendgridKey, rawBody, signature, timestamp)) {
+      throw AppError.forbidden('X-Twilio-Email-Event-Webhook-Signature does not match this request');
+    }
+  }
+
+  /** Inbound Parse signs nothing: the URL carries a secret instead. */
+  checkInboundEmailSecret(secret: string | undefined): void {
+    if (!this.config.INBOUND_EMAIL_SECRET) throw AppError.forbidden('Inbound email is off: INBOUND_EMAIL_SECRET is not set');
+    const expected = Buffer.from(this.config.INBOUND_EMAIL_SECRET);
+    const given = Buffer.from(secret ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw AppError.forbidden('The inbound email secret does not match');
+  }
+}

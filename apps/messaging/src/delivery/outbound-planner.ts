@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, Types } from 'mongoose';
+import { AppError, type DeliveryChannel, type MessageSource } from '@parley/contracts';
+import { SupportInbox } from '@parley/database';
+import { MessagingConfig } from '../messaging.config.js';
+import type { MemberRoom } from '../messages/room-access.js';
+
+/** Where a message will go out: the channel, the contact's number or address, and the inbox's. */
+export interface OutboundPlan {
+  channel: DeliveryChannel;
+  to: string;
+  from: string;
+  subject?: string;
+}
+
+type InboxChannels = { _id: Types.ObjectId; name: string; channels?: { phone_numbers?: string[]; email_addresses?: string[] } };
+
+/**
+ * Decides whether a message leaves by SMS or email: a non-private message of a support room whose
+ * source is `sms` or `email`. Refuses (409, saying why) a channel that is off, a contact without a
+ * number or address, or an inbox without one to send from. Reads inboxes (support-routing's).
+ */
+@Injectable()
+export class OutboundPlanner {
+  constructor(
+    @InjectModel(SupportInbox.name) private readonly inboxes: Model<SupportInbox>,
+    private readonly config: MessagingConfig,
+  ) {}
+
+  /** Whether a send on this source in this room goes out at all. */
+  needsPlan(room: MemberRoom['room'], source: MessageSource | undefined, isPrivate: boolean | undefined): source is DeliveryChannel {
+    return room.type === 'support' && !isPrivate && (source === 'sms' || source === 'email');
+  }
+
+  /** The inboxes the planned sends go out from, read once for a batch. */
+  async inboxesOf(rooms: MemberRoom['room'][]): Promise<Map<string, InboxChannels>> {
+    const ids = rooms.flatMap((room) => (room.support ? [room.support.inbox_id] : []));
+    if (ids.length === 0) return new Map();
+    const found = await this.inboxes.find({ _id: { $in: ids } }, { name: 1, channels: 1 }).lean<InboxChannels[]>();
+    return new Map(found.map((inbox) => [inbox._id.toHexString(), inbox]));
+  }
+
+  /** The plan of one send (see the class), or the 409 that says why it cannot go out. */
+  plan(room: MemberRoom['room'], channel: DeliveryChannel, inbox: InboxChannels | undefined, subject: string | undefined): OutboundPlan {
+    const contact = room.support?.contact;
+    if (channel === 'sms') {
+      if (!this.config.smsEnabled) throw AppError.conflict('SMS is off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set');
+      if (!contact?.phone) throw AppError.conflict('The contact of this room has no phone number');
+      const from = inbox?.channels?.phone_numbers?.[0];
+      if (!from) throw AppError.conflict("The room's inbox has no phone number to send from");
+      return { channel, to: contact.phone, from };
+    }
+    if (!this.config.emailEnabled) throw AppError.conflict('Email is off: SENDGRID_API_KEY is not set');
+    if (!contact?.email) throw AppError.conflict('The contact of this room has no email address');
+    const from = inbox?.channels?.email_addresses?.[0];
+    if (!from) throw AppError.conflict("The room's inbox has no email address to send from");
+    return { channel, to: contact.email, from, subject: subject ?? `Re: ${inbox?.name ?? 'your message'}` };
+  }
+}

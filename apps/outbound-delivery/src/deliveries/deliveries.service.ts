@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Connection } from 'mongoose';
+import {
+  createEnvelope,
+  deadLetterTopic,
+  EventTopics,
+  type DeliveryReportPayload,
+  type DeliveryRequestedData,
+  type DeliveryStatus,
+  type DeliveryStatusData,
+  type EventEnvelope,
+} from '@parley/contracts';
+import { runTransaction } from '@parley/database';
+import { KafkaConnection, Outbox } from '@parley/kafka';
+import { OutboundDeliveryConfig } from '../outbound-delivery.config.js';
+import { ProviderFailure, type ChannelProvider, type OutboundMessage } from '../providers/provider-failure.js';
+import { SendgridEmailProvider } from '../providers/sendgrid-email.provider.js';
+import { TwilioSmsProvider } from '../providers/twilio-sms.provider.js';
+import { DeliveryAttemptsRepository, type StoredAttempt } from './delivery-attempts.repository.js';
+
+/** A call marked `calling` for longer than this was cut short by a crash: the provider is asked before sending again. */
+const CALL_LEASE_MS = 60_000;
+
+/** Twilio's and SendGrid's words for a message that reached the contact, or did not. */
+const DELIVERED = new Set(['delivered', 'read']);
+const FAILED = new Set(['failed', 'undelivered', 'bounce', 'dropped', 'blocked']);
+
+/**
+ * Sends each requested SMS or email exactly once. Before every provider call the delivery is marked
+ * `calling` in MongoDB; after it, the outcome and its `parley.delivery.status` event commit together.
+ * A redelivered request finds the record and does nothing, or (when a process died mid-call) asks
+ * the provider whether the message went out before sending it again. Transient failures retry with
+ * exponential backoff and full jitter, then fail and go to the dead-letter topic; permanent ones fail at once.
+ */
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly attempts: DeliveryAttemptsRepository,
+    private readonly sms: TwilioSmsProvider,
+    private readonly email: SendgridEmailProvider,
+    private readonly outbox: Outbox,
+    private readonly kafka: KafkaConnection,
+    private readonly config: OutboundDeliveryConfig,
+    @InjectPinoLogger(DeliveriesService.name) private readonly logger: PinoLogger,
+  ) {}
+
+  /** Delivers one requested message (see the class). */
+  async deliver(envelope: EventEnvelope<DeliveryRequestedData>, correlationId?: string): Promise<void> {
+    const { data } = envelope;
+    const provider: ChannelProvider = data.channel === 'sms' ? this.sms : this.email;
+    const message: OutboundMessage = { to: data.to, from: data.from, content: data.content, subject: data.subject, idempotencyKey: data.message_id };
+    let record = await this.attempts.open({
+      _id: data.message_id,
+      account_id: envelope.accountId,
+      room_id: data.room_id,
+      channel: data.channel,
+      provider: provider.name,
+      to: data.to,
+      from: data.from,
+    });
+    if (record.state !== 'pending' && record.state !== 'calling') return;
+    if (record.state === 'calling') {
+      const since = record.calling_since ?? new Date(0);
+      if (Date.now() - since.getTime() < CALL_LEASE_MS && (await this.isInFlightHere(record))) return;
+      // A call may have reached the provider before the process died: ask before sending again.
+      const found = await provider.findSent(message, since);
+      if (found) {
+        this.logger.info({ messageId: data.message_id, providerId: found }, 'an earlier call had sent it: recorded, not sent again');
+        await this.finish(envelope, record, { state: 'sent', providerId: found, code: null, attempt: 'found' }, correlationId);
+        return;
+      }
+    }
+    for (let attempt = record.attempts.filter((entry) => entry.outcome === 'transient').length + 1; ; attempt++) {
+      await this.attempts.markCalling(record._id);
+      this.inFlight.add(record._id);
+      try {
+        const accepted = await provider.send(message);
+        if (this.config.DELIVERY_FAILPOINT === 'delivery.after-provider-call') {
+          // Test failpoint: die the hard way after the provider took the message, before it is recorded.
+          this.logger.fatal({ messageId: data.message_id }, 'failpoint delivery.after-provider-call: killing the process');
+          process.kill(process.pid, 'SIGKILL');
+          await new Promise(() => undefined);
+        }
+        await this.finish(envelope, record, { state: 'sent', providerId: accepted.providerId, code: null, attempt: 'sent' }, correlationId);
+        return;
+      } catch (error) {
+        const failure = error instanceof ProviderFailure ? error : new ProviderFailure(true, 'network', String((error as Error).message ?? error));
+        if (!failure.transient || attempt >= this.config.DELIVERY_MAX_ATTEMPTS) {
+          this.logger.warn({ messageId: data.message_id, code: failure.code, attempt, err: failure }, 'delivery failed for good');
+          await this.finish(envelope, record, { state: 'failed', providerId: null, code: failure.code, attempt: failure.transient ? 'transient' : 'permanent' }, correlationId);
+          if (failure.transient) await this.deadLetter(envelope, failure, attempt);
+          return;
+        }
+        await this.attempts.recordRetry(record._id, failure.code);
+        const wait = this.backoff(attempt);
+        this.logger.warn({ messageId: data.message_id, code: failure.code, attempt, retryInMs: wait }, 'delivery failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        record = { ...record, state: 'pending' };
+      } finally {
+        this.inFlight.delete(record._id);
+      }
+    }
+  }
+
+  /** Applies a provider's report (the gateway checked its signature): delivered or failed, once. */
+  async report(payload: DeliveryReportPayload, correlationId?: string): Promise<{ applied: boolean }> {
+    const status = DELIVERED.has(payload.provider_status) ? 'delivered' : FAILED.has(payload.provider_status) ? 'failed' : null;
+    if (!status) return { applied: false };
+    const record = await this.attempts.findByProviderId(payload.provider, payload.provider_id);
+    if (!record) return { applied: false };
+    const applied = await runTransaction(this.connection, async (session) => {
+      const moved = await this.attempts.report(record._id, status, payload.error_code ?? null, session);
+      if (moved) await this.outbox.add(session, [this.statusEvent(record, status, record.provider_id, payload.error_code ?? null)], correlationId);
+      return moved;
+    });
+    return { applied };
+  }
+
+  /** Records the end of the sending and its status event in one transaction. */
+  private async finish(
+    envelope: EventEnvelope<DeliveryRequestedData>,
+    record: StoredAttempt,
+    outcome: { state: 'sent' | 'failed'; providerId: string | null; code: string | null; attempt: 'sent' | 'transient' | 'permanent' | 'found' },
+    correlationId?: string,
+  ): Promise<void> {
+    await runTransaction(this.connection, async (session) => {
+      if (!(await this.attempts.finish(record._id, outcome, session))) return;
+      await this.outbox.add(session, [this.statusEvent(record, outcome.state, outcome.providerId, outcome.code, envelope)], correlationId);
+    });
+  }
+
+  private statusEvent(
+    record: StoredAttempt,
+    status: DeliveryStatus,
+    providerId: string | null,
+    code: string | null,
+    cause?: EventEnvelope<DeliveryRequestedData>,
+  ): EventEnvelope<DeliveryStatusData> {
+    const data: DeliveryStatusData = {
+      room_id: record.room_id,
+      message_id: record._id,
+      channel: record.channel,
+      status,
+      provider_id: providerId,
+      error_code: code,
+      at: new Date().toISOString(),
+    };
+    return createEnvelope({ type: EventTopics.DeliveryStatus, accountId: cause?.accountId ?? record.account_id, key: record.room_id, actor: null, data });
+  }
+
+  /** Exponential backoff with full jitter: a random wait up to base × 2^(attempt-1), capped. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.config.DELIVERY_BACKOFF_MAX_MS, this.config.DELIVERY_BACKOFF_MS * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  /** Parks a request whose transient failures outlasted every retry, for an operator to replay. */
+  private async deadLetter(envelope: EventEnvelope<DeliveryRequestedData>, failure: ProviderFailure, attempts: number): Promise<void> {
+    await this.kafka.publish([
+      {
+        topic: deadLetterTopic(EventTopics.DeliveryRequested),
+        messages: [
+          {
+            key: envelope.key,
+            value: JSON.stringify(envelope),
+            headers: { 'x-dlq-consumer': 'outbound-delivery.delivery-requested', 'x-dlq-reason': `${failure.code}: ${failure.message}`.slice(0, 1000), 'x-dlq-attempts': String(attempts) },
+          },
+        ],
+      },
+    ]);
+  }
+
+  /** Calls this process has out right now: a redelivery of one of them waits for it rather than asking the provider. */
+  private readonly inFlight = new Set<string>();
+
+  private async isInFlightHere(record: StoredAttempt): Promise<boolean> {
+    return this.inFlight.has(record._id);
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { ClientSession, Model } from 'mongoose';
+import { DeliveryAttempt } from '@parley/database';
+
+export type StoredAttempt = DeliveryAttempt;
+
+/** Delivery attempts (`delivery.attempts`), one document per message. */
+@Injectable()
+export class DeliveryAttemptsRepository {
+  constructor(@InjectModel(DeliveryAttempt.name) private readonly attempts: Model<DeliveryAttempt>) {}
+
+  /** The message's delivery record, made (pending) on first sight. */
+  async open(entry: Pick<DeliveryAttempt, '_id' | 'account_id' | 'room_id' | 'channel' | 'provider' | 'to' | 'from'>): Promise<StoredAttempt> {
+    return (await this.attempts
+      .findOneAndUpdate({ _id: entry._id }, { $setOnInsert: { ...entry, state: 'pending', attempts: [] } }, { upsert: true, returnDocument: 'after' })
+      .lean<StoredAttempt>()) as StoredAttempt;
+  }
+
+  /** Marks a provider call as possibly out, durably, before making it. */
+  async markCalling(id: string): Promise<void> {
+    await this.attempts.updateOne({ _id: id, state: { $in: ['pending', 'calling'] } }, { $set: { state: 'calling', calling_since: new Date() } });
+  }
+
+  /** Records a failed call that will be tried again. */
+  async recordRetry(id: string, code: string): Promise<void> {
+    await this.attempts.updateOne(
+      { _id: id },
+      { $set: { state: 'pending', calling_since: null }, $push: { attempts: { at: new Date(), outcome: 'transient', provider_id: null, error_code: code } } },
+    );
+  }
+
+  /** Records the outcome that ends the sending (sent, or failed for good); false if it had ended already. */
+  async finish(
+    id: string,
+    outcome: { state: 'sent' | 'failed'; providerId: string | null; code: string | null; attempt: 'sent' | 'transient' | 'permanent' | 'found' },
+    session: ClientSession,
+  ): Promise<boolean> {
+    const result = await this.attempts.updateOne(
+      { _id: id, state: { $in: ['pending', 'calling'] } },
+      {
+        $set: { state: outcome.state, provider_id: outcome.providerId, error_code: outcome.code, calling_since: null },
+        $push: { attempts: { at: new Date(), outcome: outcome.attempt, provider_id: outcome.providerId, error_code: outcome.code } },
+      },
+      { session },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** The delivery a provider report names, by the provider's id. */
+  async findByProviderId(provider: 'twilio' | 'sendgrid', providerId: string): Promise<StoredAttempt | null> {
+    return this.attempts.findOne({ provider, provider_id: providerId }).lean<StoredAttempt>();
+  }
+
+  /** Moves a sent delivery on to what the provider reported (delivered or failed); false if it was not newer. */
+  async report(id: string, state: 'delivered' | 'failed', code: string | null, session: ClientSession): Promise<boolean> {
+    const from: DeliveryAttempt['state'][] = state === 'delivered' ? ['sent'] : ['sent', 'delivered'];
+    const result = await this.attempts.updateOne({ _id: id, state: { $in: from } }, { $set: { state, error_code: code } }, { session });
+    return result.modifiedCount === 1;
+  }
+}

@@ -1,0 +1,73 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { HydratedDocument } from 'mongoose';
+
+@Schema({ _id: false })
+export class ProviderAttempt {
+  @Prop({ required: true })
+  at!: Date;
+
+  /** `sent`, or why the call failed (`transient`, `permanent`). */
+  @Prop({ required: true })
+  outcome!: string;
+
+  @Prop({ type: String, default: null })
+  provider_id!: string | null;
+
+  @Prop({ type: String, default: null })
+  error_code!: string | null;
+}
+export const ProviderAttemptSchema = SchemaFactory.createForClass(ProviderAttempt);
+
+/**
+ * One message's SMS or email delivery (`delivery.attempts`), keyed by the message id. Written by
+ * outbound-delivery, before each provider call (`calling`) and after it, so a process that dies in
+ * between finds the call on restart and asks the provider before sending again.
+ */
+@Schema({ collection: 'delivery.attempts', timestamps: { createdAt: 'created', updatedAt: 'updated' } })
+export class DeliveryAttempt {
+  /** The message id. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  account_id!: string;
+
+  @Prop({ required: true })
+  room_id!: string;
+
+  @Prop({ type: String, enum: ['sms', 'email'], required: true })
+  channel!: 'sms' | 'email';
+
+  @Prop({ type: String, enum: ['twilio', 'sendgrid'], required: true })
+  provider!: 'twilio' | 'sendgrid';
+
+  @Prop({ required: true })
+  to!: string;
+
+  @Prop({ required: true })
+  from!: string;
+
+  /** `pending` → `calling` (a provider call may be out) → `sent` → `delivered`, or `failed`. */
+  @Prop({ type: String, enum: ['pending', 'calling', 'sent', 'delivered', 'failed'], default: 'pending' })
+  state!: 'pending' | 'calling' | 'sent' | 'delivered' | 'failed';
+
+  @Prop({ type: Date, default: null })
+  calling_since!: Date | null;
+
+  @Prop({ type: String, default: null })
+  provider_id!: string | null;
+
+  @Prop({ type: String, default: null })
+  error_code!: string | null;
+
+  @Prop({ type: [ProviderAttemptSchema], default: [] })
+  attempts!: ProviderAttempt[];
+
+  created!: Date;
+  updated!: Date;
+}
+
+export type DeliveryAttemptDocument = HydratedDocument<DeliveryAttempt>;
+export const DeliveryAttemptSchema = SchemaFactory.createForClass(DeliveryAttempt);
+// Provider reports name the provider's id.
+DeliveryAttemptSchema.index({ provider: 1, provider_id: 1 });

@@ -1,0 +1,345 @@
+import { createPrivateKey, sign } from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import type { Socket } from 'socket.io-client';
+import twilio from 'twilio';
+import {
+  api,
+  closeStores,
+  collect,
+  connectSocket,
+  database,
+  eventually,
+  newAccountId,
+  newMember,
+  readState,
+  restartApp,
+  type TestMember,
+} from '@parley/testing';
+
+const ADMIN = ['conversation', 'conversation.support', 'conversation.admin'];
+const AGENT = ['conversation', 'conversation.support'];
+
+let counter = 0;
+/** A number unique to this run, E.164. */
+function newNumber(prefix = '1666'): string {
+  counter += 1;
+  return `+${prefix}${String(Date.now() % 10_000_000).padStart(7, '0')}${String(counter).padStart(3, '0')}`;
+}
+
+const env = () => readState().env;
+
+/** Posts a form to a Twilio webhook of the gateway, signed as Twilio signs it (or forged). */
+async function twilioWebhook(path: string, form: Record<string, string>, { forged = false } = {}) {
+  const url = `${env().PUBLIC_URL}${path}`;
+  const signature = twilio.getExpectedTwilioSignature(forged ? 'not-the-token' : env().TWILIO_AUTH_TOKEN, url, form);
+  return api('POST', path, { rawBody: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature } });
+}
+
+/** Posts an Inbound Parse email (multipart) to the gateway. */
+async function inboundEmail(fields: Record<string, string>, secret = env().INBOUND_EMAIL_SECRET, account?: string) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  const query = new URLSearchParams({ secret, ...(account ? { account } : {}) });
+  const response = await fetch(`${env().GATEWAY_URL}/webhooks/sendgrid/inbound?${query}`, { method: 'POST', body: form });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+/** Posts SendGrid events to the gateway, signed with the event webhook's key (or forged). */
+async function sendgridEvents(events: unknown[], { forged = false } = {}) {
+  const payload = JSON.stringify(events);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const key = createPrivateKey(env().SENDGRID_WEBHOOK_PRIVATE_KEY_PEM);
+  const signature = sign('sha256', Buffer.from(timestamp + (forged ? `${payload} ` : payload)), key).toString('base64');
+  return api('POST', '/webhooks/sendgrid/events', {
+    rawBody: payload,
+    headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp },
+  });
+}
+
+/** What a stand-in received since it was cleared. */
+async function received(standIn: 'twilio' | 'sendgrid'): Promise<{ method: string; path: string; body: any; headers: Record<string, string> }[]> {
+  const base = standIn === 'twilio' ? env().TWILIO_BASE_URL : env().SENDGRID_BASE_URL;
+  return (await fetch(`${base}/_stand-in/requests`)).json() as never;
+}
+
+async function failNext(standIn: 'twilio' | 'sendgrid', failure: { status?: number; mode?: 'timeout'; times: number }): Promise<void> {
+  const base = standIn === 'twilio' ? env().TWILIO_BASE_URL : env().SENDGRID_BASE_URL;
+  await fetch(`${base}/_stand-in/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(failure) });
+}
+
+interface Desk {
+  accountId: string;
+  admin: TestMember;
+  agent: TestMember;
+  inboxId: string;
+  number: string;
+  address: string;
+}
+
+/** An account with one agent in an inbox that owns a number and an address. */
+async function desk(): Promise<Desk> {
+  const accountId = newAccountId();
+  const admin = await newMember(accountId, ADMIN);
+  const agent = await newMember(accountId, AGENT);
+  const number = newNumber('1777');
+  const address = `help-${counter}-${Date.now()}@acme.test`;
+  const inbox = await api('POST', '/v1/support/inboxes', {
+    token: admin.token,
+    body: { name: 'Help', members: [agent.conversationId], channels: { phone_numbers: [number], email_addresses: [address] } },
+  });
+  expect(inbox.status).toBe(201);
+  return { accountId, admin, agent, inboxId: inbox.body.id, number, address };
+}
+
+/** The support room of a contact, once routing assigned it. */
+async function roomOf(token: string, inboxId: string) {
+  const listed = await eventually(
+    () => api('GET', `/v1/support/rooms?inbox_id=${inboxId}`, { token }),
+    (response) => response.body.data?.length === 1 && response.body.data[0].support.assignee !== null,
+    'the contact\'s room assigned',
+  );
+  return listed.body.data[0];
+}
+
+async function messagesOf(token: string, roomId: string) {
+  return (await api('GET', `/v1/rooms/${roomId}/messages`, { token })).body.data as any[];
+}
+
+describe('SMS and email in support threads', () => {
+  const sockets: Socket[] = [];
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(closeStores);
+
+  describe('inbound', () => {
+    it('opens and routes a support room from an inbound SMS, answers empty TwiML, and stores a retry of the same MessageSid once', async () => {
+      const { admin, agent, inboxId, number } = await desk();
+      const from = newNumber();
+      const form = { MessageSid: `SM${Date.now()}${counter}`, AccountSid: env().TWILIO_ACCOUNT_SID, From: from, To: number, Body: 'Is my parcel coming?', NumMedia: '0' };
+      const first = await twilioWebhook('/webhooks/twilio/sms', form);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('content-type')).toMatch(/xml/);
+      expect(first.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+      expect((await twilioWebhook('/webhooks/twilio/sms', form)).status).toBe(200);
+      const room = await roomOf(admin.token, inboxId);
+      expect(room.support).toMatchObject({ contact: { phone: from }, assignee: agent.conversationId });
+      const messages = await messagesOf(agent.token, room.id);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({ content: 'Is my parcel coming?', source: 'sms', conversation_id: null, contact: { phone: from } });
+    });
+
+    it('refuses an SMS webhook with a forged signature with 403 and stores nothing', async () => {
+      const { admin, inboxId, number } = await desk();
+      const forged = await twilioWebhook('/webhooks/twilio/sms', { MessageSid: `SM-forged-${Date.now()}`, From: newNumber(), To: number, Body: 'hi' }, { forged: true });
+      expect(forged.status).toBe(403);
+      const unsigned = await api('POST', '/webhooks/twilio/sms', { rawBody: 'From=%2B1&To=%2B2&Body=x&MessageSid=SMx', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(unsigned.status).toBe(403);
+      expect((await api('GET', `/v1/support/rooms?inbox_id=${inboxId}`, { token: admin.token })).body.data).toEqual([]);
+    });
+
+    it('opens a room from an inbound email and keeps a contact who texts and then emails in one room, each message with its channel', async () => {
+      const { admin, agent, inboxId, number, address, accountId } = await desk();
+      const phone = newNumber();
+      await (await database()).collection('crm.contacts').insertOne({ account_id: accountId, name: 'Gina Both', phone, email: 'gina@example.com' });
+      await twilioWebhook('/webhooks/twilio/sms', { MessageSid: `SM-g-${Date.now()}`, From: phone, To: number, Body: 'texting first' });
+      const email = await inboundEmail({
+        to: `Help <${address}>`,
+        from: 'Gina Both <GINA@example.com>',
+        subject: 'Following up',
+        text: 'and now by email',
+        html: '<p>and now by <b>email</b></p>',
+        headers: `Message-ID: <g-${Date.now()}@mail.example>\r\nSubject: Following up`,
+      });
+      expect(email.status).toBe(200);
+      const room = await roomOf(admin.token, inboxId);
+      expect(room.support.contact).toMatchObject({ name: 'Gina Both', phone, email: 'gina@example.com' });
+      const messages = await eventually(() => messagesOf(agent.token, room.id), (found) => found.length === 2, 'both messages');
+      expect(messages.map((message) => [message.source, message.content])).toEqual([
+        ['email', 'and now by email'],
+        ['sms', 'texting first'],
+      ]);
+      expect(messages[0].subject).toBe('Following up');
+    });
+
+    it('refuses inbound email without the secret with 403 and stores nothing', async () => {
+      const { admin, inboxId, address } = await desk();
+      const refused = await inboundEmail({ to: address, from: 'x@example.com', text: 'hi', headers: '' }, 'wrong-secret');
+      expect(refused.status).toBe(403);
+      expect((await api('GET', `/v1/support/rooms?inbox_id=${inboxId}`, { token: admin.token })).body.data).toEqual([]);
+    });
+
+    it('keeps an inbound SMS to a number no inbox owns as unrouted, listed for the account\'s admins, once', async () => {
+      const { admin, accountId } = await desk();
+      const form = { MessageSid: `SM-u-${Date.now()}`, From: newNumber(), To: newNumber('1888'), Body: 'anyone?' };
+      const path = `/webhooks/twilio/sms?account=${accountId}`;
+      expect((await twilioWebhook(path, form)).status).toBe(200);
+      expect((await twilioWebhook(path, form)).status).toBe(200);
+      const unrouted = await api('GET', '/v1/support/unrouted', { token: admin.token });
+      expect(unrouted.status).toBe(200);
+      expect(unrouted.body.data).toHaveLength(1);
+      expect(unrouted.body.data[0]).toMatchObject({ channel: 'sms', to: form.To, from: form.From, content: 'anyone?', external_id: form.MessageSid });
+    });
+  });
+
+  describe('outbound', () => {
+    /** A routed room with a contact who has a number and an address, and the agent's socket. */
+    async function openThread() {
+      const team = await desk();
+      const phone = newNumber();
+      const opened = await api('POST', '/v1/support/rooms', {
+        token: team.admin.token,
+        body: { inbox_id: team.inboxId, contact: { name: 'Hal', phone, email: `hal-${counter}@example.com` }, content: 'Hello?' },
+      });
+      expect(opened.status).toBe(201);
+      await roomOf(team.admin.token, team.inboxId);
+      const socket = await connectSocket(team.agent.token);
+      sockets.push(socket);
+      return { ...team, roomId: opened.body.id as string, phone, email: `hal-${counter}@example.com`, socket };
+    }
+
+    it('sends the assignee\'s SMS answer once through Twilio\'s API, and its status comes back live', async () => {
+      const { agent, roomId, phone, number, socket } = await openThread();
+      const updates = collect(socket, 'message_updated');
+      const body = `Your parcel ships today ${Date.now()}`;
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: body, source: 'sms' } });
+      expect(sent.status).toBe(201);
+      expect(sent.body.delivery).toMatchObject({ channel: 'sms', status: 'queued' });
+      const delivered = await eventually(
+        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
+        (message) => message?.delivery?.status === 'sent',
+        'the SMS sent',
+      );
+      const calls = (await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body);
+      expect(calls).toHaveLength(1);
+      expect(calls[0].path).toBe(`/2010-04-01/Accounts/${env().TWILIO_ACCOUNT_SID}/Messages.json`);
+      expect(calls[0].body).toMatchObject({ To: phone, From: number, StatusCallback: `${env().PUBLIC_URL}/webhooks/twilio/status` });
+      const sid = delivered.delivery.provider_id;
+      expect(sid).toMatch(/^SM[0-9a-f]{32}$/);
+
+      expect((await twilioWebhook('/webhooks/twilio/status', { MessageSid: sid, MessageStatus: 'delivered' }, { forged: true })).status).toBe(403);
+      expect((await twilioWebhook('/webhooks/twilio/status', { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(200);
+      await eventually(() => updates, (pushes) => pushes.some((push) => push.message.id === sent.body.id && push.message.delivery?.status === 'delivered'), 'message_updated with delivered');
+    });
+
+    it('sends an email answer through SendGrid with its subject, and a signed delivered event reaches the message; a forged one is refused', async () => {
+      const { agent, roomId, email, address } = await openThread();
+      const content = `Here is your invoice ${Date.now()}`;
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content, source: 'email', subject: 'Your invoice' } });
+      expect(sent.status).toBe(201);
+      const mailed = await eventually(
+        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
+        (message) => message?.delivery?.status === 'sent',
+        'the email sent',
+      );
+      const calls = (await received('sendgrid')).filter((call) => call.path === '/v3/mail/send' && JSON.stringify(call.body).includes(content));
+      expect(calls).toHaveLength(1);
+      expect(calls[0].body).toMatchObject({
+        personalizations: [{ to: [{ email }] }],
+        from: { email: address },
+        subject: 'Your invoice',
+        content: [{ type: 'text/plain', value: content }],
+        custom_args: { parley_message_id: sent.body.id },
+      });
+      const event = { sg_message_id: `${mailed.delivery.provider_id}.filterdrecv-1`, event: 'delivered', email };
+      expect((await sendgridEvents([event], { forged: true })).status).toBe(403);
+      const applied = await sendgridEvents([event]);
+      expect(applied.status).toBe(200);
+      expect(applied.body).toEqual({ applied: 1 });
+      await eventually(
+        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
+        (message) => message?.delivery?.status === 'delivered',
+        'delivered',
+      );
+    });
+
+    it('retries transient failures (500, 429, a timeout) with backoff and then sends once', async () => {
+      const { agent, roomId } = await openThread();
+      await failNext('twilio', { status: 500, times: 1 });
+      await failNext('twilio', { status: 429, times: 1 });
+      await failNext('twilio', { mode: 'timeout', times: 1 });
+      const body = `retry me ${Date.now()}`;
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: body, source: 'sms' } });
+      await eventually(
+        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
+        (message) => message?.delivery?.status === 'sent',
+        'sent after the retries',
+        20_000,
+      );
+      expect((await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body)).toHaveLength(4);
+      const record = await (await database()).collection('delivery.attempts').findOne({ _id: sent.body.id as never });
+      expect(record?.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['transient', 'transient', 'transient', 'sent']);
+    });
+
+    it('fails a permanent refusal at once, and fails and dead-letters a message whose transient failures outlast the retries', async () => {
+      const { agent, roomId } = await openThread();
+      await failNext('twilio', { status: 400, times: 1 });
+      const refused = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `refused ${Date.now()}`, source: 'sms' } });
+      const failed = await eventually(
+        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === refused.body.id),
+        (message) => message?.delivery?.status === 'failed',
+        'failed at once',
+      );
+      expect(failed.delivery.error_code).toBe('21211');
+      expect((await (await database()).collection('delivery.attempts').findOne({ _id: refused.body.id as never }))?.attempts).toHaveLength(1);
+
+      await failNext('twilio', { status: 503, times: 5 });
+      const doomed = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `doomed ${Date.now()}`, source: 'sms' } });
+      const gaveUp = await eventually(
+        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === doomed.body.id),
+        (message) => message?.delivery?.status === 'failed',
+        'failed after the retries',
+        20_000,
+      );
+      expect(gaveUp.delivery.error_code).toBe('20500');
+      const record = await (await database()).collection('delivery.attempts').findOne({ _id: doomed.body.id as never });
+      expect(record?.attempts).toHaveLength(5);
+    });
+
+    it('never sends a private note, and says with 409 why a message cannot go out', async () => {
+      const { agent, roomId, admin, inboxId } = await openThread();
+      const note = `internal ${Date.now()}`;
+      expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: note, source: 'sms', private: true } })).status).toBe(201);
+      const emailOnly = await api('POST', '/v1/support/rooms', { token: admin.token, body: { inbox_id: inboxId, contact: { email: `only-${Date.now()}@example.com` } } });
+      await eventually(() => api('GET', `/v1/rooms/${emailOnly.body.id}`, { token: agent.token }), (response) => response.status === 200, 'the agent sees the room');
+      const noNumber = await api('POST', `/v1/rooms/${emailOnly.body.id}/messages`, { token: agent.token, body: { content: 'by sms?', source: 'sms' } });
+      expect(noNumber.status).toBe(409);
+      expect(noNumber.body.message).toMatch(/no phone number/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await received('twilio')).filter((call) => call.body?.Body === note)).toEqual([]);
+    });
+
+    it('sends exactly one SMS when outbound-delivery dies between the provider call and recording it', async () => {
+      const { agent, roomId } = await openThread();
+      await restartApp('outbound-delivery', { DELIVERY_FAILPOINT: 'delivery.after-provider-call' });
+      const body = `exactly once ${Date.now()}`;
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: body, source: 'sms' } });
+      await eventually(async () => (await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body).length, (count) => count === 1, 'the provider called once');
+      await restartApp('outbound-delivery');
+      await eventually(
+        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
+        (message) => message?.delivery?.status === 'sent',
+        'recorded as sent after the restart',
+        30_000,
+      );
+      expect((await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body)).toHaveLength(1);
+      const record = await (await database()).collection('delivery.attempts').findOne({ _id: sent.body.id as never });
+      expect(record?.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['found']);
+    });
+
+    it('answers 429 past the account\'s SMS budget a minute and stores nothing', async () => {
+      await restartApp('gateway', { SMS_PER_MINUTE: '2' });
+      try {
+        const { agent, roomId } = await openThread();
+        const statuses = [];
+        for (let index = 0; index < 3; index++) {
+          statuses.push((await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `budget ${index}`, source: 'sms' } })).status);
+        }
+        expect(statuses).toEqual([201, 201, 429]);
+        expect((await messagesOf(agent.token, roomId)).filter((message) => message.content.startsWith('budget'))).toHaveLength(2);
+      } finally {
+        await restartApp('gateway');
+      }
+    });
+  });
+});
