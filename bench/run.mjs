@@ -35,6 +35,8 @@ import { DELIVERY_GRACE_MS, Traffic, analyse, connectSocket, setupRooms } from '
 import { fanOut } from './phases/fanout.mjs';
 import { pagingBench } from './phases/paging.mjs';
 import { supportBench } from './phases/support.mjs';
+import { omnichannelBench } from './phases/omnichannel.mjs';
+import { startTwilioStandIn } from '../libs/testing/src/provider-stand-ins.mjs';
 
 const SEQUENTIAL = setting('BENCH_SEQUENTIAL', 300);
 const CONCURRENT_TOTAL = setting('BENCH_CONCURRENT', 600);
@@ -59,6 +61,8 @@ const FANOUT_MESSAGES = setting('BENCH_FANOUT_MESSAGES', 100);
 const FANOUT_RATE = setting('BENCH_FANOUT_RATE', 20);
 const SUPPORT_OPENS = setting('BENCH_SUPPORT_OPENS', 100);
 const SUPPORT_BURST = setting('BENCH_SUPPORT_BURST', 100);
+const INBOUND_SMS = setting('BENCH_INBOUND_SMS', 100);
+const OUTBOUND_SMS = setting('BENCH_OUTBOUND_SMS', 300);
 const PAGING_ROOMS = setting('BENCH_PAGING_ROOMS', 10_000);
 const PAGING_MESSAGES = setting('BENCH_PAGING_MESSAGES', 100_000);
 const PAGING_REQUESTS = setting('BENCH_PAGING_REQUESTS', 200);
@@ -105,6 +109,8 @@ async function main() {
   const ports = {};
   for (const app of Object.keys(APPS)) ports[app] = await freePort();
   const secret = randomBytes(32).toString('hex');
+  // Twilio cannot be reached from here: the SDK talks to the stand-in the tests use.
+  const twilioStandIn = await startTwilioStandIn({ accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex') });
   const state = {
     runDir,
     ports,
@@ -119,6 +125,11 @@ async function main() {
       JWT_SECRET: secret,
       // The benchmark is a few users sending thousands of requests: the per-user limit would measure itself.
       RATE_LIMIT_POINTS: '100000000',
+      SMS_PER_MINUTE: '100000000',
+      TWILIO_ACCOUNT_SID: twilioStandIn.accountSid,
+      TWILIO_AUTH_TOKEN: twilioStandIn.authToken,
+      TWILIO_BASE_URL: twilioStandIn.url,
+      PUBLIC_URL: `http://127.0.0.1:${ports.gateway}`,
       ...(process.env.KAFKA_MAX_WAIT_MS ? { KAFKA_MAX_WAIT_MS: process.env.KAFKA_MAX_WAIT_MS } : {}),
       ...(process.env.KAFKA_PARTITIONS ? { KAFKA_PARTITIONS: process.env.KAFKA_PARTITIONS } : {}),
     },
@@ -291,6 +302,22 @@ async function main() {
       if (support.burst && baseline) support.burst.ratioToTransactionRate = support.burst.assignmentsPerSecond / baseline.transactionsPerSecondInFlight;
     }
 
+    let omnichannel = null;
+    if (INBOUND_SMS > 0 || OUTBOUND_SMS > 0) {
+      step(`SMS: ${INBOUND_SMS} inbound webhooks one at a time, then ${OUTBOUND_SMS} outbound with ${IN_FLIGHT} in flight, through the Twilio stand-in`);
+      omnichannel = await omnichannelBench({
+        call,
+        token,
+        gateway,
+        realtimeUrl,
+        publicUrl: state.env.PUBLIC_URL,
+        standIn: twilioStandIn,
+        inbound: INBOUND_SMS,
+        outbound: OUTBOUND_SMS,
+        inFlight: IN_FLIGHT,
+      });
+    }
+
     let paging = null;
     if (PAGING_ROOMS > 0 && PAGING_MESSAGES > 0) {
       step(`paging with ${PAGING_ROOMS} rooms and ${PAGING_MESSAGES} messages in the account`);
@@ -325,6 +352,8 @@ async function main() {
         fanoutMembers: FANOUT_MEMBERS,
         fanoutMessages: FANOUT_MESSAGES,
         fanoutRate: FANOUT_RATE,
+        inboundSms: INBOUND_SMS,
+        outboundSms: OUTBOUND_SMS,
         supportOpens: SUPPORT_OPENS,
         supportBurst: SUPPORT_BURST,
         pagingRooms: PAGING_ROOMS,
@@ -341,6 +370,7 @@ async function main() {
       stray,
       fanout,
       support,
+      omnichannel,
       paging,
     };
     printResults(results);
@@ -354,6 +384,7 @@ async function main() {
     for (const socket of sockets) socket.disconnect();
     await Promise.all(children.map(([, child]) => stopPid(child.pid)));
     await infrastructure.stop();
+    await twilioStandIn.close();
   }
 }
 

@@ -13,6 +13,7 @@ import {
   newMember,
   readState,
   restartApp,
+  topicSize,
   type TestMember,
 } from '@parley/testing';
 
@@ -283,6 +284,7 @@ describe('SMS and email in support threads', () => {
       expect(failed.delivery.error_code).toBe('21211');
       expect((await (await database()).collection('delivery.attempts').findOne({ _id: refused.body.id as never }))?.attempts).toHaveLength(1);
 
+      const parked = await topicSize('parley.delivery.requested.dlq');
       await failNext('twilio', { status: 503, times: 5 });
       const doomed = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `doomed ${Date.now()}`, source: 'sms' } });
       const gaveUp = await eventually(
@@ -294,6 +296,7 @@ describe('SMS and email in support threads', () => {
       expect(gaveUp.delivery.error_code).toBe('20500');
       const record = await (await database()).collection('delivery.attempts').findOne({ _id: doomed.body.id as never });
       expect(record?.attempts).toHaveLength(5);
+      await eventually(() => topicSize('parley.delivery.requested.dlq'), (size) => size === parked + 1, 'the request on its dead-letter topic');
     });
 
     it('never sends a private note, and says with 409 why a message cannot go out', async () => {

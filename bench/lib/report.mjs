@@ -123,7 +123,7 @@ export function printResults(results) {
     );
   }
 
-  const { fanout, paging, support } = results;
+  const { fanout, paging, support, omnichannel } = results;
   if (fanout) {
     console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages at ${fanout.ratePerSecond}/s (ms from send, p50 / p95 / p99):`);
     if (fanout.sendMs) console.log(`  send (201)    ${triple(fanout.sendMs)}`);
@@ -145,6 +145,17 @@ export function printResults(results) {
         .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
         .join(', ');
       console.log(`  CPU ms per assignment (open with a first message, routing, mirror, pushes): ${perAssignment}; Parley apps ${fmt(burst.cpu.appsMsPerDelivered, 2)}`);
+    }
+  }
+  if (omnichannel) {
+    console.log(`\nSMS through the Twilio stand-in (ms, p50 / p95 / p99):`);
+    if (omnichannel.inbound > 0) {
+      console.log(`  inbound webhook answered (200)        ${triple(omnichannel.webhookMs)}`);
+      console.log(`  inbound webhook → agent's socket      ${triple(omnichannel.webhookToSocketMs)}   (${omnichannel.inbound} one at a time)`);
+    }
+    if (omnichannel.outbound) {
+      const out = omnichannel.outbound;
+      console.log(`  outbound: ${out.messages} SMS to ${out.rooms} contacts (${out.inFlight} in flight) all at the stand-in in ${fmt(out.seconds, 2)} s = ${fmt(out.sendsPerSecond, 0)}/s; the stand-in alone through the SDK ${fmt(out.standInPerSecond, 0)}/s (ratio ${fmt(out.ratioToStandIn, 3)})`);
     }
   }
   if (paging) {

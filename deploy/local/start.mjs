@@ -105,8 +105,17 @@ async function main() {
   );
   clearInterval(progress);
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
+  // The apps read these from the environment npm start was given: a channel is on when its credentials are.
+  const sms = process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN
+    ? `on (Twilio at ${process.env.TWILIO_BASE_URL ?? 'https://api.twilio.com'}; webhooks signed for ${process.env.PUBLIC_URL ?? 'PUBLIC_URL unset: inbound SMS refused'})`
+    : 'off (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)';
+  const email = process.env.SENDGRID_API_KEY
+    ? `on (SendGrid at ${process.env.SENDGRID_BASE_URL ?? 'https://api.sendgrid.com'}; inbound ${process.env.INBOUND_EMAIL_SECRET ? 'on' : 'off: INBOUND_EMAIL_SECRET unset'})`
+    : 'off (set SENDGRID_API_KEY)';
   console.log(`
 Parley is up (${seconds} s).
+  SMS        ${sms}
+  Email      ${email}
   HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
   Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
   A token:   npm run token -- --sub <user> --account <account> [--scopes conversation,conversation.admin]

@@ -43,6 +43,19 @@ export async function publish(topic: string, messages: { key: string; value: str
   await producer.send({ topic, messages, acks: -1 });
 }
 
+/** How many messages a topic holds: the sum of its partitions' end offsets. */
+export async function topicSize(topic: string): Promise<number> {
+  const { env } = readState();
+  const admin = new Kafka({ clientId: 'e2e-tests-admin', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.WARN }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((total, partition) => total + Number(partition.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Closes the connections this file opened (call in afterAll). */
 export async function closeStores(): Promise<void> {
   await client?.close();
