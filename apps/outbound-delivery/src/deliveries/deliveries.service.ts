@@ -36,6 +36,9 @@ const FAILED = new Set(['failed', 'undelivered', 'bounce', 'dropped', 'blocked']
  */
 @Injectable()
 export class DeliveriesService {
+  /** Provider calls this process has out right now, by message id. */
+  private readonly inFlight = new Set<string>();
+
   constructor(
     @InjectConnection() private readonly connection: Connection,
     private readonly attempts: DeliveryAttemptsRepository,
@@ -64,7 +67,8 @@ export class DeliveriesService {
     if (record.state !== 'pending' && record.state !== 'calling') return;
     if (record.state === 'calling') {
       const since = record.calling_since ?? new Date(0);
-      if (Date.now() - since.getTime() < CALL_LEASE_MS && (await this.isInFlightHere(record))) return;
+      // This process has the call out right now (a redelivery raced it): the call records itself.
+      if (Date.now() - since.getTime() < CALL_LEASE_MS && this.inFlight.has(record._id)) return;
       // A call may have reached the provider before the process died: ask before sending again.
       const found = await provider.findSent(message, since);
       if (found) {
@@ -171,12 +175,5 @@ export class DeliveriesService {
         ],
       },
     ]);
-  }
-
-  /** Calls this process has out right now: a redelivery of one of them waits for it rather than asking the provider. */
-  private readonly inFlight = new Set<string>();
-
-  private async isInFlightHere(record: StoredAttempt): Promise<boolean> {
-    return this.inFlight.has(record._id);
   }
 }
