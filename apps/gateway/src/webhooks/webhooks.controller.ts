@@ -92,8 +92,10 @@ export class WebhooksController {
     @CorrelationId() correlationId: string,
   ): Promise<{ received: true }> {
     this.signatures.checkInboundEmailSecret(secret);
-    const to = firstMailAddress(form.to);
-    const from = firstMailAddress(form.from);
+    // The To header names the address the customer wrote to; the SMTP envelope is the fallback (a Bcc).
+    const envelope = parseEnvelope(form.envelope);
+    const to = firstMailAddress(form.to) ?? firstMailAddress(envelope?.to?.[0]);
+    const from = firstMailAddress(form.from) ?? firstMailAddress(envelope?.from);
     if (!to) throw AppError.badRequest('to', 'to must hold an email address');
     if (!from) throw AppError.badRequest('from', 'from must hold an email address');
     const text = form.text?.trim() || form.html?.trim() || '[empty email]';
@@ -138,5 +140,15 @@ export class WebhooksController {
       if (result.applied) applied++;
     }
     return { applied };
+  }
+}
+
+/** Inbound Parse's `envelope` field (JSON of the SMTP envelope), if it is there and readable. */
+function parseEnvelope(text: string | undefined): { to?: string[]; from?: string } | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as { to?: string[]; from?: string };
+  } catch {
+    return null;
   }
 }
