@@ -19,7 +19,7 @@
 // Traffic goes over BENCH_ROOMS rooms from BENCH_SENDERS senders (20 and 20: a direct room each with
 // bob), and bob listens on BENCH_SOCKETS sockets (2); every socket must get every message once.
 // CPU (ms per delivered message, cores) and peak resident memory are read per process from /proc,
-// for each app and for Kafka, mongod and Redis. BENCH_SKIP_BUILD=1 uses dist/ as it is.
+// for each app and for Kafka, mongod, Redis and S3 storage (VersityGW). BENCH_SKIP_BUILD=1 uses dist/ as it is.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,7 +100,7 @@ async function main() {
   if (SKIP_BUILD) step('BENCH_SKIP_BUILD: using dist/ as it is');
   else await build();
   const runDir = join(ROOT, '.run', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  step('starting Kafka, MongoDB and Redis on fresh data');
+  step('starting Kafka, MongoDB, Redis and S3 storage on fresh data');
   const log = (line) => process.stderr.write(`[infra] ${line}\n`);
   // The Node the apps run on (Node 24, deploy/local/node-runtime.mjs), found while the servers start.
   const runtime = Promise.resolve(apps.prepareAppRuntime?.({ log }));
@@ -122,6 +122,11 @@ async function main() {
       MONGO_DB: 'parley_bench',
       KAFKA_BROKERS: infrastructure.kafkaBrokers,
       REDIS_URL: infrastructure.redisUrl,
+      S3_ENDPOINT: infrastructure.s3Endpoint,
+      S3_BUCKET: infrastructure.s3Bucket,
+      S3_ACCESS_KEY: infrastructure.s3AccessKey,
+      S3_SECRET_KEY: infrastructure.s3SecretKey,
+      S3_REGION: infrastructure.s3Region,
       JWT_SECRET: secret,
       // The benchmark is a few users sending thousands of requests: the per-user limit would measure itself.
       RATE_LIMIT_POINTS: '100000000',
@@ -145,7 +150,7 @@ async function main() {
     for (const [app, child] of children) watched.add(app, child.pid, { group: 'app' });
     for (const [name, pid] of Object.entries(infrastructure.pids ?? {})) watched.add(name, pid, { group: 'server' });
     watched.add('bench client', process.pid, { tree: false, group: 'client' });
-    if (!infrastructure.pids) process.stderr.write('startInfrastructure gave no server pids: Kafka, mongod and Redis are left out of the CPU and memory figures\n');
+    if (!infrastructure.pids) process.stderr.write('startInfrastructure gave no server pids: Kafka, mongod, Redis and S3 storage are left out of the CPU and memory figures\n');
 
     let baseline = null;
     if (BASELINE_SEQUENTIAL > 0 && BASELINE_CONCURRENT > 0) {

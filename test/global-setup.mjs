@@ -1,4 +1,4 @@
-// Starts real Kafka, MongoDB and Redis on fresh data directories and free ports, then the six apps
+// Starts real Kafka, MongoDB, Redis and S3 storage on fresh data directories and free ports, then the six apps
 // as separate processes, once for the whole e2e run. Tests isolate themselves by account.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -39,6 +39,11 @@ export default async function globalSetup() {
       MONGO_DB: 'parley_test',
       KAFKA_BROKERS: infrastructure.kafkaBrokers,
       REDIS_URL: infrastructure.redisUrl,
+      S3_ENDPOINT: infrastructure.s3Endpoint,
+      S3_BUCKET: infrastructure.s3Bucket,
+      S3_ACCESS_KEY: infrastructure.s3AccessKey,
+      S3_SECRET_KEY: infrastructure.s3SecretKey,
+      S3_REGION: infrastructure.s3Region,
       JWT_SECRET: randomBytes(32).toString('hex'),
       RATE_LIMIT_POINTS: '100000',
       OUTBOX_LEASE_MS: '2000',

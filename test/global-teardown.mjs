@@ -11,5 +11,5 @@ export default async function globalTeardown() {
   await Promise.all(Object.values(state.pids).flat().map((pid) => stopPid(pid)));
   await globalThis.__parleyInfrastructure?.stop();
   await Promise.all((globalThis.__parleyStandIns ?? []).map((standIn) => standIn.close()));
-  for (const dir of ['mongo', 'kafka', 'redis']) rmSync(join(state.runDir, dir), { recursive: true, force: true });
+  for (const dir of ['mongo', 'kafka', 'redis', 's3']) rmSync(join(state.runDir, dir), { recursive: true, force: true });
 }

@@ -106,6 +106,14 @@ async function messagesOf(token: string, roomId: string) {
   return (await api('GET', `/v1/rooms/${roomId}/messages`, { token })).body.data as any[];
 }
 
+/** Presigns and uploads a file as a client would; its storage key. */
+async function uploaded(token: string, name: string, contentType: string, bytes: Uint8Array): Promise<string> {
+  const presigned = await api('POST', '/v1/attachments', { token, body: { name, content_type: contentType, size: bytes.length } });
+  expect(presigned.status).toBe(201);
+  expect((await fetch(presigned.body.upload_url, { method: 'PUT', headers: presigned.body.headers, body: bytes })).status).toBe(200);
+  return presigned.body.storage_key;
+}
+
 describe('SMS and email in support threads', () => {
   const sockets: Socket[] = [];
   afterEach(() => {
@@ -161,6 +169,34 @@ describe('SMS and email in support threads', () => {
         ['sms', 'texting first'],
       ]);
       expect(messages[0].subject).toBe('Following up');
+    });
+
+    it('copies an MMS\'s media and an email\'s attachments into the bucket, as attachments of the contact\'s messages', async () => {
+      const { admin, agent, inboxId, number, address } = await desk();
+      const photo = Buffer.from('a photo of the broken part');
+      const media = (await (await fetch(`${env().TWILIO_BASE_URL}/_stand-in/media`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: photo })).json()) as { url: string };
+      const phone = newNumber();
+      const mms = await twilioWebhook('/webhooks/twilio/sms', { MessageSid: `SM-mms-${Date.now()}`, From: phone, To: number, Body: '', NumMedia: '1', MediaUrl0: media.url, MediaContentType0: 'image/jpeg' });
+      expect(mms.status).toBe(200);
+      const form = new FormData();
+      for (const [name, value] of Object.entries({ to: address, from: 'ivy@example.com', subject: 'Receipt', text: 'see attached', headers: `Message-ID: <ivy-${Date.now()}@mail.example>` })) form.append(name, value);
+      form.append('attachment1', new Blob([Buffer.from('receipt 42 EUR')], { type: 'text/plain' }), 'receipt.txt');
+      const emailed = await fetch(`${env().GATEWAY_URL}/webhooks/sendgrid/inbound?secret=${env().INBOUND_EMAIL_SECRET}`, { method: 'POST', body: form });
+      expect(emailed.status).toBe(200);
+
+      const rooms = await eventually(
+        () => api('GET', `/v1/support/rooms?inbox_id=${inboxId}`, { token: admin.token }),
+        (response) => response.body.data?.length === 2,
+        'two rooms',
+      );
+      const files: { content: string; attachments: any[] }[] = [];
+      for (const room of rooms.body.data) files.push(...(await messagesOf(agent.token, room.id)));
+      const mmsMessage = files.find((message) => message.content === '[1 attachment]');
+      expect(mmsMessage?.attachments).toEqual([expect.objectContaining({ name: 'media-0.jpg', size: photo.length, content_type: 'image/jpeg' })]);
+      expect(Buffer.from(await (await fetch(mmsMessage?.attachments[0].url)).arrayBuffer())).toEqual(photo);
+      const emailMessage = files.find((message) => message.content === 'see attached');
+      expect(emailMessage?.attachments).toEqual([expect.objectContaining({ name: 'receipt.txt', content_type: 'text/plain' })]);
+      expect(await (await fetch(emailMessage?.attachments[0].url)).text()).toBe('receipt 42 EUR');
     });
 
     it('refuses inbound email without the secret with 403 and stores nothing', async () => {
@@ -252,6 +288,31 @@ describe('SMS and email in support threads', () => {
         (message) => message?.delivery?.status === 'delivered',
         'delivered',
       );
+    });
+
+    it('attaches stored files to an email and links them (presigned) in an MMS', async () => {
+      const { agent, roomId } = await openThread();
+      const bytes = Buffer.from('quote #7: 120 EUR');
+      const key = await uploaded(agent.token, 'quote.txt', 'text/plain', bytes);
+      const attachments = [{ name: 'quote.txt', size: bytes.length, content_type: 'text/plain', storage_key: key }];
+      const content = `quote attached ${Date.now()}`;
+      const email = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content, source: 'email', subject: 'Quote', attachments } });
+      const sms = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `${content} (sms)`, source: 'sms', attachments } });
+      expect([email.status, sms.status]).toEqual([201, 201]);
+      const mailed = await eventually(
+        async () => (await received('sendgrid')).filter((call) => call.path === '/v3/mail/send' && JSON.stringify(call.body).includes(content)),
+        (calls) => calls.length === 1,
+        'the email at SendGrid',
+      );
+      expect(mailed[0].body.attachments).toEqual([{ content: bytes.toString('base64'), filename: 'quote.txt', type: 'text/plain', disposition: 'attachment' }]);
+      const texted = await eventually(
+        async () => (await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === `${content} (sms)`),
+        (calls) => calls.length === 1,
+        'the MMS at Twilio',
+      );
+      const mediaUrl: string = texted[0].body.MediaUrl;
+      expect(mediaUrl).toMatch(/X-Amz-Signature=/);
+      expect(Buffer.from(await (await fetch(mediaUrl)).arrayBuffer())).toEqual(bytes);
     });
 
     it('retries transient failures (500, 429, a timeout) with backoff and then sends once', async () => {

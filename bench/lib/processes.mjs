@@ -52,7 +52,7 @@ function treeOf(root, table) {
 
 /**
  * The processes a bench watches: name → { pid, tree }, `tree` counting the descendants too.
- * Apps are named as in APPS, servers `kafka`, `mongod`, `redis`, the bench itself `bench client`.
+ * Apps are named as in APPS, servers `kafka`, `mongod`, `redis`, `s3`, the bench itself `bench client`.
  */
 export class Watched {
   constructor() {

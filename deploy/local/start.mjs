@@ -1,6 +1,6 @@
-// `npm start`: installs and builds what is needed, provisions Kafka, MongoDB and Redis (or uses
-// MONGO_URL, KAFKA_BROKERS, REDIS_URL), starts the six apps, waits until each is healthy and prints
-// where to reach them. Ctrl-C stops everything, servers included.
+// `npm start`: installs and builds what is needed, provisions Kafka, MongoDB, Redis and S3 storage
+// (or uses MONGO_URL, KAFKA_BROKERS, REDIS_URL, S3_ENDPOINT), starts the six apps, waits until each is
+// healthy and prints where to reach them. Ctrl-C stops everything, servers included.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,17 +49,25 @@ async function main() {
   // The apps' Node 24 (downloaded on the first run) is found while the servers start.
   const runtime = INFRA_ONLY ? Promise.resolve() : prepareAppRuntime();
   runtime.catch(() => undefined); // awaited below; a failure is reported there
-  step('starting Kafka, MongoDB and Redis');
+  step('starting Kafka, MongoDB, Redis and S3 storage (VersityGW)');
   infrastructure = await startInfrastructure({
     runDir,
     log: (line) => process.stderr.write(`[infra] ${line}\n`),
-    ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379) },
+    ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379), s3: await portFor(7070) },
   });
+  const storage = {
+    S3_ENDPOINT: infrastructure.s3Endpoint,
+    S3_BUCKET: infrastructure.s3Bucket,
+    S3_ACCESS_KEY: infrastructure.s3AccessKey,
+    S3_SECRET_KEY: infrastructure.s3SecretKey,
+    S3_REGION: infrastructure.s3Region,
+  };
   await built;
   const node = await runtime;
 
   if (INFRA_ONLY) {
-    console.log(`\nMONGO_URL=${infrastructure.mongoUrl}\nKAFKA_BROKERS=${infrastructure.kafkaBrokers}\nREDIS_URL=${infrastructure.redisUrl}\n(Ctrl-C stops them)`);
+    const settings = { MONGO_URL: infrastructure.mongoUrl, KAFKA_BROKERS: infrastructure.kafkaBrokers, REDIS_URL: infrastructure.redisUrl, ...storage };
+    console.log(`\n${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join('\n')}\n(Ctrl-C stops them)`);
     return;
   }
 
@@ -80,6 +88,7 @@ async function main() {
       MONGO_URL: infrastructure.mongoUrl,
       KAFKA_BROKERS: infrastructure.kafkaBrokers,
       REDIS_URL: infrastructure.redisUrl,
+      ...storage,
       JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
     },
   };
@@ -116,6 +125,7 @@ async function main() {
 Parley is up (${seconds} s).
   SMS        ${sms}
   Email      ${email}
+  Storage    S3 at ${storage.S3_ENDPOINT}, bucket ${storage.S3_BUCKET} (attachments: POST /v1/attachments presigns an upload)
   HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
   Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
   A token:   npm run token -- --sub <user> --account <account> [--scopes conversation,conversation.admin]

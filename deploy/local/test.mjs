@@ -1,5 +1,5 @@
 // `npm test`: installs and builds what is needed, checks module boundaries, then runs every Jest
-// suite (unit, then end to end against real Kafka, MongoDB and Redis that the suite provisions).
+// suite (unit, then end to end against real Kafka, MongoDB, Redis and S3 storage that the suite provisions).
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';

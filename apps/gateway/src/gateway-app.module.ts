@@ -3,8 +3,10 @@ import { AuthModule } from '@parley/auth';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HealthModule, PlatformModule, RedisModule, RedisProbe } from '@parley/platform';
+import { StorageModule } from '@parley/storage';
 import { ApiDocsController } from './api-docs/api-docs.controller.js';
 import { ApiDocument } from './api-docs/api-document.js';
+import { AttachmentsController } from './attachments/attachments.controller.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
@@ -31,8 +33,9 @@ export class GatewayAppModule {
         RedisModule.forRoot(config.REDIS_URL),
         HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe, RedisProbe], controller: false }),
         AuthModule,
+        StorageModule.forRoot(config),
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController],
       providers: [ApiDocument, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

@@ -36,6 +36,18 @@ export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
   @Min(1)
   ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
+  /** Media types refused for attachments (415), comma-separated: executables and scripts by default. */
+  @IsString()
+  ATTACHMENT_DENIED_TYPES =
+    'application/x-msdownload,application/x-msdos-program,application/vnd.microsoft.portable-executable,application/x-dosexec,application/x-executable,application/x-elf,application/x-sh,application/x-csh,application/x-bat';
+
+  /** How long a presigned attachment upload URL stays valid. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  ATTACHMENT_UPLOAD_EXPIRES_SECONDS = 900;
+
   /** Origins allowed by CORS, comma-separated, or * for any. */
   @IsString()
   @IsNotEmpty()

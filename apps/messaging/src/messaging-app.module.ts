@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, MongoProbe } from '@parley/database';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule } from '@parley/platform';
+import { StorageModule } from '@parley/storage';
 import { MessagesModule } from './messages/messages.module.js';
 import type { MessagingConfig } from './messaging.config.js';
 
@@ -16,6 +17,8 @@ export class MessagingAppModule {
         DatabaseModule.forRoot(config),
         KafkaModule.forRoot({ appName: 'messaging', outbox: true }),
         HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe] }),
+        // Attachments name stored files: messaging checks they are there.
+        { ...StorageModule.forRoot(config), global: true },
         MessagesModule,
       ],
     };

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, MongoProbe } from '@parley/database';
 import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { HealthModule, PlatformModule } from '@parley/platform';
+import { StorageModule } from '@parley/storage';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import type { OutboundDeliveryConfig } from './outbound-delivery.config.js';
 
@@ -16,6 +17,8 @@ export class OutboundDeliveryAppModule {
         DatabaseModule.forRoot(config),
         KafkaModule.forRoot({ appName: 'outbound-delivery', outbox: true, ledger: true }),
         HealthModule.forRoot({ probes: [MongoProbe, KafkaProbe] }),
+        // Emails carry their stored attachments; MMS link them.
+        { ...StorageModule.forRoot(config), global: true },
         DeliveriesModule,
       ],
     };

@@ -6,6 +6,7 @@ export const ErrorCodes = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   RateLimited: 'RATE_LIMITED',
   UpstreamTimeout: 'UPSTREAM_TIMEOUT',
   Unavailable: 'UNAVAILABLE',
@@ -37,6 +38,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -93,6 +95,16 @@ export class AppError extends Error {
 
   static conflict(message: string): AppError {
     return new AppError(ErrorCodes.Conflict, 409, message);
+  }
+
+  /** A field's value is larger than allowed (413), the field named as a 400 names it. */
+  static payloadTooLarge(field: string, message: string): AppError {
+    return new AppError(ErrorCodes.PayloadTooLarge, 413, message, [{ field, messages: [message] }]);
+  }
+
+  /** A field names a media type that is refused (415), the field named as a 400 names it. */
+  static unsupportedMediaType(field: string, message: string): AppError {
+    return new AppError(ErrorCodes.UnsupportedMediaType, 415, message, [{ field, messages: [message] }]);
   }
 
   toRpc(): RpcErrorPayload {

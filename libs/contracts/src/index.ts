@@ -28,6 +28,9 @@ export * from './support/support.patterns.js';
 export * from './support/support.commands.js';
 export * from './support/support.views.js';
 export * from './support/support.dto.js';
+// attachments (gateway and object storage)
+export * from './attachments/attachment-upload.dto.js';
+export * from './attachments/attachments.views.js';
 // outbound-delivery app
 export * from './delivery/delivery.views.js';
 export * from './delivery/delivery.patterns.js';

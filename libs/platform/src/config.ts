@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+// Local servers (127.0.0.1:port) have no top-level domain.
+const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /** Settings every app shares. Each app extends it with its own and loads it once at start. */
 export class PlatformConfig {
@@ -61,6 +63,40 @@ export class PlatformConfig {
   @IsInt()
   @Min(500)
   OUTBOX_LEASE_MS = 5000;
+
+  /**
+   * S3-compatible object storage (attachments): VersityGW here, any S3 in production. Optional so
+   * apps that store no files start without them; StorageModule refuses to start when one is missing.
+   */
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'S3_ENDPOINT must be an http:// or https:// URL' })
+  S3_ENDPOINT?: string;
+
+  /**
+   * Where clients reach the storage, when not at S3_ENDPOINT (apps in containers reach it by a name
+   * browsers cannot resolve): presigned URLs are signed for this host, so it must be the one clients use.
+   */
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'S3_PUBLIC_ENDPOINT must be an http:// or https:// URL' })
+  S3_PUBLIC_ENDPOINT?: string;
+
+  /** The bucket attachments live in (S3's naming rules: 3-63 lowercase letters, digits, dots, hyphens). */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a valid S3 bucket name' })
+  S3_BUCKET?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_KEY?: string;
+
+  /** The region requests are signed for (us-east-1: VersityGW's and most S3-compatible servers' default). */
+  @IsString()
+  @IsNotEmpty()
+  S3_REGION = 'us-east-1';
 
   /** Fault injection for crash tests only: `outbox.before-publish` kills the app after an outbox commit. */
   @IsOptional()

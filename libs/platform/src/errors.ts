@@ -26,6 +26,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   404: ErrorCodes.NotFound,
   409: ErrorCodes.Conflict,
   413: ErrorCodes.PayloadTooLarge,
+  415: ErrorCodes.UnsupportedMediaType,
   429: ErrorCodes.RateLimited,
   503: ErrorCodes.Unavailable,
   504: ErrorCodes.UpstreamTimeout,

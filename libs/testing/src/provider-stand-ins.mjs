@@ -6,6 +6,8 @@
 //   DELETE /_stand-in/requests        forget them
 //   POST   /_stand-in/fail            { status: 429|500|400|..., times } or { mode: 'timeout', times }:
 //                                     the next `times` sends fail that way (recorded all the same)
+//   POST   /_stand-in/media           (Twilio) the body becomes an MMS media file; answers { url } of it
+//                                     at Twilio's media path, served with the account's Basic auth
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -13,8 +15,10 @@ import { createServer } from 'node:http';
 async function readBody(request) {
   const chunks = [];
   for await (const chunk of request) chunks.push(chunk);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
   const type = request.headers['content-type'] ?? '';
+  if (request.url.startsWith('/_stand-in/media')) return bytes;
+  const text = bytes.toString('utf8');
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   if (type.includes('application/json') && text) return JSON.parse(text);
   return text;
@@ -27,7 +31,7 @@ function reply(response, status, body, headers = {}) {
 }
 
 /** A server with the control endpoints; `handle(request, response, body, url, failure)` serves the API. */
-async function standIn(name, handle, port = 0) {
+async function standIn(name, handle, port = 0, media = null) {
   const requests = [];
   const failures = [];
   const server = createServer(async (request, response) => {
@@ -37,6 +41,9 @@ async function standIn(name, handle, port = 0) {
       if (url.pathname === '/_stand-in/requests') {
         if (request.method === 'DELETE') requests.length = 0;
         return reply(response, 200, requests);
+      }
+      if (url.pathname === '/_stand-in/media' && request.method === 'POST' && media) {
+        return reply(response, 201, { url: `http://${request.headers.host}${media.add(body, request.headers['content-type'] ?? 'application/octet-stream')}` });
       }
       if (url.pathname === '/_stand-in/fail' && request.method === 'POST') {
         for (let index = 0; index < (body.times ?? 1); index++) failures.push(body.mode === 'timeout' ? { mode: 'timeout' } : { status: body.status });
@@ -72,8 +79,23 @@ const E164 = /^\+[1-9]\d{1,14}$/;
  */
 export async function startTwilioStandIn({ accountSid, authToken, port } = {}) {
   const messages = [];
+  const files = new Map();
+  const media = {
+    add(bytes, contentType) {
+      const path = `/2010-04-01/Accounts/${accountSid}/Messages/MM${randomBytes(16).toString('hex')}/Media/ME${randomBytes(16).toString('hex')}`;
+      files.set(path, { bytes, contentType });
+      return path;
+    },
+  };
   const twilioError = (status, code, message) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
   const stand = await standIn('twilio', async (request, response, body, url, nextFailure) => {
+    const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+    const file = files.get(url.pathname);
+    if (file && request.method === 'GET') {
+      if (request.headers.authorization !== expectedAuth) return reply(response, 401, twilioError(401, 20003, 'Authenticate'));
+      response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
+      return response.end(file.bytes);
+    }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
     if (!match) return reply(response, 404, twilioError(404, 20404, 'The requested resource was not found'));
     const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
@@ -116,7 +138,7 @@ export async function startTwilioStandIn({ accountSid, authToken, port } = {}) {
     message.uri += `${message.sid}.json`;
     messages.push(message);
     reply(response, 201, message);
-  }, port);
+  }, port, media);
   return { ...stand, accountSid, authToken, messages };
 }
 

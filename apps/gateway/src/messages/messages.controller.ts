@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -33,10 +33,12 @@ import { CorrelationId } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
 import { OutboundLimits } from './outbound-limits.js';
 import { IdParamPipe } from '../http/id-param.pipe.js';
+import { AttachmentLinksInterceptor } from './attachment-links.interceptor.js';
 
 @ApiTags('messages')
 @ApiBearerAuth()
 @RequireScopes(Scopes.Conversation)
+@UseInterceptors(AttachmentLinksInterceptor)
 @Controller('v1')
 export class MessagesController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
@@ -11,10 +11,12 @@ import {
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
+import { AttachmentLinksInterceptor } from './attachment-links.interceptor.js';
 
 @ApiTags('messages')
 @ApiBearerAuth()
 @RequireScopes(Scopes.Conversation)
+@UseInterceptors(AttachmentLinksInterceptor)
 @Controller('v1/search')
 export class SearchController {
   constructor(private readonly commands: CommandClient) {}

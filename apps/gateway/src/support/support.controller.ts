@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
@@ -26,10 +26,12 @@ import {
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { IdParamPipe } from '../http/id-param.pipe.js';
+import { AttachmentLinksInterceptor } from '../messages/attachment-links.interceptor.js';
 
 @ApiTags('support')
 @ApiBearerAuth()
 @RequireScopes(Scopes.Support)
+@UseInterceptors(AttachmentLinksInterceptor)
 @Controller('v1/support')
 export class SupportController {
   constructor(private readonly commands: CommandClient) {}

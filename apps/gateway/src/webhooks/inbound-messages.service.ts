@@ -1,15 +1,29 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  Limits,
   MessagingPatterns,
   RoomsPatterns,
   Scopes,
   SupportPatterns,
   type Actor,
+  type AttachmentView,
   type InboundRouteResult,
   type MessageCreateResult,
   type RoomView,
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
+import { ObjectStorage, storageKeyFor } from '@parley/storage';
+
+/** A file that came with an inbound message: its bytes (email) or where the provider keeps it (MMS). */
+export interface InboundFile {
+  name: string;
+  contentType: string;
+  body?: Buffer;
+  /** MMS media: fetched with the provider's credentials when `auth` is given. */
+  url?: string;
+  auth?: string;
+}
 
 /** An SMS or email as a provider's webhook delivered it, its signature checked. */
 export interface InboundMessage {
@@ -22,6 +36,7 @@ export interface InboundMessage {
   externalId: string;
   content: string;
   subject?: string;
+  files?: InboundFile[];
 }
 
 /**
@@ -34,7 +49,10 @@ export interface InboundMessage {
  */
 @Injectable()
 export class InboundMessagesService {
-  constructor(private readonly commands: CommandClient) {}
+  constructor(
+    private readonly commands: CommandClient,
+    private readonly storage: ObjectStorage,
+  ) {}
 
   async receive(inbound: InboundMessage, correlationId: string): Promise<{ routed: boolean; roomId?: string; messageId?: string }> {
     const webhook: Actor = { userId: `webhook:${inbound.channel}`, accountId: inbound.accountId ?? '', scopes: [Scopes.Support] };
@@ -53,6 +71,7 @@ export class InboundMessagesService {
       { inbox_id: route.inbox.id, contact },
       { correlationId, key: inbound.from },
     );
+    const attachments = await this.copyFiles(route.inbox.account_id, inbound);
     const stored = await this.commands.send<MessageCreateResult>(
       MessagingPatterns.MessageCreateFromContact,
       actor,
@@ -62,9 +81,38 @@ export class InboundMessagesService {
         source: inbound.channel,
         externalId: inbound.externalId,
         ...(inbound.subject ? { subject: inbound.subject } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
       },
       { correlationId, key: opened.room.id },
     );
     return { routed: true, roomId: opened.room.id, messageId: stored.message.id };
   }
+
+  /**
+   * Copies an inbound message's files into the bucket under keys made from the provider's message
+   * id, so a provider's retry writes the same objects again rather than new ones.
+   */
+  private async copyFiles(accountId: string, inbound: InboundMessage): Promise<AttachmentView[]> {
+    const files = (inbound.files ?? []).slice(0, Limits.attachmentsMax);
+    return Promise.all(
+      files.map(async (file, index) => {
+        const body = file.body ?? (await this.fetchMedia(file));
+        const key = storageKeyFor(accountId, stableUuid(`${inbound.channel}:${inbound.externalId}:${index}`), file.name);
+        await this.storage.put(key, body, file.contentType);
+        return { name: file.name, size: body.length, content_type: file.contentType, storage_key: key };
+      }),
+    );
+  }
+
+  private async fetchMedia(file: InboundFile): Promise<Buffer> {
+    const response = await fetch(file.url as string, { headers: file.auth ? { authorization: file.auth } : {}, signal: AbortSignal.timeout(15_000) });
+    if (!response.ok) throw new Error(`media ${file.url} answered ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+}
+
+/** A UUID derived from a name: the same name, the same UUID. */
+function stableUuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -23,6 +23,18 @@ export class WebhookSignatures {
     }
   }
 
+  /**
+   * The Basic credentials to fetch an MMS's media with, only when the URL is Twilio's (or the
+   * configured compatible host's): the account's secret never goes to another host.
+   */
+  twilioMediaAuth(url: string): string | undefined {
+    if (!this.config.smsEnabled) return undefined;
+    const host = new URL(url).host;
+    const twilioHosts = [new URL(this.config.TWILIO_BASE_URL).host, 'api.twilio.com'];
+    if (!twilioHosts.includes(host)) return undefined;
+    return `Basic ${Buffer.from(`${this.config.TWILIO_ACCOUNT_SID}:${this.config.TWILIO_AUTH_TOKEN}`).toString('base64')}`;
+  }
+
   /** SendGrid's signed event webhook: ECDSA over the timestamp and the body's bytes. */
   checkSendgridEvents(signature: string | undefined, timestamp: string | undefined, rawBody: Buffer | undefined): void {
     if (!this.sendgridKey) throw AppError.forbidden('SendGrid event webhooks are off: SENDGRID_WEBHOOK_PUBLIC_KEY is not set');

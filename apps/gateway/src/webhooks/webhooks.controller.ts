@@ -1,4 +1,4 @@
-import { Body, Controller, Header, Headers, HttpCode, Post, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, Post, Query, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -45,7 +45,11 @@ export class WebhooksController {
   ): Promise<string> {
     this.signatures.checkTwilio(signature, request.originalUrl, form);
     if (!form.MessageSid || !form.From || !form.To) throw AppError.badRequest('MessageSid', 'MessageSid, From and To are required');
-    const media = Number(form.NumMedia ?? 0);
+    const media = Math.min(Number(form.NumMedia ?? 0) || 0, 10);
+    const files = Array.from({ length: media }, (_, index) => form[`MediaUrl${index}`])
+      .map((url, index) => ({ url, contentType: form[`MediaContentType${index}`] ?? 'application/octet-stream', index }))
+      .filter((file) => !!file.url)
+      .map((file) => ({ name: `media-${file.index}${extensionOf(file.contentType)}`, contentType: file.contentType, url: file.url, auth: this.signatures.twilioMediaAuth(file.url) }));
     await this.inbound.receive(
       {
         channel: 'sms',
@@ -54,6 +58,7 @@ export class WebhooksController {
         from: form.From,
         externalId: form.MessageSid,
         content: form.Body?.trim() ? form.Body : media > 0 ? `[${media} attachment${media > 1 ? 's' : ''}]` : '[empty message]',
+        files,
       },
       correlationId,
     );
@@ -89,6 +94,7 @@ export class WebhooksController {
     @Query('secret') secret: string | undefined,
     @Query('account') accountId: string | undefined,
     @Body() form: Record<string, string>,
+    @UploadedFiles() uploads: { originalname: string; mimetype: string; buffer: Buffer }[] | undefined,
     @CorrelationId() correlationId: string,
   ): Promise<{ received: true }> {
     this.signatures.checkInboundEmailSecret(secret);
@@ -110,6 +116,7 @@ export class WebhooksController {
         externalId,
         content: text,
         subject: form.subject?.trim() || undefined,
+        files: (uploads ?? []).map((upload) => ({ name: upload.originalname, contentType: upload.mimetype, body: upload.buffer })),
       },
       correlationId,
     );
@@ -151,4 +158,10 @@ function parseEnvelope(text: string | undefined): { to?: string[]; from?: string
   } catch {
     return null;
   }
+}
+
+/** A file extension for an MMS media type (Twilio names the media by URL only). */
+function extensionOf(contentType: string): string {
+  const known: Record<string, string> = { 'image/jpeg': '.jpg', 'image/png': '.png', 'image/gif': '.gif', 'video/mp4': '.mp4', 'audio/mpeg': '.mp3', 'application/pdf': '.pdf' };
+  return known[contentType] ?? '';
 }

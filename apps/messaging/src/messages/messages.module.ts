@@ -31,6 +31,7 @@ import { MessagesHandler } from './messages.handler.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 import { RoomAccess } from './room-access.js';
+import { StoredAttachments } from './stored-attachments.js';
 
 /**
  * Messages and what hangs on them (favorites, reminders): one module, because deleting a message
@@ -63,6 +64,7 @@ import { RoomAccess } from './room-access.js';
     RemindersService,
     ReminderScheduler,
     OutboundPlanner,
+    StoredAttachments,
   ],
 })
 export class MessagesModule {}

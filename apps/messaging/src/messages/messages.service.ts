@@ -44,6 +44,7 @@ import { MessageAccess } from './message-access.js';
 import { MessagesRepository, type TimePosition } from './messages.repository.js';
 import { onePosition, toPage } from './paging.js';
 import { RoomAccess, type MemberRoom } from './room-access.js';
+import { StoredAttachments } from './stored-attachments.js';
 import { isVisibleTo, toMessageView, type StoredMessage } from './message.view.js';
 
 type SeqCursor = { s: number };
@@ -96,6 +97,7 @@ export class MessagesService {
     private readonly reminders: RemindersRepository,
     private readonly outbox: Outbox,
     private readonly outboundPlanner: OutboundPlanner,
+    private readonly storedAttachments: StoredAttachments,
   ) {}
 
   private readonly creates = new GroupCommit<CreateRequest, MessageCreateResult>((requests) => this.createBatch(requests));
@@ -110,11 +112,21 @@ export class MessagesService {
   }
 
   /** One group commit: each send checked on its own, the accepted ones stored together. */
-  private async createBatch(requests: CreateRequest[]): Promise<Outcome<MessageCreateResult>[]> {
-    const rooms = await this.access.memberRooms(requests.map(({ actor, payload }) => ({ actor, roomId: payload.roomId })));
+  private async createBatch(submitted: CreateRequest[]): Promise<Outcome<MessageCreateResult>[]> {
+    const [rooms, attachments] = await Promise.all([
+      this.access.memberRooms(submitted.map(({ actor, payload }) => ({ actor, roomId: payload.roomId }))),
+      Promise.all(submitted.map(({ actor, payload }) => outcomeOf(() => this.storedAttachments.verify(actor, payload.attachments)))),
+    ]);
+    const requests = submitted.map((request, index) => {
+      const checked = attachments[index];
+      return checked.ok ? { ...request, payload: { ...request.payload, attachments: checked.value } } : request;
+    });
     const checked = requests.map((request, index) => {
       const room = rooms[index];
-      return room.ok ? outcomeOfSync(() => this.checkSend(request, room.value)) : room;
+      const stored = attachments[index];
+      if (!room.ok) return room;
+      if (!stored.ok) return stored;
+      return outcomeOfSync(() => this.checkSend(request, room.value));
     });
     await this.planOutbound(checked);
     const outcomes: Outcome<MessageCreateResult>[] = checked.map((check) =>
@@ -257,6 +269,10 @@ export class MessagesService {
               content: send.content,
               ...(send.outbound.subject ? { subject: send.outbound.subject } : {}),
             };
+            const stored = (send.payload.attachments ?? []).flatMap((attachment) =>
+              attachment.storage_key ? [{ name: attachment.name, content_type: attachment.content_type, storage_key: attachment.storage_key }] : [],
+            );
+            if (stored.length > 0) request.attachments = stored;
             events.push({
               envelope: createEnvelope({ type: EventTopics.DeliveryRequested, accountId: send.actor.accountId, key: data.room_id, actor: by, data: request }),
               correlationId: send.correlationId,

@@ -14,11 +14,15 @@ import {
 } from '@parley/contracts';
 import { runTransaction } from '@parley/database';
 import { KafkaConnection, Outbox } from '@parley/kafka';
+import { ObjectStorage } from '@parley/storage';
 import { OutboundDeliveryConfig } from '../outbound-delivery.config.js';
-import { ProviderFailure, type ChannelProvider, type OutboundMessage } from '../providers/provider-failure.js';
+import { ProviderFailure, type ChannelProvider, type OutboundAttachment, type OutboundMessage } from '../providers/provider-failure.js';
 import { SendgridEmailProvider } from '../providers/sendgrid-email.provider.js';
 import { TwilioSmsProvider } from '../providers/twilio-sms.provider.js';
 import { DeliveryAttemptsRepository, type StoredAttempt } from './delivery-attempts.repository.js';
+
+/** How long a provider may take to fetch an MMS's media. */
+const MMS_MEDIA_URL_SECONDS = 24 * 3600;
 
 /** A call marked `calling` for longer than this was cut short by a crash: the provider is asked before sending again. */
 const CALL_LEASE_MS = 60_000;
@@ -47,6 +51,7 @@ export class DeliveriesService {
     private readonly outbox: Outbox,
     private readonly kafka: KafkaConnection,
     private readonly config: OutboundDeliveryConfig,
+    private readonly storage: ObjectStorage,
     @InjectPinoLogger(DeliveriesService.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -54,7 +59,7 @@ export class DeliveriesService {
   async deliver(envelope: EventEnvelope<DeliveryRequestedData>, correlationId?: string): Promise<void> {
     const { data } = envelope;
     const provider: ChannelProvider = data.channel === 'sms' ? this.sms : this.email;
-    const message: OutboundMessage = { to: data.to, from: data.from, content: data.content, subject: data.subject, idempotencyKey: data.message_id };
+    let message: OutboundMessage = { to: data.to, from: data.from, content: data.content, subject: data.subject, idempotencyKey: data.message_id };
     let record = await this.attempts.open({
       _id: data.message_id,
       account_id: envelope.accountId,
@@ -81,6 +86,8 @@ export class DeliveriesService {
       await this.attempts.markCalling(record._id);
       this.inFlight.add(record._id);
       try {
+        // Inside the attempt: a storage hiccup retries like a provider's, a missing file fails for good.
+        if (data.attachments?.length && !message.attachments) message = { ...message, attachments: await this.attachmentsOf(data) };
         const accepted = await provider.send(message);
         if (this.config.DELIVERY_FAILPOINT === 'delivery.after-provider-call') {
           // Test failpoint: die the hard way after the provider took the message, before it is recorded.
@@ -107,6 +114,26 @@ export class DeliveriesService {
         this.inFlight.delete(record._id);
       }
     }
+  }
+
+  /**
+   * The stored files of a message as its channel sends them: an email carries the bytes; an MMS
+   * links them (a presigned URL the provider fetches within the day). A file gone from the bucket
+   * fails the delivery for good (retrying cannot bring it back).
+   */
+  private async attachmentsOf(data: DeliveryRequestedData): Promise<OutboundAttachment[] | undefined> {
+    if (!data.attachments?.length) return undefined;
+    return Promise.all(
+      data.attachments.map(async (attachment) => {
+        if (data.channel === 'sms') {
+          const { url } = await this.storage.presignGet(attachment.storage_key, MMS_MEDIA_URL_SECONDS);
+          return { name: attachment.name, contentType: attachment.content_type, url };
+        }
+        const stored = await this.storage.get(attachment.storage_key);
+        if (!stored) throw new ProviderFailure(false, 'attachment_missing', `attachment ${attachment.storage_key} is not in the bucket`);
+        return { name: attachment.name, contentType: attachment.content_type, body: stored.body };
+      }),
+    );
   }
 
   /** Applies a provider's report (the gateway checked its signature): delivered or failed, once. */

@@ -25,12 +25,21 @@ export interface ProviderAccepted {
   providerId: string;
 }
 
+/** A file sent with a message: its bytes for an email, a (presigned) URL the provider fetches for an MMS. */
+export interface OutboundAttachment {
+  name: string;
+  contentType: string;
+  body?: Buffer;
+  url?: string;
+}
+
 /** One SMS or email to send. `idempotencyKey` is the message id: it finds an earlier send again. */
 export interface OutboundMessage {
   to: string;
   from: string;
   content: string;
   subject?: string;
+  attachments?: OutboundAttachment[];
   idempotencyKey: string;
 }
 

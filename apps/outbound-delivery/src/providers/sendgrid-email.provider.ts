@@ -37,6 +37,13 @@ export class SendgridEmailProvider implements ChannelProvider {
         subject: message.subject ?? '',
         text: message.content,
         customArgs: { [KEY_ARG]: message.idempotencyKey },
+        ...(message.attachments?.length
+          ? {
+              attachments: message.attachments.flatMap((attachment) =>
+                attachment.body ? [{ content: attachment.body.toString('base64'), filename: attachment.name, type: attachment.contentType, disposition: 'attachment' }] : [],
+              ),
+            }
+          : {}),
       });
       const header = response.headers['x-message-id'] as string | string[] | undefined;
       const providerId = Array.isArray(header) ? header[0] : header;

@@ -46,6 +46,7 @@ export class TwilioSmsProvider implements ChannelProvider {
         to: message.to,
         from: message.from,
         body: message.content,
+        ...(message.attachments?.length ? { mediaUrl: message.attachments.flatMap((attachment) => (attachment.url ? [attachment.url] : [])) } : {}),
         ...(this.config.PUBLIC_URL ? { statusCallback: `${this.config.PUBLIC_URL.replace(/\/$/, '')}/webhooks/twilio/status` } : {}),
       });
       return { providerId: sent.sid };

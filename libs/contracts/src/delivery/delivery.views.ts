@@ -27,6 +27,8 @@ export interface DeliveryRequestedData {
   content: string;
   /** Email only. */
   subject?: string;
+  /** Stored files to send with it: attached to an email, linked (presigned) in an MMS. */
+  attachments?: { name: string; content_type: string; storage_key: string }[];
 }
 
 /** What a `parley.delivery.status` event carries (version 1): where one message's delivery stands now. */

@@ -1,0 +1,55 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import { CurrentActor, RequireScopes } from '@parley/auth';
+import { AppError, CreateAttachmentUploadDto, Scopes, type Actor, type AttachmentUploadView } from '@parley/contracts';
+import { newStorageKey, ObjectStorage } from '@parley/storage';
+import { GatewayConfig } from '../gateway.config.js';
+
+@ApiTags('attachments')
+@ApiBearerAuth()
+@RequireScopes(Scopes.Conversation)
+@Controller('v1/attachments')
+export class AttachmentsController {
+  private readonly deniedTypes: Set<string>;
+
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly config: GatewayConfig,
+  ) {
+    this.deniedTypes = new Set(config.ATTACHMENT_DENIED_TYPES.split(',').map(mediaTypeEssence).filter((type) => type !== ''));
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Presign the upload of an attachment',
+    description:
+      'Returns a URL to PUT the file to, in the account\'s part of the storage, with the headers to send. The storage checks the signature: the body must be exactly `size` bytes of `content_type`, before `expires_at`. Reference `storage_key` in a message\'s attachments afterwards.',
+  })
+  @ApiCreatedResponse({ description: '{ storage_key, upload_url, method: "PUT", headers, expires_at }' })
+  @ApiBadRequestResponse({ description: 'A field is missing or malformed (the field is named)' })
+  @ApiPayloadTooLargeResponse({ description: 'size is larger than ATTACHMENT_MAX_BYTES' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'content_type is one of ATTACHMENT_DENIED_TYPES' })
+  async presignUpload(@CurrentActor() actor: Actor, @Body() body: CreateAttachmentUploadDto): Promise<AttachmentUploadView> {
+    const limit = this.config.ATTACHMENT_MAX_BYTES;
+    if (body.size > limit) throw AppError.payloadTooLarge('size', `size must be at most ${limit} bytes`);
+    if (this.deniedTypes.has(mediaTypeEssence(body.content_type))) {
+      throw AppError.unsupportedMediaType('content_type', `content_type ${mediaTypeEssence(body.content_type)} is not accepted for attachments`);
+    }
+    const key = newStorageKey(actor.accountId, body.name);
+    const upload = await this.storage.presignPut(key, body.content_type, body.size, this.config.ATTACHMENT_UPLOAD_EXPIRES_SECONDS);
+    return { storage_key: key, upload_url: upload.url, method: upload.method, headers: upload.headers, expires_at: upload.expiresAt.toISOString() };
+  }
+}
+
+/** `type/subtype` in lower case, without parameters: what a deny list entry names. */
+function mediaTypeEssence(contentType: string): string {
+  return contentType.split(';')[0].trim().toLowerCase();
+}

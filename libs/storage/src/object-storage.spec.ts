@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import type { PinoLogger } from 'nestjs-pino';
+import { ObjectStorage } from './object-storage.js';
+
+const silent = { debug: () => undefined, warn: () => undefined } as unknown as PinoLogger;
+const settings = {
+  endpoint: 'http://s3:7070',
+  publicEndpoint: 'http://localhost:7070',
+  bucket: 'parley-attachments',
+  accessKey: 'key',
+  secretKey: 'secret',
+  region: 'us-east-1',
+};
+
+// Presigning is local computation: no storage needs to run for these.
+describe('ObjectStorage presigning', () => {
+  const storage = new ObjectStorage(settings, silent);
+  afterAll(() => storage.onApplicationShutdown());
+
+  it('signs an upload for the public host, the key in the path, with its content type and length', async () => {
+    const upload = await storage.presignPut('acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf', 'application/pdf', 1234, 600);
+    const url = new URL(upload.url);
+    expect(url.host).toBe('localhost:7070');
+    expect(url.pathname).toBe('/parley-attachments/acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-length', 'content-type', 'host']);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
+    expect([...url.searchParams.keys()].filter((name) => name.startsWith('x-amz-checksum'))).toEqual([]);
+    expect(upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' } });
+    expect(upload.expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
+  });
+
+  it('signs a download for the public host', async () => {
+    const download = await storage.presignGet('acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf', 60);
+    const url = new URL(download.url);
+    expect(url.host).toBe('localhost:7070');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('60');
+  });
+
+  it('refuses a lifetime SigV4 cannot sign (none, or over a week)', async () => {
+    await expect(storage.presignGet('k', 0)).rejects.toThrow(RangeError);
+    await expect(storage.presignPut('k', 'image/png', 1, 8 * 24 * 3600)).rejects.toThrow(RangeError);
+  });
+});

@@ -1,0 +1,173 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type GetObjectCommandOutput,
+  type HeadObjectCommandOutput,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { StorageSettings } from './storage-settings.js';
+
+/** Injection token of the StorageSettings given to StorageModule. */
+export const STORAGE_SETTINGS = 'PARLEY_STORAGE_SETTINGS';
+
+/** SigV4 presigned URLs live at most a week. */
+const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
+
+/** What the storage knows of an object. */
+export interface StoredObject {
+  key: string;
+  size: number;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: Date | null;
+}
+
+/** A stored object with its bytes. */
+export interface StoredObjectWithBody extends StoredObject {
+  body: Buffer;
+}
+
+/** How a client uploads one object: a PUT of exactly the declared bytes to `url` with `headers`. */
+export interface PresignedUpload {
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+/** A URL anyone holding it may GET the object from until `expiresAt`. */
+export interface PresignedDownload {
+  url: string;
+  expiresAt: Date;
+}
+
+/**
+ * The bucket of S3-compatible storage the app keeps files in (VersityGW here, any S3 in production):
+ * presigned uploads and downloads for clients, and reads and writes of its own.
+ */
+@Injectable()
+export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
+  readonly bucket: string;
+  private readonly client: S3Client;
+  /** Signs for the host clients use; the same client when that is S3_ENDPOINT. */
+  private readonly signer: S3Client;
+
+  constructor(
+    @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
+    @InjectPinoLogger(ObjectStorage.name) private readonly logger: PinoLogger,
+  ) {
+    this.bucket = settings.bucket;
+    this.client = clientFor(settings.endpoint, settings);
+    this.signer = settings.publicEndpoint === settings.endpoint ? this.client : clientFor(settings.publicEndpoint, settings);
+  }
+
+  /**
+   * Checks the bucket is there and the keys work, without holding up the start: presigning needs no
+   * network, so the app is useful meanwhile, and the log says early what would fail later.
+   */
+  onModuleInit(): void {
+    this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(5000) }).then(
+      () => this.logger.debug({ bucket: this.bucket, endpoint: this.settings.endpoint }, 'object storage answers'),
+      (error: unknown) =>
+        this.logger.warn({ err: error, bucket: this.bucket, endpoint: this.settings.endpoint }, 'object storage bucket is not reachable: uploads and downloads will fail until it is'),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.client.destroy();
+    if (this.signer !== this.client) this.signer.destroy();
+  }
+
+  /**
+   * A URL to upload one object with. Its content type and size are signed, so the storage refuses
+   * (403) an upload of other bytes, another type or another key than the ones presigned.
+   */
+  async presignPut(key: string, contentType: string, size: number, expiresSeconds: number): Promise<PresignedUpload> {
+    checkExpiry(expiresSeconds);
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size });
+    // The presigner leaves content-type unsigned by default; signing it holds the client to the type presigned.
+    const url = await getSignedUrl(this.signer, command, { expiresIn: expiresSeconds, signableHeaders: new Set(['content-type']) });
+    return { url, method: 'PUT', headers: { 'content-type': contentType }, expiresAt: expiryOf(expiresSeconds) };
+  }
+
+  /** A URL to download one object with, until it expires. */
+  async presignGet(key: string, expiresSeconds: number): Promise<PresignedDownload> {
+    checkExpiry(expiresSeconds);
+    const url = await getSignedUrl(this.signer, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresSeconds });
+    return { url, expiresAt: expiryOf(expiresSeconds) };
+  }
+
+  /** What the storage knows of an object (an upload's size and type, say), or null when there is none. */
+  async head(key: string): Promise<StoredObject | null> {
+    try {
+      return describe(key, await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Stores bytes the app has itself (inbound media copied from a provider), replacing any object of that key. */
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  /** An object with its bytes, read whole into memory (attachments are bounded), or null when there is none. */
+  async get(key: string): Promise<StoredObjectWithBody | null> {
+    let response: GetObjectCommandOutput;
+    try {
+      response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+    const body = Buffer.from((await response.Body?.transformToByteArray()) ?? []);
+    return { ...describe(key, response), size: response.ContentLength ?? body.length, body };
+  }
+}
+
+function clientFor(endpoint: string, settings: StorageSettings): S3Client {
+  return new S3Client({
+    endpoint,
+    region: settings.region,
+    credentials: { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey },
+    // Bucket in the path, not the host name: S3-compatible servers on an address or a port have no
+    // per-bucket host names.
+    forcePathStyle: true,
+    // By default the SDK adds a CRC32 to every PutObject; in a presigned URL that is the checksum of
+    // an empty body (x-amz-checksum-crc32=AAAAAA==), which S3 checks against the bytes uploaded.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+function checkExpiry(expiresSeconds: number): void {
+  if (!Number.isInteger(expiresSeconds) || expiresSeconds < 1 || expiresSeconds > MAX_EXPIRES_SECONDS) {
+    throw new RangeError(`A presigned URL lives 1 to ${MAX_EXPIRES_SECONDS} seconds, not ${expiresSeconds}`);
+  }
+}
+
+function expiryOf(expiresSeconds: number): Date {
+  return new Date(Date.now() + expiresSeconds * 1000);
+}
+
+function describe(key: string, response: HeadObjectCommandOutput | GetObjectCommandOutput): StoredObject {
+  return {
+    key,
+    size: response.ContentLength ?? 0,
+    contentType: response.ContentType ?? null,
+    etag: response.ETag ?? null,
+    lastModified: response.LastModified ?? null,
+  };
+}
+
+/** No such object; a missing bucket is a misconfiguration, not an absent object, and is thrown. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket';
+}

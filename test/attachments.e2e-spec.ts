@@ -1,0 +1,194 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { api, closeStores, mintToken, newAccountId, newDirectRoom, newUser, readState } from '@parley/testing';
+
+const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+
+let client: S3Client | undefined;
+
+/** The system's storage, read directly with the root keys: to prove what was (and was not) stored. */
+function storage(): { client: S3Client; bucket: string } {
+  const { env } = readState();
+  client ??= new S3Client({
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: env.S3_ACCESS_KEY, secretAccessKey: env.S3_SECRET_KEY },
+  });
+  return { client, bucket: env.S3_BUCKET };
+}
+
+async function storedObject(key: string): Promise<{ size: number; contentType: string } | null> {
+  const { client, bucket } = storage();
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { size: head.ContentLength ?? -1, contentType: head.ContentType ?? '' };
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+    throw error;
+  }
+}
+
+async function keysOfAccount(accountId: string): Promise<string[]> {
+  const { client, bucket } = storage();
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${encodeURIComponent(accountId)}/` }));
+  return (listed.Contents ?? []).map((object) => object.Key as string);
+}
+
+function presign(token: string | undefined, body: unknown) {
+  return api('POST', '/v1/attachments', { token, body });
+}
+
+function upload(url: string, headers: Record<string, string>, body: Uint8Array) {
+  return fetch(url, { method: 'PUT', headers, body });
+}
+
+/** Presigns and uploads bytes as a client would; the storage key. */
+async function uploaded(token: string, name: string, contentType: string, bytes: Uint8Array): Promise<string> {
+  const presigned = await presign(token, { name, content_type: contentType, size: bytes.length });
+  expect(presigned.status).toBe(201);
+  expect((await upload(presigned.body.upload_url, presigned.body.headers, bytes)).status).toBe(200);
+  return presigned.body.storage_key;
+}
+
+describe('attachments in S3-compatible storage', () => {
+  afterAll(async () => {
+    client?.destroy();
+    await closeStores();
+  });
+
+  describe('on messages', () => {
+    it('stores a message with an uploaded file, sized by the storage, and gives readers a short-lived link to its bytes', async () => {
+      const { alice, bob, roomId } = await newDirectRoom();
+      const bytes = new TextEncoder().encode('the signed lease, page 1');
+      const key = await uploaded(alice.token, 'lease.txt', 'text/plain', bytes);
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, {
+        token: alice.token,
+        body: { content: 'the lease', attachments: [{ name: 'lease.txt', size: 1, content_type: 'text/plain', storage_key: key }] },
+      });
+      expect(sent.status).toBe(201);
+      expect(sent.body.attachments[0]).toMatchObject({ name: 'lease.txt', size: bytes.length, content_type: 'text/plain', storage_key: key });
+      const read = await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token });
+      const link: string = read.body.data[0].attachments[0].url;
+      expect(link).toMatch(/X-Amz-Expires=900/);
+      const downloaded = await fetch(link);
+      expect(downloaded.status).toBe(200);
+      expect(new Uint8Array(await downloaded.arrayBuffer())).toEqual(bytes);
+    });
+
+    it('refuses, with 400 naming the attachment, a key never uploaded and a key of another account, and stores nothing', async () => {
+      const { alice, roomId } = await newDirectRoom();
+      const stranger = newUser();
+      const theirs = await uploaded(stranger.token, 'secret.txt', 'text/plain', new TextEncoder().encode('not yours'));
+      const presigned = await presign(alice.token, { name: 'never.txt', content_type: 'text/plain', size: 3 });
+      for (const key of [presigned.body.storage_key, theirs, 'made/up/key']) {
+        const refused = await api('POST', `/v1/rooms/${roomId}/messages`, {
+          token: alice.token,
+          body: { content: 'look', attachments: [{ name: 'x.txt', size: 3, content_type: 'text/plain', storage_key: key }] },
+        });
+        expect(refused.status).toBe(400);
+        expect(refused.body.details?.[0]?.field).toBe('attachments.0.storage_key');
+      }
+      expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+    });
+  });
+
+
+  it('presigns an upload under a key of the caller\'s account, and the storage keeps exactly the bytes sent', async () => {
+    const user = newUser();
+    const bytes = new TextEncoder().encode('%PDF-1.7 a small floor plan');
+    const presigned = await presign(user.token, { name: 'Floor plan (v2).pdf', content_type: 'application/pdf', size: bytes.length });
+    expect(presigned.status).toBe(201);
+    expect(presigned.body).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' } });
+    const key: string = presigned.body.storage_key;
+    expect(key).toMatch(new RegExp(`^${user.accountId}/[0-9a-f-]{36}/Floor_plan_v2_\\.pdf$`));
+    const expiresIn = Date.parse(presigned.body.expires_at) - Date.now();
+    expect(expiresIn).toBeGreaterThan(60_000);
+    expect(expiresIn).toBeLessThanOrEqual(900_000);
+
+    const uploaded = await upload(presigned.body.upload_url, presigned.body.headers, bytes);
+    expect(uploaded.status).toBe(200);
+    expect(await storedObject(key)).toEqual({ size: bytes.length, contentType: 'application/pdf' });
+    const { client: s3, bucket } = storage();
+    const stored = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(Buffer.from(await stored.Body!.transformToByteArray())).toEqual(Buffer.from(bytes));
+  });
+
+  it('gives each upload of the same file name a key of its own', async () => {
+    const user = newUser();
+    const body = { name: 'photo.jpg', content_type: 'image/jpeg', size: 10 };
+    const [first, second] = await Promise.all([presign(user.token, body), presign(user.token, body)]);
+    expect(first.body.storage_key).not.toBe(second.body.storage_key);
+  });
+
+  it('has the storage refuse (403) an upload to a URL whose key was changed, and store nothing there', async () => {
+    const user = newUser();
+    const bytes = new TextEncoder().encode('hello');
+    const presigned = await presign(user.token, { name: 'hello.txt', content_type: 'text/plain', size: bytes.length });
+    const url = new URL(presigned.body.upload_url);
+    const otherKey = `${newAccountId()}/${presigned.body.storage_key.split('/').slice(1).join('/')}`;
+    url.pathname = url.pathname.replace(presigned.body.storage_key, otherKey);
+    expect(url.pathname).toContain(otherKey);
+
+    const tampered = await upload(url.toString(), presigned.body.headers, bytes);
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain('SignatureDoesNotMatch');
+    expect(await storedObject(otherKey)).toBeNull();
+    expect(await storedObject(presigned.body.storage_key)).toBeNull();
+  });
+
+  it('has the storage refuse (403) bytes of another size or another content type than presigned', async () => {
+    const user = newUser();
+    const presigned = await presign(user.token, { name: 'a.png', content_type: 'image/png', size: 4 });
+    const longer = await upload(presigned.body.upload_url, presigned.body.headers, new Uint8Array(5_000));
+    const otherType = await upload(presigned.body.upload_url, { 'content-type': 'text/html' }, new Uint8Array(4));
+    expect([longer.status, otherType.status]).toEqual([403, 403]);
+    expect(await storedObject(presigned.body.storage_key)).toBeNull();
+  });
+
+  it('refuses an attachment larger than ATTACHMENT_MAX_BYTES with 413 and presigns nothing', async () => {
+    const user = newUser();
+    const limit = Number(readState().env.ATTACHMENT_MAX_BYTES ?? DEFAULT_MAX_BYTES);
+    const atLimit = await presign(user.token, { name: 'big.mp4', content_type: 'video/mp4', size: limit });
+    expect(atLimit.status).toBe(201);
+
+    const over = await presign(user.token, { name: 'huge.mp4', content_type: 'video/mp4', size: limit + 1 });
+    expect(over.status).toBe(413);
+    expect(over.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', details: [{ field: 'size' }] });
+    expect(over.body.upload_url).toBeUndefined();
+    expect(await keysOfAccount(user.accountId)).toEqual([]);
+  });
+
+  it('refuses a denied content type with 415, whatever its case or parameters, and presigns nothing', async () => {
+    const user = newUser();
+    for (const contentType of ['application/x-msdownload', 'Application/X-SH; charset=binary']) {
+      const denied = await presign(user.token, { name: 'setup.exe', content_type: contentType, size: 100 });
+      expect(denied.status).toBe(415);
+      expect(denied.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', details: [{ field: 'content_type' }] });
+      expect(denied.body.upload_url).toBeUndefined();
+    }
+  });
+
+  it('refuses a request without a name, or with a malformed type or size, with 400 naming each field', async () => {
+    const user = newUser();
+    const missingName = await presign(user.token, { content_type: 'image/png', size: 10 });
+    expect(missingName.status).toBe(400);
+    expect(missingName.body.details.map((detail: { field: string }) => detail.field)).toEqual(['name']);
+
+    const malformed = await presign(user.token, { name: 'a.png', content_type: 'image/png\r\nx-amz-acl: public-read', size: -1 });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['content_type', 'size']);
+
+    const unknownField = await presign(user.token, { name: 'a.png', content_type: 'image/png', size: 10, storage_key: 'other/key' });
+    expect(unknownField.status).toBe(400);
+  });
+
+  it('refuses a caller without a token (401) or without the conversation scope (403)', async () => {
+    const body = { name: 'a.png', content_type: 'image/png', size: 10 };
+    const anonymous = await presign(undefined, body);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('UNAUTHENTICATED');
+    const machine = await presign(mintToken({ sub: 'svc', account_id: newAccountId(), scopes: ['conversation.m2m'] }), body);
+    expect(machine.status).toBe(403);
+  });
+});
