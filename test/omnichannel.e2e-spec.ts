@@ -206,6 +206,26 @@ describe('SMS and email in support threads', () => {
       expect((await api('GET', `/v1/support/rooms?inbox_id=${inboxId}`, { token: admin.token })).body.data).toEqual([]);
     });
 
+    it('gives an SMS to a number no inbox owns to the account\'s default SMS inbound conversation, as its direct room with the contact, answered from that number', async () => {
+      const { agent, accountId } = await desk();
+      expect((await api('PATCH', '/v1/conversations/me', { token: agent.token, body: { default_sms_inbound: true } })).status).toBe(200);
+      const from = newNumber();
+      const to = newNumber('1555');
+      const form = { MessageSid: `SM-d-${Date.now()}`, From: from, To: to, Body: 'who is this?' };
+      expect((await twilioWebhook(`/webhooks/twilio/sms?account=${accountId}`, form)).status).toBe(200);
+      const rooms = await eventually(() => api('GET', '/v1/rooms?type=direct', { token: agent.token }), (response) => response.body.data?.length === 1, 'the direct room');
+      const room = rooms.body.data[0];
+      expect(room).toMatchObject({ type: 'direct', members: [{ conversation_id: agent.conversationId }], unread_count: 1, support: { inbox_id: null, contact: { phone: from }, assignee: agent.conversationId } });
+      const answer = await api('POST', `/v1/rooms/${room.id}/messages`, { token: agent.token, body: { content: `this is Acme ${Date.now()}`, source: 'sms' } });
+      expect(answer.status).toBe(201);
+      const calls = await eventually(
+        async () => (await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === answer.body.content),
+        (found) => found.length === 1,
+        'the answer at Twilio',
+      );
+      expect(calls[0].body).toMatchObject({ To: from, From: to });
+    });
+
     it('keeps an inbound SMS to a number no inbox owns as unrouted, listed for the account\'s admins, once', async () => {
       const { admin, accountId } = await desk();
       const form = { MessageSid: `SM-u-${Date.now()}`, From: newNumber(), To: newNumber('1888'), Body: 'anyone?' };

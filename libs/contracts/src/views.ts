@@ -124,7 +124,7 @@ export interface RoomCreatedData {
   type: RoomType;
   members: string[];
   /** Support rooms: the inbox and the contact, for routing. */
-  support?: { inbox_id: string; contact: SupportContact };
+  support?: { inbox_id: string | null; contact: SupportContact };
   /** Support rooms: the inbox's members, who see the room without being members. */
   team?: string[];
 }

@@ -43,8 +43,9 @@ export interface InboundMessage {
  * Turns an inbound SMS or email into a contact's message in their open support room, through the
  * same path as `POST /v1/support/rooms`: the inbox that owns the address (support-routing), the
  * contact's open room or a new routed one (rooms), the message (messaging, idempotent on the
- * provider's id, so a provider's retry stores nothing new). An address no inbox owns is kept as
- * unrouted by support-routing. Resolves once everything is stored, so the provider is answered 200
+ * provider's id, so a provider's retry stores nothing new). An address no inbox owns goes to the
+ * account's default inbound conversation for the channel, as its direct room with the contact;
+ * with none, support-routing keeps it as unrouted. Resolves once everything is stored, so the provider is answered 200
  * only for what will not be lost.
  */
 @Injectable()
@@ -62,16 +63,24 @@ export class InboundMessagesService {
       { channel: inbound.channel, to: inbound.to, from: inbound.from, external_id: inbound.externalId, content: inbound.content, subject: inbound.subject },
       { correlationId, key: inbound.from },
     );
-    if (!route.inbox) return { routed: false };
-    const actor: Actor = { ...webhook, accountId: route.inbox.account_id };
+    const accountId = route.inbox?.account_id ?? route.default_conversation?.account_id;
+    if (!accountId) return { routed: false };
+    const actor: Actor = { ...webhook, accountId };
     const contact = inbound.channel === 'sms' ? { phone: inbound.from } : { email: inbound.from, ...(inbound.fromName ? { name: inbound.fromName } : {}) };
-    const opened = await this.commands.send<{ created: boolean; room: RoomView }>(
-      RoomsPatterns.SupportRoomOpen,
-      actor,
-      { inbox_id: route.inbox.id, contact },
-      { correlationId, key: inbound.from },
-    );
-    const attachments = await this.copyFiles(route.inbox.account_id, inbound);
+    const opened = route.inbox
+      ? await this.commands.send<{ created: boolean; room: RoomView }>(
+          RoomsPatterns.SupportRoomOpen,
+          actor,
+          { inbox_id: route.inbox.id, contact },
+          { correlationId, key: inbound.from },
+        )
+      : await this.commands.send<{ created: boolean; room: RoomView }>(
+          RoomsPatterns.DirectContactRoomOpen,
+          actor,
+          { conversation_id: route.default_conversation?.id, contact, reply_from: inbound.to },
+          { correlationId, key: inbound.from },
+        );
+    const attachments = await this.copyFiles(accountId, inbound);
     const stored = await this.commands.send<MessageCreateResult>(
       MessagingPatterns.MessageCreateFromContact,
       actor,

@@ -14,6 +14,13 @@ export interface OutboundPlan {
   subject?: string;
 }
 
+/** A room without an inbox answers from the number or address its contact wrote to, on that channel. */
+function replyFrom(room: MemberRoom['room'], channel: DeliveryChannel): string | undefined {
+  const from = room.support?.reply_from ?? undefined;
+  if (!from) return undefined;
+  return (channel === 'email') === from.includes('@') ? from : undefined;
+}
+
 type InboxChannels = { _id: Types.ObjectId; name: string; channels?: { phone_numbers?: string[]; email_addresses?: string[] } };
 
 /**
@@ -30,12 +37,12 @@ export class OutboundPlanner {
 
   /** Whether a send on this source in this room goes out at all. */
   needsPlan(room: MemberRoom['room'], source: MessageSource | undefined, isPrivate: boolean | undefined): source is DeliveryChannel {
-    return room.type === 'support' && !isPrivate && (source === 'sms' || source === 'email');
+    return !!room.support && !isPrivate && (source === 'sms' || source === 'email');
   }
 
   /** The inboxes the planned sends go out from, read once for a batch. */
   async inboxesOf(rooms: MemberRoom['room'][]): Promise<Map<string, InboxChannels>> {
-    const ids = rooms.flatMap((room) => (room.support ? [room.support.inbox_id] : []));
+    const ids = rooms.flatMap((room) => (room.support?.inbox_id ? [room.support.inbox_id] : []));
     if (ids.length === 0) return new Map();
     const found = await this.inboxes.find({ _id: { $in: ids } }, { name: 1, channels: 1 }).lean<InboxChannels[]>();
     return new Map(found.map((inbox) => [inbox._id.toHexString(), inbox]));
@@ -47,13 +54,13 @@ export class OutboundPlanner {
     if (channel === 'sms') {
       if (!this.config.smsEnabled) throw AppError.conflict('SMS is off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set');
       if (!contact?.phone) throw AppError.conflict('The contact of this room has no phone number');
-      const from = inbox?.channels?.phone_numbers?.[0];
+      const from = inbox?.channels?.phone_numbers?.[0] ?? replyFrom(room, 'sms');
       if (!from) throw AppError.conflict("The room's inbox has no phone number to send from");
       return { channel, to: contact.phone, from };
     }
     if (!this.config.emailEnabled) throw AppError.conflict('Email is off: SENDGRID_API_KEY is not set');
     if (!contact?.email) throw AppError.conflict('The contact of this room has no email address');
-    const from = inbox?.channels?.email_addresses?.[0];
+    const from = inbox?.channels?.email_addresses?.[0] ?? replyFrom(room, 'email');
     if (!from) throw AppError.conflict("The room's inbox has no email address to send from");
     return { channel, to: contact.email, from, subject: subject ?? `Re: ${inbox?.name ?? 'your message'}` };
   }

@@ -167,7 +167,7 @@ export class MessagesService {
         outbound: this.outboundPlanner.plan(
           send.room,
           send.payload.source as DeliveryChannel,
-          inboxes.get(send.room.support?.inbox_id.toHexString() ?? ''),
+          inboxes.get(send.room.support?.inbox_id?.toHexString() ?? ''),
           send.payload.subject,
         ),
       }));
@@ -253,12 +253,11 @@ export class MessagesService {
           };
           const by = { ...send.actor, conversationId: send.author?.toHexString() };
           const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
-          if (send.room.type !== 'support') return [{ envelope, correlationId: send.correlationId }];
-          const forRouting = createEnvelope({ type: EventTopics.SupportMessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
-          const events: { envelope: EventEnvelope; correlationId?: string }[] = [
-            { envelope, correlationId: send.correlationId },
-            { envelope: forRouting, correlationId: send.correlationId },
-          ];
+          const events: { envelope: EventEnvelope; correlationId?: string }[] = [{ envelope, correlationId: send.correlationId }];
+          if (send.room.type === 'support') {
+            const forRouting = createEnvelope({ type: EventTopics.SupportMessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
+            events.push({ envelope: forRouting, correlationId: send.correlationId });
+          }
           if (send.outbound) {
             const request: DeliveryRequestedData = {
               room_id: data.room_id,

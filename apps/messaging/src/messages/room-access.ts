@@ -62,7 +62,7 @@ export class RoomAccess {
         const room = roomOf(actor, index);
         const me = conversations[index];
         const outsider = room?.support && me && !room.members.some((member) => member.conversation_id.equals(me));
-        return outsider ? [room.support!.inbox_id] : [];
+        return outsider && room.support?.inbox_id ? [room.support.inbox_id] : [];
       }),
     );
     return requests.map(({ actor }, index) =>
@@ -73,7 +73,7 @@ export class RoomAccess {
         if (!room) throw AppError.notFound('room');
         const me = conversations[index];
         if (me && room.members.some((member) => member.conversation_id.equals(me))) return { room, conversationId: me };
-        if (me && room.support && this.worksInbox(actor, me, teams.get(room.support.inbox_id.toHexString()))) {
+        if (me && room.support && this.worksInbox(actor, me, teams.get(room.support.inbox_id?.toHexString() ?? ''))) {
           return { room, conversationId: me, team: true };
         }
         throw AppError.forbidden('You are not a member of this room');
@@ -102,7 +102,7 @@ export class RoomAccess {
       .findOne({ _id: toObjectId(roomIdText, 'id'), account_id: actor.accountId, deleted: false })
       .lean<MemberRoom['room']>();
     if (!room) throw AppError.notFound('room');
-    if (room.type !== 'support' || !room.support) throw AppError.badRequest('id', 'only support rooms have a contact');
+    if (!room.support) throw AppError.badRequest('id', 'only support rooms (and direct rooms with a contact) have a contact');
     return room;
   }
 

@@ -16,7 +16,7 @@ export function roomCreatedEvent(room: StoredRoom, actor: Actor | null): EventEn
     members: room.members.map((member) => member.conversation_id.toHexString()),
     ...(room.support
       ? {
-          support: { inbox_id: room.support.inbox_id.toHexString(), contact: { ...room.support.contact } },
+          support: { inbox_id: room.support.inbox_id?.toHexString() ?? null, contact: { ...room.support.contact } },
           team: room.support.team.map((id) => id.toHexString()),
         }
       : {}),

@@ -33,7 +33,7 @@ export function toRoomView(room: StoredRoom, viewer: Types.ObjectId | null): Roo
 /** A support room's mirrored support state as the API shows it. */
 export function toRoomSupportView(support: NonNullable<StoredRoom['support']>): SupportStateView {
   return {
-    inbox_id: support.inbox_id.toHexString(),
+    inbox_id: support.inbox_id?.toHexString() ?? null,
     contact: { ...support.contact },
     status: support.status,
     assignee: support.assignee?.toHexString() ?? null,

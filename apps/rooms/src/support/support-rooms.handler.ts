@@ -4,6 +4,7 @@ import {
   EventTopics,
   RoomsPatterns,
   type CommandMessage,
+  type DirectContactRoomOpenPayload,
   type RoomView,
   type SupportRoomOpenPayload,
   type SupportUpdatedData,
@@ -31,6 +32,11 @@ export class SupportRoomsHandler {
   @MessagePattern(RoomsPatterns.SupportRoomOpen)
   open(@Payload() command: CommandMessage<SupportRoomOpenPayload>, @Ctx() context: KafkaContext): Promise<{ created: boolean; room: RoomView }> {
     return this.support.open(command.actor, command.payload, correlationIdOfKafka(context));
+  }
+
+  @MessagePattern(RoomsPatterns.DirectContactRoomOpen)
+  openDirect(@Payload() command: CommandMessage<DirectContactRoomOpenPayload>, @Ctx() context: KafkaContext): Promise<{ created: boolean; room: RoomView }> {
+    return this.support.openDirect(command.actor, command.payload, correlationIdOfKafka(context));
   }
 
   @OnEvent(EventTopics.SupportUpdated)

@@ -6,6 +6,7 @@ import {
   Scopes,
   type Actor,
   type RoomView,
+  type DirectContactRoomOpenPayload,
   type SupportContact,
   type SupportRoomOpenPayload,
   type SupportUpdatedData,
@@ -96,6 +97,61 @@ export class SupportRoomsService {
   }
 
   /**
+   * The direct room of the account's default inbound conversation with a contact (an SMS or email
+   * to an address no inbox owns), opened if there is none: the conversation is its one member and
+   * holds it; answers go out from the address the contact wrote to. One per conversation and contact.
+   */
+  async openDirect(actor: Actor, payload: DirectContactRoomOpenPayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
+    const holderId = toObjectId(payload.conversation_id, 'conversation_id');
+    const [holder, contact] = await Promise.all([
+      this.conversations.findById(actor.accountId, holderId),
+      this.knownContact(actor.accountId, payload.contact),
+    ]);
+    if (!holder) throw AppError.notFound('conversation');
+    const key = contactKey(contact);
+    const pair = `${holder._id.toHexString()}:${key}`;
+    const existing = await this.rooms.findPairRoom(actor.accountId, 'direct', pair, null);
+    if (existing) return { created: false, room: toRoomView(existing, holder._id) };
+    try {
+      const room = await runTransaction(this.connection, async (session) => {
+        const stored = await this.rooms.insert(
+          {
+            account_id: actor.accountId,
+            type: 'direct',
+            name: contact.name ?? contact.phone ?? contact.email ?? null,
+            pair,
+            members: [{ conversation_id: holder._id, user_id: holder.user_id, last_message_read: null, joined: new Date(), favorite: false, snoozed_until: null }],
+            unread_count: [{ conversation_id: holder._id, count: 0, last_read_seq: 0 }],
+            support: {
+              inbox_id: null,
+              reply_from: payload.reply_from,
+              contact,
+              contact_key: key,
+              status: 'open',
+              assignee: holder._id,
+              assignment: null,
+              first_response_at: null,
+              resolved_at: null,
+              team: [],
+              version: 0,
+            },
+            last_activity: new Date(),
+          },
+          session,
+        );
+        await this.outbox.add(session, [roomCreatedEvent(stored, actor)], correlationId);
+        return stored;
+      });
+      return { created: true, room: toRoomView(room, holder._id) };
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      const winner = await this.rooms.findPairRoom(actor.accountId, 'direct', pair, null);
+      if (!winner) throw error;
+      return { created: false, room: toRoomView(winner, holder._id) };
+    }
+  }
+
+  /**
    * Mirrors support-routing's state of rooms onto them (a batch of `parley.support.updated`):
    * status, assignee (the room's one member), why, response times and the team. Only the newest
    * state of each room counts, and one older than the state applied changes nothing.
@@ -178,6 +234,7 @@ export class SupportRoomsService {
     if (room.type !== 'support' || !room.support) return false;
     if (actor.scopes.includes(Scopes.Admin)) return true;
     if (!viewer || !actor.scopes.includes(Scopes.Support)) return false;
+    if (!room.support.inbox_id) return false;
     const inbox = await this.support.findLive(room.account_id, room.support.inbox_id);
     return !!inbox?.members.some((member) => member.conversation_id.equals(viewer));
   }

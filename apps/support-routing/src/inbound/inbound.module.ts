@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { SupportInbox, SupportInboxSchema, UnroutedInbound, UnroutedInboundSchema } from '@parley/database';
+import { Conversation, ConversationSchema, SupportInbox, SupportInboxSchema, UnroutedInbound, UnroutedInboundSchema } from '@parley/database';
 import { InboundHandler } from './inbound.handler.js';
 import { InboundService } from './inbound.service.js';
 import { UnroutedRepository } from './unrouted.repository.js';
@@ -10,6 +10,8 @@ import { UnroutedRepository } from './unrouted.repository.js';
     MongooseModule.forFeature([
       { name: SupportInbox.name, schema: SupportInboxSchema },
       { name: UnroutedInbound.name, schema: UnroutedInboundSchema },
+      // read only: conversations belong to rooms (the default inbound ones)
+      { name: Conversation.name, schema: ConversationSchema },
     ]),
   ],
   controllers: [InboundHandler],

@@ -44,7 +44,8 @@ export class SupportEventsHandler {
   @OnEvent(EventTopics.RoomCreated)
   async onRoomCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<RoomCreatedData>('support-routing.room-created', payload, context, async (envelope) => {
-      if (envelope.data.type !== 'support' || !envelope.data.support) return;
+      // A direct room with a contact (no inbox owned the address) is its conversation's, not routed.
+      if (envelope.data.type !== 'support' || !envelope.data.support?.inbox_id) return;
       await this.openedRooms({ envelope, correlationId: correlationIdOfKafka(context) });
     });
   }

@@ -31,6 +31,8 @@ export const RoomsPatterns = {
   RoomSetFavorite: 'rooms.room.set-favorite',
   /** The open support room of a contact in an inbox, opened if there is none (routing follows from its event). */
   SupportRoomOpen: 'rooms.support-room.open',
+  /** The direct room of the account's default inbound conversation with a contact, opened if there is none. */
+  DirectContactRoomOpen: 'rooms.support-room.open-direct',
   /** Snooze a room for the caller until a time, or end the snooze. */
   RoomSetSnooze: 'rooms.room.set-snooze',
 } as const;

@@ -69,7 +69,19 @@ export interface InboundRoutePayload {
   subject?: string;
 }
 
-/** The inbox that takes an inbound message, or null when no inbox of any account owns the address (then it was kept as unrouted). */
+/**
+ * Where an inbound message goes: the inbox that owns the address; else the account's default
+ * inbound conversation for the channel; else nowhere (it was kept as unrouted).
+ */
 export interface InboundRouteResult {
   inbox: { id: string; account_id: string } | null;
+  default_conversation?: { id: string; account_id: string };
+}
+
+/** `rooms.support-room.open-direct`: the direct room of the default inbound conversation with a contact. */
+export interface DirectContactRoomOpenPayload {
+  conversation_id: string;
+  contact: SupportContact;
+  /** The number or address the contact wrote to: answers go out from it. */
+  reply_from: string;
 }

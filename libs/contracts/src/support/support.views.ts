@@ -28,7 +28,8 @@ export interface AssignmentView {
 
 /** The support state of a room, in room views and support listings. */
 export interface SupportStateView {
-  inbox_id: string;
+  /** null: a direct room of the account's default inbound conversation with the contact. */
+  inbox_id: string | null;
   contact: SupportContact;
   status: SupportStatus;
   assignee: string | null;

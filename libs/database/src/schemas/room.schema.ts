@@ -46,8 +46,13 @@ export const UnreadCountSchema = SchemaFactory.createForClass(UnreadCount);
  */
 @Schema({ _id: false })
 export class RoomSupport {
-  @Prop({ type: Types.ObjectId, required: true })
-  inbox_id!: Types.ObjectId;
+  /** null: a direct room of the account's default inbound conversation with the contact (no inbox owned the address). */
+  @Prop({ type: Types.ObjectId, default: null })
+  inbox_id!: Types.ObjectId | null;
+
+  /** Rooms without an inbox: the number or address the contact wrote to, which answers go out from. */
+  @Prop({ type: String, default: null })
+  reply_from?: string | null;
 
   @Prop({ type: SupportContactEntrySchema, required: true })
   contact!: SupportContactEntry;
