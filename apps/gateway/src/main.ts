@@ -10,8 +10,6 @@ runMain('gateway', async () => {
     module: GatewayAppModule.register(config),
     port: config.GATEWAY_PORT,
     host: config.HOST,
-    // SendGrid signs its event webhook over the body's bytes.
-    rawBody: true,
     configureHttp: (app) => configureGatewayHttp(app, config),
   });
 });

@@ -14,8 +14,6 @@ export interface StartAppOptions {
   host: string;
   /** The Kafka transport the app consumes with, if it consumes. */
   microservice?: MicroserviceOptions;
-  /** Keep each request's raw body as `req.rawBody` (for signatures computed over the bytes). */
-  rawBody?: boolean;
   /** HTTP set-up beyond the defaults (body limits, CORS, Swagger). */
   configureHttp?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -25,7 +23,7 @@ export interface StartAppOptions {
  * stopped instance leaves its consumer group at once instead of waiting out a session timeout.
  */
 export async function startApp(options: StartAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true, rawBody: options.rawBody ?? false });
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new AppExceptionFilter());
   app.enableShutdownHooks();

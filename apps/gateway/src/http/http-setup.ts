@@ -1,15 +1,24 @@
+import type { IncomingMessage } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import { json } from 'express';
 import helmet from 'helmet';
 import { createValidationPipe } from '@parley/platform';
 import { ApiDocument } from '../api-docs/api-document.js';
 import type { GatewayConfig } from '../gateway.config.js';
 
+/** Keeps a request's bytes beside its parsed body, as `req.rawBody`. */
+function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response: unknown, bytes: Buffer): void {
+  request.rawBody = bytes;
+}
+
 /** The gateway's HTTP edge: security headers, cookies, body limit, validation, CORS and Swagger. */
 export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig): void {
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(cookieParser());
+  // SendGrid signs its event webhook over the body's bytes: that route keeps them (and only it).
+  app.use('/webhooks/sendgrid/events', json({ limit: config.BODY_LIMIT, verify: keepRawBody }));
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false });
   app.useGlobalPipes(createValidationPipe());
