@@ -55,12 +55,17 @@ export class TwilioSmsProvider implements ChannelProvider {
     }
   }
 
-  /** Twilio keeps no idempotency key on a message: an earlier send is the one to the same number, from the same number, with the same body, since the attempt began. */
+  /**
+   * Twilio keeps no idempotency key on a message: an earlier send is the one to the same number,
+   * from the same number, with the same body, created since the attempt began. (Not filtered by
+   * `DateSent`: a message still queued at Twilio has none yet.)
+   */
   async findSent(message: OutboundMessage, since: Date): Promise<string | null> {
     const client = this.requireClient();
+    const from = since.getTime() - 1000;
     try {
-      const sent = await client.messages.list({ to: message.to, from: message.from, dateSentAfter: new Date(since.getTime() - 1000), limit: 50 });
-      return sent.find((candidate) => candidate.body === message.content)?.sid ?? null;
+      const recent = await client.messages.list({ to: message.to, from: message.from, limit: 50 });
+      return recent.find((candidate) => candidate.body === message.content && (candidate.dateCreated?.getTime() ?? 0) >= from)?.sid ?? null;
     } catch (error) {
       throw failureOf(error);
     }
