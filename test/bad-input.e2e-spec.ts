@@ -39,6 +39,19 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(byQuery.body).toMatchObject({ user_id: user.userId, account_id: user.accountId });
   });
 
+  it('answers a method a path does not serve with 405 and Allow, and an unknown path with 404', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const put = await api('PUT', `/v1/rooms/${roomId}`, { token: alice.token, body: { name: 'x' } });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, PATCH, DELETE, HEAD');
+    expect(put.body).toMatchObject({ statusCode: 405, error: 'Method Not Allowed', code: 'METHOD_NOT_ALLOWED' });
+    const deleteList = await api('DELETE', '/v1/rooms', { token: alice.token });
+    expect(deleteList.status).toBe(405);
+    expect(deleteList.headers.get('allow')).toContain('POST');
+    const nowhere = await api('GET', '/v1/nowhere', { token: alice.token });
+    expect(nowhere.status).toBe(404);
+  });
+
   it('gives a token without the conversation scope a 403', async () => {
     const response = await api('GET', '/v1/rooms', { token: mintToken({ sub: 'u1', account_id: newAccountId(), scopes: ['other'] }) });
     expect(response.status).toBe(403);

@@ -14,6 +14,8 @@ export interface StartAppOptions {
   host: string;
   /** The Kafka transport the app consumes with, if it consumes. */
   microservice?: MicroserviceOptions;
+  /** The methods each path is served with (null: unknown path), for 405 with `Allow` instead of 404. */
+  allowedMethods?: (path: string) => string[] | null;
   /** HTTP set-up beyond the defaults (body limits, CORS, Swagger). */
   configureHttp?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -25,7 +27,7 @@ export interface StartAppOptions {
 export async function startApp(options: StartAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new AppExceptionFilter());
+  app.useGlobalFilters(new AppExceptionFilter(options.allowedMethods));
   app.enableShutdownHooks();
   if (options.microservice) {
     app.connectMicroservice(options.microservice, { inheritAppConfig: true });

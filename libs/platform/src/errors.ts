@@ -2,6 +2,7 @@ import {
   Catch,
   HttpException,
   Logger,
+  NotFoundException,
   ValidationPipe,
   type ArgumentsHost,
   type ExceptionFilter,
@@ -24,6 +25,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   401: ErrorCodes.Unauthenticated,
   403: ErrorCodes.Forbidden,
   404: ErrorCodes.NotFound,
+  405: ErrorCodes.MethodNotAllowed,
   409: ErrorCodes.Conflict,
   413: ErrorCodes.PayloadTooLarge,
   415: ErrorCodes.UnsupportedMediaType,
@@ -94,6 +96,12 @@ function describe(exception: unknown): RpcErrorPayload | null {
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('AppExceptionFilter');
 
+  /**
+   * `allowedMethods` names the methods a path is served with (null: an unknown path): a request of
+   * another method to a known path is a 405 with `Allow`, not a 404.
+   */
+  constructor(private readonly allowedMethods?: (path: string) => string[] | null) {}
+
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     const known = describe(exception);
     if (host.getType() === 'rpc') {
@@ -107,6 +115,19 @@ export class AppExceptionFilter implements ExceptionFilter {
     const correlationId = String(request.id ?? '');
     if (!known) {
       this.logger.error({ err: exception, correlationId }, 'unhandled error in an HTTP request');
+    }
+    const allowed = known?.statusCode === 404 && exception instanceof NotFoundException ? this.allowedMethods?.(request.path) : null;
+    if (allowed && allowed.length > 0 && !allowed.includes(request.method)) {
+      response.setHeader('Allow', allowed.join(', '));
+      const refused: ErrorBody = {
+        statusCode: 405,
+        error: statusText(405),
+        message: `${request.method} is not served at ${request.path}; it takes ${allowed.join(', ')}`,
+        code: ErrorCodes.MethodNotAllowed,
+        correlationId,
+      };
+      response.status(405).json(refused);
+      return;
     }
     const statusCode = known?.statusCode ?? 500;
     const body: ErrorBody = {

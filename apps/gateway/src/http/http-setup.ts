@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { createValidationPipe } from '@parley/platform';
 import { ApiDocument } from '../api-docs/api-document.js';
 import type { GatewayConfig } from '../gateway.config.js';
+import type { RouteMethods } from './route-methods.js';
 
 /** Keeps a request's bytes beside its parsed body, as `req.rawBody`. */
 function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response: unknown, bytes: Buffer): void {
@@ -14,7 +15,7 @@ function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response:
 }
 
 /** The gateway's HTTP edge: security headers, cookies, body limit, validation, CORS and Swagger. */
-export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig): void {
+export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig, routes?: RouteMethods): void {
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(cookieParser());
   // SendGrid signs its event webhook over the body's bytes: that route keeps them (and only it).
@@ -37,4 +38,5 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
   );
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'swagger/json', yamlDocumentUrl: 'swagger/yaml' });
   app.get(ApiDocument).set(document);
+  routes?.learn(document);
 }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from '@jest/globals';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { RouteMethods } from './route-methods.js';
+
+const document = {
+  openapi: '3.0.0',
+  info: { title: 't', version: '1' },
+  paths: {
+    '/v1/rooms': { get: {}, post: {} },
+    '/v1/rooms/{id}': { get: {}, patch: {}, delete: {} },
+    '/v1/rooms/{id}/messages': { get: {}, post: {} },
+  },
+} as unknown as OpenAPIObject;
+
+describe('RouteMethods', () => {
+  it('names the methods of a path, path parameters matched, HEAD with GET', () => {
+    const routes = new RouteMethods();
+    routes.learn(document);
+    expect(routes.of('/v1/rooms')).toEqual(['GET', 'POST', 'HEAD']);
+    expect(routes.of('/v1/rooms/abc')).toEqual(['GET', 'PATCH', 'DELETE', 'HEAD']);
+    expect(routes.of('/v1/rooms/abc/messages/')).toEqual(['GET', 'POST', 'HEAD']);
+  });
+
+  it('knows nothing of a path the document does not have', () => {
+    const routes = new RouteMethods();
+    routes.learn(document);
+    expect(routes.of('/v1/nowhere')).toBeNull();
+    expect(routes.of('/v1/rooms/a/b/c')).toBeNull();
+  });
+});
