@@ -73,6 +73,16 @@ describe('messages: edit and delete', () => {
 
     const seenByBob = await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token });
     expect(seenByBob.body.data[0]).toMatchObject({ id: sent.id, content: 'second <b>draft</b>', edited_at: edited.body.edited_at });
+
+    const history = await api('GET', `/v1/messages/${sent.id}/history`, { token: bob.token });
+    expect(history.status).toBe(200);
+    expect(history.body).toEqual({
+      message_id: sent.id,
+      edits: [{ content: 'first draft', edited_at: edited.body.edited_at }],
+      current: { content: 'second <b>draft</b>', edited_at: edited.body.edited_at },
+    });
+    const outsider = await newMember();
+    expect((await api('GET', `/v1/messages/${sent.id}/history`, { token: outsider.token })).status).toBe(404);
   });
 
   it('refuses an edit by anyone but the author, from another account, or with bad input, and writes nothing', async () => {

@@ -27,6 +27,7 @@ import {
   type MessageStateView,
   type Page,
   type ReminderView,
+  type MessageHistoryView,
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
@@ -100,6 +101,17 @@ export class MessagesController {
   @ApiOperation({ summary: "The caller's favorite messages, newest favorited first, in rooms they belong to" })
   favorites(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: PageQueryDto): Promise<Page<FavoriteMessageView>> {
     return this.commands.send(MessagingPatterns.FavoriteList, actor, query, { correlationId, key: actor.userId });
+  }
+
+  @Get('messages/:id/history')
+  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiOperation({ summary: "A message's earlier contents, oldest first (to whoever may read the message)" })
+  history(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) messageId: string,
+  ): Promise<MessageHistoryView> {
+    return this.commands.send(MessagingPatterns.MessageHistory, actor, { messageId }, { correlationId, key: messageId });
   }
 
   @Patch('messages/:id')

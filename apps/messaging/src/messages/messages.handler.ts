@@ -7,6 +7,8 @@ import {
   type MessageCreateResult,
   type MessageDeletePayload,
   type MessageFromContactPayload,
+  type MessageHistoryView,
+  type MessageRefPayload,
   type MessageListPayload,
   type MessageSearchPayload,
   type MessageStateView,
@@ -44,6 +46,11 @@ export class MessagesHandler {
   @MessagePattern(MessagingPatterns.MessageUpdate)
   update(@Payload() command: CommandMessage<MessageUpdatePayload>, @Ctx() context: KafkaContext): Promise<MessageStateView> {
     return this.messages.update(command.actor, command.payload, correlationIdOfKafka(context));
+  }
+
+  @MessagePattern(MessagingPatterns.MessageHistory)
+  history(@Payload() command: CommandMessage<MessageRefPayload>): Promise<MessageHistoryView> {
+    return this.messages.history(command.actor, command.payload.messageId);
   }
 
   @MessagePattern(MessagingPatterns.MessageDelete)

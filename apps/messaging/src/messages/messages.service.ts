@@ -17,6 +17,7 @@ import {
   type MessageDeletedData,
   type MessageDeletePayload,
   type MessageFromContactPayload,
+  type MessageHistoryView,
   type MessageListPayload,
   type MessageSearchPayload,
   type MessageStateView,
@@ -361,6 +362,17 @@ export class MessagesService {
       );
       return view;
     });
+  }
+
+  /** A message's earlier contents, oldest first, to whoever may read it; none once deleted for everyone. */
+  async history(actor: Actor, messageId: string): Promise<MessageHistoryView> {
+    const { message } = await this.messageAccess.readable(actor, messageId);
+    const view = toMessageView(message);
+    return {
+      message_id: view.id,
+      edits: message.deleted ? [] : (message.edits ?? []).map((edit) => ({ content: edit.content, edited_at: edit.edited_at.toISOString() })),
+      current: { content: view.content, edited_at: view.edited_at },
+    };
   }
 
   /**

@@ -11,6 +11,8 @@ export const MessagingPatterns = {
   MessageList: 'messaging.message.list',
   /** Edit a message's content (author only), keeping the earlier versions. */
   MessageUpdate: 'messaging.message.update',
+  /** A message's earlier contents, oldest first. */
+  MessageHistory: 'messaging.message.history',
   /** Hide a message from the caller, or delete it for everyone (author or admin); never a hard delete. */
   MessageDelete: 'messaging.message.delete',
   /** Full-text search over every room the caller belongs to, newest first. */

@@ -11,6 +11,14 @@ export interface MessageStateView extends MessageView {
   edited_at: string | null;
 }
 
+/** A message's edit history: every earlier content, oldest first, and the current one. */
+export interface MessageHistoryView {
+  message_id: string;
+  /** Earlier versions, each with when it was replaced. Empty for a message deleted for everyone. */
+  edits: { content: string; edited_at: string }[];
+  current: { content: string; edited_at: string | null };
+}
+
 /** One of the caller's favorite messages. */
 export interface FavoriteMessageView {
   message_id: string;
