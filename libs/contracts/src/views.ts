@@ -37,6 +37,8 @@ export interface RoomView {
   name: string | null;
   members: RoomMemberView[];
   last_message_id: string | null;
+  /** When the last message was sent (null before the first); inboxes order by it. */
+  last_message_at: string | null;
   last_activity: string;
   /** The caller's unread count in this room. */
   unread_count: number;
@@ -70,6 +72,9 @@ export interface MessageView {
   private?: boolean;
   /** Email: the subject line. */
   subject?: string;
+  /** Listing rooms: whether the receiver has read it, and when. */
+  is_read?: boolean;
+  read_at?: string | null;
   /** Sent by SMS or email: where that delivery stands. */
   delivery?: DeliveryView;
   content: string;
@@ -95,6 +100,12 @@ export interface MessageCreatedData {
   receivers: string[];
   /** Receivers who had snoozed the room then: their devices are told quietly (`snoozed: true`). */
   snoozed?: string[];
+  /** Listing rooms: the listing the two users talk about (for a marketplace's notifications). */
+  listing_id?: string;
+  /** The author's user id (the JWT `sub`; `contact:…` for a support room's contact). */
+  sender_user_id?: string;
+  /** The user ids of the room's other members when it was stored. */
+  receiver_user_ids?: string[];
 }
 
 /** One member's unread count, as carried by `parley.room.updated`. */

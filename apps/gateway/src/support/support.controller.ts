@@ -143,7 +143,7 @@ export class SupportController {
       { roomId: opened.room.id, content: body.content, source: 'chat' },
       { correlationId, key: opened.room.id },
     );
-    return { ...opened.room, last_message_id: stored.message.id, last_activity: stored.message.created, message: stored.message };
+    return { ...opened.room, last_message_id: stored.message.id, last_message_at: stored.message.created, last_activity: stored.message.created, message: stored.message };
   }
 
   @Get('unrouted')

@@ -31,6 +31,7 @@ import { MessagesHandler } from './messages.handler.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 import { RoomAccess } from './room-access.js';
+import { RoomReadHandler } from './room-read.handler.js';
 import { StoredAttachments } from './stored-attachments.js';
 
 /**
@@ -51,7 +52,7 @@ import { StoredAttachments } from './stored-attachments.js';
       { name: SupportInbox.name, schema: SupportInboxSchema },
     ]),
   ],
-  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler],
+  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler],
   providers: [
     MessagesRepository,
     MessagesService,

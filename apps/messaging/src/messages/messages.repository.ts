@@ -15,7 +15,7 @@ export type NewMessage = Pick<
   Message,
   'account_id' | 'room_id' | 'seq' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
 > &
-  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery'>>;
+  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at'>>;
 
 /** A new message's whole document, every field of the schema set as Mongoose would set it. */
 export function messageDocument(message: NewMessage, now: Date): StoredMessage {
@@ -30,6 +30,7 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     private: message.private ?? false,
     ...(message.subject ? { subject: message.subject } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),
+    ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at ?? null } : {}),
     content: message.content,
     source: message.source,
     attachments: message.attachments.map(({ name, size, content_type, url, storage_key }) => ({
@@ -195,6 +196,18 @@ export class MessagesRepository {
       .limit(query.limit)
       .lean<StoredMessage[]>();
     return direction === 1 ? found.reverse() : found;
+  }
+
+  /**
+   * Marks read, for a reader of a listing room, every message the other participant sent up to a
+   * sequence number and not read yet; a second call changes nothing.
+   */
+  async markReadUpTo(accountId: string, roomId: Types.ObjectId, reader: Types.ObjectId, seq: number, at: Date): Promise<number> {
+    const result = await this.messages.updateMany(
+      { account_id: accountId, room_id: roomId, seq: { $lte: seq }, conversation_id: { $ne: reader }, is_read: false },
+      { $set: { is_read: true, read_at: at } },
+    );
+    return result.modifiedCount;
   }
 
   /**

@@ -232,6 +232,7 @@ export class MessagesService {
           ...(send.contact ? { contact: send.contact } : {}),
           ...(send.payload.private ? { private: true } : {}),
           ...(send.outbound?.subject ? { subject: send.outbound.subject } : send.payload.subject ? { subject: send.payload.subject } : {}),
+          ...(send.room.type === 'listing' ? { is_read: false, read_at: null } : {}),
           ...(send.outbound ? { delivery: { channel: send.outbound.channel, status: 'queued' as const, provider_id: null, error_code: null, updated_at: new Date() } } : {}),
           content: send.content,
           source: send.payload.source ?? 'chat',
@@ -251,6 +252,9 @@ export class MessagesService {
             message: views[index],
             receivers: stored[index].receivers.map((receiver) => receiver.toHexString()),
             snoozed: snoozedMembers(send.room.members),
+            ...(send.room.listing_id ? { listing_id: send.room.listing_id } : {}),
+            sender_user_id: send.authorUserId,
+            receiver_user_ids: send.room.members.filter((member) => !send.author?.equals(member.conversation_id)).map((member) => member.user_id),
           };
           const by = { ...send.actor, conversationId: send.author?.toHexString() };
           const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
@@ -337,7 +341,10 @@ export class MessagesService {
    * changes nothing.
    */
   async update(actor: Actor, payload: MessageUpdatePayload, correlationId?: string): Promise<MessageStateView> {
-    const { message, conversationId } = await this.messageAccess.readable(actor, payload.messageId);
+    const { message, conversationId, room } = await this.messageAccess.readable(actor, payload.messageId);
+    if (room.type === 'listing') {
+      throw AppError.conflict('Listing messages are immutable once sent (content, sender, receiver, thread and time); only read state and deletion change');
+    }
     if (!message.conversation_id?.equals(conversationId)) throw AppError.forbidden('Only the author may edit a message');
     if (message.deleted) throw AppError.conflict('The message was deleted');
     const content = this.cleanContent(payload.content);

@@ -96,6 +96,11 @@ export class RoomAccess {
     return actor.scopes.includes(Scopes.Support) && !!team?.some((member) => member.equals(me));
   }
 
+  /** A live room of an account, whoever asks (for events, which carry their account). */
+  async roomOfAccount(accountId: string, roomId: Types.ObjectId): Promise<MemberRoom['room'] | null> {
+    return this.rooms.findOne({ _id: roomId, account_id: accountId, deleted: false }).lean<MemberRoom['room']>();
+  }
+
   /** A support room of the caller's account, whoever the caller is (they speak for its contact): 404 otherwise. */
   async supportRoom(actor: Actor, roomIdText: string): Promise<MemberRoom['room']> {
     const room = await this.rooms

@@ -19,6 +19,7 @@ export function toRoomView(room: StoredRoom, viewer: Types.ObjectId | null): Roo
       last_message_read: member.last_message_read?.toHexString() ?? null,
     })),
     last_message_id: room.last_message_id?.toHexString() ?? null,
+    last_message_at: room.last_message_id ? room.last_activity.toISOString() : null,
     last_activity: room.last_activity.toISOString(),
     unread_count: unread?.count ?? 0,
     listing_id: room.listing_id ?? null,

@@ -17,6 +17,7 @@ export interface RoomFilters {
   search?: string;
   /** Users of the account whose name matches the search: direct rooms with them match. */
   searchUserIds?: string[];
+  listingId?: string;
 }
 
 
@@ -113,6 +114,7 @@ export class RoomsRepository {
     const filter: Record<string, unknown> = { account_id: accountId, 'members.conversation_id': conversationId, deleted: false };
     const and: Record<string, unknown>[] = [];
     if (filters.type) filter.type = filters.type;
+    if (filters.listingId) Object.assign(filter, { type: 'listing', listing_id: filters.listingId });
     if (filters.unread) filter.unread_count = { $elemMatch: { conversation_id: conversationId, count: { $gt: 0 } } };
     if (filters.favorite) and.push({ members: { $elemMatch: { conversation_id: conversationId, favorite: true } } });
     if (filters.search) {

@@ -109,7 +109,7 @@ export class RoomsService {
       actor.accountId,
       me._id,
       { before, after, limit: limit + 1 },
-      { type: payload.type, unread: payload.unread, favorite: payload.favorite, search: payload.search, searchUserIds },
+      { type: payload.type, unread: payload.unread, favorite: payload.favorite, search: payload.search, searchUserIds, listingId: payload.listing_id },
     );
     const more = rooms.length > limit;
     const page = after ? rooms.slice(Math.max(0, rooms.length - limit)) : rooms.slice(0, limit);

@@ -30,6 +30,13 @@ export class ListRoomsQueryDto extends PageQueryDto {
   @IsNotEmpty()
   @MaxLength(100)
   search?: string;
+
+  @ApiPropertyOptional({ maxLength: 200, description: 'Listing rooms about this listing only (a seller\'s threads about one listing)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  listing_id?: string;
 }
 
 /** `PUT /v1/rooms/:id/snooze`: for a number of minutes, or until a time. */

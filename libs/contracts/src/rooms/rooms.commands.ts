@@ -30,6 +30,7 @@ export interface RoomListPayload {
   unread?: boolean;
   favorite?: boolean;
   search?: string;
+  listing_id?: string;
 }
 
 export interface RoomUpdatePayload {

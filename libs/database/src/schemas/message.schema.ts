@@ -86,6 +86,13 @@ export class Message {
   @Prop({ type: String, default: undefined })
   subject?: string;
 
+  /** Listing rooms: whether the receiver read it, and when (set up to the message they marked read). */
+  @Prop({ type: Boolean, default: undefined })
+  is_read?: boolean;
+
+  @Prop({ type: Date, default: undefined })
+  read_at?: Date | null;
+
   /** Sent (or being sent) by SMS or email. */
   @Prop({ type: MessageDeliverySchema, default: undefined })
   delivery?: MessageDelivery;

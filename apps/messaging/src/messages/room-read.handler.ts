@@ -1,0 +1,33 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
+import { EventTopics, type RoomReadData } from '@parley/contracts';
+import { toObjectId } from '@parley/database';
+import { EventConsumer, OnEvent } from '@parley/kafka';
+import { MessagesRepository } from './messages.repository.js';
+import { RoomAccess } from './room-access.js';
+
+/**
+ * Read state per message in listing rooms (the marketplace contract's `is_read` and `read_at`): when
+ * a participant reads the room up to a message, every message the other one sent up to it is read.
+ * Idempotent by nature: only unread messages change.
+ */
+@Controller()
+export class RoomReadHandler {
+  constructor(
+    private readonly consumer: EventConsumer,
+    private readonly messages: MessagesRepository,
+    private readonly rooms: RoomAccess,
+  ) {}
+
+  @OnEvent(EventTopics.RoomRead)
+  async onRoomRead(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    await this.consumer.handle<RoomReadData>('messaging.room-read', payload, context, async (envelope) => {
+      const roomId = toObjectId(envelope.data.room_id, 'room_id');
+      const room = await this.rooms.roomOfAccount(envelope.accountId, roomId);
+      if (room?.type !== 'listing') return;
+      const read = await this.messages.findById(envelope.accountId, toObjectId(envelope.data.message_id, 'message_id'));
+      if (!read) return;
+      await this.messages.markReadUpTo(envelope.accountId, roomId, toObjectId(envelope.data.conversation_id, 'conversation_id'), read.seq, new Date(envelope.occurredAt));
+    });
+  }
+}
