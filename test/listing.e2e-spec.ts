@@ -89,6 +89,30 @@ describe('listing threads', () => {
     expect(listed.body.data[0].last_message_at).toBe(latest.created);
   });
 
+  it('applies the account\'s content policy to listing messages: masked details stored masked and named, refused ones a 422 naming the rule', async () => {
+    const accountId = newAccountId();
+    const admin = await newMember(accountId, ['conversation', 'conversation.admin']);
+    const [buyer, seller] = [await newMember(accountId), await newMember(accountId)];
+    expect((await api('PUT', '/v1/accounts/me/content-policy', { token: buyer.token, body: { phones: 'mask' } })).status).toBe(403);
+    const set = await api('PUT', '/v1/accounts/me/content-policy', { token: admin.token, body: { phones: 'mask', emails: 'mask', links: 'refuse' } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ phones: 'mask', emails: 'mask', links: 'refuse' });
+    expect((await api('PUT', '/v1/accounts/me/content-policy', { token: admin.token, body: { phones: 'hide' } })).status).toBe(400);
+    const room = (await thread(buyer, seller, `l-${Date.now()}`)).body;
+    const masked = await send(buyer, room.id, 'Call me at (415) 555-0199 or bob@example.com');
+    expect(masked.content).toBe('Call me at [phone number hidden] or [email address hidden]');
+    expect(masked.policy.masked.sort()).toEqual(['emails', 'phones']);
+    const refused = await api('POST', `/v1/rooms/${room.id}/messages`, { token: buyer.token, body: { content: 'pay at https://pay.example/abc' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'CONTENT_REFUSED', details: [{ field: 'content' }] });
+    expect(refused.body.message).toMatch(/links refuse/);
+    const seen = await api('GET', `/v1/rooms/${room.id}/messages`, { token: seller.token });
+    expect(seen.body.data.map((message: { content: string }) => message.content)).toEqual(['Call me at [phone number hidden] or [email address hidden]']);
+    // Other rooms of the account are not listing threads: the policy leaves them alone.
+    const direct = (await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'direct', member: seller.conversationId } })).body;
+    expect((await send(buyer, direct.id, 'my number is (415) 555-0199')).content).toBe('my number is (415) 555-0199');
+  });
+
   it('announces a listing message with what a notification service needs: the listing and both users', async () => {
     const accountId = newAccountId();
     const [buyer, seller] = [await newMember(accountId), await newMember(accountId)];

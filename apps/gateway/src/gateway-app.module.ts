@@ -4,6 +4,7 @@ import { KafkaModule, KafkaProbe } from '@parley/kafka';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HealthModule, PlatformModule, RedisModule, RedisProbe } from '@parley/platform';
 import { StorageModule } from '@parley/storage';
+import { AccountsController } from './accounts/accounts.controller.js';
 import { ApiDocsController } from './api-docs/api-docs.controller.js';
 import { ApiDocument } from './api-docs/api-document.js';
 import { AttachmentsController } from './attachments/attachments.controller.js';
@@ -35,7 +36,7 @@ export class GatewayAppModule {
         AuthModule,
         StorageModule.forRoot(config),
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController],
       providers: [ApiDocument, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

@@ -6,6 +6,7 @@ export const ErrorCodes = {
   NotFound: 'NOT_FOUND',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
   Conflict: 'CONFLICT',
+  ContentRefused: 'CONTENT_REFUSED',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   RateLimited: 'RATE_LIMITED',
@@ -41,6 +42,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -93,6 +95,11 @@ export class AppError extends Error {
 
   static notFound(what: string): AppError {
     return new AppError(ErrorCodes.NotFound, 404, `${what} not found`);
+  }
+
+  /** A message the account's content policy refuses (422), naming the rule. */
+  static contentRefused(rule: string, message: string): AppError {
+    return new AppError(ErrorCodes.ContentRefused, 422, message, [{ field: 'content', messages: [`refused by the content policy: ${rule}`] }]);
   }
 
   static conflict(message: string): AppError {

@@ -31,6 +31,8 @@ export * from './support/support.dto.js';
 // attachments (gateway and object storage)
 export * from './attachments/attachment-upload.dto.js';
 export * from './attachments/attachments.views.js';
+// accounts (messaging applies the content policy)
+export * from './accounts/content-policy.dto.js';
 // outbound-delivery app
 export * from './delivery/delivery.views.js';
 export * from './delivery/delivery.patterns.js';

@@ -1,3 +1,4 @@
+import type { MessagePolicyView } from './accounts/content-policy.dto.js';
 import type { DeliveryView } from './delivery/delivery.views.js';
 import type { SupportContact, SupportStateView } from './support/support.views.js';
 
@@ -72,6 +73,8 @@ export interface MessageView {
   private?: boolean;
   /** Email: the subject line. */
   subject?: string;
+  /** Listing rooms: which contact details the account's content policy masked in it. */
+  policy?: MessagePolicyView;
   /** Listing rooms: whether the receiver has read it, and when. */
   is_read?: boolean;
   read_at?: string | null;

@@ -17,4 +17,5 @@ export * from './schemas/crm-contact.schema.js';
 export * from './schemas/support-inbox.schema.js';
 export * from './schemas/support-assignment.schema.js';
 export * from './schemas/delivery-attempt.schema.js';
+export * from './schemas/content-policy.schema.js';
 export * from './schemas/unrouted-inbound.schema.js';

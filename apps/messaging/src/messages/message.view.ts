@@ -18,6 +18,7 @@ export function toMessageView(message: StoredMessage): MessageStateView {
     ...(message.contact ? { contact: { ...message.contact } } : {}),
     ...(message.private ? { private: true } : {}),
     ...(message.subject ? { subject: message.subject } : {}),
+    ...(message.policy ? { policy: { masked: [...message.policy.masked] } } : {}),
     ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at?.toISOString() ?? null } : {}),
     ...(message.delivery
       ? {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import {
+  ContentPolicy,
+  ContentPolicySchema,
   Conversation,
   ConversationSchema,
   Message,
@@ -16,6 +18,8 @@ import {
   SupportInbox,
   SupportInboxSchema,
 } from '@parley/database';
+import { ContentPolicyHandler } from '../content-policy/content-policy.handler.js';
+import { ContentPolicyRepository } from '../content-policy/content-policy.repository.js';
 import { DeliveryStatusHandler } from '../delivery/delivery-status.handler.js';
 import { OutboundPlanner } from '../delivery/outbound-planner.js';
 import { FavoritesHandler } from '../favorites/favorites.handler.js';
@@ -48,11 +52,12 @@ import { StoredAttachments } from './stored-attachments.js';
       // read only: membership checks (rooms owns these)
       { name: Room.name, schema: RoomSchema },
       { name: Conversation.name, schema: ConversationSchema },
+      { name: ContentPolicy.name, schema: ContentPolicySchema },
       // read only: who works a support room's inbox (support-routing owns it)
       { name: SupportInbox.name, schema: SupportInboxSchema },
     ]),
   ],
-  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler],
+  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler, ContentPolicyHandler],
   providers: [
     MessagesRepository,
     MessagesService,
@@ -66,6 +71,7 @@ import { StoredAttachments } from './stored-attachments.js';
     ReminderScheduler,
     OutboundPlanner,
     StoredAttachments,
+    ContentPolicyRepository,
   ],
 })
 export class MessagesModule {}

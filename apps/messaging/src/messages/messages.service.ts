@@ -8,6 +8,7 @@ import {
   Limits,
   Scopes,
   type Actor,
+  type ContentPolicyView,
   type DeliveryChannel,
   type DeliveryRequestedData,
   type EventEnvelope,
@@ -19,6 +20,7 @@ import {
   type MessageFromContactPayload,
   type MessageHistoryView,
   type MessageListPayload,
+  type MessagePolicyView,
   type MessageSearchPayload,
   type MessageStateView,
   type MessageUpdatedData,
@@ -37,6 +39,8 @@ import {
   type SupportContactEntry,
 } from '@parley/database';
 import { Outbox } from '@parley/kafka';
+import { ContentPolicyRepository } from '../content-policy/content-policy.repository.js';
+import { applyContentPolicy } from '../content-policy/contact-details.js';
 import { OutboundPlanner, type OutboundPlan } from '../delivery/outbound-planner.js';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
@@ -61,6 +65,8 @@ interface CheckedSend extends CreateRequest {
   room: MemberRoom['room'];
   /** Going out by SMS or email too. */
   outbound?: OutboundPlan;
+  /** Listing rooms: what the content policy masked. */
+  policy?: MessagePolicyView;
   content: string;
   /** Who wrote it: the caller's conversation, or null for a support room's contact. */
   author: Types.ObjectId | null;
@@ -99,6 +105,7 @@ export class MessagesService {
     private readonly outbox: Outbox,
     private readonly outboundPlanner: OutboundPlanner,
     private readonly storedAttachments: StoredAttachments,
+    private readonly contentPolicies: ContentPolicyRepository,
   ) {}
 
   private readonly creates = new GroupCommit<CreateRequest, MessageCreateResult>((requests) => this.createBatch(requests));
@@ -122,12 +129,14 @@ export class MessagesService {
       const checked = attachments[index];
       return checked.ok ? { ...request, payload: { ...request.payload, attachments: checked.value } } : request;
     });
+    const listingAccounts = rooms.flatMap((room) => (room.ok && room.value.room.type === 'listing' ? [room.value.room.account_id] : []));
+    const policies = listingAccounts.length > 0 ? await this.contentPolicies.ofAccounts(listingAccounts) : new Map<string, ContentPolicyView>();
     const checked = requests.map((request, index) => {
       const room = rooms[index];
       const stored = attachments[index];
       if (!room.ok) return room;
       if (!stored.ok) return stored;
-      return outcomeOfSync(() => this.checkSend(request, room.value));
+      return outcomeOfSync(() => this.checkSend(request, room.value, policies.get(room.value.room.account_id)));
     });
     await this.planOutbound(checked);
     const outcomes: Outcome<MessageCreateResult>[] = checked.map((check) =>
@@ -176,14 +185,18 @@ export class MessagesService {
   }
 
   /** What a member may send: the cleaned content, within the limits. */
-  private checkSend({ actor, payload, correlationId }: CreateRequest, { room, conversationId }: MemberRoom): CheckedSend {
+  private checkSend({ actor, payload, correlationId }: CreateRequest, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
     if (payload.private && room.type !== 'support') throw AppError.badRequest('private', 'private notes exist only in support rooms');
+    const cleaned = this.cleanContent(payload.content);
+    // Listing rooms keep deals on the platform, as the account's content policy says.
+    const applied = room.type === 'listing' && policy ? applyContentPolicy(cleaned, policy) : { content: cleaned };
     return {
       actor,
       payload,
       correlationId,
       room,
-      content: this.cleanContent(payload.content),
+      content: applied.content,
+      ...(applied.policy ? { policy: applied.policy } : {}),
       author: conversationId,
       authorUserId: actor.userId,
     };
@@ -233,6 +246,7 @@ export class MessagesService {
           ...(send.payload.private ? { private: true } : {}),
           ...(send.outbound?.subject ? { subject: send.outbound.subject } : send.payload.subject ? { subject: send.payload.subject } : {}),
           ...(send.room.type === 'listing' ? { is_read: false, read_at: null } : {}),
+          ...(send.policy ? { policy: send.policy } : {}),
           ...(send.outbound ? { delivery: { channel: send.outbound.channel, status: 'queued' as const, provider_id: null, error_code: null, updated_at: new Date() } } : {}),
           content: send.content,
           source: send.payload.source ?? 'chat',

@@ -11,6 +11,10 @@ export const MessagingPatterns = {
   MessageList: 'messaging.message.list',
   /** Edit a message's content (author only), keeping the earlier versions. */
   MessageUpdate: 'messaging.message.update',
+  /** The caller's account's content policy for listing messages. */
+  ContentPolicyGet: 'messaging.content-policy.get',
+  /** Set the account's content policy (admin). */
+  ContentPolicySet: 'messaging.content-policy.set',
   /** A message's earlier contents, oldest first. */
   MessageHistory: 'messaging.message.history',
   /** Hide a message from the caller, or delete it for everyone (author or admin); never a hard delete. */

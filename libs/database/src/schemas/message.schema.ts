@@ -86,6 +86,10 @@ export class Message {
   @Prop({ type: String, default: undefined })
   subject?: string;
 
+  /** Listing rooms: the contact details the account's content policy masked in it. */
+  @Prop({ type: Object, default: undefined })
+  policy?: { masked: ('phones' | 'emails' | 'links')[] };
+
   /** Listing rooms: whether the receiver read it, and when (set up to the message they marked read). */
   @Prop({ type: Boolean, default: undefined })
   is_read?: boolean;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from '@jest/globals';
+import { AppError } from '@parley/contracts';
+import { applyContentPolicy } from './contact-details.js';
+
+const allow = { phones: 'allow', emails: 'allow', links: 'allow' } as const;
+
+describe('applyContentPolicy', () => {
+  it('leaves a message as it is when the account allows everything', () => {
+    expect(applyContentPolicy('call +1 415 555 0100', allow)).toEqual({ content: 'call +1 415 555 0100' });
+  });
+
+  it('masks phone numbers, email addresses and links the policy masks, and says which', () => {
+    const result = applyContentPolicy('Call (415) 555-0199 or mail bob@example.com, see www.bobs-deals.com', { phones: 'mask', emails: 'mask', links: 'mask' });
+    expect(result.content).toBe('Call [phone number hidden] or mail [email address hidden], see [link hidden]');
+    expect(result.policy?.masked.sort()).toEqual(['emails', 'links', 'phones']);
+  });
+
+  it('masks only the kinds masked, leaving allowed ones', () => {
+    const result = applyContentPolicy('mail bob@example.com or +44 20 7946 0958', { ...allow, phones: 'mask' });
+    expect(result.content).toBe('mail bob@example.com or [phone number hidden]');
+    expect(result.policy).toEqual({ masked: ['phones'] });
+  });
+
+  it('refuses with 422 naming the rule a message with a refused kind', () => {
+    let refusal: unknown;
+    try {
+      applyContentPolicy('pay me at https://pay.example/x', { ...allow, links: 'refuse' });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(AppError);
+    expect(refusal).toMatchObject({ statusCode: 422, code: 'CONTENT_REFUSED' });
+    expect((refusal as AppError).message).toMatch(/links refuse/);
+  });
+});

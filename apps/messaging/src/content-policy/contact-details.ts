@@ -1,0 +1,47 @@
+import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { LinkifyIt } from 'linkify-it';
+import { AppError, type ContentPolicyView, type MessagePolicyView } from '@parley/contracts';
+
+type Kind = 'phones' | 'emails' | 'links';
+
+/** What a masked detail is replaced with: the reader sees that something was there, not what. */
+const MASKS: Record<Kind, string> = { phones: '[phone number hidden]', emails: '[email address hidden]', links: '[link hidden]' };
+
+const linkify = new LinkifyIt().set({ fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true });
+
+/** Where a text has phone numbers, email addresses and links (as character ranges). */
+function detailsIn(text: string): { kind: Kind; start: number; end: number }[] {
+  const found: { kind: Kind; start: number; end: number }[] = [];
+  for (const match of linkify.match(text) ?? []) {
+    found.push({ kind: match.schema === 'mailto:' ? 'emails' : 'links', start: match.index, end: match.lastIndex });
+  }
+  // Numbers written nationally are read as US ones; numbers with a country code anywhere.
+  for (const number of findPhoneNumbersInText(text, 'US')) {
+    if (!found.some((detail) => number.startsAt < detail.end && detail.start < number.endsAt)) {
+      found.push({ kind: 'phones', start: number.startsAt, end: number.endsAt });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Applies an account's content policy to a listing message: a refused kind is a 422 naming the
+ * rule; masked kinds are replaced in the stored content, and the message says which were.
+ */
+export function applyContentPolicy(content: string, policy: Pick<ContentPolicyView, Kind>): { content: string; policy?: MessagePolicyView } {
+  if (policy.phones === 'allow' && policy.emails === 'allow' && policy.links === 'allow') return { content };
+  const details = detailsIn(content).filter((detail) => policy[detail.kind] !== 'allow');
+  const refused = details.find((detail) => policy[detail.kind] === 'refuse');
+  if (refused) {
+    throw AppError.contentRefused(`${refused.kind}: refuse`, `Listing messages of this account may not contain ${refused.kind === 'phones' ? 'phone numbers' : refused.kind === 'emails' ? 'email addresses' : 'links'} (content policy: ${refused.kind} refuse)`);
+  }
+  if (details.length === 0) return { content };
+  let masked = '';
+  let at = 0;
+  for (const detail of details) {
+    masked += content.slice(at, detail.start) + MASKS[detail.kind];
+    at = detail.end;
+  }
+  masked += content.slice(at);
+  return { content: masked, policy: { masked: [...new Set(details.map((detail) => detail.kind))] } };
+}
