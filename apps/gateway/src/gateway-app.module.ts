@@ -9,6 +9,7 @@ import { ApiDocsController } from './api-docs/api-docs.controller.js';
 import { ApiDocument } from './api-docs/api-document.js';
 import { AttachmentsController } from './attachments/attachments.controller.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
+import { M2mMessagesController } from './m2m/m2m-messages.controller.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { OutboundLimits } from './messages/outbound-limits.js';
@@ -36,7 +37,7 @@ export class GatewayAppModule {
         AuthModule,
         StorageModule.forRoot(config),
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController, M2mMessagesController],
       providers: [ApiDocument, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

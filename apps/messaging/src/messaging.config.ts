@@ -17,4 +17,11 @@ export class MessagingConfig extends ChannelsConfig {
   @Min(10)
   @Max(60_000)
   REMINDER_POLL_MS = 500;
+
+  /** Most documents one machine-to-machine write may create or change (413 past it). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  M2M_BATCH_MAX = 1000;
 }

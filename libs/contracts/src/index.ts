@@ -36,3 +36,6 @@ export * from './accounts/content-policy.dto.js';
 // outbound-delivery app
 export * from './delivery/delivery.views.js';
 export * from './delivery/delivery.patterns.js';
+// machine-to-machine endpoints
+export * from './m2m/m2m.patterns.js';
+export * from './m2m/m2m.dto.js';

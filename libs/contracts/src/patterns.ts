@@ -1,6 +1,7 @@
 import { MessagingPatterns } from './messaging/messaging.patterns.js';
 import { RoomsPatterns } from './rooms/rooms.patterns.js';
 import { OutboundDeliveryPatterns } from './delivery/delivery.patterns.js';
+import { M2mPatterns } from './m2m/m2m.patterns.js';
 import { SupportPatterns } from './support/support.patterns.js';
 
 /** Every request-reply pattern. */
@@ -9,6 +10,7 @@ export const AllPatterns: readonly string[] = [
   ...Object.values(MessagingPatterns),
   ...Object.values(SupportPatterns),
   ...Object.values(OutboundDeliveryPatterns),
+  ...Object.values(M2mPatterns),
 ];
 
 /**

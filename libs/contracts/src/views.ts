@@ -158,4 +158,6 @@ export interface RoomReadData {
   conversation_id: string;
   message_id: string;
   members: string[];
+  /** `m2m`: a service marked this one message read (not every message up to it). */
+  source?: 'm2m';
 }

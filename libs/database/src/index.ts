@@ -19,3 +19,4 @@ export * from './schemas/support-assignment.schema.js';
 export * from './schemas/delivery-attempt.schema.js';
 export * from './schemas/content-policy.schema.js';
 export * from './schemas/unrouted-inbound.schema.js';
+export * from './whitelist-query.js';

@@ -23,6 +23,8 @@ import { ContentPolicyRepository } from '../content-policy/content-policy.reposi
 import { DeliveryStatusHandler } from '../delivery/delivery-status.handler.js';
 import { OutboundPlanner } from '../delivery/outbound-planner.js';
 import { FavoritesHandler } from '../favorites/favorites.handler.js';
+import { M2mMessagesHandler } from '../m2m/m2m-messages.handler.js';
+import { M2mMessagesService } from '../m2m/m2m-messages.service.js';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { FavoritesService } from '../favorites/favorites.service.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
@@ -57,7 +59,7 @@ import { StoredAttachments } from './stored-attachments.js';
       { name: SupportInbox.name, schema: SupportInboxSchema },
     ]),
   ],
-  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler, ContentPolicyHandler],
+  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler, ContentPolicyHandler, M2mMessagesHandler],
   providers: [
     MessagesRepository,
     MessagesService,
@@ -72,6 +74,7 @@ import { StoredAttachments } from './stored-attachments.js';
     OutboundPlanner,
     StoredAttachments,
     ContentPolicyRepository,
+    M2mMessagesService,
   ],
 })
 export class MessagesModule {}

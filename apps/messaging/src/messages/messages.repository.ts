@@ -15,7 +15,7 @@ export type NewMessage = Pick<
   Message,
   'account_id' | 'room_id' | 'seq' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
 > &
-  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy'>>;
+  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id'>>;
 
 /** A new message's whole document, every field of the schema set as Mongoose would set it. */
 export function messageDocument(message: NewMessage, now: Date): StoredMessage {
@@ -30,6 +30,7 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     private: message.private ?? false,
     ...(message.subject ? { subject: message.subject } : {}),
     ...(message.policy ? { policy: message.policy } : {}),
+    ...(message.receiver_user_id ? { receiver_user_id: message.receiver_user_id } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),
     ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at ?? null } : {}),
     content: message.content,

@@ -202,6 +202,38 @@ export class MessagesService {
     };
   }
 
+  /** A stored message as the API shows it. */
+  view(message: StoredMessage): MessageStateView {
+    return toMessageView(message);
+  }
+
+  /**
+   * Stores messages another service writes in listing rooms (the m2m endpoints), checked by the
+   * caller, with the account's content policy applied: all in one transaction, every one or none.
+   */
+  async storeFromService(
+    actor: Actor,
+    items: { room: MemberRoom['room']; author: Types.ObjectId; authorUserId: string; content: string }[],
+    correlationId?: string,
+  ): Promise<MessageStateView[]> {
+    const policy = (await this.contentPolicies.ofAccounts([actor.accountId])).get(actor.accountId);
+    const sends: CheckedSend[] = items.map((item, index) => {
+      const cleaned = this.cleanContent(item.content, `dataList.${index}.content`);
+      const applied = policy ? applyContentPolicy(cleaned, policy) : { content: cleaned };
+      return {
+        actor: { ...actor, userId: item.authorUserId },
+        payload: { roomId: item.room._id.toHexString(), content: item.content },
+        correlationId,
+        room: item.room,
+        content: applied.content,
+        ...(applied.policy ? { policy: applied.policy } : {}),
+        author: item.author,
+        authorUserId: item.authorUserId,
+      };
+    });
+    return this.store(sends);
+  }
+
   /**
    * Stores a message the contact of a support room wrote (the first message of an opened room, an
    * inbound SMS or email). A retry with the same `externalId` returns the stored message.
@@ -245,7 +277,9 @@ export class MessagesService {
           ...(send.contact ? { contact: send.contact } : {}),
           ...(send.payload.private ? { private: true } : {}),
           ...(send.outbound?.subject ? { subject: send.outbound.subject } : send.payload.subject ? { subject: send.payload.subject } : {}),
-          ...(send.room.type === 'listing' ? { is_read: false, read_at: null } : {}),
+          ...(send.room.type === 'listing'
+            ? { is_read: false, read_at: null, receiver_user_id: send.room.members.find((member) => !send.author?.equals(member.conversation_id))?.user_id }
+            : {}),
           ...(send.policy ? { policy: send.policy } : {}),
           ...(send.outbound ? { delivery: { channel: send.outbound.channel, status: 'queued' as const, provider_id: null, error_code: null, updated_at: new Date() } } : {}),
           content: send.content,
@@ -465,12 +499,12 @@ export class MessagesService {
     });
   }
 
-  /** Sanitized content within the limits, or a 400 naming `content`. */
-  private cleanContent(raw: string | undefined): string {
+  /** Sanitized content within the limits, or a 400 naming the field. */
+  private cleanContent(raw: string | undefined, field = 'content'): string {
     const content = this.sanitizer.clean(raw ?? '');
-    if (!content) throw AppError.badRequest('content', 'content must not be empty');
+    if (!content) throw AppError.badRequest(field, `${field} must not be empty`);
     if (content.length > Limits.contentMaxLength) {
-      throw AppError.badRequest('content', `content must be at most ${Limits.contentMaxLength} characters`);
+      throw AppError.badRequest(field, `${field} must be at most ${Limits.contentMaxLength} characters`);
     }
     return content;
   }

@@ -22,6 +22,8 @@ export class RoomReadHandler {
   @OnEvent(EventTopics.RoomRead)
   async onRoomRead(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<RoomReadData>('messaging.room-read', payload, context, async (envelope) => {
+      // A service's read mark names one message, already written by messaging itself.
+      if (envelope.data.source === 'm2m') return;
       const roomId = toObjectId(envelope.data.room_id, 'room_id');
       const room = await this.rooms.roomOfAccount(envelope.accountId, roomId);
       if (room?.type !== 'listing') return;

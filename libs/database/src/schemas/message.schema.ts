@@ -90,6 +90,10 @@ export class Message {
   @Prop({ type: Object, default: undefined })
   policy?: { masked: ('phones' | 'emails' | 'links')[] };
 
+  /** Listing rooms: the receiver's user id (the other participant), for the marketplace contract's `receiverId`. */
+  @Prop({ type: String, default: undefined })
+  receiver_user_id?: string;
+
   /** Listing rooms: whether the receiver read it, and when (set up to the message they marked read). */
   @Prop({ type: Boolean, default: undefined })
   is_read?: boolean;
@@ -147,6 +151,8 @@ export type MessageDocument = HydratedDocument<Message>;
 export const MessageSchema = SchemaFactory.createForClass(Message);
 MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
+// The machine-to-machine queries of listing messages name a sender or a receiver.
+MessageSchema.index({ account_id: 1, receiver_user_id: 1 }, { partialFilterExpression: { receiver_user_id: { $type: 'string' } } });
 // The account leads the text index, so a search reads only its own account's postings (both
 // searches name the account by equality, which a compound text index requires).
 MessageSchema.index({ account_id: 1, content: 'text' });

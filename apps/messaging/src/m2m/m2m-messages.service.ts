@@ -1,0 +1,242 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection, InjectModel } from '@nestjs/mongoose';
+import { Types, type ClientSession, type Connection, type Model } from 'mongoose';
+import {
+  AppError,
+  createEnvelope,
+  EventTopics,
+  type Actor,
+  type ConversationMessageView,
+  type EventEnvelope,
+  type FieldError,
+  type M2mPayload,
+  type M2mWriteResult,
+  type MessageDeletedData,
+  type MessageUpdatedData,
+  type RoomReadData,
+} from '@parley/contracts';
+import { Message, Room, runTransaction, toObjectId, whitelistQuery, type QueryField } from '@parley/database';
+import { Outbox } from '@parley/kafka';
+import { MessagingConfig } from '../messaging.config.js';
+import type { MemberRoom } from '../messages/room-access.js';
+import type { StoredMessage } from '../messages/message.view.js';
+import { MessagesService } from '../messages/messages.service.js';
+
+type ListingRoom = MemberRoom['room'];
+
+const objectId: QueryField['cast'] = (value, field) => toObjectId(typeof value === 'string' ? value : '', field);
+const text: QueryField['cast'] = (value, field) => {
+  if (typeof value !== 'string') throw AppError.badRequest(field, `${field} must be text`);
+  return value;
+};
+const flag: QueryField['cast'] = (value, field) => {
+  if (typeof value !== 'boolean') throw AppError.badRequest(field, `${field} must be true or false`);
+  return value;
+};
+const time: QueryField['cast'] = (value, field) => {
+  const at = typeof value === 'string' ? new Date(value) : null;
+  if (!at || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} must be an ISO time`);
+  return at;
+};
+
+/** The seed's message fields as stored ones, for queries. */
+const QUERY_FIELDS: Record<string, QueryField> = {
+  id: { path: '_id', cast: objectId },
+  conversationThreadId: { path: 'room_id', cast: objectId },
+  senderId: { path: 'user_id', cast: text },
+  receiverId: { path: 'receiver_user_id', cast: text },
+  content: { path: 'content', cast: text },
+  isRead: { path: 'is_read', cast: flag },
+  readAt: { path: 'read_at', cast: (value, field) => (value === null ? null : time(value, field)) },
+  sentAt: { path: 'created', cast: time },
+  isActive: { path: 'deleted', cast: (value, field) => !flag(value, field) },
+};
+
+/** Fields a message keeps for ever (the seed's constants): a dataClause naming one is a 400. */
+const CONSTANT = ['id', 'content', 'conversationThreadId', 'senderId', 'receiverId', 'sentAt', 'listingId'];
+const CREATE_FIELDS = ['conversationThreadId', 'senderId', 'receiverId', 'content'];
+
+/** A listing message in the seed's vocabulary. */
+export function toConversationMessage(message: StoredMessage): ConversationMessageView {
+  return {
+    id: message._id.toHexString(),
+    conversationThreadId: message.room_id.toHexString(),
+    senderId: message.user_id,
+    receiverId: message.receiver_user_id ?? null,
+    content: message.deleted ? '' : message.content,
+    isRead: message.is_read ?? false,
+    readAt: message.read_at?.toISOString() ?? null,
+    sentAt: message.created.toISOString(),
+    isActive: !message.deleted,
+  };
+}
+
+/**
+ * The listing conversation service's seven message endpoints for back-end services of an account
+ * (`conversation.m2m`): creates go through the same store and events as the user API, so the
+ * receiver's sockets and unread count follow; updates and deletes are all-or-nothing, scoped to
+ * the caller's account's listing messages, and announced through the outbox without the reply
+ * waiting on Kafka.
+ */
+@Injectable()
+export class M2mMessagesService {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    @InjectModel(Message.name) private readonly messages: Model<Message>,
+    @InjectModel(Room.name) private readonly rooms: Model<Room>,
+    private readonly messaging: MessagesService,
+    private readonly outbox: Outbox,
+    private readonly config: MessagingConfig,
+  ) {}
+
+  async create(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView> {
+    const [created] = await this.createMany(actor, [payload.data ?? {}], 'data', correlationId);
+    return created;
+  }
+
+  async bulkCreate(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView[]> {
+    return this.createMany(actor, payload.dataList ?? [], 'dataList', correlationId);
+  }
+
+  /** Creates messages all together or not at all; a bad item is a 400 naming it (every bad item is listed). */
+  private async createMany(actor: Actor, items: Record<string, unknown>[], name: string, correlationId?: string): Promise<ConversationMessageView[]> {
+    if (items.length === 0) throw AppError.badRequest(name, `${name} must not be empty`);
+    this.checkBatchSize(items.length, name);
+    const at = (index: number, field: string) => (name === 'data' ? `data.${field}` : `dataList.${index}.${field}`);
+    const errors: FieldError[] = [];
+    const threadIds = items.map((item, index) => {
+      for (const key of Object.keys(item)) {
+        if (!CREATE_FIELDS.includes(key)) errors.push({ field: at(index, key), messages: [`${key} cannot be set on a new message`] });
+      }
+      for (const key of CREATE_FIELDS) {
+        if (typeof item[key] !== 'string' || !(item[key] as string).trim()) errors.push({ field: at(index, key), messages: [`${key} is required text`] });
+      }
+      return Types.ObjectId.isValid(String(item.conversationThreadId)) ? new Types.ObjectId(String(item.conversationThreadId)) : null;
+    });
+    const rooms = await this.listingRooms(actor.accountId, threadIds.filter((id): id is Types.ObjectId => !!id));
+    const prepared = items.map((item, index) => {
+      const room = threadIds[index] ? rooms.get(threadIds[index]!.toHexString()) : undefined;
+      if (!room) {
+        errors.push({ field: at(index, 'conversationThreadId'), messages: ['no listing thread of this account has this id'] });
+        return null;
+      }
+      const sender = room.members.find((member) => member.user_id === item.senderId);
+      const receiver = room.members.find((member) => member.user_id === item.receiverId);
+      if (!sender) errors.push({ field: at(index, 'senderId'), messages: ['the sender must be a participant of the thread'] });
+      if (!receiver || receiver === sender) errors.push({ field: at(index, 'receiverId'), messages: ['the receiver must be the other participant of the thread'] });
+      if (!sender || !receiver || receiver === sender) return null;
+      return { room, author: sender.conversation_id, authorUserId: sender.user_id, content: String(item.content) };
+    });
+    if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 400, `${errors.length} problem${errors.length > 1 ? 's' : ''} in ${name}; nothing was created`, errors);
+    const stored = await this.messaging.storeFromService(actor, prepared as NonNullable<(typeof prepared)[number]>[], correlationId);
+    const found = await this.messages.find({ _id: { $in: stored.map((view) => new Types.ObjectId(view.id)) } }).lean<StoredMessage[]>();
+    const byId = new Map(found.map((message) => [message._id.toHexString(), message]));
+    return stored.map((view) => toConversationMessage(byId.get(view.id) as StoredMessage));
+  }
+
+  async update(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView> {
+    const id = toObjectId(payload.id ?? '', 'id');
+    const result = await this.change(actor, { _id: id }, payload.dataClause, correlationId);
+    if (result.matched === 0) throw AppError.notFound('conversationMessage');
+    return toConversationMessage((await this.messages.findById(id).lean<StoredMessage>()) as StoredMessage);
+  }
+
+  async remove(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView> {
+    return this.update(actor, { id: payload.id, dataClause: { isActive: false } }, correlationId);
+  }
+
+  updateByQuery(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
+    return this.change(actor, whitelistQuery(payload.query ?? {}, QUERY_FIELDS), payload.dataClause, correlationId);
+  }
+
+  deleteByQuery(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
+    return this.change(actor, whitelistQuery(payload.query ?? {}, QUERY_FIELDS), { isActive: false }, correlationId);
+  }
+
+  updateByIdList(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
+    const ids = payload.idList ?? [];
+    if (ids.length === 0) throw AppError.badRequest('idList', 'idList must not be empty');
+    this.checkBatchSize(ids.length, 'idList');
+    return this.change(actor, { _id: { $in: ids.map((id, index) => toObjectId(id, `idList.${index}`)) } }, payload.dataClause, correlationId);
+  }
+
+  /**
+   * Changes the caller's account's listing messages a filter picks, in one transaction with one
+   * event each (read marks push `read_receipt`, deactivation is a delete for everyone, anything
+   * else an update); more than the batch limit is a 413 and changes nothing.
+   */
+  private async change(actor: Actor, filter: Record<string, unknown>, clause: Record<string, unknown> | undefined, correlationId?: string): Promise<M2mWriteResult> {
+    const set = this.dataClause(clause);
+    return runTransaction(this.connection, async (session) => {
+      // The account and "listing messages only" are added beside the client's filter, never merged into it.
+      const scoped: Record<string, unknown> = { $and: [filter, { account_id: actor.accountId, receiver_user_id: { $type: 'string' } }] };
+      const targets = await this.messages.find(scoped).limit(this.config.M2M_BATCH_MAX + 1).session(session).lean<StoredMessage[]>();
+      this.checkBatchSize(targets.length, 'query');
+      if (targets.length === 0) return { matched: 0, modified: 0 };
+      const ids = targets.map((message) => message._id);
+      const result = await this.messages.updateMany({ _id: { $in: ids } }, { $set: set }, { session });
+      const after = await this.messages.find({ _id: { $in: ids } }).session(session).lean<StoredMessage[]>();
+      const before = new Map(targets.map((message) => [message._id.toHexString(), message]));
+      const rooms = await this.listingRooms(actor.accountId, [...new Set(after.map((message) => message.room_id.toHexString()))].map((id) => new Types.ObjectId(id)), session);
+      await this.outbox.addEach(
+        session,
+        after.flatMap((message) => {
+          const envelope = this.eventOf(actor, before.get(message._id.toHexString()) as StoredMessage, message, rooms.get(message.room_id.toHexString()));
+          return envelope ? [{ envelope, correlationId }] : [];
+        }),
+      );
+      return { matched: result.matchedCount, modified: result.modifiedCount };
+    });
+  }
+
+  /** The event of one changed message, or none when nothing a device shows changed. */
+  private eventOf(actor: Actor, before: StoredMessage, after: StoredMessage, room: ListingRoom | undefined): EventEnvelope | null {
+    const roomId = after.room_id.toHexString();
+    const by = { ...actor, conversationId: undefined };
+    const members = room?.members.map((member) => member.conversation_id.toHexString()) ?? after.receivers.map((receiver) => receiver.toHexString());
+    if (!before.deleted && after.deleted) {
+      const data: MessageDeletedData = { room_id: roomId, message_id: after._id.toHexString(), for: 'everyone', receivers: after.receivers.map((receiver) => receiver.toHexString()) };
+      return createEnvelope({ type: EventTopics.MessageDeleted, accountId: actor.accountId, key: roomId, actor: by, data });
+    }
+    if (!before.is_read && after.is_read) {
+      const reader = room?.members.find((member) => member.user_id === after.receiver_user_id)?.conversation_id.toHexString();
+      if (reader) {
+        const data: RoomReadData = { room_id: roomId, conversation_id: reader, message_id: after._id.toHexString(), members, source: 'm2m' };
+        return createEnvelope({ type: EventTopics.RoomRead, accountId: actor.accountId, key: roomId, actor: by, data });
+      }
+    }
+    if (before.is_read === after.is_read && before.deleted === after.deleted && String(before.read_at) === String(after.read_at)) return null;
+    const data: MessageUpdatedData = { room_id: roomId, message: this.messaging.view(after), receivers: after.receivers.map((receiver) => receiver.toHexString()) };
+    return createEnvelope({ type: EventTopics.MessageUpdated, accountId: actor.accountId, key: roomId, actor: by, data });
+  }
+
+  /** The stored form of a dataClause: only isRead, readAt and isActive change; a constant field is a 400 naming it. */
+  private dataClause(clause: Record<string, unknown> | undefined): Record<string, unknown> {
+    if (!clause || Object.keys(clause).length === 0) throw AppError.badRequest('dataClause', 'dataClause must not be empty');
+    const set: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(clause)) {
+      const field = `dataClause.${key}`;
+      if (CONSTANT.includes(key)) throw AppError.badRequest(field, `${key} is constant: a message keeps it for ever`);
+      if (key === 'isRead') {
+        set.is_read = flag(value, field);
+        if (value === true && clause.readAt === undefined) set.read_at = new Date();
+        if (value === false) set.read_at = null;
+      } else if (key === 'readAt') set.read_at = value === null ? null : time(value, field);
+      else if (key === 'isActive') {
+        set.deleted = !flag(value, field);
+        set.deleted_at = value === false ? new Date() : null;
+      } else throw AppError.badRequest(field, `${key} is not a field of a conversationMessage that can change`);
+    }
+    return set;
+  }
+
+  private checkBatchSize(size: number, field: string): void {
+    if (size > this.config.M2M_BATCH_MAX) throw AppError.payloadTooLarge(field, `at most ${this.config.M2M_BATCH_MAX} documents at once (M2M_BATCH_MAX)`);
+  }
+
+  private async listingRooms(accountId: string, ids: Types.ObjectId[], session?: ClientSession): Promise<Map<string, ListingRoom>> {
+    if (ids.length === 0) return new Map();
+    const found = await this.rooms.find({ _id: { $in: ids }, account_id: accountId, type: 'listing', deleted: false }).session(session ?? null).lean<ListingRoom[]>();
+    return new Map(found.map((room) => [room._id.toHexString(), room]));
+  }
+}

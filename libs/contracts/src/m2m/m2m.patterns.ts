@@ -1,0 +1,42 @@
+/**
+ * Request-reply patterns of the machine-to-machine endpoints (`/m2m/...`, scope `conversation.m2m`):
+ * the listing conversation service's contract, on Parley's stack. Messages are messaging's, threads rooms'.
+ */
+export const M2mPatterns = {
+  MessageCreate: 'messaging.m2m-message.create',
+  MessageBulkCreate: 'messaging.m2m-message.bulk-create',
+  MessageUpdate: 'messaging.m2m-message.update',
+  MessageDelete: 'messaging.m2m-message.delete',
+  MessageUpdateByQuery: 'messaging.m2m-message.update-by-query',
+  MessageDeleteByQuery: 'messaging.m2m-message.delete-by-query',
+  MessageUpdateByIdList: 'messaging.m2m-message.update-by-id-list',
+} as const;
+
+/** What an m2m call carries: the seed's body shapes, and the id of the path. */
+export interface M2mPayload {
+  id?: string;
+  data?: Record<string, unknown>;
+  dataList?: Record<string, unknown>[];
+  dataClause?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  idList?: string[];
+}
+
+/** A listing message in the seed's vocabulary. */
+export interface ConversationMessageView {
+  id: string;
+  conversationThreadId: string;
+  senderId: string;
+  receiverId: string | null;
+  content: string;
+  isRead: boolean;
+  readAt: string | null;
+  sentAt: string;
+  isActive: boolean;
+}
+
+/** What a write of several documents did. */
+export interface M2mWriteResult {
+  matched: number;
+  modified: number;
+}

@@ -1,0 +1,35 @@
+import { AppError } from '@parley/contracts';
+
+/** How one field of a public object maps onto a stored one: its path, and how a value is checked and cast. */
+export interface QueryField {
+  path: string;
+  /** The stored value of one given value; throws a 400 naming `field` when it does not fit. */
+  cast: (value: unknown, field: string) => unknown;
+}
+
+/**
+ * A MongoDB filter from a client's query, as a whitelist: only the fields given, each by equality
+ * or `{ $in: [...] }`. Any operator (`$where`, `$expr`, `$regex`, `$or`, ...) or unknown field is a
+ * 400 naming it, so no query reaches past its fields (the caller adds the account itself).
+ */
+export function whitelistQuery(query: Record<string, unknown>, fields: Record<string, QueryField>, name = 'query'): Record<string, unknown> {
+  const keys = Object.keys(query);
+  if (keys.length === 0) throw AppError.badRequest(name, `${name} must not be empty`);
+  const filter: Record<string, unknown> = {};
+  for (const key of keys) {
+    const field = `${name}.${key}`;
+    const spec = fields[key];
+    if (!spec) throw AppError.badRequest(field, key.startsWith('$') ? `${field}: operators are not allowed` : `${field} is not a field that can be queried`);
+    const value = query[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
+      const operators = Object.keys(value);
+      if (operators.length !== 1 || operators[0] !== '$in' || !Array.isArray((value as { $in: unknown }).$in)) {
+        throw AppError.badRequest(field, `${field}: only a value or { $in: [values] } is allowed`);
+      }
+      filter[spec.path] = { $in: (value as { $in: unknown[] }).$in.map((item) => spec.cast(item, field)) };
+    } else {
+      filter[spec.path] = spec.cast(value, field);
+    }
+  }
+  return filter;
+}

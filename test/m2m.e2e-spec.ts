@@ -1,0 +1,114 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import type { Socket } from 'socket.io-client';
+import { api, closeStores, collect, connectSocket, database, eventually, mintToken, newAccountId, newMember, type TestMember } from '@parley/testing';
+
+/** A buyer and a seller of one account with a listing thread, and a service token of the account. */
+async function marketplace(): Promise<{ accountId: string; buyer: TestMember; seller: TestMember; threadId: string; service: string }> {
+  const accountId = newAccountId();
+  const [buyer, seller] = [await newMember(accountId), await newMember(accountId)];
+  const thread = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', member: seller.conversationId, listing_id: `l-${Date.now()}` } });
+  const service = mintToken({ sub: 'listing-service', account_id: accountId, scopes: ['conversation.m2m'] });
+  return { accountId, buyer, seller, threadId: thread.body.id, service };
+}
+
+function m2m(token: string, path: string, body: unknown) {
+  return api('POST', `/m2m/conversationmessage/${path}`, { token, body });
+}
+
+describe('machine-to-machine message endpoints', () => {
+  const sockets: Socket[] = [];
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+  });
+  afterAll(closeStores);
+
+  it('creates a message for a service that reaches the receiver\'s sockets and unread count, in the seed\'s vocabulary', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const socket = await connectSocket(seller.token);
+    sockets.push(socket);
+    const pushed = collect(socket, 'new_message');
+    const created = await m2m(service, 'create', { data: { conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: 'Is the bike still for sale?' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      conversationThreadId: threadId,
+      senderId: buyer.userId,
+      receiverId: seller.userId,
+      content: 'Is the bike still for sale?',
+      isRead: false,
+      readAt: null,
+      isActive: true,
+    });
+    await eventually(() => pushed, (messages) => messages.some((push) => push.message.id === created.body.id), 'new_message on the seller\'s socket');
+    await eventually(() => api('GET', `/v1/rooms/${threadId}`, { token: seller.token }), (room) => room.body.unread_count === 1, 'one unread');
+  });
+
+  it('refuses a user token without the m2m scope (403), a sender outside the thread (400) and an empty body (400)', async () => {
+    const { buyer, seller, threadId, service, accountId } = await marketplace();
+    const stranger = await newMember(accountId);
+    const data = { conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: 'hi' };
+    expect((await m2m(buyer.token, 'create', { data })).status).toBe(403);
+    const outsider = await m2m(service, 'create', { data: { ...data, senderId: stranger.userId } });
+    expect(outsider.status).toBe(400);
+    expect(outsider.body.details.map((detail: { field: string }) => detail.field)).toContain('data.senderId');
+    expect((await m2m(service, 'bulk-create', { dataList: [] })).status).toBe(400);
+    expect((await m2m(service, 'update-by-query', { query: {}, dataClause: { isRead: true } })).status).toBe(400);
+  });
+
+  it('creates a bulk all together or not at all, listing every bad item, and refuses more than the batch limit with 413', async () => {
+    const { accountId, buyer, seller, threadId, service } = await marketplace();
+    const good = (index: number) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: `offer ${index}` });
+    const refused = await m2m(service, 'bulk-create', { dataList: [good(1), { ...good(2), receiverId: buyer.userId }, { ...good(3), content: '' }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.details.map((detail: { field: string }) => detail.field)).toEqual(['dataList.2.content', 'dataList.1.receiverId']);
+    const db = await database();
+    expect(await db.collection('conversations.messages').countDocuments({ account_id: accountId })).toBe(0);
+    const created = await m2m(service, 'bulk-create', { dataList: [good(1), good(2), good(3)] });
+    expect(created.status).toBe(201);
+    expect(created.body.map((message: { content: string }) => message.content)).toEqual(['offer 1', 'offer 2', 'offer 3']);
+    const tooMany = await m2m(service, 'bulk-create', { dataList: Array.from({ length: 1001 }, (_, index) => good(index)) });
+    expect(tooMany.status).toBe(413);
+    expect(await db.collection('conversations.messages').countDocuments({ account_id: accountId })).toBe(3);
+  });
+
+  it('updates read state (the sender gets read_receipt), refuses constant fields naming them, and soft-deletes', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const socket = await connectSocket(buyer.token);
+    sockets.push(socket);
+    const receipts = collect(socket, 'read_receipt');
+    const created = (await m2m(service, 'create', { data: { conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: 'hello' } })).body;
+    const constant = await m2m(service, `update/${created.id}`, { dataClause: { content: 'rewritten' } });
+    expect(constant.status).toBe(400);
+    expect(constant.body.details[0].field).toBe('dataClause.content');
+    const read = await m2m(service, `update/${created.id}`, { dataClause: { isRead: true } });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: created.id, isRead: true, readAt: expect.any(String) });
+    await eventually(() => receipts, (pushes) => pushes.some((push) => push.message_id === created.id && push.conversation_id === seller.conversationId), 'read_receipt to the sender');
+    const deleted = await api('POST', `/m2m/conversationmessage/delete/${created.id}`, { token: service });
+    expect(deleted.body).toMatchObject({ id: created.id, isActive: false, content: '' });
+    expect((await api('POST', '/m2m/conversationmessage/delete/0123456789abcdef01234567', { token: service })).status).toBe(404);
+  });
+
+  it('takes queries as a whitelist: operators and unknown fields are 400, and another account\'s thread changes nothing', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const other = await marketplace();
+    const theirs = (await m2m(other.service, 'create', { data: { conversationThreadId: other.threadId, senderId: other.buyer.userId, receiverId: other.seller.userId, content: 'theirs' } })).body;
+    await m2m(service, 'bulk-create', {
+      dataList: [1, 2].map((index) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: `mine ${index}` })),
+    });
+    for (const query of [{ $where: 'true' }, { content: { $regex: '.*' } }, { account_id: other.accountId }, { isRead: { $ne: true } }]) {
+      const refused = await m2m(service, 'update-by-query', { query, dataClause: { isRead: true } });
+      expect(refused.status).toBe(400);
+    }
+    const crossAccount = await m2m(service, 'update-by-query', { query: { conversationThreadId: other.threadId }, dataClause: { isActive: false } });
+    expect(crossAccount.body).toEqual({ matched: 0, modified: 0 });
+    const byId = await m2m(service, 'update-by-id-list', { idList: [theirs.id], dataClause: { isRead: true } });
+    expect(byId.body).toEqual({ matched: 0, modified: 0 });
+    const stored = await (await database()).collection('conversations.messages').findOne({ content: 'theirs', account_id: other.accountId });
+    expect(stored).toMatchObject({ deleted: false, is_read: false });
+
+    const mine = await m2m(service, 'update-by-query', { query: { conversationThreadId: threadId, senderId: { $in: [buyer.userId] } }, dataClause: { isRead: true } });
+    expect(mine.body).toEqual({ matched: 2, modified: 2 });
+    const gone = await m2m(service, 'delete-by-query', { query: { conversationThreadId: threadId } });
+    expect(gone.body).toEqual({ matched: 2, modified: 2 });
+  });
+});
