@@ -112,3 +112,52 @@ describe('machine-to-machine message endpoints', () => {
     expect(gone.body).toEqual({ matched: 2, modified: 2 });
   });
 });
+
+describe('machine-to-machine thread endpoints', () => {
+  afterAll(closeStores);
+
+  function threads(token: string, path: string, body: unknown) {
+    return api('POST', `/m2m/conversationthread/${path}`, { token, body });
+  }
+
+  it('creates a thread of two users about a listing (making their conversations), 409 for a second of the same listing and pair', async () => {
+    const accountId = newAccountId();
+    const service = mintToken({ sub: 'listing-service', account_id: accountId, scopes: ['conversation.m2m'] });
+    const listingId = `l-${Date.now()}`;
+    const created = await threads(service, 'create', { data: { listingId, participantIds: ['buyer-1', 'seller-1'] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ listingId, participantIds: ['buyer-1', 'seller-1'], isActive: true, lastMessageAt: null });
+    const again = await threads(service, 'create', { data: { listingId, senderId: 'seller-1', receiverId: 'buyer-1' } });
+    expect(again.status).toBe(409);
+    const sameOne = await threads(service, 'create', { data: { listingId, participantIds: ['buyer-1', 'buyer-1'] } });
+    expect(sameOne.status).toBe(400);
+    // The users can use it at once through the user API.
+    const buyer = mintToken({ sub: 'buyer-1', account_id: accountId });
+    expect((await api('GET', `/v1/rooms/${created.body.id}`, { token: buyer })).body).toMatchObject({ type: 'listing', listing_id: listingId });
+    const message = await api('POST', '/m2m/conversationmessage/create', {
+      token: service,
+      body: { data: { conversationThreadId: created.body.id, senderId: 'buyer-1', receiverId: 'seller-1', content: 'hi' } },
+    });
+    expect(message.status).toBe(201);
+  });
+
+  it('creates threads in bulk all or nothing, refuses constant fields, and deactivates by id, query and id list within the account only', async () => {
+    const accountId = newAccountId();
+    const service = mintToken({ sub: 'listing-service', account_id: accountId, scopes: ['conversation.m2m'] });
+    const other = mintToken({ sub: 'listing-service', account_id: newAccountId(), scopes: ['conversation.m2m'] });
+    const listingId = `l-${Date.now()}`;
+    const bad = await threads(service, 'bulk-create', { dataList: [{ listingId, participantIds: ['a', 'b'] }, { listingId, participantIds: ['a', 'b'] }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((detail: { field: string }) => detail.field)).toEqual(['dataList.1.listingId']);
+    const made = await threads(service, 'bulk-create', { dataList: [{ listingId, participantIds: ['a', 'b'] }, { listingId, participantIds: ['a', 'c'] }] });
+    expect(made.status).toBe(201);
+    const [first, second] = made.body;
+    expect((await threads(service, `update/${first.id}`, { dataClause: { listingId: 'other' } })).body.details[0].field).toBe('dataClause.listingId');
+    expect((await threads(other, `update/${first.id}`, { dataClause: { isActive: false } })).status).toBe(404);
+    expect((await threads(other, 'delete-by-query', { query: { listingId } })).body).toEqual({ matched: 0, modified: 0 });
+    expect((await threads(service, 'update-by-query', { query: { $or: [{ listingId }] }, dataClause: { isActive: false } })).status).toBe(400);
+    expect((await api('POST', `/m2m/conversationthread/delete/${first.id}`, { token: service })).body).toMatchObject({ id: first.id, isActive: false });
+    expect((await threads(service, 'update-by-id-list', { idList: [first.id, second.id], dataClause: { isActive: false } })).body).toEqual({ matched: 2, modified: 1 });
+    expect((await threads(service, 'update-by-query', { query: { listingId, participantIds: 'c' }, dataClause: { isActive: true } })).body).toEqual({ matched: 1, modified: 1 });
+  });
+});

@@ -10,6 +10,7 @@ import { ApiDocument } from './api-docs/api-document.js';
 import { AttachmentsController } from './attachments/attachments.controller.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import { M2mMessagesController } from './m2m/m2m-messages.controller.js';
+import { M2mThreadsController } from './m2m/m2m-threads.controller.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { OutboundLimits } from './messages/outbound-limits.js';
@@ -37,7 +38,7 @@ export class GatewayAppModule {
         AuthModule,
         StorageModule.forRoot(config),
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController, M2mMessagesController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController, M2mMessagesController, M2mThreadsController],
       providers: [ApiDocument, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

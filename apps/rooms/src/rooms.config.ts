@@ -10,4 +10,11 @@ export class RoomsConfig extends PlatformConfig {
   @Min(1)
   @Max(65535)
   ROOMS_PORT = 3007;
+
+  /** Most threads one machine-to-machine write may create or change (413 past it). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  M2M_BATCH_MAX = 1000;
 }

@@ -10,6 +10,13 @@ export const M2mPatterns = {
   MessageUpdateByQuery: 'messaging.m2m-message.update-by-query',
   MessageDeleteByQuery: 'messaging.m2m-message.delete-by-query',
   MessageUpdateByIdList: 'messaging.m2m-message.update-by-id-list',
+  ThreadCreate: 'rooms.m2m-thread.create',
+  ThreadBulkCreate: 'rooms.m2m-thread.bulk-create',
+  ThreadUpdate: 'rooms.m2m-thread.update',
+  ThreadDelete: 'rooms.m2m-thread.delete',
+  ThreadUpdateByQuery: 'rooms.m2m-thread.update-by-query',
+  ThreadDeleteByQuery: 'rooms.m2m-thread.delete-by-query',
+  ThreadUpdateByIdList: 'rooms.m2m-thread.update-by-id-list',
 } as const;
 
 /** What an m2m call carries: the seed's body shapes, and the id of the path. */
@@ -33,6 +40,17 @@ export interface ConversationMessageView {
   readAt: string | null;
   sentAt: string;
   isActive: boolean;
+}
+
+/** A listing thread in the seed's vocabulary: two users about one listing. */
+export interface ConversationThreadView {
+  id: string;
+  listingId: string;
+  /** The two participants' user ids (JWT subs), in the order they were given. */
+  participantIds: string[];
+  lastMessageAt: string | null;
+  isActive: boolean;
+  createdAt: string;
 }
 
 /** What a write of several documents did. */
