@@ -36,6 +36,7 @@ import { fanOut } from './phases/fanout.mjs';
 import { pagingBench } from './phases/paging.mjs';
 import { supportBench } from './phases/support.mjs';
 import { omnichannelBench } from './phases/omnichannel.mjs';
+import { m2mBench } from './phases/m2m.mjs';
 import { startTwilioStandIn } from '../libs/testing/src/provider-stand-ins.mjs';
 
 const SEQUENTIAL = setting('BENCH_SEQUENTIAL', 300);
@@ -63,6 +64,8 @@ const SUPPORT_OPENS = setting('BENCH_SUPPORT_OPENS', 100);
 const SUPPORT_BURST = setting('BENCH_SUPPORT_BURST', 100);
 const INBOUND_SMS = setting('BENCH_INBOUND_SMS', 100);
 const OUTBOUND_SMS = setting('BENCH_OUTBOUND_SMS', 300);
+const M2M_BATCHES = setting('BENCH_M2M_BATCHES', 5);
+const M2M_BATCH_SIZE = setting('BENCH_M2M_BATCH_SIZE', 1000);
 const PAGING_ROOMS = setting('BENCH_PAGING_ROOMS', 10_000);
 const PAGING_MESSAGES = setting('BENCH_PAGING_MESSAGES', 100_000);
 const PAGING_REQUESTS = setting('BENCH_PAGING_REQUESTS', 200);
@@ -323,6 +326,12 @@ async function main() {
       });
     }
 
+    let m2m = null;
+    if (M2M_BATCHES > 0 && M2M_BATCH_SIZE > 0) {
+      step(`m2m: ${M2M_BATCHES} bulk creates of ${M2M_BATCH_SIZE} listing messages, beside MongoDB insertMany of the same`);
+      m2m = await m2mBench({ call, token, mongoUrl: infrastructure.mongoUrl, batches: M2M_BATCHES, batchSize: M2M_BATCH_SIZE });
+    }
+
     let paging = null;
     if (PAGING_ROOMS > 0 && PAGING_MESSAGES > 0) {
       step(`paging with ${PAGING_ROOMS} rooms and ${PAGING_MESSAGES} messages in the account`);
@@ -359,6 +368,8 @@ async function main() {
         fanoutRate: FANOUT_RATE,
         inboundSms: INBOUND_SMS,
         outboundSms: OUTBOUND_SMS,
+        m2mBatches: M2M_BATCHES,
+        m2mBatchSize: M2M_BATCH_SIZE,
         supportOpens: SUPPORT_OPENS,
         supportBurst: SUPPORT_BURST,
         pagingRooms: PAGING_ROOMS,
@@ -376,6 +387,7 @@ async function main() {
       fanout,
       support,
       omnichannel,
+      m2m,
       paging,
     };
     printResults(results);

@@ -123,7 +123,7 @@ export function printResults(results) {
     );
   }
 
-  const { fanout, paging, support, omnichannel } = results;
+  const { fanout, paging, support, omnichannel, m2m } = results;
   if (fanout) {
     console.log(`\nfan-out to ${fanout.members} sockets of one channel, ${fanout.messages} messages at ${fanout.ratePerSecond}/s (ms from send, p50 / p95 / p99):`);
     if (fanout.sendMs) console.log(`  send (201)    ${triple(fanout.sendMs)}`);
@@ -157,6 +157,11 @@ export function printResults(results) {
       const out = omnichannel.outbound;
       console.log(`  outbound: ${out.messages} SMS to ${out.rooms} contacts (${out.inFlight} in flight) all at the stand-in in ${fmt(out.seconds, 2)} s = ${fmt(out.sendsPerSecond, 0)}/s; the stand-in alone through the SDK ${fmt(out.standInPerSecond, 0)}/s (ratio ${fmt(out.ratioToStandIn, 3)})`);
     }
+  }
+  if (m2m) {
+    console.log(`\nm2m bulk create, ${m2m.batches} batches of ${m2m.batchSize} listing messages (ms per batch, p50 / p95 / p99):`);
+    console.log(`  POST /m2m/conversationmessage/bulk-create   ${triple(m2m.batchMs)}   ${fmt(m2m.messagesPerSecond, 0)} messages/s`);
+    console.log(`  MongoDB insertMany of as many documents    ${triple(m2m.rawBatchMs)}   ${fmt(m2m.rawPerSecond, 0)} documents/s   (ratio ${fmt(m2m.ratioToInsertMany, 3)})`);
   }
   if (paging) {
     console.log(`\npaging with ${paging.rooms} rooms and ${paging.messages} messages (ms, p50 / p95 / p99; API vs the same MongoDB query):`);
