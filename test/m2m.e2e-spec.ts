@@ -113,6 +113,24 @@ describe('machine-to-machine message endpoints', () => {
   });
 });
 
+describe('machine-to-machine writes at volume', () => {
+  afterAll(closeStores);
+
+  it('marks 500 messages read by query in one call, and their read receipts follow through the outbox', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const dataList = Array.from({ length: 500 }, (_, index) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: `bulk ${index}` }));
+    expect((await m2m(service, 'bulk-create', { dataList })).status).toBe(201);
+    const updated = await m2m(service, 'update-by-query', { query: { conversationThreadId: threadId, isRead: false }, dataClause: { isRead: true } });
+    expect(updated.body).toEqual({ matched: 500, modified: 500 });
+    const db = await database();
+    await eventually(
+      () => db.collection('messaging.outbox').countDocuments({ 'envelope.type': 'parley.room.read', 'envelope.key': threadId, published_at: { $type: 'date' } }),
+      (published) => published === 500,
+      '500 read events published',
+    );
+  });
+});
+
 describe('machine-to-machine thread endpoints', () => {
   afterAll(closeStores);
 
