@@ -1,6 +1,8 @@
 // `npm start`: installs and builds what is needed, provisions Kafka, MongoDB, Redis and S3 storage
-// (or uses MONGO_URL, KAFKA_BROKERS, REDIS_URL, S3_ENDPOINT), starts the six apps, waits until each is
-// healthy and prints where to reach them. Ctrl-C stops everything, servers included.
+// (or uses MONGO_URL, KAFKA_BROKERS, REDIS_URL, S3_ENDPOINT), starts the six apps (PARLEY_SCALE for
+// more instances of some), waits until each is healthy and prints where to reach them. An app that
+// dies is started again with backoff, saying which, why and how often. Ctrl-C stops everything,
+// servers included.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +26,17 @@ async function portFor(preferred) {
   return (await isPortFree(preferred)) ? preferred : freePort();
 }
 
+/** Instances per app from PARLEY_SCALE (`messaging=2,rooms=2`); 1 for every app not named. */
+function parseScale(text, apps) {
+  const scale = Object.fromEntries(apps.map((app) => [app, 1]));
+  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [app, count] = entry.split('=');
+    if (!(app in APPS) || !/^[1-9]\d*$/.test(count ?? '')) throw new Error(`PARLEY_SCALE: "${entry}" is not <app>=<instances> (apps: ${Object.keys(APPS).join(', ')})`);
+    if (app in scale) scale[app] = Number(count);
+  }
+  return scale;
+}
+
 // PARLEY_INFRA_ONLY=1 provisions the servers only (for running apps or tests by hand against them).
 const INFRA_ONLY = process.env.PARLEY_INFRA_ONLY === '1';
 
@@ -34,12 +47,12 @@ async function main() {
   const runDir = join(ROOT, '.run', `start-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   let infrastructure;
   let stopping = false;
-  const children = [];
+  const supervised = [];
   const shutdown = async (code) => {
     if (stopping) return;
     stopping = true;
     step('stopping');
-    await Promise.all(children.map((child) => stopPid(child.pid)));
+    await Promise.all(supervised.map((instance) => instance.child && stopPid(instance.child.pid)));
     // Before the servers are up there is nothing to stop gracefully: exiting kills what has started.
     await infrastructure?.stop();
     process.exit(code);
@@ -92,24 +105,44 @@ async function main() {
       JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
     },
   };
-  step(`starting ${selected.join(', ')} on Node ${node.version}`);
-  const width = Math.max(...selected.map((app) => app.length));
+  // PARLEY_SCALE=messaging=2,rooms=2: instances of an app, each on a health port of its own, one
+  // consumer group per app, so they share its partitions.
+  const scale = parseScale(process.env.PARLEY_SCALE ?? '', selected);
+  const instances = [];
   for (const app of selected) {
-    const child = spawnApp(state, app, { onLine: (name, line) => process.stdout.write(`[${name.padEnd(width)}] ${line}\n`) });
-    child.on('exit', (code, signal) => {
-      if (stopping) return;
-      process.stderr.write(`✖ ${app} exited (${signal ?? `code ${code}`}); stopping everything\n`);
-      void shutdown(1);
-    });
-    children.push(child);
+    for (let index = 0; index < scale[app]; index++) {
+      const port = index === 0 ? ports[app] : await freePort();
+      instances.push({ app, port, label: scale[app] > 1 ? `${app}#${index + 1}` : app, restarts: 0, child: null, startedAt: 0 });
+    }
   }
+  const width = Math.max(...instances.map((instance) => instance.label.length));
+  const stateOf = (instance) => ({ ...state, ports: { ...state.ports, [instance.app]: instance.port } });
+  /** Starts an instance, and again (backing off) whenever it dies, until Ctrl-C. */
+  const launch = (instance) => {
+    instance.startedAt = Date.now();
+    instance.child = spawnApp(stateOf(instance), instance.app, { onLine: (_name, line) => process.stdout.write(`[${instance.label.padEnd(width)}] ${line}\n`) });
+    instance.child.on('exit', (code, signal) => {
+      if (stopping) return;
+      // A run of a minute or more was healthy: the backoff starts over.
+      if (Date.now() - instance.startedAt > 60_000) instance.restarts = 0;
+      instance.restarts += 1;
+      const delay = Math.min(30_000, 1000 * 2 ** (instance.restarts - 1));
+      process.stderr.write(`✖ ${instance.label} exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s (restart ${instance.restarts}; its log: ${join(runDir, `${instance.app}.log`)})\n`);
+      setTimeout(() => {
+        if (!stopping) launch(instance);
+      }, delay);
+    });
+  };
+  step(`starting ${instances.map((instance) => instance.label).join(', ')} on Node ${node.version}`);
+  for (const instance of instances) launch(instance);
+  supervised.push(...instances);
   writeState(join(runDir, 'system.json'), state);
-  const pending = new Set(selected);
+  const pending = new Set(instances.map((instance) => instance.label));
   const progress = setInterval(() => process.stderr.write(`… waiting for ${[...pending].join(', ')}\n`), 5000);
   await Promise.all(
-    selected.map(async (app, index) => {
-      await waitHealthy(state, app, { child: children[index] });
-      pending.delete(app);
+    instances.map(async (instance) => {
+      await waitHealthy(stateOf(instance), instance.app, { child: instance.child });
+      pending.delete(instance.label);
     }),
   );
   clearInterval(progress);
