@@ -29,6 +29,29 @@ describe('service endpoints', () => {
     expect(member.status).toBe(403);
   });
 
+  it('serves Prometheus metrics on every app: requests by route, commands, events handled, Node\'s process metrics', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'counted' } });
+    const gateway = await fetch(`${readState().env.GATEWAY_URL}/metrics`);
+    expect(gateway.status).toBe(200);
+    expect(gateway.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await gateway.text();
+    expect(text).toMatch(/parley_http_request_duration_seconds_count\{[^}]*route="\/v1\/rooms\/:id\/messages"[^}]*status="201"/);
+    expect(text).toMatch(/parley_command_duration_seconds_count\{[^}]*pattern="messaging.message.create"[^}]*outcome="ok"/);
+    expect(text).toMatch(/process_cpu_user_seconds_total\{app="gateway"\}/);
+    const { ports } = readState();
+    const rooms = await eventually(
+      async () => (await fetch(`http://127.0.0.1:${ports.rooms}/metrics`)).text(),
+      (body) => /parley_event_handler_duration_seconds_count\{[^}]*consumer="rooms.message-created"[^}]*outcome="ok"/.test(body),
+      'rooms counting the events it handled',
+    );
+    expect(rooms).toMatch(/parley_consumer_lag\{/);
+    const messaging = await (await fetch(`http://127.0.0.1:${ports.messaging}/metrics`)).text();
+    expect(messaging).toMatch(/parley_outbox_relay_latency_seconds_count\{app="messaging"\}/);
+    const realtime = await (await fetch(`http://127.0.0.1:${ports.realtime}/metrics`)).text();
+    expect(realtime).toMatch(/parley_sockets_connected\{app="realtime"\}/);
+  });
+
   it('returns the caller on GET /currentuser', async () => {
     const user = newUser(newAccountId(), ['conversation', 'conversation.support']);
     const response = await api('GET', '/currentuser', { token: user.token });

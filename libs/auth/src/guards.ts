@@ -8,12 +8,11 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError, ErrorCodes, type Actor } from '@parley/contracts';
+import { Public, PUBLIC_KEY } from '@parley/platform';
 
-const PUBLIC_KEY = 'parley:public';
 const SCOPES_KEY = 'parley:scopes';
 
-/** Marks a route that needs no token (health, webhooks with their own signatures). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+export { Public };
 
 /** The scopes a route needs; the token must carry every one. */
 export const RequireScopes = (...scopes: string[]): MethodDecorator & ClassDecorator => SetMetadata(SCOPES_KEY, scopes);

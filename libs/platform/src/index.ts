@@ -7,3 +7,5 @@ export * from './health/health.module.js';
 export * from './correlation-id.decorator.js';
 export * from './redis/redis.module.js';
 export * from './channels.config.js';
+export * from './public.decorator.js';
+export * from './metrics/metrics.js';

@@ -2,6 +2,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { PlatformConfig } from './config.js';
 import { loggerParams } from './logger.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { startMetrics } from './metrics/metrics.js';
 
 /** Injection token of the running app's name (`rooms`, `messaging`, ...). */
 export const APP_NAME = 'PARLEY_APP_NAME';
@@ -15,8 +17,10 @@ export const APP_NAME = 'PARLEY_APP_NAME';
 export class PlatformModule {
   static forRoot<T extends PlatformConfig>(name: string, config: T): DynamicModule {
     const configTokens = configClassChain(config);
+    startMetrics(name);
     return {
       module: PlatformModule,
+      controllers: [MetricsController],
       imports: [LoggerModule.forRoot(loggerParams(name, config))],
       providers: [
         { provide: APP_NAME, useValue: name },

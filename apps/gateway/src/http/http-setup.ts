@@ -2,12 +2,22 @@ import type { IncomingMessage } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import { json } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { createValidationPipe } from '@parley/platform';
+import { createValidationPipe, Metrics } from '@parley/platform';
 import { ApiDocument } from '../api-docs/api-document.js';
 import type { GatewayConfig } from '../gateway.config.js';
 import type { RouteMethods } from './route-methods.js';
+
+/** Times every request into parley_http_request_duration_seconds, by its route pattern (not its path: ids would explode the labels). */
+function measureRequests(request: Request, response: Response, next: NextFunction): void {
+  const stopTimer = Metrics.httpRequestDuration.startTimer();
+  response.once('finish', () => {
+    const route = request.route ? `${request.baseUrl}${String(request.route.path)}` : 'unmatched';
+    stopTimer({ method: request.method, route, status: String(response.statusCode) });
+  });
+  next();
+}
 
 /** Keeps a request's bytes beside its parsed body, as `req.rawBody`. */
 function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response: unknown, bytes: Buffer): void {
@@ -16,6 +26,7 @@ function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response:
 
 /** The gateway's HTTP edge: security headers, cookies, body limit, validation, CORS and Swagger. */
 export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig, routes?: RouteMethods): void {
+  app.use(measureRequests);
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(cookieParser());
   // SendGrid signs its event webhook over the body's bytes: that route keeps them (and only it).

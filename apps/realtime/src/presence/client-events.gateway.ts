@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { Types, type Model } from 'mongoose';
 import type { Socket } from 'socket.io';
 import { Room } from '@parley/database';
-import { RedisConnection } from '@parley/platform';
+import { RedisConnection, Metrics } from '@parley/platform';
 import { RealtimeConfig } from '../realtime.config.js';
 import { RealtimeGateway } from '../socket/realtime.gateway.js';
 import { conversationRoom, identityOf } from '../socket/socket-identity.js';
@@ -34,12 +34,14 @@ export class ClientEventsGateway implements OnGatewayConnection, OnGatewayDiscon
 
   async handleConnection(socket: Socket): Promise<void> {
     const { actor, conversationId } = identityOf(socket);
+    Metrics.socketsConnected.inc();
     await this.presence.connected(socket.id, actor, conversationId).catch((error: unknown) => this.logger.error({ err: error }, 'presence on connect failed'));
   }
 
   async handleDisconnect(socket: Socket): Promise<void> {
     const identity = identityOf(socket);
     if (!identity?.actor) return;
+    Metrics.socketsConnected.dec();
     await this.presence.disconnected(socket.id, identity.actor, identity.conversationId).catch((error: unknown) => this.logger.error({ err: error }, 'presence on disconnect failed'));
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { EventEnvelope } from '@parley/contracts';
-import { RedisConnection } from '@parley/platform';
+import { Metrics, RedisConnection } from '@parley/platform';
 import { RealtimeConfig } from '../realtime.config.js';
 import { RealtimeGateway } from '../socket/realtime.gateway.js';
 import { accountRoom, conversationRoom } from '../socket/socket-identity.js';
@@ -47,6 +47,7 @@ export class PushService {
       return 'duplicate';
     }
     for (const { conversationIds, wholeAccount, payload } of deliveries) {
+      Metrics.pushesSent.inc({ event: payload.event });
       if (wholeAccount) {
         this.gateway.server.to(accountRoom(envelope.accountId)).emit(payload.event, payload);
         continue;

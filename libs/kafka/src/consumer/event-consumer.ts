@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
+import { Metrics } from '@parley/platform';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { deadLetterTopic, type EventEnvelope } from '@parley/contracts';
 import { KafkaConnection } from '../kafka-connection.js';
@@ -48,13 +49,16 @@ export class EventConsumer {
       await this.deadLetter(consumer, topic, context, new Error('not an event envelope'), 0);
       return;
     }
+    const stopTimer = Metrics.eventHandlerDuration.startTimer({ consumer });
     for (let attempt = 1; ; attempt++) {
       try {
         await handler(payload as EventEnvelope<T>);
+        stopTimer({ outcome: 'ok' });
         return;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS) {
           await this.deadLetter(consumer, topic, context, error, attempt);
+          stopTimer({ outcome: 'dead_lettered' });
           return;
         }
         this.logger.warn({ err: error, consumer, eventId: payload.id, attempt }, 'event handler failed; retrying');
@@ -68,6 +72,7 @@ export class EventConsumer {
     const message = context.getMessage();
     const reason = error instanceof Error ? error.message : String(error);
     this.logger.error({ err: error, consumer, topic, attempts }, 'event parked on its dead-letter topic');
+    Metrics.deadLettered.inc({ consumer, topic });
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(message.headers ?? {})) {
       if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value.toString() : String(value);

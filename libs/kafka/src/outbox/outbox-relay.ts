@@ -10,7 +10,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Model } from 'mongoose';
 import { OutboxEntry, OutboxRelayState } from '@parley/database';
-import { APP_NAME, PlatformConfig } from '@parley/platform';
+import { APP_NAME, PlatformConfig, Metrics } from '@parley/platform';
 import { KafkaConnection } from '../kafka-connection.js';
 
 /**
@@ -140,6 +140,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         .lean<OutboxEntry[]>();
       // Entries this instance published whose marks are still to be written are not unsent.
       const toSend = unsent.filter((entry) => !this.recentIds.has(entry._id));
+      Metrics.outboxBacklog.set(toSend.length);
       if (toSend.length === 0) return;
       this.logger.info({ count: toSend.length }, 'publishing unsent outbox entries');
       const published = await this.publish(toSend);
@@ -174,7 +175,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.error({ err: error, count: toSend.length }, 'publishing outbox entries failed; the sweep retries them');
       return false;
     }
-    for (const entry of toSend) this.unmarked.push(entry._id);
+    const now = Date.now();
+    for (const entry of toSend) {
+      this.unmarked.push(entry._id);
+      Metrics.outboxRelayLatency.observe((now - entry.created_at.getTime()) / 1000);
+    }
     if (this.unmarked.length >= SWEEP_BATCH || Date.now() - this.markedAt >= MARK_INTERVAL_MS) this.enqueue(() => this.markPublished());
     return true;
   }

@@ -18,7 +18,7 @@ import {
   type Actor,
   type CommandMessage,
 } from '@parley/contracts';
-import { APP_NAME, PlatformConfig } from '@parley/platform';
+import { APP_NAME, PlatformConfig, Metrics } from '@parley/platform';
 import { kafkaClientConfig, kafkaConsumerConfig } from '../kafka.options.js';
 import type { BatchingProducer } from '../transport/batching-producer.js';
 import { SharedProducer } from '../transport/shared-producer.js';
@@ -104,8 +104,10 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const requests = this.requests;
     if (!requests || this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
     if (this.waiting.size >= this.maxInFlight) {
+      Metrics.commandDuration.observe({ pattern, outcome: 'refused' }, 0);
       throw AppError.unavailable(`The service is at capacity (${this.maxInFlight} requests in flight); retry shortly`);
     }
+    const stopTimer = Metrics.commandDuration.startTimer({ pattern });
     const id = randomUUID();
     const partition = this.replyPartitions[this.nextPartition++ % this.replyPartitions.length];
     const value: CommandMessage<TPayload> = { actor, payload };
@@ -134,7 +136,14 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
         this.logger.error({ err: error, pattern }, 'command could not be sent to Kafka');
         this.settle(id, undefined, AppError.unavailable(`Kafka did not take ${pattern}; retry shortly`));
       });
-    return (await reply) as TResult;
+    try {
+      const result = (await reply) as TResult;
+      stopTimer({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      stopTimer({ outcome: (error as AppError).statusCode === 504 ? 'timeout' : 'error' });
+      throw error;
+    }
   }
 
   private async onReplies({ batch }: EachBatchPayload): Promise<void> {

@@ -30,7 +30,7 @@ function message(offset: number, key: string, value: unknown): KafkaMessage {
 
 function batchOf(messages: KafkaMessage[], resolved: string[]): EachBatchPayload {
   return {
-    batch: { topic: 'parley.room.updated', partition: 0, messages },
+    batch: { topic: 'parley.room.updated', partition: 0, messages, offsetLag: () => '0' },
     resolveOffset: (offset: string) => resolved.push(offset),
     heartbeat: async () => undefined,
     isRunning: () => true,

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { Metrics } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
 import type { BatchingProducer } from './batching-producer.js';
 import { SharedProducer } from './shared-producer.js';
@@ -116,6 +117,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
    * first message that failed, which is thrown so kafkajs fetches it again.
    */
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    Metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     const chains = new Map<string, Promise<void>>();
     const done = batch.messages.map((message) => {
       const key = message.key?.toString() ?? '';
