@@ -24,8 +24,28 @@ export function defaultCacheDir() {
   return process.env.PARLEY_CACHE_DIR || join(homedir(), '.cache', 'parley');
 }
 
+/** Ports handed out below the OS's ephemeral range (32768 and up on Linux). */
+const LISTEN_PORTS = { from: 20000, to: 32000 };
+const handedOut = new Set();
+
+/**
+ * A TCP port free on 127.0.0.1 for a server to listen on. Taken below the ephemeral range: a port
+ * the OS picks (port 0) may be handed out again as the local end of an outgoing connection (Kafka,
+ * MongoDB and S3 clients make many) before the server binds it, and the server then fails with
+ * EADDRINUSE. Falls back to the OS's choice when no port of the range is free.
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = LISTEN_PORTS.from + Math.floor(Math.random() * (LISTEN_PORTS.to - LISTEN_PORTS.from));
+    if (handedOut.has(port) || !(await isPortFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  return osFreePort();
+}
+
 /** A TCP port the OS says is free on 127.0.0.1. */
-export function freePort() {
+function osFreePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
