@@ -125,7 +125,7 @@ export class M2mMessagesService {
       if (!sender) errors.push({ field: at(index, 'senderId'), messages: ['the sender must be a participant of the thread'] });
       if (!receiver || receiver === sender) errors.push({ field: at(index, 'receiverId'), messages: ['the receiver must be the other participant of the thread'] });
       if (!sender || !receiver || receiver === sender) return null;
-      return { room, author: sender.conversation_id, authorUserId: sender.user_id, content: String(item.content) };
+      return { room, author: sender.conversation_id, authorUserId: sender.user_id, content: String(item.content), contentField: at(index, 'content') };
     });
     if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 400, `${errors.length} problem${errors.length > 1 ? 's' : ''} in ${name}; nothing was created`, errors);
     const stored = await this.messaging.storeFromService(actor, prepared as NonNullable<(typeof prepared)[number]>[], correlationId);

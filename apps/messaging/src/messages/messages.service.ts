@@ -213,12 +213,12 @@ export class MessagesService {
    */
   async storeFromService(
     actor: Actor,
-    items: { room: MemberRoom['room']; author: Types.ObjectId; authorUserId: string; content: string }[],
+    items: { room: MemberRoom['room']; author: Types.ObjectId; authorUserId: string; content: string; contentField: string }[],
     correlationId?: string,
   ): Promise<MessageStateView[]> {
     const policy = (await this.contentPolicies.ofAccounts([actor.accountId])).get(actor.accountId);
-    const sends: CheckedSend[] = items.map((item, index) => {
-      const cleaned = this.cleanContent(item.content, `dataList.${index}.content`);
+    const sends: CheckedSend[] = items.map((item) => {
+      const cleaned = this.cleanContent(item.content, item.contentField);
       const applied = policy ? applyContentPolicy(cleaned, policy) : { content: cleaned };
       return {
         actor: { ...actor, userId: item.authorUserId },
