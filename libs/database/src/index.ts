@@ -20,3 +20,4 @@ export * from './schemas/delivery-attempt.schema.js';
 export * from './schemas/content-policy.schema.js';
 export * from './schemas/unrouted-inbound.schema.js';
 export * from './whitelist-query.js';
+export * from './support-state.js';

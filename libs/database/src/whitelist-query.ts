@@ -1,4 +1,5 @@
 import { AppError } from '@parley/contracts';
+import { toObjectId } from './ids.js';
 
 /** How one field of a public object maps onto a stored one: its path, and how a value is checked and cast. */
 export interface QueryField {
@@ -6,6 +7,24 @@ export interface QueryField {
   /** The stored value of one given value; throws a 400 naming `field` when it does not fit. */
   cast: (value: unknown, field: string) => unknown;
 }
+
+/** The casts of query and update values, each a 400 naming the field when the value does not fit. */
+export const QueryCasts = {
+  objectId: ((value, field) => toObjectId(typeof value === 'string' ? value : '', field)) as QueryField['cast'],
+  text: ((value, field) => {
+    if (typeof value !== 'string') throw AppError.badRequest(field, `${field} must be text`);
+    return value;
+  }) as QueryField['cast'],
+  flag: ((value, field) => {
+    if (typeof value !== 'boolean') throw AppError.badRequest(field, `${field} must be true or false`);
+    return value;
+  }) as (value: unknown, field: string) => boolean,
+  time: ((value, field) => {
+    const at = typeof value === 'string' ? new Date(value) : null;
+    if (!at || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} must be an ISO time`);
+    return at;
+  }) as (value: unknown, field: string) => Date,
+};
 
 /**
  * A MongoDB filter from a client's query, as a whitelist: only the fields given, each by equality

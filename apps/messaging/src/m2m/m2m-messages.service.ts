@@ -15,29 +15,16 @@ import {
   type MessageUpdatedData,
   type RoomReadData,
 } from '@parley/contracts';
-import { Message, Room, runTransaction, toObjectId, whitelistQuery, type QueryField } from '@parley/database';
+import { Message, Room, runTransaction, toObjectId, QueryCasts, whitelistQuery, type QueryField } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { MessagingConfig } from '../messaging.config.js';
 import type { MemberRoom } from '../messages/room-access.js';
-import type { StoredMessage } from '../messages/message.view.js';
+import { toMessageView, type StoredMessage } from '../messages/message.view.js';
 import { MessagesService } from '../messages/messages.service.js';
 
-type ListingRoom = MemberRoom['room'];
+const { objectId, text, flag, time } = QueryCasts;
 
-const objectId: QueryField['cast'] = (value, field) => toObjectId(typeof value === 'string' ? value : '', field);
-const text: QueryField['cast'] = (value, field) => {
-  if (typeof value !== 'string') throw AppError.badRequest(field, `${field} must be text`);
-  return value;
-};
-const flag: QueryField['cast'] = (value, field) => {
-  if (typeof value !== 'boolean') throw AppError.badRequest(field, `${field} must be true or false`);
-  return value;
-};
-const time: QueryField['cast'] = (value, field) => {
-  const at = typeof value === 'string' ? new Date(value) : null;
-  if (!at || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} must be an ISO time`);
-  return at;
-};
+type ListingRoom = MemberRoom['room'];
 
 /** The seed's message fields as stored ones, for queries. */
 const QUERY_FIELDS: Record<string, QueryField> = {
@@ -206,7 +193,7 @@ export class M2mMessagesService {
       }
     }
     if (before.is_read === after.is_read && before.deleted === after.deleted && String(before.read_at) === String(after.read_at)) return null;
-    const data: MessageUpdatedData = { room_id: roomId, message: this.messaging.view(after), receivers: after.receivers.map((receiver) => receiver.toHexString()) };
+    const data: MessageUpdatedData = { room_id: roomId, message: toMessageView(after), receivers: after.receivers.map((receiver) => receiver.toHexString()) };
     return createEnvelope({ type: EventTopics.MessageUpdated, accountId: actor.accountId, key: roomId, actor: by, data });
   }
 

@@ -202,11 +202,6 @@ export class MessagesService {
     };
   }
 
-  /** A stored message as the API shows it. */
-  view(message: StoredMessage): MessageStateView {
-    return toMessageView(message);
-  }
-
   /**
    * Stores messages another service writes in listing rooms (the m2m endpoints), checked by the
    * caller, with the account's content policy applied: all in one transaction, every one or none.

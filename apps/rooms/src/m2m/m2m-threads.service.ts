@@ -9,22 +9,14 @@ import {
   type M2mPayload,
   type M2mWriteResult,
 } from '@parley/contracts';
-import { Room, runTransaction, toObjectId, whitelistQuery, type QueryField } from '@parley/database';
+import { Room, runTransaction, toObjectId, QueryCasts, whitelistQuery, type QueryField } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { roomCreatedEvent, roomUpdatedEvent } from '../rooms/room-events.js';
 import type { StoredRoom } from '../rooms/room.view.js';
 import { RoomsConfig } from '../rooms.config.js';
 
-const objectId: QueryField['cast'] = (value, field) => toObjectId(typeof value === 'string' ? value : '', field);
-const text: QueryField['cast'] = (value, field) => {
-  if (typeof value !== 'string') throw AppError.badRequest(field, `${field} must be text`);
-  return value;
-};
-const flag: QueryField['cast'] = (value, field) => {
-  if (typeof value !== 'boolean') throw AppError.badRequest(field, `${field} must be true or false`);
-  return value;
-};
+const { objectId, text, flag } = QueryCasts;
 
 /** The seed's thread fields as stored ones, for queries. */
 const QUERY_FIELDS: Record<string, QueryField> = {

@@ -1,5 +1,5 @@
-import type { RoomView, SupportStateView } from '@parley/contracts';
-import type { Room } from '@parley/database';
+import type { RoomView } from '@parley/contracts';
+import { toSupportStateView, type Room } from '@parley/database';
 import type { Types } from 'mongoose';
 
 export type StoredRoom = Room & { _id: Types.ObjectId };
@@ -25,33 +25,8 @@ export function toRoomView(room: StoredRoom, viewer: Types.ObjectId | null): Roo
     listing_id: room.listing_id ?? null,
     favorite: me?.favorite ?? false,
     snoozed_until: snoozedUntil?.toISOString() ?? null,
-    ...(room.support ? { support: toRoomSupportView(room.support) } : {}),
+    ...(room.support ? { support: toSupportStateView(room.support) } : {}),
     created: room.created.toISOString(),
     updated: room.updated.toISOString(),
-  };
-}
-
-/** A support room's mirrored support state as the API shows it. */
-export function toRoomSupportView(support: NonNullable<StoredRoom['support']>): SupportStateView {
-  return {
-    inbox_id: support.inbox_id?.toHexString() ?? null,
-    contact: { ...support.contact },
-    status: support.status,
-    assignee: support.assignee?.toHexString() ?? null,
-    assignment: support.assignment
-      ? {
-          rule: support.assignment.rule,
-          at: support.assignment.at.toISOString(),
-          candidates: support.assignment.candidates.map((candidate) => ({
-            conversation_id: candidate.conversation_id.toHexString(),
-            online: candidate.online,
-            open_rooms: candidate.open_rooms,
-            capacity: candidate.capacity ?? null,
-            passed_because: candidate.passed_because ?? null,
-          })),
-        }
-      : null,
-    first_response_at: support.first_response_at?.toISOString() ?? null,
-    resolved_at: support.resolved_at?.toISOString() ?? null,
   };
 }

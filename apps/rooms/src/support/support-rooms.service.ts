@@ -11,7 +11,7 @@ import {
   type SupportRoomOpenPayload,
   type SupportUpdatedData,
 } from '@parley/contracts';
-import { runTransaction, toObjectId, type Room } from '@parley/database';
+import { runTransaction, toAssignmentDecision, toObjectId, type Room } from '@parley/database';
 import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { roomCreatedEvent, roomUpdatedEvent } from '../rooms/room-events.js';
@@ -203,13 +203,7 @@ export class SupportRoomsService {
             unread_count: unread,
             'support.status': data.support.status,
             'support.assignee': assignee,
-            'support.assignment': assignment
-              ? {
-                  rule: assignment.rule,
-                  at: new Date(assignment.at),
-                  candidates: assignment.candidates.map((candidate) => ({ ...candidate, conversation_id: new Types.ObjectId(candidate.conversation_id) })),
-                }
-              : null,
+            'support.assignment': assignment ? toAssignmentDecision(assignment) : null,
             'support.first_response_at': data.support.first_response_at ? new Date(data.support.first_response_at) : null,
             'support.resolved_at': data.support.resolved_at ? new Date(data.support.resolved_at) : null,
             'support.team': data.team.map((id) => toObjectId(id, 'team')),

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Types, type ClientSession, type Connection } from 'mongoose';
-import type { Actor, AssignmentCandidateView, AssignmentRule } from '@parley/contracts';
-import { runTransaction } from '@parley/database';
+import type { Actor, AssignmentRule } from '@parley/contracts';
+import { runTransaction, storedCandidates } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { InboxesRepository, type StoredInbox } from '../inboxes/inboxes.repository.js';
 import { TeamRepository } from '../team/team.repository.js';
@@ -116,9 +116,4 @@ export class RoutingService {
     }));
     return { members, inboxCapacity: inbox.capacity ?? null, openRooms, online, roundRobinLast: inbox.round_robin_last?.toHexString() ?? null };
   }
-}
-
-/** Candidates as stored: conversation ids as ObjectIds. */
-export function storedCandidates(candidates: AssignmentCandidateView[]) {
-  return candidates.map((candidate) => ({ ...candidate, conversation_id: new Types.ObjectId(candidate.conversation_id) }));
 }

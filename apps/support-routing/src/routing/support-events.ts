@@ -8,7 +8,7 @@ import {
 } from '@parley/contracts';
 import type { StoredInbox } from '../inboxes/inboxes.repository.js';
 import type { StoredAssignment } from './assignments.repository.js';
-import { toSupportStateView } from './support-state.view.js';
+import { toSupportStateView } from '@parley/database';
 
 /** `parley.support.updated` with the room's whole support state and the inbox's team. */
 export function supportUpdatedEvent(

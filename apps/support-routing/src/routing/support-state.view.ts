@@ -1,30 +1,6 @@
-import type { SupportRoomView, SupportStateView } from '@parley/contracts';
+import type { SupportRoomView } from '@parley/contracts';
+import { toSupportStateView } from '@parley/database';
 import type { StoredAssignment } from './assignments.repository.js';
-
-/** A room's stored support state as the API and events show it. */
-export function toSupportStateView(entry: StoredAssignment): SupportStateView {
-  return {
-    inbox_id: entry.inbox_id.toHexString(),
-    contact: { ...entry.contact },
-    status: entry.status,
-    assignee: entry.assignee?.toHexString() ?? null,
-    assignment: entry.assignment
-      ? {
-          rule: entry.assignment.rule,
-          at: entry.assignment.at.toISOString(),
-          candidates: entry.assignment.candidates.map((candidate) => ({
-            conversation_id: candidate.conversation_id.toHexString(),
-            online: candidate.online,
-            open_rooms: candidate.open_rooms,
-            capacity: candidate.capacity ?? null,
-            passed_because: candidate.passed_because ?? null,
-          })),
-        }
-      : null,
-    first_response_at: entry.first_response_at?.toISOString() ?? null,
-    resolved_at: entry.resolved_at?.toISOString() ?? null,
-  };
-}
 
 /** A support room as the support listing shows it. */
 export function toSupportRoomView(entry: StoredAssignment): SupportRoomView {

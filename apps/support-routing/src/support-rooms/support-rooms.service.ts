@@ -10,12 +10,12 @@ import {
   type SupportRoomListPayload,
   type SupportRoomView,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, storedCandidates, toObjectId } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { InboxesRepository, type StoredInbox } from '../inboxes/inboxes.repository.js';
 import { chooseAssignee } from '../routing/assignee-choice.js';
 import { AssignmentsRepository, type StoredAssignment } from '../routing/assignments.repository.js';
-import { RoutingService, storedCandidates } from '../routing/routing.service.js';
+import { RoutingService } from '../routing/routing.service.js';
 import { supportAssignedEvent, supportUpdatedEvent } from '../routing/support-events.js';
 import { toSupportRoomView } from '../routing/support-state.view.js';
 import { TeamRepository } from '../team/team.repository.js';

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -29,6 +30,9 @@ const lowerTrimEach = ({ value }: { value: unknown }) =>
 /** E.164: a plus, then up to fifteen digits, no leading zero. */
 export const E164 = /^\+[1-9]\d{1,14}$/;
 const MAX_CAPACITY = 10_000;
+
+/** An open-room limit: absent, null (unlimited or inherited), or a whole number from 1 to MAX_CAPACITY. */
+const IsCapacity = () => applyDecorators(IsOptional(), ValidateIf((_dto, value) => value !== null), IsInt(), Min(1), Max(MAX_CAPACITY));
 
 /** The channels that feed an inbox: the numbers and addresses customers write to. */
 export class InboxChannelsDto {
@@ -67,11 +71,7 @@ export class CreateInboxDto {
   members!: string[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: 'Open rooms a member may hold at once; absent or null: unlimited' })
-  @IsOptional()
-  @ValidateIf((_dto, value) => value !== null)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CAPACITY)
+  @IsCapacity()
   capacity?: number | null;
 
   @ApiPropertyOptional({ type: InboxChannelsDto })
@@ -92,11 +92,7 @@ export class UpdateInboxDto {
   name?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: 'null: unlimited' })
-  @IsOptional()
-  @ValidateIf((_dto, value) => value !== null)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CAPACITY)
+  @IsCapacity()
   capacity?: number | null;
 
   @ApiPropertyOptional({ type: InboxChannelsDto, description: 'Replaces the channels that are given' })
@@ -113,11 +109,7 @@ export class AddInboxMemberDto {
   conversationId!: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: "This member's open-room limit; null: the inbox's" })
-  @IsOptional()
-  @ValidateIf((_dto, value) => value !== null)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CAPACITY)
+  @IsCapacity()
   capacity?: number | null;
 }
 
