@@ -27,17 +27,11 @@ export function ensureDependencies() {
   const lock = join(ROOT, 'package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
   step('installing dependencies (npm ci)');
-  // npm ci's complaints are kept back: on the fallback below they are noise, on a real failure they are shown.
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
-  if (ci.status === 0) return;
-  // npm 11.16+ rejects its own lockfile when a registry does not serve the optional packages of
-  // other platforms (npm/cli#9846); npm install still installs exactly the versions the lockfile pins.
-  const reason = (ci.stderr ?? '').split('\n').find((line) => /npm error (?!code)/.test(line))?.replace(/^npm error\s*/, '') ?? `exit ${ci.status}`;
-  step(`npm ci refused (${reason}); installing the locked versions with npm install`);
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
-  if (install.status !== 0) {
-    process.stderr.write(`${ci.stderr ?? ''}✖ npm ci and npm install both failed (exit ${install.status ?? install.signal}); npm ci said the above\n`);
-    process.exit(install.status ?? 1);
+  // The committed lockfile is complete (every platform's optional packages), so npm ci alone installs it.
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  if (ci.status !== 0) {
+    process.stderr.write(`✖ npm ci failed (exit ${ci.status ?? ci.signal}); see npm's errors above\n`);
+    process.exit(ci.status ?? 1);
   }
 }
 

@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT, build, ensureDependencies, sh, step } from './project.mjs';
 
+// A test run must leave tracked files as it found them (a rewritten lockfile, a regenerated file):
+// what is changed before the run is remembered so that only the run's own changes fail it.
+const trackedChanges = () => {
+  const diff = spawnSync('git', ['diff', 'HEAD', '--name-status'], { cwd: ROOT, encoding: 'utf8' });
+  return diff.status === 0 ? diff.stdout : null;
+};
+const changedBefore = trackedChanges();
+
 ensureDependencies();
 await build();
 // The build compiles apps and libs; this also compiles the tests, so a broken test fails here, named.
@@ -27,5 +35,10 @@ try {
   process.stdout.write(`\njest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`);
 } catch {
   process.stdout.write('\njest: no report written\n');
+}
+const changedAfter = trackedChanges();
+if (changedBefore !== null && changedAfter !== changedBefore) {
+  process.stderr.write(`\n✖ the run changed tracked files (git diff HEAD --name-status):\n${changedAfter}\n`);
+  process.exit(1);
 }
 process.exit(jest.status ?? 1);
