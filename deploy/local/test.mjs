@@ -8,7 +8,7 @@ import { ROOT, build, ensureDependencies, sh, step } from './project.mjs';
 // A test run must leave tracked files as it found them (a rewritten lockfile, a regenerated file):
 // what is changed before the run is remembered so that only the run's own changes fail it.
 const trackedChanges = () => {
-  const diff = spawnSync('git', ['diff', 'HEAD', '--name-status'], { cwd: ROOT, encoding: 'utf8' });
+  const diff = spawnSync('git', ['diff', 'HEAD'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return diff.status === 0 ? diff.stdout : null;
 };
 const changedBefore = trackedChanges();
@@ -38,7 +38,7 @@ try {
 }
 const changedAfter = trackedChanges();
 if (changedBefore !== null && changedAfter !== changedBefore) {
-  process.stderr.write(`\n✖ the run changed tracked files (git diff HEAD --name-status):\n${changedAfter}\n`);
+  process.stderr.write(`\n✖ the run changed tracked files:\n${spawnSync('git', ['diff', 'HEAD', '--stat'], { cwd: ROOT, encoding: 'utf8' }).stdout}\n`);
   process.exit(1);
 }
 process.exit(jest.status ?? 1);
