@@ -37,11 +37,27 @@ function parseScale(text, apps) {
   return scale;
 }
 
+/**
+ * How the apps' log lines reach the terminal: coloured and readable on a TTY, the apps' JSON lines
+ * as they are otherwise (a pipe, a CI log); LOG_FORMAT=json|pretty overrides. The apps always log
+ * JSON, so their log files under .run/ stay machine-readable.
+ */
+async function terminalLogFormatter() {
+  const format = process.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (format !== 'pretty' && format !== 'json') throw new Error(`LOG_FORMAT: "${format}" is neither json nor pretty`);
+  if (format === 'json') return (line) => `${line}\n`;
+  const { prettyFactory } = await import('pino-pretty');
+  const pretty = prettyFactory({ colorize: process.stdout.isTTY || process.env.FORCE_COLOR !== undefined, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,app', singleLine: true });
+  // A line that is not JSON (a crash's stack trace) is shown as it is.
+  return (line) => (line.startsWith('{') ? pretty(line) : `${line}\n`);
+}
+
 // PARLEY_INFRA_ONLY=1 provisions the servers only (for running apps or tests by hand against them).
 const INFRA_ONLY = process.env.PARLEY_INFRA_ONLY === '1';
 
 async function main() {
   ensureDependencies();
+  const formatLogLine = await terminalLogFormatter();
   // The servers need no compiled code: they boot while tsc runs.
   const built = INFRA_ONLY ? Promise.resolve() : build();
   const runDir = join(ROOT, '.run', `start-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -120,7 +136,7 @@ async function main() {
   /** Starts an instance, and again (backing off) whenever it dies, until Ctrl-C. */
   const launch = (instance) => {
     instance.startedAt = Date.now();
-    instance.child = spawnApp(stateOf(instance), instance.app, { onLine: (_name, line) => process.stdout.write(`[${instance.label.padEnd(width)}] ${line}\n`) });
+    instance.child = spawnApp(stateOf(instance), instance.app, { onLine: (_name, line) => process.stdout.write(`[${instance.label.padEnd(width)}] ${formatLogLine(line)}`) });
     instance.child.on('exit', (code, signal) => {
       if (stopping) return;
       // A run of a minute or more was healthy: the backoff starts over.
