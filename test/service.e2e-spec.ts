@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { api, eventually, mintToken, newAccountId, newDirectRoom, newUser, readState } from '@parley/testing';
+import { api, eventually, mintToken, newAccountId, newDirectRoom, newUser, readState, startExtraInstance } from '@parley/testing';
+import { freePort } from '../deploy/local/infrastructure.mjs';
 
 function logOf(app: string): string {
   return readFileSync(join(readState().runDir, `${app}.log`), 'utf8');
@@ -22,11 +23,48 @@ describe('service endpoints', () => {
     const admin = mintToken({ sub: 'ops', account_id: newAccountId(), scopes: ['conversation.admin'] });
     const response = await api('GET', '/admin/health', { token: admin });
     expect(response.status).toBe(200);
+    expect(response.body.status).toBe('ok');
     for (const app of ['rooms', 'messaging', 'support-routing', 'outbound-delivery', 'realtime']) {
-      expect(response.body.apps[app]).toMatchObject({ status: 'up', instances: 1 });
+      expect(response.body.apps[app]).toMatchObject({ status: 'up', instances: 1, reasons: [] });
+      expect(response.body.apps[app].consumer_lag.total).toBeGreaterThanOrEqual(0);
     }
+    for (const app of ['rooms', 'messaging', 'support-routing', 'outbound-delivery']) {
+      expect(response.body.apps[app].outbox).toEqual({ backlog: 0, oldest_unsent_age_ms: null });
+    }
+    expect(response.body.apps.realtime.outbox).toBeNull();
     const member = await api('GET', '/admin/health', { token: newUser().token });
     expect(member.status).toBe(403);
+  });
+
+  it('says degraded on GET /admin/health, naming the app and its lag, while an app falls behind its bound, and ok once it catches up', async () => {
+    // A second gateway with a low bound; realtime is paused (SIGSTOP) so its consumers fall behind.
+    const gateway = await startExtraInstance('gateway', await freePort(), { HEALTH_MAX_CONSUMER_LAG: '5' });
+    const health = async () => {
+      const response = await fetch(`http://127.0.0.1:${gateway.port}/admin/health`, { headers: { authorization: `Bearer ${admin}` } });
+      return { status: response.status, body: (await response.json()) as { status: string; apps: Record<string, { status: string; reasons: string[] }> } };
+    };
+    const admin = mintToken({ sub: 'ops', account_id: newAccountId(), scopes: ['conversation.admin'] });
+    const [realtime] = readState().pids.realtime ?? [];
+    try {
+      const { alice, roomId } = await newDirectRoom();
+      process.kill(realtime, 'SIGSTOP');
+      try {
+        for (let index = 0; index < 12; index++) {
+          expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: `behind ${index}` } })).status).toBe(201);
+        }
+        const degraded = await eventually(health, (report) => report.body.apps?.realtime?.status === 'degraded', 'realtime reported degraded');
+        expect(degraded.status).toBe(200);
+        expect(degraded.body.status).toBe('degraded');
+        expect(degraded.body.apps.realtime.reasons).toEqual([expect.stringMatching(/^consumer lag \d+ is past 5$/)]);
+        expect(degraded.body.apps.messaging.status).toBe('up');
+      } finally {
+        process.kill(realtime, 'SIGCONT');
+      }
+      const recovered = await eventually(health, (report) => report.body.status === 'ok', 'realtime caught up', 30_000);
+      expect(recovered.body.apps.realtime.reasons).toEqual([]);
+    } finally {
+      await gateway.stop();
+    }
   });
 
   it('serves Prometheus metrics on every app: requests by route, commands, events handled, Node\'s process metrics', async () => {

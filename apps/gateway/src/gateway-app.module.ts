@@ -22,6 +22,7 @@ import { WebhookSignatures } from './webhooks/webhook-signatures.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
 import { ReplyPartitionsProbe } from './service/reply-partitions.probe.js';
+import { AdminHealthService } from './service/admin-health.service.js';
 import { ServiceController } from './service/service.controller.js';
 
 /** The gateway: the HTTP API, authenticated, validated, and turned into Kafka commands. Stateless. */
@@ -39,7 +40,7 @@ export class GatewayAppModule {
         StorageModule.forRoot(config),
       ],
       controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController, M2mMessagesController, M2mThreadsController],
-      providers: [ApiDocument, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+      providers: [ApiDocument, AdminHealthService, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }
 }

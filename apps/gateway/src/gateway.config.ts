@@ -11,6 +11,18 @@ export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
   @Max(65535)
   GATEWAY_PORT = 3005;
 
+  /** `GET /admin/health` says degraded when an app's consumer group is further behind than this, in messages. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  HEALTH_MAX_CONSUMER_LAG = 1000;
+
+  /** `GET /admin/health` says degraded when an app's outbox holds more unsent entries than this past their normal publish delay. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  HEALTH_MAX_OUTBOX_BACKLOG = 100;
+
   /** Largest JSON body accepted; a larger one is a 413. */
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 256kb or 1mb' })
   BODY_LIMIT = '256kb';

@@ -39,3 +39,5 @@ export * from './delivery/delivery.patterns.js';
 // machine-to-machine endpoints
 export * from './m2m/m2m.patterns.js';
 export * from './m2m/m2m.dto.js';
+// operations (every app with an outbox)
+export * from './ops/ops.patterns.js';

@@ -3,6 +3,7 @@ import { RoomsPatterns } from './rooms/rooms.patterns.js';
 import { OutboundDeliveryPatterns } from './delivery/delivery.patterns.js';
 import { M2mPatterns } from './m2m/m2m.patterns.js';
 import { SupportPatterns } from './support/support.patterns.js';
+import { OutboxStatusPatterns } from './ops/ops.patterns.js';
 
 /** Every request-reply pattern. */
 export const AllPatterns: readonly string[] = [
@@ -11,6 +12,7 @@ export const AllPatterns: readonly string[] = [
   ...Object.values(SupportPatterns),
   ...Object.values(OutboundDeliveryPatterns),
   ...Object.values(M2mPatterns),
+  ...Object.values(OutboxStatusPatterns),
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Kafka, logLevel, type Admin, type KafkaConfig, type Message } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Admin, type KafkaConfig, type Message } from 'kafkajs';
 import { APP_NAME, PlatformConfig } from '@parley/platform';
 import { kafkaClientConfig } from './kafka.options.js';
 import { ensureTopics, parleyTopics } from './topics.js';
@@ -65,6 +65,48 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   async ping(): Promise<{ brokers: number }> {
     const cluster = await this.admin.describeCluster();
     return { brokers: cluster.brokers.length };
+  }
+
+  /**
+   * How far each consumer group is behind, per topic: the partitions' end offsets less the group's
+   * committed offsets, over the topics its live members are assigned and those it committed on. A
+   * partition never committed on counts from its start (consumers subscribe from the beginning).
+   * Event consumers commit about once a second, so a busy group shows up to a second of traffic.
+   */
+  async consumerLag(groupIds: string[]): Promise<Record<string, Record<string, number>>> {
+    const ends = new Map<string, Promise<Map<number, { low: number; high: number }>>>();
+    const endsOf = (topic: string) => {
+      if (!ends.has(topic)) {
+        const offsets = this.admin.fetchTopicOffsets(topic);
+        ends.set(topic, offsets.then((list) => new Map(list.map((entry) => [entry.partition, { low: Number(entry.low), high: Number(entry.high) }]))));
+      }
+      return ends.get(topic)!;
+    };
+    const { groups } = await this.admin.describeGroups(groupIds);
+    const lags = await Promise.all(
+      groups.map(async (group) => {
+        const assigned = new Set<string>();
+        for (const member of group.members) {
+          const assignment = member.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(member.memberAssignment) : null;
+          for (const topic of Object.keys(assignment?.assignment ?? {})) assigned.add(topic);
+        }
+        const committed = await this.admin.fetchOffsets({ groupId: group.groupId });
+        const topics = [...new Set([...assigned, ...committed.map((entry) => entry.topic)])];
+        const offsets = topics.length > 0 ? await this.admin.fetchOffsets({ groupId: group.groupId, topics }) : [];
+        const byTopic: Record<string, number> = {};
+        for (const { topic, partitions } of offsets) {
+          const bounds = await endsOf(topic);
+          byTopic[topic] = partitions.reduce((sum, { partition, offset }) => {
+            const bound = bounds.get(partition);
+            if (!bound) return sum;
+            const at = Number(offset) < 0 ? bound.low : Number(offset);
+            return sum + Math.max(0, bound.high - at);
+          }, 0);
+        }
+        return [group.groupId, byTopic] as const;
+      }),
+    );
+    return Object.fromEntries(lags);
   }
 
   /** How many live members each named consumer group has (an app with none is down). */

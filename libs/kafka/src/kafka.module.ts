@@ -13,6 +13,7 @@ import { EventLedger } from './consumer/event-ledger.js';
 import { KafkaConnection } from './kafka-connection.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { Outbox } from './outbox/outbox.service.js';
+import { outboxStatusHandler } from './outbox/outbox-status.handler.js';
 import { CommandClient } from './rpc/command-client.js';
 
 export interface KafkaModuleOptions {
@@ -32,7 +33,9 @@ export class KafkaModule {
   static forRoot(options: KafkaModuleOptions): DynamicModule {
     const providers: Provider[] = [KafkaConnection, EventConsumer];
     const models = [];
+    const controllers = [];
     if (options.outbox) {
+      controllers.push(outboxStatusHandler(options.appName));
       providers.push(Outbox, OutboxRelay);
       models.push(
         { name: OutboxEntry.name, schema: OutboxEntrySchema, collection: `${options.appName}.outbox` },
@@ -47,6 +50,7 @@ export class KafkaModule {
     return {
       module: KafkaModule,
       imports: models.length > 0 ? [MongooseModule.forFeature(models)] : [],
+      controllers,
       providers,
       exports: providers,
     };

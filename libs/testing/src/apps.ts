@@ -32,10 +32,14 @@ export async function restartApp(app: AppName, overrides: Record<string, string>
  * Starts one more instance of an app (on a port of its own, in the same consumer group), waits
  * until it is healthy and returns its port and a way to stop it. Teardown stops it too.
  */
-export async function startExtraInstance(app: AppName, port: number): Promise<{ port: number; stop: () => Promise<void> }> {
+export async function startExtraInstance(
+  app: AppName,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ port: number; stop: () => Promise<void> }> {
   const file = process.env[STATE_VARIABLE] as string;
   const state = apps.readState(file);
-  const child = apps.spawnApp({ ...state, ports: { ...state.ports, [app]: port } }, app);
+  const child = apps.spawnApp({ ...state, env: { ...state.env, ...env }, ports: { ...state.ports, [app]: port } }, app);
   state.pids[app] = [...(state.pids[app] ?? []), child.pid as number];
   apps.writeState(file, state);
   await apps.waitHealthy({ ...state, ports: { ...state.ports, [app]: port } }, app, { child });

@@ -1,48 +1,42 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck } from '@nestjs/terminus';
 import { CurrentActor, Public, RequireScopes } from '@parley/auth';
 import { Scopes, type Actor } from '@parley/contracts';
-import { KafkaConnection } from '@parley/kafka';
-import { DependencyHealth } from '@parley/platform';
-
-/** The consumer groups of the apps behind the gateway; an app with no live member is down. */
-const APP_GROUPS = ['rooms', 'messaging', 'support-routing', 'outbound-delivery', 'realtime'] as const;
+import { CorrelationId, DependencyHealth } from '@parley/platform';
+import { AdminHealthService, type AdminHealthView } from './admin-health.service.js';
 
 @ApiTags('service')
 @Controller()
 export class ServiceController {
   constructor(
     private readonly health: DependencyHealth,
-    private readonly kafka: KafkaConnection,
+    private readonly adminHealthReport: AdminHealthService,
   ) {}
 
   @Public()
   @Get('health')
-  @HealthCheck()
-  @ApiOperation({ summary: "The gateway's dependencies: 200 when all are up, 503 otherwise" })
-  check() {
-    return this.health.check();
+  @ApiOperation({ summary: "The gateway's dependencies: 200 when all are up, 503 with the same report otherwise" })
+  async check(@Res({ passthrough: true }) response: Response) {
+    const report = await this.health.report();
+    if (report.status !== 'ok') response.status(503);
+    return report;
   }
 
   @Get('admin/health')
   @ApiBearerAuth()
   @RequireScopes(Scopes.Admin)
-  @ApiOperation({ summary: 'Dependencies plus every app, by its live Kafka consumer group members' })
-  async adminHealth() {
-    const dependencies = await this.health.check().catch((error: { response?: unknown }) => error.response ?? error);
-    const groups = await this.kafka.groupMembers([...APP_GROUPS]);
-    const apps = Object.fromEntries(
-      APP_GROUPS.map((app) => {
-        const group = groups[app];
-        const up = !!group && group.members > 0;
-        return [app, { status: up ? 'up' : 'down', instances: group?.members ?? 0, group: group?.state ?? 'Dead' }];
-      }),
-    );
-    const status = (dependencies as { status?: string }).status === 'ok' && Object.values(apps).every((app) => app.status === 'up') ? 'ok' : 'error';
-    const body = { status, dependencies, apps };
-    if (status !== 'ok') throw new ServiceUnavailableException(body);
-    return body;
+  @ApiOperation({
+    summary: "Dependencies and every app: live instances, consumer lag and outbox backlog. 200 when all are up (status ok) or some app is behind its bounds (status degraded); 503 when a dependency or an app is down",
+  })
+  async adminHealth(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AdminHealthView> {
+    const report = await this.adminHealthReport.report(actor, correlationId);
+    if (report.status === 'error') response.status(503);
+    return report;
   }
 
   @Get('currentuser')

@@ -17,13 +17,13 @@ import { KafkaConnection } from '../kafka-connection.js';
  * Entries younger than this are left to the instance that wrote them (it publishes right after its
  * commit and marks them within MARK_INTERVAL_MS); the sweep takes the older ones still unsent.
  */
-const SWEEP_MIN_AGE_MS = 3000;
+export const SWEEP_MIN_AGE_MS = 3000;
 const SWEEP_BATCH = 500;
 /**
  * Published entries are marked sent in MongoDB at most this often (or every SWEEP_BATCH entries),
  * one update for all: a mark per publish would be one more write for every event.
  */
-const MARK_INTERVAL_MS = 1000;
+export const MARK_INTERVAL_MS = 1000;
 /** Ids this instance published recently, so its sweep does not send them again before they are marked. */
 const RECENT_IDS_KEPT = 10_000;
 /**

@@ -1,6 +1,14 @@
-import { Controller, Get, Inject, Module, type DynamicModule, type Type } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { Controller, Get, Inject, Module, Res, ServiceUnavailableException, type DynamicModule, type Type } from '@nestjs/common';
+import type { Response } from 'express';
+import { HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { APP_NAME } from '../platform.module.js';
+
+export interface HealthReport {
+  status: 'ok' | 'error' | 'shutting_down';
+  info?: Record<string, unknown>;
+  error?: Record<string, unknown>;
+  details: Record<string, unknown>;
+}
 
 /** A dependency an app reports on in its health check (MongoDB, Kafka, Redis, ...). */
 export interface DependencyProbe {
@@ -19,7 +27,20 @@ export class DependencyHealth {
     private readonly probes: DependencyProbe[],
   ) {}
 
-  check() {
+  /**
+   * The report of every dependency: `{ status: 'ok' | 'error', info, error, details }`. A failing
+   * dependency is part of the report, not an exception: callers answer it with a 503 and the report.
+   */
+  async report(): Promise<HealthReport> {
+    try {
+      return (await this.check()) as HealthReport;
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthReport;
+      throw error;
+    }
+  }
+
+  private check() {
     return this.health.check(
       this.probes.map((probe) => async () => {
         const indicator = this.indicators.check(probe.name);
@@ -71,9 +92,11 @@ class HealthController {
     @Inject(APP_NAME) private readonly appName: string,
   ) {}
 
+  /** 200 with the report when every dependency is up; 503 with the same report otherwise. */
   @Get()
-  @HealthCheck()
-  async check() {
-    return { app: this.appName, ...(await this.health.check()) };
+  async check(@Res({ passthrough: true }) response: Response) {
+    const report = await this.health.report();
+    if (report.status !== 'ok') response.status(503);
+    return { app: this.appName, ...report };
   }
 }
