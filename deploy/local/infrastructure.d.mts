@@ -11,7 +11,16 @@ export interface Infrastructure {
   s3Region: string;
   /** The servers' process ids; null for a server given by URL. */
   pids: { kafka: number | null; mongod: number | null; redis: number | null; s3: number | null };
+  /** The servers this process runs, to kill (SIGKILL) and restart on the same data and port. */
+  servers: Record<'kafka' | 'mongod' | 'redis' | 's3', ManagedServer>;
   stop(): Promise<void>;
+}
+export interface ManagedServer {
+  readonly url: string;
+  readonly pid: number | null;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  restart(): Promise<ManagedServer>;
 }
 export const KAFKA_VERSION: string;
 export const VERSITYGW_VERSION: string;

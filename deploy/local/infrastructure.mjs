@@ -167,6 +167,55 @@ async function untilReady(child, ready) {
   }
 }
 
+/**
+ * A server this process runs on its own data directory and port. Besides stopping it, a fault test
+ * (`npm run chaos`) can kill it outright and start it again on the same data, as a crash and a
+ * restart by an operator would.
+ */
+class RunningServer {
+  /**
+   * @param launch starts the server process (`first` on the very first start)
+   * @param ready resolves once a just-started server takes work (`first` likewise)
+   */
+  constructor({ url, launch, ready, graceMs = 10_000, ...details }) {
+    Object.assign(this, details);
+    this.url = url;
+    this.launch = launch;
+    this.ready = ready;
+    this.graceMs = graceMs;
+    this.child = null;
+  }
+
+  get pid() {
+    return this.child?.pid ?? null;
+  }
+
+  async start(first = true) {
+    const child = this.launch(first);
+    this.child = child;
+    await untilReady(child, () => this.ready(child, first));
+    return this;
+  }
+
+  stop() {
+    return stopProcess(this.child, this.graceMs);
+  }
+
+  /** SIGKILL: no shutdown of any kind, as in a crash. Resolves once the process is gone. */
+  async kill() {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts the server again on the same data directory and port; resolves once it takes work. */
+  restart() {
+    return this.start(false);
+  }
+}
+
 function isAlive(pid) {
   try {
     process.kill(pid, 0);
@@ -247,6 +296,11 @@ function serverProperties({ port, controllerPort, dataDir }) {
     'group.initial.rebalance.delay.ms=0',
     // Topics are created explicitly by the apps at start.
     'auto.create.topics.enable=false',
+    // A broker that died without shutting down is registered until its session expires, and on a
+    // restart it waits for that (9 s by default) before it serves: a single local node has nobody
+    // to fail over to, so its session is short.
+    'broker.session.timeout.ms=2000',
+    'broker.heartbeat.interval.ms=500',
     '',
   ].join('\n');
 }
@@ -309,16 +363,19 @@ async function startKafka({ runDir, cacheDir, port, log }) {
   const written = join(dir, 'classes.jsa');
   const record = sharing.length === 0 ? [`-XX:ArchiveClassesAtExit=${written}`] : [];
   const logFile = join(runDir, 'kafka.log');
-  const child = startProcess('java', [...jvm, ...sharing, ...record, '-cp', classpath, 'kafka.Kafka', properties], logFile);
-  if (record.length > 0) keepClassArchive(child, written, archive);
   const brokers = `127.0.0.1:${port}`;
-  await untilReady(child, async () => {
+  const launch = (first) => {
+    const child = startProcess('java', [...jvm, ...sharing, ...(first ? record : []), '-cp', classpath, 'kafka.Kafka', properties], logFile);
+    if (first && record.length > 0) keepClassArchive(child, written, archive);
+    return child;
+  };
+  const ready = async (child) => {
     await waitFor('kafka', () => kafkaAnswers(brokers), { process: child, logFile, timeoutMs: 90_000 });
     // A new broker makes its consumer-offsets topic on the first group request; doing that now spares
     // every app a round of "coordinator not available" retries at start.
     await waitFor('kafka group coordinator', () => groupCoordinatorReady(brokers), { process: child, logFile, timeoutMs: 60_000 });
-  });
-  return { url: brokers, pid: child.pid, stop: () => stopProcess(child, 15_000) };
+  };
+  return new RunningServer({ url: brokers, launch, ready, graceMs: 15_000 }).start();
 }
 
 async function kafkaAnswers(brokers) {
@@ -383,8 +440,11 @@ async function ensureMongod(cacheDir, log) {
   return join(home, MONGO_BIN, 'mongod');
 }
 
-/** Makes the fresh mongod a one-member replica set (transactions and change streams need one). */
-async function initiateReplicaSet({ port, child, logFile }) {
+/**
+ * Makes the fresh mongod a one-member replica set (transactions and change streams need one); on a
+ * restart of the same data it already is one, and this waits until it is primary again.
+ */
+async function initiateReplicaSet({ port, child, logFile, initiate = true }) {
   const { MongoClient } = await import('mongodb');
   const direct = `mongodb://127.0.0.1:${port}/?directConnection=true`;
   await waitFor('mongod', async () => {
@@ -394,7 +454,7 @@ async function initiateReplicaSet({ port, child, logFile }) {
   }, { process: child, logFile });
   const client = await MongoClient.connect(direct);
   try {
-    await client.db('admin').command({ replSetInitiate: { _id: 'rs0', members: [{ _id: 0, host: `127.0.0.1:${port}` }] } });
+    if (initiate) await client.db('admin').command({ replSetInitiate: { _id: 'rs0', members: [{ _id: 0, host: `127.0.0.1:${port}` }] } });
     await waitFor('mongod primary', async () => (await client.db('admin').command({ hello: 1 })).isWritablePrimary === true, { process: child, logFile });
   } finally {
     await client.close();
@@ -407,7 +467,7 @@ async function startMongo({ runDir, cacheDir, port, log }) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(runDir, 'mongod.log');
-  const child = startProcess(
+  const launch = () => startProcess(
     mongod,
     [
       '--replSet', 'rs0',
@@ -422,8 +482,8 @@ async function startMongo({ runDir, cacheDir, port, log }) {
     ],
     join(runDir, 'mongod.out'),
   );
-  await untilReady(child, () => initiateReplicaSet({ port, child, logFile }));
-  return { url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, pid: child.pid, stop: () => stopProcess(child) };
+  const ready = (child, first) => initiateReplicaSet({ port, child, logFile, initiate: first });
+  return new RunningServer({ url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, launch, ready }).start();
 }
 
 // ---------------------------------------------------------------- Redis
@@ -468,13 +528,13 @@ async function startRedis({ runDir, port, log }) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(runDir, 'redis.log');
-  const child = startProcess(
+  const launch = () => startProcess(
     binary,
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
     logFile,
   );
-  await untilReady(child, () => waitFor('redis', () => redisAnswers(port), { process: child, logFile }));
-  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => stopProcess(child) };
+  const ready = (child) => waitFor('redis', () => redisAnswers(port), { process: child, logFile });
+  return new RunningServer({ url: `redis://127.0.0.1:${port}`, launch, ready }).start();
 }
 
 // ---------------------------------------------------------------- S3 (VersityGW)
@@ -528,16 +588,16 @@ async function startS3({ runDir, cacheDir, port, log }) {
   const logFile = join(runDir, 's3.log');
   // --quiet: no line per request (the benchmark would fill the log); errors still go to the log.
   // --cors-allow-origin: a browser on another origin (the console) may PUT to a presigned URL.
-  const child = startProcess(
+  const launch = () => startProcess(
     binary,
     ['--access', accessKey, '--secret', secretKey, '--port', `127.0.0.1:${port}`, '--region', S3_REGION, '--health', S3_HEALTH_PATH, '--quiet', '--cors-allow-origin', '*', 'posix', dataDir],
     logFile,
   );
-  await untilReady(child, async () => {
+  const ready = async (child, first) => {
     await waitFor('s3 (VersityGW)', () => s3Answers(endpoint), { process: child, logFile });
-    await createBucket({ binary, endpoint, bucket: S3_BUCKET, accessKey, secretKey });
-  });
-  return { url: endpoint, bucket: S3_BUCKET, accessKey, secretKey, pid: child.pid, stop: () => stopProcess(child) };
+    if (first) await createBucket({ binary, endpoint, bucket: S3_BUCKET, accessKey, secretKey });
+  };
+  return new RunningServer({ url: endpoint, launch, ready, bucket: S3_BUCKET, accessKey, secretKey }).start();
 }
 
 /** The S3 storage S3_ENDPOINT points at: its bucket and keys must come with it. */
@@ -588,8 +648,13 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     s3AccessKey: s3.accessKey,
     s3SecretKey: s3.secretKey,
     s3Region: env.S3_ENDPOINT ? env.S3_REGION || S3_REGION : S3_REGION,
-    // The servers' process ids (setpriv execs the server itself), null for a server given by URL.
-    pids: { kafka: kafka.pid, mongod: mongo.pid, redis: redis.pid, s3: s3.pid },
+    // The servers' process ids (setpriv execs the server itself), null for a server given by URL;
+    // read when asked, since a server killed and restarted (npm run chaos) has a new one.
+    get pids() {
+      return { kafka: kafka.pid, mongod: mongo.pid, redis: redis.pid, s3: s3.pid };
+    },
+    /** The servers this process runs, to kill and restart (npm run chaos); absent for one given by URL. */
+    servers: { kafka, mongod: mongo, redis, s3 },
     stop,
   };
 }

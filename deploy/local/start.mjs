@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPS, prepareAppRuntime, spawnApp, stopPid, waitHealthy, writeState } from './apps.mjs';
+import { APPS, prepareAppRuntime, writeState } from './apps.mjs';
 import { defaultCacheDir, freePort, isPortFree, startInfrastructure } from './infrastructure.mjs';
 import { ROOT, build, ensureDependencies, step } from './project.mjs';
+import { Supervisor } from './supervisor.mjs';
 
 const began = Date.now();
 
@@ -63,12 +64,12 @@ async function main() {
   const runDir = join(ROOT, '.run', `start-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   let infrastructure;
   let stopping = false;
-  const supervised = [];
+  let supervisor = null;
   const shutdown = async (code) => {
     if (stopping) return;
     stopping = true;
     step('stopping');
-    await Promise.all(supervised.map((instance) => instance.child && stopPid(instance.child.pid)));
+    await supervisor?.stopAll();
     // Before the servers are up there is nothing to stop gracefully: exiting kills what has started.
     await infrastructure?.stop();
     process.exit(code);
@@ -128,36 +129,22 @@ async function main() {
   for (const app of selected) {
     for (let index = 0; index < scale[app]; index++) {
       const port = index === 0 ? ports[app] : await freePort();
-      instances.push({ app, port, label: scale[app] > 1 ? `${app}#${index + 1}` : app, restarts: 0, child: null, startedAt: 0 });
+      instances.push({ app, port, label: scale[app] > 1 ? `${app}#${index + 1}` : app });
     }
   }
   const width = Math.max(...instances.map((instance) => instance.label.length));
-  const stateOf = (instance) => ({ ...state, ports: { ...state.ports, [instance.app]: instance.port } });
-  /** Starts an instance, and again (backing off) whenever it dies, until Ctrl-C. */
-  const launch = (instance) => {
-    instance.startedAt = Date.now();
-    instance.child = spawnApp(stateOf(instance), instance.app, { onLine: (_name, line) => process.stdout.write(`[${instance.label.padEnd(width)}] ${formatLogLine(line)}`) });
-    instance.child.on('exit', (code, signal) => {
-      if (stopping) return;
-      // A run of a minute or more was healthy: the backoff starts over.
-      if (Date.now() - instance.startedAt > 60_000) instance.restarts = 0;
-      instance.restarts += 1;
-      const delay = Math.min(30_000, 1000 * 2 ** (instance.restarts - 1));
-      process.stderr.write(`✖ ${instance.label} exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s (restart ${instance.restarts}; its log: ${join(runDir, `${instance.app}.log`)})\n`);
-      setTimeout(() => {
-        if (!stopping) launch(instance);
-      }, delay);
-    });
-  };
+  supervisor = new Supervisor({
+    state,
+    onLine: (instance, line) => process.stdout.write(`[${instance.label.padEnd(width)}] ${formatLogLine(line)}`),
+  });
   step(`starting ${instances.map((instance) => instance.label).join(', ')} on Node ${node.version}`);
-  for (const instance of instances) launch(instance);
-  supervised.push(...instances);
+  const running = instances.map((instance) => supervisor.start(instance));
   writeState(join(runDir, 'system.json'), state);
-  const pending = new Set(instances.map((instance) => instance.label));
+  const pending = new Set(running.map((instance) => instance.label));
   const progress = setInterval(() => process.stderr.write(`… waiting for ${[...pending].join(', ')}\n`), 5000);
   await Promise.all(
-    instances.map(async (instance) => {
-      await waitHealthy(stateOf(instance), instance.app, { child: instance.child });
+    running.map(async (instance) => {
+      await supervisor.waitHealthy(instance);
       pending.delete(instance.label);
     }),
   );

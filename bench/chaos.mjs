@@ -1,0 +1,337 @@
+// `npm run chaos`: kill anything, lose nothing. Starts the whole system on fresh servers (messaging
+// and rooms with two instances each, every app supervised as `npm start` does), sends a steady
+// load (CHAOS_RATE msg/s over CHAOS_ROOMS rooms, the receiver on CHAOS_SOCKETS sockets) for
+// CHAOS_SECONDS, and every 15-17 s injects the next fault: kill -9 of an app (the supervisor starts
+// it again), of one of two instances, or of Kafka, mongod or Redis (started again on the same data
+// after CHAOS_SERVER_DOWN_MS). Refused sends are retried as a client would (same clientMessageId,
+// after Retry-After). After recovery it checks, and prints per fault:
+//   - every send answered 201 is stored exactly once and reached every receiver socket (pushed, or
+//     fetched by the client's own catch-up through after_seq), and no socket got one push twice;
+//   - per room, seq has no gap and no duplicate; unread counts equal a recount of the messages;
+//   - refusals were 503/504 with Retry-After (or no answer while the gateway itself was down);
+//   - time to the first accepted send and the first delivery after each fault.
+// Exits 1 on any loss, duplicate, gap, wrong count or unclear answer. CHAOS_FAULTS=a,b picks faults;
+// CHAOS_SKIP_BUILD=1 uses dist/ as it is. Writes the report as JSON beside its logs.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import jwt from 'jsonwebtoken';
+import { MongoClient, ObjectId } from 'mongodb';
+import { APPS, prepareAppRuntime } from '../deploy/local/apps.mjs';
+import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
+import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.mjs';
+import { Supervisor } from '../deploy/local/supervisor.mjs';
+import { ChaosReceiver, ChaosSenders } from './lib/chaos-client.mjs';
+import { setting, sleep } from './lib/stats.mjs';
+import { setupRooms } from './lib/traffic.mjs';
+
+const SECONDS = setting('CHAOS_SECONDS', 180);
+const RATE = setting('CHAOS_RATE', 100);
+const ROOMS = Math.min(100, Math.max(1, setting('CHAOS_ROOMS', 20)));
+const SOCKETS = Math.max(1, setting('CHAOS_SOCKETS', 2));
+const FAULT_EVERY_MS = setting('CHAOS_FAULT_EVERY_MS', 15_000);
+const SERVER_DOWN_MS = setting('CHAOS_SERVER_DOWN_MS', 3000);
+const RECOVERY_MS = setting('CHAOS_RECOVERY_MS', 60_000);
+const SKIP_BUILD = ['1', 'true', 'yes'].includes(String(process.env.CHAOS_SKIP_BUILD ?? '').toLowerCase());
+
+/** The faults, in the order they are injected. */
+const FAULTS = [
+  { name: 'messaging#1', kind: 'instance', label: 'messaging#1', what: 'kill -9 of one of two messaging instances' },
+  { name: 'realtime', kind: 'instance', label: 'realtime', what: 'kill -9 of realtime' },
+  { name: 'kafka', kind: 'server', server: 'kafka', what: 'kill -9 of Kafka, started again' },
+  { name: 'rooms#1', kind: 'instance', label: 'rooms#1', what: 'kill -9 of one of two rooms instances' },
+  { name: 'gateway', kind: 'instance', label: 'gateway', what: 'kill -9 of the gateway' },
+  { name: 'mongod', kind: 'server', server: 'mongod', what: 'kill -9 of mongod, started again' },
+  { name: 'messaging', kind: 'app', app: 'messaging', what: 'kill -9 of both messaging instances' },
+  { name: 'rooms', kind: 'app', app: 'rooms', what: 'kill -9 of both rooms instances' },
+  { name: 'support-routing', kind: 'instance', label: 'support-routing', what: 'kill -9 of support-routing' },
+  { name: 'outbound-delivery', kind: 'instance', label: 'outbound-delivery', what: 'kill -9 of outbound-delivery' },
+  { name: 'redis', kind: 'server', server: 'redis', what: 'kill -9 of Redis, started again' },
+];
+
+const chosen = process.env.CHAOS_FAULTS ? process.env.CHAOS_FAULTS.split(',').map((name) => name.trim()) : FAULTS.map((fault) => fault.name);
+const unknown = chosen.filter((name) => !FAULTS.some((fault) => fault.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(`CHAOS_FAULTS: unknown ${unknown.join(', ')} (known: ${FAULTS.map((fault) => fault.name).join(', ')})\n`);
+  process.exit(2);
+}
+const faults = chosen.map((name) => FAULTS.find((fault) => fault.name === name));
+
+const seconds = (ms) => (ms === null || ms === undefined ? '-' : (ms / 1000).toFixed(1));
+
+async function main() {
+  ensureDependencies();
+  if (SKIP_BUILD) step('CHAOS_SKIP_BUILD: using dist/ as it is');
+  else await build();
+  const runDir = join(ROOT, '.run', `chaos-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  step('starting Kafka, MongoDB, Redis and S3 storage on fresh data');
+  const log = (line) => process.stderr.write(`[chaos] ${line}\n`);
+  const runtime = prepareAppRuntime({ log });
+  const infrastructure = await startInfrastructure({ runDir, env: {}, log });
+  const node = await runtime;
+  const ports = {};
+  for (const app of Object.keys(APPS)) ports[app] = await freePort();
+  const secret = randomBytes(32).toString('hex');
+  const state = {
+    runDir,
+    ports,
+    pids: {},
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      MONGO_URL: infrastructure.mongoUrl,
+      MONGO_DB: 'parley_chaos',
+      KAFKA_BROKERS: infrastructure.kafkaBrokers,
+      REDIS_URL: infrastructure.redisUrl,
+      S3_ENDPOINT: infrastructure.s3Endpoint,
+      S3_BUCKET: infrastructure.s3Bucket,
+      S3_ACCESS_KEY: infrastructure.s3AccessKey,
+      S3_SECRET_KEY: infrastructure.s3SecretKey,
+      S3_REGION: infrastructure.s3Region,
+      JWT_SECRET: secret,
+      RATE_LIMIT_POINTS: '100000000',
+    },
+  };
+  const supervisor = new Supervisor({ state, log });
+  const receiver = { close: () => undefined };
+  let exitCode = 1;
+  try {
+    step(`starting the apps on Node ${node.version} (messaging and rooms twice)`);
+    const instances = [];
+    for (const app of Object.keys(APPS)) {
+      const count = app === 'messaging' || app === 'rooms' ? 2 : 1;
+      for (let index = 0; index < count; index++) {
+        const port = index === 0 ? ports[app] : await freePort();
+        instances.push(supervisor.start({ app, port, label: count > 1 ? `${app}#${index + 1}` : app }));
+      }
+    }
+    await Promise.all(instances.map((instance) => supervisor.waitHealthy(instance)));
+
+    const gateway = `http://127.0.0.1:${ports.gateway}`;
+    const realtimeUrl = `http://127.0.0.1:${ports.realtime}`;
+    const account = `chaos-${randomUUID()}`;
+    const token = (sub, scopes = ['conversation']) => jwt.sign({ sub, account_id: account, scopes }, secret, { algorithm: 'HS256', expiresIn: '4h' });
+    const call = async (method, path, bearer, body) => {
+      const response = await fetch(`${gateway}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    const bob = token('bob');
+    const bobConversation = await call('GET', '/v1/conversations/me', bob);
+    const rooms = await setupRooms({ call, token, senderCount: ROOMS, roomCount: ROOMS, bob, bobConversationId: bobConversation.id });
+    const live = new ChaosReceiver({ realtimeUrl, gateway, bearer: bob, roomIds: rooms.map((room) => room.id), sockets: SOCKETS });
+    receiver.close = () => live.close();
+    await live.connect();
+    const senders = new ChaosSenders({ gateway, rooms });
+
+    step(`load: ${RATE} msg/s over ${ROOMS} rooms for ${SECONDS} s; a fault every ${FAULT_EVERY_MS / 1000}-${(FAULT_EVERY_MS + 2000) / 1000} s: ${faults.map((fault) => fault.name).join(', ')}`);
+    const began = performance.now();
+    const end = began + SECONDS * 1000;
+    const pending = [];
+    const injected = [];
+    const load = new Promise((resolve) => {
+      let next = 0;
+      const tick = () => {
+        const now = performance.now();
+        while (began + (next * 1000) / RATE <= now && now < end) pending.push(senders.send(next++));
+        if (now >= end) return resolve();
+        setTimeout(tick, Math.max(0, began + (next * 1000) / RATE - performance.now()));
+      };
+      tick();
+    });
+    const progress = setInterval(() => {
+      const accepted = senders.sends.filter((send) => send.acceptedAt !== null).length;
+      log(`${seconds(performance.now() - began)} s: ${senders.sends.length} sent, ${accepted} accepted, ${injected.length} faults injected`);
+    }, 10_000);
+    const injector = (async () => {
+      await sleep(FAULT_EVERY_MS / 2);
+      for (const fault of faults) {
+        if (performance.now() > end - 5000) break;
+        const at = performance.now();
+        log(`fault: ${fault.what}`);
+        const record = { ...fault, at, restoredAt: null };
+        injected.push(record);
+        if (fault.kind === 'server') {
+          const server = infrastructure.servers[fault.server];
+          await server.kill();
+          await sleep(SERVER_DOWN_MS);
+          await server.restart();
+        } else {
+          const targets = fault.kind === 'app' ? supervisor.instances.filter((instance) => instance.app === fault.app) : supervisor.instances.filter((instance) => instance.label === fault.label);
+          for (const target of targets) supervisor.kill(target);
+        }
+        record.restoredAt = performance.now();
+        await sleep(FAULT_EVERY_MS + Math.random() * 2000 - (performance.now() - at));
+      }
+    })();
+    await Promise.all([load, injector]);
+    senders.retryUntil = performance.now() + RECOVERY_MS;
+    step(`load done; waiting for every send to settle (retries for at most ${RECOVERY_MS / 1000} s)`);
+    await Promise.all(pending);
+    clearInterval(progress);
+    // Every app answers again before the checks (a restart may still be backing off).
+    await Promise.all(supervisor.instances.map((instance) => supervisor.waitHealthy(instance, { timeoutMs: RECOVERY_MS })));
+
+    step('checking: stored once, delivered, no duplicate pushes, seq without gaps, unread counts');
+    const accepted = senders.sends.filter((send) => send.acceptedAt !== null);
+    // Deliveries may still be on their way: wait until each device has every accepted message, or 30 s.
+    const complete = () => live.devices.every((device) => accepted.every((send) => device.pushes.has(send.messageId)));
+    const deliveryDeadline = performance.now() + 30_000;
+    while (!complete() && performance.now() < deliveryDeadline) await sleep(200);
+    for (const device of live.devices) await live.catchUp(device);
+
+    const mongo = await MongoClient.connect(infrastructure.mongoUrl);
+    let report;
+    try {
+      report = await check({ mongo, senders, live, rooms, injected, began, bob, gateway, bobConversationId: bobConversation.id });
+    } finally {
+      await mongo.close();
+    }
+    printReport(report);
+    writeFileSync(join(runDir, 'chaos.json'), JSON.stringify(report, null, 2));
+    process.stdout.write(`\nreport: ${join(runDir, 'chaos.json')}; logs: ${runDir}\n`);
+    exitCode = report.failures.length === 0 ? 0 : 1;
+  } finally {
+    receiver.close();
+    await supervisor.stopAll();
+    await infrastructure.stop();
+  }
+  process.exit(exitCode);
+}
+
+async function check({ mongo, senders, live, rooms, injected, began, bob, gateway, bobConversationId }) {
+  const db = mongo.db('parley_chaos');
+  const messages = await db
+    .collection('conversations.messages')
+    .find({ room_id: { $in: rooms.map((room) => new ObjectId(room.id)) } }, { projection: { room_id: 1, seq: 1, client_message_id: 1 } })
+    .toArray();
+  const byClientId = new Map();
+  for (const message of messages) byClientId.set(message.client_message_id, [...(byClientId.get(message.client_message_id) ?? []), message]);
+
+  const failures = [];
+  const accepted = senders.sends.filter((send) => send.acceptedAt !== null);
+  const notStoredOnce = accepted.filter((send) => (byClientId.get(send.clientMessageId) ?? []).length !== 1);
+  const unacceptedStoredTwice = senders.sends.filter((send) => send.acceptedAt === null && (byClientId.get(send.clientMessageId) ?? []).length > 1);
+  const missing = [];
+  const pushedTwice = [];
+  for (const device of live.devices) {
+    for (const send of accepted) if (!device.pushes.has(send.messageId) && !device.caughtUp.has(send.messageId)) missing.push({ device: device.index, clientMessageId: send.clientMessageId });
+    for (const [id, count] of device.pushes) if (count > 1) pushedTwice.push({ device: device.index, messageId: id, count });
+  }
+  const gaps = [];
+  for (const room of rooms) {
+    const seqs = messages.filter((message) => String(message.room_id) === room.id).map((message) => message.seq).sort((a, b) => a - b);
+    for (let index = 0; index < seqs.length; index++) {
+      if (seqs[index] !== index + 1) {
+        gaps.push({ room: room.id, expected: index + 1, found: seqs[index] });
+        break;
+      }
+    }
+  }
+  // The receiver's room list as a client reads it (CHAOS_ROOMS is at most a page of 100).
+  const roomList = (await (await fetch(`${gateway}/v1/rooms?limit=100`, { headers: { authorization: `Bearer ${bob}` } })).json()).data;
+  const unreadWrong = [];
+  for (const room of rooms) {
+    const listed = roomList.find((entry) => entry.id === room.id);
+    const recount = messages.filter((message) => String(message.room_id) === room.id).length;
+    if (listed?.unread_count !== recount) unreadWrong.push({ room: room.id, unread: listed?.unread_count ?? null, recount, member: bobConversationId });
+  }
+  const unclear = senders.sends.flatMap((send) => send.unclear.map((answer) => ({ clientMessageId: send.clientMessageId, ...answer })));
+  const gaveUp = senders.sends.filter((send) => send.acceptedAt === null && send.unclear.length === 0);
+
+  if (notStoredOnce.length > 0) failures.push(`${notStoredOnce.length} accepted sends not stored exactly once`);
+  if (unacceptedStoredTwice.length > 0) failures.push(`${unacceptedStoredTwice.length} refused sends stored twice`);
+  if (missing.length > 0) failures.push(`${missing.length} accepted messages never reached a socket, even after catch-up`);
+  if (pushedTwice.length > 0) failures.push(`${pushedTwice.length} messages pushed twice to one socket`);
+  if (gaps.length > 0) failures.push(`${gaps.length} rooms with a seq gap or duplicate`);
+  if (unreadWrong.length > 0) failures.push(`${unreadWrong.length} rooms whose unread count differs from a recount`);
+  if (unclear.length > 0) failures.push(`${unclear.length} answers that were neither 201 nor a retryable refusal with Retry-After`);
+  if (gaveUp.length > 0) failures.push(`${gaveUp.length} sends still refused after ${RECOVERY_MS / 1000} s of retries`);
+
+  // Per fault: the sends first fired from its injection to the next one.
+  const windows = injected.map((fault, index) => ({ fault, from: fault.at, to: injected[index + 1]?.at ?? Infinity }));
+  const firstDelivery = (send) => Math.min(...live.devices.map((device) => device.firstSeen.get(send.messageId) ?? Infinity));
+  const faultsTable = windows.map(({ fault, from, to }) => {
+    const inWindow = senders.sends.filter((send) => send.firedAt >= from && send.firedAt < to);
+    const refused = inWindow.filter((send) => send.answers[0]?.status !== 201);
+    const ids = new Set(inWindow.map((send) => send.clientMessageId));
+    const acceptedAfter = senders.sends.filter((send) => send.firedAt >= fault.restoredAt && send.answers.at(-1)?.status === 201 && send.answers.length === 1);
+    const firstSend = acceptedAfter.length > 0 ? Math.min(...acceptedAfter.map((send) => send.acceptedAt)) - fault.at : null;
+    const delivered = acceptedAfter.map(firstDelivery).filter(Number.isFinite);
+    const firstDeliveryMs = delivered.length > 0 ? Math.min(...delivered) - fault.at : null;
+    return {
+      fault: fault.name,
+      what: fault.what,
+      atSeconds: Number(seconds(fault.at - began)),
+      sends: inWindow.length,
+      refused: refused.length,
+      refusals: countBy(refused.map((send) => send.answers[0]?.status)),
+      lost: missing.filter((entry) => ids.has(entry.clientMessageId)).length,
+      duplicates: notStoredOnce.filter((send) => ids.has(send.clientMessageId)).length + pushedTwice.filter((entry) => inWindow.some((send) => send.messageId === entry.messageId)).length,
+      recoverySendMs: firstSend === null ? null : Math.round(firstSend),
+      recoveryDeliveryMs: firstDeliveryMs === null ? null : Math.round(firstDeliveryMs),
+    };
+  });
+  return {
+    settings: { seconds: SECONDS, rate: RATE, rooms: ROOMS, sockets: SOCKETS, faultEveryMs: FAULT_EVERY_MS, serverDownMs: SERVER_DOWN_MS },
+    totals: {
+      sends: senders.sends.length,
+      accepted: accepted.length,
+      retried: senders.sends.filter((send) => send.answers.length > 1).length,
+      storedMessages: messages.length,
+      notStoredOnce: notStoredOnce.length,
+      missing: missing.length,
+      pushedTwice: pushedTwice.length,
+      gaps: gaps.length,
+      unreadWrong: unreadWrong.length,
+      unclear: unclear.length,
+      gaveUp: gaveUp.length,
+      caughtUp: live.devices.map((device) => device.caughtUp.size),
+      reconnects: live.devices.map((device) => device.reconnects),
+    },
+    faults: faultsTable,
+    examples: { notStoredOnce: notStoredOnce.slice(0, 5).map((send) => send.clientMessageId), missing: missing.slice(0, 5), pushedTwice: pushedTwice.slice(0, 5), gaps: gaps.slice(0, 5), unreadWrong: unreadWrong.slice(0, 5), unclear: unclear.slice(0, 5) },
+    failures,
+  };
+}
+
+function countBy(values) {
+  const counts = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+function printReport(report) {
+  const rows = report.faults.map((row) => [
+    row.fault,
+    `${row.atSeconds}`,
+    `${row.sends}`,
+    `${row.refused}${row.refused > 0 ? ` (${Object.entries(row.refusals).map(([status, count]) => `${status}: ${count}`).join(', ')})` : ''}`,
+    `${row.lost}`,
+    `${row.duplicates}`,
+    seconds(row.recoverySendMs),
+    seconds(row.recoveryDeliveryMs),
+  ]);
+  const header = ['fault', 'at s', 'sends', 'refused (first answer)', 'lost', 'dup', 'first send s', 'first delivery s'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  process.stdout.write(`\n${line(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
+  const totals = report.totals;
+  process.stdout.write(
+    `\n${totals.sends} sends, ${totals.accepted} accepted (${totals.retried} after retries), ${totals.storedMessages} stored; ` +
+      `not stored once ${totals.notStoredOnce}, never delivered ${totals.missing}, pushed twice ${totals.pushedTwice}, ` +
+      `rooms with seq gaps ${totals.gaps}, wrong unread counts ${totals.unreadWrong}, unclear answers ${totals.unclear}, given up ${totals.gaveUp}; ` +
+      `caught up through the API per socket ${totals.caughtUp.join('/')} after ${totals.reconnects.join('/')} reconnects\n`,
+  );
+  process.stdout.write(report.failures.length === 0 ? '✔ nothing lost, duplicated or out of sequence\n' : `✖ ${report.failures.join('; ')}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`✖ chaos run failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,169 @@
+// The client side of `npm run chaos`: senders that retry what a fault refused (same clientMessageId,
+// after Retry-After), and a receiver on several sockets that catches up through the API after each
+// reconnect, as a real client does. Everything it saw is kept for the checks at the end.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+import { sleep } from './stats.mjs';
+
+/** Answers a client is told to retry: the service said so (503, 504), or nothing answered at all. */
+export function isRetryable(status) {
+  return status === 503 || status === 504 || typeof status === 'string';
+}
+
+export class ChaosSenders {
+  /**
+   * @param gateway the gateway's base URL
+   * @param rooms from setupRooms (senders take turns in each)
+   * @param retryUntil performance.now() past which a refused send is given up
+   */
+  constructor({ gateway, rooms, requestTimeoutMs = 15_000 }) {
+    this.gateway = gateway;
+    this.rooms = rooms;
+    this.requestTimeoutMs = requestTimeoutMs;
+    this.sends = [];
+    this.retryUntil = Infinity;
+  }
+
+  /** Sends one message into room `index`, retrying refusals; resolves with its record when settled. */
+  async send(index) {
+    const room = this.rooms[index % this.rooms.length];
+    const sender = room.senders[room.turn++ % room.senders.length];
+    const record = {
+      clientMessageId: randomUUID(),
+      roomId: room.id,
+      firedAt: performance.now(),
+      answers: [],
+      acceptedAt: null,
+      messageId: null,
+      unclear: [],
+    };
+    this.sends.push(record);
+    for (;;) {
+      const answer = await this.attempt(room, sender, record);
+      record.answers.push(answer);
+      if (answer.status === 201) {
+        record.acceptedAt = performance.now();
+        record.messageId = answer.messageId;
+        return record;
+      }
+      if (!isRetryable(answer.status)) {
+        record.unclear.push(answer);
+        return record;
+      }
+      if (answer.status !== 'unreachable' && answer.retryAfter === null) record.unclear.push({ ...answer, why: 'no Retry-After' });
+      if (performance.now() > this.retryUntil) return record;
+      // Backing off as a well-behaved client does: at least what Retry-After asks, doubling per
+      // attempt up to 8 s, jittered so that refused clients do not come back all at once.
+      const backoffMs = Math.min(8000, 250 * 2 ** (record.answers.length - 1));
+      const askedMs = answer.retryAfter !== null ? Number(answer.retryAfter) * 1000 : 0;
+      await sleep(Math.max(askedMs, backoffMs) * (0.5 + Math.random()));
+    }
+  }
+
+  async attempt(room, sender, record) {
+    const at = performance.now();
+    try {
+      const response = await fetch(`${this.gateway}/v1/rooms/${room.id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sender.bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: `chaos ${record.clientMessageId}`, clientMessageId: record.clientMessageId }),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
+      const text = await response.text();
+      const body = response.status === 201 ? JSON.parse(text) : null;
+      return {
+        at,
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        messageId: body?.id ?? null,
+        body: response.status === 201 ? undefined : text.slice(0, 200),
+      };
+    } catch (error) {
+      // No HTTP answer: the gateway was down (refused connection) or did not answer in time.
+      const status = error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
+      return { at, status, retryAfter: null, messageId: null, body: error.cause?.code ?? error.message };
+    }
+  }
+}
+
+/**
+ * The receiver's devices. Each socket counts every `new_message` push it gets (a second push of one
+ * message to one socket is a duplicate); after a reconnect that Socket.IO could not recover, and
+ * once more at the end, it fetches what it missed per room through `after_seq`, as a client does.
+ */
+export class ChaosReceiver {
+  constructor({ realtimeUrl, gateway, bearer, roomIds, sockets }) {
+    this.realtimeUrl = realtimeUrl;
+    this.gateway = gateway;
+    this.bearer = bearer;
+    this.roomIds = roomIds;
+    this.count = sockets;
+    this.devices = [];
+  }
+
+  async connect() {
+    for (let index = 0; index < this.count; index++) {
+      const device = {
+        index,
+        pushes: new Map(), // message id → pushes received
+        caughtUp: new Set(), // message ids fetched through the API
+        lastSeq: new Map(), // room id → highest seq seen
+        firstSeen: new Map(), // message id → performance.now() of its first push
+        reconnects: 0,
+        catchUps: 0,
+        socket: io(this.realtimeUrl, { auth: { token: this.bearer }, transports: ['websocket'], reconnectionDelayMax: 2000 }),
+      };
+      device.socket.on('new_message', (payload) => this.pushed(device, payload));
+      device.socket.on('connect', () => {
+        if (device.connectedOnce && !device.socket.recovered) {
+          device.reconnects++;
+          void this.catchUp(device).catch(() => undefined); // the final catch-up repeats it
+        }
+        device.connectedOnce = true;
+      });
+      this.devices.push(device);
+      await new Promise((resolve, reject) => {
+        device.socket.once('connect', resolve);
+        device.socket.once('connect_error', reject);
+      });
+    }
+  }
+
+  pushed(device, payload) {
+    const id = payload.message?.id;
+    if (!id) return;
+    device.pushes.set(id, (device.pushes.get(id) ?? 0) + 1);
+    if (!device.firstSeen.has(id)) device.firstSeen.set(id, performance.now());
+    this.saw(device, payload.room_id, payload.message.seq);
+  }
+
+  saw(device, roomId, seq) {
+    if (typeof seq === 'number' && seq > (device.lastSeq.get(roomId) ?? 0)) device.lastSeq.set(roomId, seq);
+  }
+
+  /** Fetches, per room, every message after the last one this device saw. */
+  async catchUp(device) {
+    device.catchUps++;
+    for (const roomId of this.roomIds) {
+      for (;;) {
+        const after = device.lastSeq.get(roomId) ?? 0;
+        const response = await fetch(`${this.gateway}/v1/rooms/${roomId}/messages?after_seq=${after}&limit=100`, {
+          headers: { authorization: `Bearer ${this.bearer}` },
+          signal: AbortSignal.timeout(15_000),
+        });
+        if (response.status !== 200) throw new Error(`catch-up of room ${roomId}: ${response.status} ${await response.text()}`);
+        const page = await response.json();
+        if (page.data.length === 0) break;
+        for (const message of page.data) {
+          if (!device.pushes.has(message.id)) device.caughtUp.add(message.id);
+          this.saw(device, roomId, message.seq);
+        }
+      }
+    }
+  }
+
+  close() {
+    for (const device of this.devices) device.socket.close();
+  }
+}

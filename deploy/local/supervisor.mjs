@@ -1,0 +1,73 @@
+// Keeps Parley's app instances running: starts each, and starts it again (backing off) whenever it
+// dies, saying which, why and how often. `npm start` and `npm run chaos` run the apps through it.
+import { join } from 'node:path';
+import { spawnApp, stopPid, waitHealthy } from './apps.mjs';
+
+/** The first restart waits this long; each one after it twice as long, up to MAX_BACKOFF_MS. */
+const FIRST_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 30_000;
+/** A run this long was healthy: the backoff starts over. */
+const HEALTHY_RUN_MS = 60_000;
+
+export class Supervisor {
+  /**
+   * @param state the system state (runDir, env, ports) the apps start with
+   * @param onLine where an instance's log lines go (else only to its log file)
+   * @param log where the supervisor's own lines go
+   */
+  constructor({ state, onLine, log = (line) => process.stderr.write(`${line}\n`) }) {
+    this.state = state;
+    this.onLine = onLine;
+    this.log = log;
+    this.instances = [];
+    this.stopping = false;
+  }
+
+  /** Adds an instance of an app on its own HTTP (health) port and starts it. */
+  start({ app, port, label = app }) {
+    const instance = { app, port, label, restarts: 0, child: null, startedAt: 0, timer: null };
+    this.instances.push(instance);
+    this.launch(instance);
+    return instance;
+  }
+
+  /** The state an instance runs with: the system's, with its own port. */
+  stateOf(instance) {
+    return { ...this.state, ports: { ...this.state.ports, [instance.app]: instance.port } };
+  }
+
+  launch(instance) {
+    instance.startedAt = Date.now();
+    const onLine = this.onLine && ((_app, line) => this.onLine(instance, line));
+    const child = spawnApp(this.stateOf(instance), instance.app, { onLine });
+    instance.child = child;
+    child.on('exit', (code, signal) => {
+      if (this.stopping || instance.child !== child) return;
+      if (Date.now() - instance.startedAt > HEALTHY_RUN_MS) instance.restarts = 0;
+      instance.restarts += 1;
+      const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (instance.restarts - 1));
+      this.log(`✖ ${instance.label} exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s (restart ${instance.restarts}; its log: ${join(this.state.runDir, `${instance.app}.log`)})`);
+      instance.timer = setTimeout(() => {
+        instance.timer = null;
+        if (!this.stopping) this.launch(instance);
+      }, delay);
+    });
+  }
+
+  /** Resolves once the instance (as it runs now) answers its health check. */
+  waitHealthy(instance, options = {}) {
+    return waitHealthy(this.stateOf(instance), instance.app, { child: instance.child, ...options });
+  }
+
+  /** Kills an instance with a signal (SIGKILL: a crash); the supervisor starts it again. */
+  kill(instance, signal = 'SIGKILL') {
+    instance.child?.kill(signal);
+  }
+
+  /** Stops every instance gracefully; none is restarted after this. */
+  async stopAll() {
+    this.stopping = true;
+    for (const instance of this.instances) if (instance.timer) clearTimeout(instance.timer);
+    await Promise.all(this.instances.map((instance) => instance.child && stopPid(instance.child.pid)));
+  }
+}
