@@ -51,7 +51,7 @@ export class ChaosSenders {
         record.unclear.push(answer);
         return record;
       }
-      if (answer.status !== 'unreachable' && answer.retryAfter === null) record.unclear.push({ ...answer, why: 'no Retry-After' });
+      if (typeof answer.status === 'number' && answer.retryAfter === null) record.unclear.push({ ...answer, why: 'no Retry-After' });
       if (performance.now() > this.retryUntil) return record;
       // Backing off as a well-behaved client does: at least what Retry-After asks, doubling per
       // attempt up to 8 s, jittered so that refused clients do not come back all at once.

@@ -479,6 +479,10 @@ async function startMongo({ runDir, cacheDir, port, log }) {
       '--quiet',
       '--wiredTigerCacheSizeGB', '0.5',
       '--setParameter', 'diagnosticDataCollectionEnabled=false',
+      // A transaction whose app was killed holds its documents' locks until mongod aborts it (after
+      // 60 s by default): every later write to them (a room's seq counter) waits that long. Parley's
+      // transactions take milliseconds, so an abandoned one is aborted after 5 s.
+      '--setParameter', 'transactionLifetimeLimitSeconds=5',
     ],
     join(runDir, 'mongod.out'),
   );
