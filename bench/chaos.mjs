@@ -79,7 +79,7 @@ async function main() {
     pids: {},
     env: {
       NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'info',
       MONGO_URL: infrastructure.mongoUrl,
       MONGO_DB: 'parley_chaos',
       KAFKA_BROKERS: infrastructure.kafkaBrokers,
@@ -124,7 +124,7 @@ async function main() {
     const bob = token('bob');
     const bobConversation = await call('GET', '/v1/conversations/me', bob);
     const rooms = await setupRooms({ call, token, senderCount: ROOMS, roomCount: ROOMS, bob, bobConversationId: bobConversation.id });
-    const live = new ChaosReceiver({ realtimeUrl, gateway, bearer: bob, roomIds: rooms.map((room) => room.id), sockets: SOCKETS });
+    const live = new ChaosReceiver({ realtimeUrl, gateway, bearer: bob, roomIds: rooms.map((room) => room.id), sockets: SOCKETS, log });
     receiver.close = () => live.close();
     await live.connect();
     const senders = new ChaosSenders({ gateway, rooms });
@@ -220,7 +220,10 @@ async function check({ mongo, senders, live, rooms, injected, began, bob, gatewa
   const missing = [];
   const pushedTwice = [];
   for (const device of live.devices) {
-    for (const send of accepted) if (!device.pushes.has(send.messageId) && !device.caughtUp.has(send.messageId)) missing.push({ device: device.index, clientMessageId: send.clientMessageId });
+    for (const send of accepted) {
+      if (device.pushes.has(send.messageId) || device.caughtUp.has(send.messageId)) continue;
+      missing.push({ device: device.index, clientMessageId: send.clientMessageId, room: send.roomId, firedAtSeconds: Number(seconds(send.firedAt - began)), acceptedAtSeconds: Number(seconds(send.acceptedAt - began)) });
+    }
     for (const [id, count] of device.pushes) if (count > 1) pushedTwice.push({ device: device.index, messageId: id, count });
   }
   const gaps = [];

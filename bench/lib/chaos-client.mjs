@@ -93,7 +93,8 @@ export class ChaosSenders {
  * once more at the end, it fetches what it missed per room through `after_seq`, as a client does.
  */
 export class ChaosReceiver {
-  constructor({ realtimeUrl, gateway, bearer, roomIds, sockets }) {
+  constructor({ realtimeUrl, gateway, bearer, roomIds, sockets, log = () => undefined }) {
+    this.log = log;
     this.realtimeUrl = realtimeUrl;
     this.gateway = gateway;
     this.bearer = bearer;
@@ -115,10 +116,20 @@ export class ChaosReceiver {
         socket: io(this.realtimeUrl, { auth: { token: this.bearer }, transports: ['websocket'], reconnectionDelayMax: 2000 }),
       };
       device.socket.on('new_message', (payload) => this.pushed(device, payload));
+      // Where each room stood when the socket dropped: what came after it is fetched on reconnect
+      // (pushes that arrive meanwhile move lastSeq on, past what was missed).
+      device.socket.on('disconnect', (reason) => {
+        device.seenAtDisconnect = new Map(device.lastSeq);
+        this.log(`socket ${index} disconnected (${reason})`);
+      });
       device.socket.on('connect', () => {
         if (device.connectedOnce && !device.socket.recovered) {
           device.reconnects++;
-          void this.catchUp(device).catch(() => undefined); // the final catch-up repeats it
+          const before = device.caughtUp.size;
+          this.catchUp(device, device.seenAtDisconnect).then(
+            () => this.log(`socket ${index} reconnected (not recovered): ${device.caughtUp.size - before} missed messages fetched through the API`),
+            (error) => this.log(`socket ${index} reconnected; its catch-up failed (${error.message}); the final one repeats it`),
+          );
         }
         device.connectedOnce = true;
       });
@@ -142,12 +153,12 @@ export class ChaosReceiver {
     if (typeof seq === 'number' && seq > (device.lastSeq.get(roomId) ?? 0)) device.lastSeq.set(roomId, seq);
   }
 
-  /** Fetches, per room, every message after the last one this device saw. */
-  async catchUp(device) {
+  /** Fetches, per room, every message after `from` (a room's seq; by default the last one this device saw). */
+  async catchUp(device, from = device.lastSeq) {
     device.catchUps++;
     for (const roomId of this.roomIds) {
+      let after = from.get(roomId) ?? 0;
       for (;;) {
-        const after = device.lastSeq.get(roomId) ?? 0;
         const response = await fetch(`${this.gateway}/v1/rooms/${roomId}/messages?after_seq=${after}&limit=100`, {
           headers: { authorization: `Bearer ${this.bearer}` },
           signal: AbortSignal.timeout(15_000),
@@ -158,6 +169,7 @@ export class ChaosReceiver {
         for (const message of page.data) {
           if (!device.pushes.has(message.id)) device.caughtUp.add(message.id);
           this.saw(device, roomId, message.seq);
+          after = Math.max(after, message.seq);
         }
       }
     }

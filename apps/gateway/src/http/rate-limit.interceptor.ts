@@ -1,14 +1,15 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Observable } from 'rxjs';
 import { AppError, ErrorCodes, type Actor } from '@parley/contracts';
 import { RedisConnection } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
+import { sharedBudget } from './shared-budget.js';
 
 /**
  * A per-user request budget over a sliding window, counted in Redis so every gateway instance
- * shares it (per IP for requests without a token). Runs after authentication, before validation:
+ * shares it (per IP for requests without a token), in memory per instance while Redis is away. Runs after authentication, before validation:
  * a refused request does nothing and answers 429 with Retry-After.
  */
 @Injectable()
@@ -19,12 +20,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     redis: RedisConnection,
     private readonly config: GatewayConfig,
   ) {
-    this.limiter = new RateLimiterRedis({
-      storeClient: redis.client,
-      keyPrefix: 'ratelimit',
-      points: config.RATE_LIMIT_POINTS,
-      duration: config.RATE_LIMIT_WINDOW_SECONDS,
-    });
+    this.limiter = sharedBudget(redis, { keyPrefix: 'ratelimit', points: config.RATE_LIMIT_POINTS, duration: config.RATE_LIMIT_WINDOW_SECONDS });
   }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import { AppError, ErrorCodes, type MessageSource } from '@parley/contracts';
 import { RedisConnection } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
+import { sharedBudget } from '../http/shared-budget.js';
 
 /**
  * Per-account budgets of outbound SMS and email a minute (SMS_PER_MINUTE, EMAIL_PER_MINUTE), shared
@@ -15,8 +16,8 @@ export class OutboundLimits {
 
   constructor(redis: RedisConnection, config: GatewayConfig) {
     this.limiters = {
-      sms: new RateLimiterRedis({ storeClient: redis.client, keyPrefix: 'outbound:sms', points: config.SMS_PER_MINUTE, duration: 60 }),
-      email: new RateLimiterRedis({ storeClient: redis.client, keyPrefix: 'outbound:email', points: config.EMAIL_PER_MINUTE, duration: 60 }),
+      sms: sharedBudget(redis, { keyPrefix: 'outbound:sms', points: config.SMS_PER_MINUTE, duration: 60 }),
+      email: sharedBudget(redis, { keyPrefix: 'outbound:email', points: config.EMAIL_PER_MINUTE, duration: 60 }),
     };
   }
 
@@ -32,3 +33,4 @@ export class OutboundLimits {
     }
   }
 }
+
