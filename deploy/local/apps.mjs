@@ -68,8 +68,11 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   state.node ??= appNode?.path ?? process.execPath;
   const child = spawnTied(state.node, [...APP_NODE_FLAGS, ...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(state.runDir, `${app}.log`), { flags: 'a' });
+  // Both streams write to one file, which is closed once the process is gone: ending it with the
+  // first stream to end would make the other's last lines a write after end (a crash of this process).
+  child.once('close', () => log.end());
   for (const stream of [child.stdout, child.stderr]) {
-    stream.pipe(log);
+    stream.pipe(log, { end: false });
     if (onLine) {
       let rest = '';
       stream.on('data', (chunk) => {

@@ -142,8 +142,10 @@ function startProcess(command, args, logFile) {
   // Its own process group keeps a terminal's Ctrl-C away from the server, so `npm start` can stop the
   // apps before the servers they use; only safe when the kernel still ties the server to us.
   const child = spawnTied(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: hasSetpriv() });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  // One file for both streams, closed once the process is gone (see spawnApp in apps.mjs).
+  child.once('close', () => log.end());
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   child.on('error', (error) => log.write(`failed to start: ${error.message}\n`));
   return child;
 }
