@@ -11,7 +11,7 @@
 //   - refusals were 503/504 with Retry-After (or no answer while the gateway itself was down);
 //   - time to the first accepted send and the first delivery after each fault.
 // Exits 1 on any loss, duplicate, gap, wrong count or unclear answer. CHAOS_FAULTS=a,b picks faults;
-// CHAOS_SKIP_BUILD=1 uses dist/ as it is. Writes the report as JSON beside its logs.
+// CHAOS_SKIP_BUILD=1 uses dist/ as it is. Writes the report as JSON beside its logs (or to CHAOS_REPORT).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,6 +95,7 @@ async function main() {
   };
   const supervisor = new Supervisor({ state, log });
   const receiver = { close: () => undefined };
+  let progress = null;
   let exitCode = 1;
   try {
     step(`starting the apps on Node ${node.version} (messaging and rooms twice)`);
@@ -144,7 +145,7 @@ async function main() {
       };
       tick();
     });
-    const progress = setInterval(() => {
+    progress = setInterval(() => {
       const accepted = senders.sends.filter((send) => send.acceptedAt !== null).length;
       log(`${seconds(performance.now() - began)} s: ${senders.sends.length} sent, ${accepted} accepted, ${injected.length} faults injected`);
     }, 10_000);
@@ -160,7 +161,15 @@ async function main() {
           const server = infrastructure.servers[fault.server];
           await server.kill();
           await sleep(SERVER_DOWN_MS);
-          await server.restart();
+          const restarting = performance.now();
+          try {
+            await server.restart();
+            log(`${fault.server} serves again after ${seconds(performance.now() - restarting)} s`);
+          } catch (error) {
+            record.restartError = error.message;
+            log(`✖ ${fault.server} did not come back: ${error.message}`);
+            break;
+          }
         } else {
           const targets = fault.kind === 'app' ? supervisor.instances.filter((instance) => instance.app === fault.app) : supervisor.instances.filter((instance) => instance.label === fault.label);
           for (const target of targets) supervisor.kill(target);
@@ -193,10 +202,12 @@ async function main() {
       await mongo.close();
     }
     printReport(report);
-    writeFileSync(join(runDir, 'chaos.json'), JSON.stringify(report, null, 2));
-    process.stdout.write(`\nreport: ${join(runDir, 'chaos.json')}; logs: ${runDir}\n`);
+    const reportFile = process.env.CHAOS_REPORT ?? join(runDir, 'chaos.json');
+    writeFileSync(reportFile, JSON.stringify({ ...report, runDir }, null, 2));
+    process.stdout.write(`\nreport: ${reportFile}; logs: ${runDir}\n`);
     exitCode = report.failures.length === 0 ? 0 : 1;
   } finally {
+    clearInterval(progress);
     receiver.close();
     await supervisor.stopAll();
     await infrastructure.stop();
@@ -253,6 +264,7 @@ async function check({ mongo, senders, live, rooms, injected, began, bob, gatewa
   if (pushedTwice.length > 0) failures.push(`${pushedTwice.length} messages pushed twice to one socket`);
   if (gaps.length > 0) failures.push(`${gaps.length} rooms with a seq gap or duplicate`);
   if (unreadWrong.length > 0) failures.push(`${unreadWrong.length} rooms whose unread count differs from a recount`);
+  for (const fault of injected) if (fault.restartError) failures.push(`${fault.server} did not come back: ${fault.restartError}`);
   if (unclear.length > 0) failures.push(`${unclear.length} answers that were neither 201 nor a retryable refusal with Retry-After`);
   if (gaveUp.length > 0) failures.push(`${gaveUp.length} sends still refused after ${RECOVERY_MS / 1000} s of retries`);
 
@@ -261,19 +273,25 @@ async function check({ mongo, senders, live, rooms, injected, began, bob, gatewa
   const firstDelivery = (send) => Math.min(...live.devices.map((device) => device.firstSeen.get(send.messageId) ?? Infinity));
   const faultsTable = windows.map(({ fault, from, to }) => {
     const inWindow = senders.sends.filter((send) => send.firedAt >= from && send.firedAt < to);
-    const refused = inWindow.filter((send) => send.answers[0]?.status !== 201);
+    const refusedAttempts = senders.sends.flatMap((send) => send.answers).filter((answer) => answer.at >= from && answer.at < to && answer.status !== 201);
     const ids = new Set(inWindow.map((send) => send.clientMessageId));
-    const acceptedAfter = senders.sends.filter((send) => send.firedAt >= fault.restoredAt && send.answers.at(-1)?.status === 201 && send.answers.length === 1);
-    const firstSend = acceptedAfter.length > 0 ? Math.min(...acceptedAfter.map((send) => send.acceptedAt)) - fault.at : null;
-    const delivered = acceptedAfter.map(firstDelivery).filter(Number.isFinite);
+    // Recovery: from the fault to the first send accepted after its first refusal (0 when none was
+    // refused), and to the first delivery of a message accepted from then on.
+    const attempts = senders.sends.flatMap((send) => send.answers.map((answer) => ({ send, answer }))).filter(({ answer }) => answer.at >= from && answer.at < to);
+    const firstRefusal = Math.min(...attempts.filter(({ answer }) => answer.status !== 201).map(({ answer }) => answer.answeredAt));
+    const recovered = Number.isFinite(firstRefusal)
+      ? Math.min(...attempts.filter(({ answer }) => answer.status === 201 && answer.at >= firstRefusal).map(({ answer }) => answer.answeredAt))
+      : fault.at;
+    const firstSend = Number.isFinite(recovered) ? recovered - fault.at : null;
+    const delivered = senders.sends.filter((send) => send.acceptedAt !== null && send.acceptedAt >= recovered).map(firstDelivery).filter(Number.isFinite);
     const firstDeliveryMs = delivered.length > 0 ? Math.min(...delivered) - fault.at : null;
     return {
       fault: fault.name,
       what: fault.what,
       atSeconds: Number(seconds(fault.at - began)),
       sends: inWindow.length,
-      refused: refused.length,
-      refusals: countBy(refused.map((send) => send.answers[0]?.status)),
+      refused: refusedAttempts.length,
+      refusals: countBy(refusedAttempts.map((answer) => answer.status)),
       lost: missing.filter((entry) => ids.has(entry.clientMessageId)).length,
       duplicates: notStoredOnce.filter((send) => ids.has(send.clientMessageId)).length + pushedTwice.filter((entry) => inWindow.some((send) => send.messageId === entry.messageId)).length,
       recoverySendMs: firstSend === null ? null : Math.round(firstSend),
@@ -320,7 +338,7 @@ function printReport(report) {
     seconds(row.recoverySendMs),
     seconds(row.recoveryDeliveryMs),
   ]);
-  const header = ['fault', 'at s', 'sends', 'refused (first answer)', 'lost', 'dup', 'first send s', 'first delivery s'];
+  const header = ['fault', 'at s', 'sends', 'refused attempts', 'lost', 'dup', 'first send s', 'first delivery s'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   process.stdout.write(`\n${line(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);

@@ -11,23 +11,31 @@ export function isRetryable(status) {
   return status === 503 || status === 504 || typeof status === 'string';
 }
 
+/**
+ * The senders, as chat clients behave: each room's sender keeps its unsent messages in order and
+ * sends one at a time; a refused one is retried (same clientMessageId, after Retry-After, backing
+ * off) before the next goes, so an outage queues messages on the client instead of multiplying
+ * requests.
+ */
 export class ChaosSenders {
   /**
    * @param gateway the gateway's base URL
    * @param rooms from setupRooms (senders take turns in each)
-   * @param retryUntil performance.now() past which a refused send is given up
    */
   constructor({ gateway, rooms, requestTimeoutMs = 15_000 }) {
     this.gateway = gateway;
     this.rooms = rooms;
     this.requestTimeoutMs = requestTimeoutMs;
     this.sends = [];
+    /** performance.now() past which a refused send is given up (set when the load ends). */
     this.retryUntil = Infinity;
+    this.queues = rooms.map(() => Promise.resolve());
   }
 
-  /** Sends one message into room `index`, retrying refusals; resolves with its record when settled. */
-  async send(index) {
-    const room = this.rooms[index % this.rooms.length];
+  /** Queues one message into room `index`; resolves with its record once it is settled. */
+  send(index) {
+    const slot = index % this.rooms.length;
+    const room = this.rooms[slot];
     const sender = room.senders[room.turn++ % room.senders.length];
     const record = {
       clientMessageId: randomUUID(),
@@ -39,6 +47,12 @@ export class ChaosSenders {
       unclear: [],
     };
     this.sends.push(record);
+    const settled = this.queues[slot].then(() => this.deliver(room, sender, record));
+    this.queues[slot] = settled;
+    return settled;
+  }
+
+  async deliver(room, sender, record) {
     for (;;) {
       const answer = await this.attempt(room, sender, record);
       record.answers.push(answer);
@@ -54,8 +68,8 @@ export class ChaosSenders {
       if (typeof answer.status === 'number' && answer.retryAfter === null) record.unclear.push({ ...answer, why: 'no Retry-After' });
       if (performance.now() > this.retryUntil) return record;
       // Backing off as a well-behaved client does: at least what Retry-After asks, doubling per
-      // attempt up to 8 s, jittered so that refused clients do not come back all at once.
-      const backoffMs = Math.min(8000, 250 * 2 ** (record.answers.length - 1));
+      // attempt up to 4 s, jittered so that refused clients do not come back all at once.
+      const backoffMs = Math.min(4000, 250 * 2 ** (record.answers.length - 1));
       const askedMs = answer.retryAfter !== null ? Number(answer.retryAfter) * 1000 : 0;
       await sleep(Math.max(askedMs, backoffMs) * (0.5 + Math.random()));
     }
@@ -74,6 +88,7 @@ export class ChaosSenders {
       const body = response.status === 201 ? JSON.parse(text) : null;
       return {
         at,
+        answeredAt: performance.now(),
         status: response.status,
         retryAfter: response.headers.get('retry-after'),
         messageId: body?.id ?? null,
@@ -81,8 +96,8 @@ export class ChaosSenders {
       };
     } catch (error) {
       // No HTTP answer: the gateway was down (refused connection) or did not answer in time.
-      const status = error.name === 'TimeoutError' ? 'timeout' : 'unreachable';
-      return { at, status, retryAfter: null, messageId: null, body: error.cause?.code ?? error.message };
+      const status = error.name === 'TimeoutError' ? 'timeout' : `unreachable (${error.cause?.code ?? error.message})`;
+      return { at, answeredAt: performance.now(), status, retryAfter: null, messageId: null, body: error.cause?.code ?? error.message };
     }
   }
 }

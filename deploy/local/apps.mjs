@@ -104,12 +104,18 @@ export async function waitHealthy(state, app, { timeoutMs = 90_000, child } = {}
   throw new Error(`${app} did not become healthy at ${url}${child?.exitCode != null ? ` (exited with ${child.exitCode})` : ''}:\n${tail}`);
 }
 
+/** Whether a process runs; a zombie (exited, not yet reaped by its parent) does not. */
 function alive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (name) state ..."; Z is a zombie.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return true; // no /proc here: kill(0) is all there is
   }
 }
 

@@ -457,7 +457,8 @@ async function initiateReplicaSet({ port, child, logFile, initiate = true }) {
   const client = await MongoClient.connect(direct);
   try {
     if (initiate) await client.db('admin').command({ replSetInitiate: { _id: 'rs0', members: [{ _id: 0, host: `127.0.0.1:${port}` }] } });
-    await waitFor('mongod primary', async () => (await client.db('admin').command({ hello: 1 })).isWritablePrimary === true, { process: child, logFile });
+    // After a crash mongod first replays its oplog from the last checkpoint: that can take a while.
+    await waitFor('mongod primary', async () => (await client.db('admin').command({ hello: 1 })).isWritablePrimary === true, { process: child, logFile, timeoutMs: initiate ? 60_000 : 180_000 });
   } finally {
     await client.close();
   }
@@ -485,6 +486,9 @@ async function startMongo({ runDir, cacheDir, port, log }) {
       // 60 s by default): every later write to them (a room's seq counter) waits that long. Parley's
       // transactions take milliseconds, so an abandoned one is aborted after 5 s.
       '--setParameter', 'transactionLifetimeLimitSeconds=5',
+      // A checkpoint every 10 s instead of 60: after a crash mongod replays the oplog written since
+      // the last one before it serves again, which under load took over a minute.
+      '--syncdelay', '10',
     ],
     join(runDir, 'mongod.out'),
   );

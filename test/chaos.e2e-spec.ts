@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { readState } from '@parley/testing';
+
+interface ChaosReport {
+  totals: { sends: number; accepted: number; notStoredOnce: number; missing: number; pushedTwice: number; gaps: number; unreadWrong: number; unclear: number; gaveUp: number };
+  faults: { fault: string; sends: number; refused: number; lost: number; duplicates: number; recoverySendMs: number | null; recoveryDeliveryMs: number | null }[];
+  failures: string[];
+}
+
+/** A short `npm run chaos` on servers of its own: the suite's shared system is not touched. */
+function runChaos(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bench/chaos.mjs'], {
+      env: { ...process.env, NODE_OPTIONS: '', CHAOS_SKIP_BUILD: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('chaos: kill anything, lose nothing', () => {
+  it('loses, duplicates and reorders nothing while messaging, realtime, Kafka and mongod are killed under load', async () => {
+    const report = join(readState().runDir, 'chaos-report.json');
+    const { code, output } = await runChaos({
+      CHAOS_SECONDS: '65',
+      CHAOS_RATE: '30',
+      CHAOS_FAULTS: 'messaging#1,realtime,kafka,mongod',
+      CHAOS_REPORT: report,
+    });
+    if (code !== 0) process.stderr.write(output.slice(-6000));
+    const result = JSON.parse(readFileSync(report, 'utf8')) as ChaosReport;
+    expect(result.faults.map((fault) => fault.fault)).toEqual(['messaging#1', 'realtime', 'kafka', 'mongod']);
+    expect(result.totals.sends).toBeGreaterThan(1500);
+    expect(result.totals).toMatchObject({ notStoredOnce: 0, missing: 0, pushedTwice: 0, gaps: 0, unreadWrong: 0, unclear: 0, gaveUp: 0 });
+    expect(result.totals.accepted).toBe(result.totals.sends);
+    // Every fault is recovered from: a send accepted and delivered after it.
+    for (const fault of result.faults) {
+      expect(fault.recoverySendMs).not.toBeNull();
+      expect(fault.recoveryDeliveryMs).not.toBeNull();
+    }
+    expect(result.failures).toEqual([]);
+    expect(code).toBe(0);
+  }, 8 * 60_000);
+});
