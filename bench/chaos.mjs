@@ -192,7 +192,7 @@ async function main() {
     const complete = () => live.devices.every((device) => accepted.every((send) => device.pushes.has(send.messageId)));
     const deliveryDeadline = performance.now() + 30_000;
     while (!complete() && performance.now() < deliveryDeadline) await sleep(200);
-    for (const device of live.devices) await live.catchUp(device);
+    for (const device of live.devices) await live.catchUp(device, device.pendingFrom ?? device.lastSeq);
 
     const mongo = await MongoClient.connect(infrastructure.mongoUrl);
     let report;
@@ -277,10 +277,10 @@ async function check({ mongo, senders, live, rooms, injected, began, bob, gatewa
     const ids = new Set(inWindow.map((send) => send.clientMessageId));
     // Recovery: from the fault to the first send accepted after its first refusal (0 when none was
     // refused), and to the first delivery of a message accepted from then on.
-    const attempts = senders.sends.flatMap((send) => send.answers.map((answer) => ({ send, answer }))).filter(({ answer }) => answer.at >= from && answer.at < to);
-    const firstRefusal = Math.min(...attempts.filter(({ answer }) => answer.status !== 201).map(({ answer }) => answer.answeredAt));
+    const attempts = senders.sends.flatMap((send) => send.answers);
+    const firstRefusal = Math.min(...attempts.filter((answer) => answer.at >= from && answer.at < to && answer.status !== 201).map((answer) => answer.answeredAt));
     const recovered = Number.isFinite(firstRefusal)
-      ? Math.min(...attempts.filter(({ answer }) => answer.status === 201 && answer.at >= firstRefusal).map(({ answer }) => answer.answeredAt))
+      ? Math.min(...attempts.filter((answer) => answer.status === 201 && answer.at >= firstRefusal).map((answer) => answer.answeredAt))
       : fault.at;
     const firstSend = Number.isFinite(recovered) ? recovered - fault.at : null;
     const delivered = senders.sends.filter((send) => send.acceptedAt !== null && send.acceptedAt >= recovered).map(firstDelivery).filter(Number.isFinite);
@@ -292,6 +292,8 @@ async function check({ mongo, senders, live, rooms, injected, began, bob, gatewa
       sends: inWindow.length,
       refused: refusedAttempts.length,
       refusals: countBy(refusedAttempts.map((answer) => answer.status)),
+      // The longest a message of this window waited for its 201 (queued behind a refused one included).
+      longestWaitMs: Math.round(Math.max(0, ...inWindow.filter((send) => send.acceptedAt !== null).map((send) => send.acceptedAt - send.firedAt))),
       lost: missing.filter((entry) => ids.has(entry.clientMessageId)).length,
       duplicates: notStoredOnce.filter((send) => ids.has(send.clientMessageId)).length + pushedTwice.filter((entry) => inWindow.some((send) => send.messageId === entry.messageId)).length,
       recoverySendMs: firstSend === null ? null : Math.round(firstSend),
@@ -333,12 +335,13 @@ function printReport(report) {
     `${row.atSeconds}`,
     `${row.sends}`,
     `${row.refused}${row.refused > 0 ? ` (${Object.entries(row.refusals).map(([status, count]) => `${status}: ${count}`).join(', ')})` : ''}`,
+    seconds(row.longestWaitMs),
     `${row.lost}`,
     `${row.duplicates}`,
     seconds(row.recoverySendMs),
     seconds(row.recoveryDeliveryMs),
   ]);
-  const header = ['fault', 'at s', 'sends', 'refused attempts', 'lost', 'dup', 'first send s', 'first delivery s'];
+  const header = ['fault', 'at s', 'sends', 'refused attempts', 'longest wait s', 'lost', 'dup', 'first send s', 'first delivery s'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   process.stdout.write(`\n${line(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);

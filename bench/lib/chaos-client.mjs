@@ -140,11 +140,13 @@ export class ChaosReceiver {
       device.socket.on('connect', () => {
         if (device.connectedOnce && !device.socket.recovered) {
           device.reconnects++;
-          const before = device.caughtUp.size;
-          this.catchUp(device, device.seenAtDisconnect).then(
-            () => this.log(`socket ${index} reconnected (not recovered): ${device.caughtUp.size - before} missed messages fetched through the API`),
-            (error) => this.log(`socket ${index} reconnected; its catch-up failed (${error.message}); the final one repeats it`),
-          );
+          // What was missed is fetched from where each room stood at the drop; until that has
+          // worked (the API may be recovering too) it is retried, and the final catch-up starts there.
+          const pending = device.pendingFrom;
+          device.pendingFrom = pending
+            ? new Map(this.roomIds.map((roomId) => [roomId, Math.min(pending.get(roomId) ?? 0, device.seenAtDisconnect.get(roomId) ?? 0)]))
+            : device.seenAtDisconnect;
+          void this.catchUpAfterReconnect(device, index);
         }
         device.connectedOnce = true;
       });
@@ -166,6 +168,22 @@ export class ChaosReceiver {
 
   saw(device, roomId, seq) {
     if (typeof seq === 'number' && seq > (device.lastSeq.get(roomId) ?? 0)) device.lastSeq.set(roomId, seq);
+  }
+
+  async catchUpAfterReconnect(device, index) {
+    const from = device.pendingFrom;
+    for (let attempt = 1; device.pendingFrom === from; attempt++) {
+      const before = device.caughtUp.size;
+      try {
+        await this.catchUp(device, from);
+        if (device.pendingFrom === from) device.pendingFrom = null;
+        this.log(`socket ${index} reconnected (not recovered): ${device.caughtUp.size - before} missed messages fetched through the API`);
+        return;
+      } catch (error) {
+        this.log(`socket ${index}: catch-up after the reconnect failed (${error.message.slice(0, 120)}); retrying`);
+        await sleep(Math.min(4000, 250 * 2 ** attempt));
+      }
+    }
   }
 
   /** Fetches, per room, every message after `from` (a room's seq; by default the last one this device saw). */
