@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The console's static files (tsc does not copy them): the gateway serves them at /.
+COPY --from=build /app/apps/gateway/src/console/public dist/apps/gateway/src/console/public
 USER node
 # exec so the app is PID 1 and gets SIGTERM: it leaves its Kafka consumer group at once on stop.
 # --max-semi-space-size: see APP_NODE_FLAGS in deploy/local/apps.mjs.

@@ -76,7 +76,7 @@ describe('attachments in S3-compatible storage', () => {
       expect(new Uint8Array(await downloaded.arrayBuffer())).toEqual(bytes);
     });
 
-    it('refuses, with 400 naming the attachment, a key never uploaded and a key of another account, and stores nothing', async () => {
+    it('refuses, with 422 naming the attachment, a key never uploaded and a key of another account, and stores nothing', async () => {
       const { alice, roomId } = await newDirectRoom();
       const stranger = newUser();
       const theirs = await uploaded(stranger.token, 'secret.txt', 'text/plain', new TextEncoder().encode('not yours'));
@@ -86,7 +86,7 @@ describe('attachments in S3-compatible storage', () => {
           token: alice.token,
           body: { content: 'look', attachments: [{ name: 'x.txt', size: 3, content_type: 'text/plain', storage_key: key }] },
         });
-        expect(refused.status).toBe(400);
+        expect(refused.status).toBe(422);
         expect(refused.body.details?.[0]?.field).toBe('attachments.0.storage_key');
       }
       expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);

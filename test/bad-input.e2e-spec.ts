@@ -52,6 +52,38 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(nowhere.status).toBe(404);
   });
 
+  it('answers a method a path without parameters does not serve with 405, not with the route of an id there', async () => {
+    const { alice } = await newDirectRoom();
+    // PATCH and DELETE serve /v1/messages/{id}; "favorites" is not an id but a path of its own, GET only.
+    const patch = await api('PATCH', '/v1/messages/favorites', { token: alice.token, body: { content: 'x' } });
+    expect(patch.status).toBe(405);
+    expect(patch.headers.get('allow')).toBe('GET, HEAD');
+    expectErrorShape(patch.body, 405);
+    expect(patch.headers.get('x-correlation-id')).toBe(patch.body.correlationId);
+  });
+
+  it('searches the team and the rooms with any text, regex characters, line separators and a NUL included', async () => {
+    const user = newUser();
+    for (const search of ['a\u2028b\u2029c', 'a\0b', 'x.*(', 'a\nb\u0085c']) {
+      const query = `search=${encodeURIComponent(search)}`;
+      expect((await api('GET', `/v1/conversations?${query}`, { token: user.token })).status).toBe(200);
+      expect((await api('GET', `/v1/rooms?${query}`, { token: user.token })).status).toBe(200);
+    }
+  });
+
+  it('gives a partial update that sets nothing, without a body or with an empty one, a 400 naming body and changes nothing', async () => {
+    const admin = newUser(newAccountId(), ['conversation', 'conversation.admin']);
+    const before = await api('GET', '/v1/conversations/me', { token: admin.token });
+    const noBody = await api('PATCH', '/v1/conversations/me', { token: admin.token });
+    const emptyBody = await api('PATCH', '/v1/conversations/me', { token: admin.token, body: {} });
+    const emptyPolicy = await api('PUT', '/v1/accounts/me/content-policy', { token: admin.token, body: {} });
+    for (const response of [noBody, emptyBody, emptyPolicy]) {
+      expect(response.status).toBe(400);
+      expect(response.body.details).toEqual([{ field: 'body', messages: ['the body must set at least one field'] }]);
+    }
+    expect((await api('GET', '/v1/conversations/me', { token: admin.token })).body).toEqual(before.body);
+  });
+
   it('gives a token without the conversation scope a 403', async () => {
     const response = await api('GET', '/v1/rooms', { token: mintToken({ sub: 'u1', account_id: newAccountId(), scopes: ['other'] }) });
     expect(response.status).toBe(403);
@@ -92,7 +124,8 @@ describe('bad input gets a clear error and changes nothing', () => {
     await api('GET', '/v1/conversations/me', { token: alice.token });
     const otherConv = (await api('GET', '/v1/conversations/me', { token: other.token })).body.id;
     const response = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: otherConv } });
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(422);
+    expect(response.body.details[0].field).toBe('member');
     expect((await documentsOfAccount(alice.accountId))['conversations.rooms']).toBe(0);
   });
 
@@ -100,7 +133,6 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['an unknown field', { content: 'hi', admin: true }, 'admin'],
     ['empty content', { content: '' }, 'content'],
     ['content over 5000 characters', { content: 'x'.repeat(5001) }, 'content'],
-    ['content that is only markup', { content: '<script>alert(1)</script>' }, 'content'],
     ['eleven attachments', { content: 'hi', attachments: Array.from({ length: 11 }, () => ({ name: 'a', size: 1, content_type: 'text/plain', url: 'https://x.test/a' })) }, 'attachments'],
     ['an attachment without a name', { content: 'hi', attachments: [{ size: 1, content_type: 'text/plain', url: 'https://x.test/a' }] }, 'attachments.0.name'],
   ])('gives a message with %s a 400 naming the field and stores nothing', async (_, body, field) => {
@@ -110,6 +142,16 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(response.status).toBe(400);
     expectErrorShape(response.body, 400);
     expect(response.body.details.map((detail: { field: string }) => detail.field)).toContain(field);
+    expect(await documentsOfAccount(alice.accountId)).toEqual(before);
+  });
+
+  it('gives a message whose content is only markup, which sanitizing empties, a 422 naming content and stores nothing', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const before = await documentsOfAccount(alice.accountId);
+    const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: '<script>alert(1)</script>' } });
+    expect(response.status).toBe(422);
+    expectErrorShape(response.body, 422);
+    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(['content']);
     expect(await documentsOfAccount(alice.accountId)).toEqual(before);
   });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { APPS, prepareAppRuntime, spawnApp, waitHealthy, writeState } from '../deploy/local/apps.mjs';
 import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
 import { ROOT } from '../deploy/local/project.mjs';
+import { startOtlpCollector } from '../libs/testing/src/otlp-collector.mjs';
 import { startSendgridStandIn, startTwilioStandIn } from '../libs/testing/src/provider-stand-ins.mjs';
 
 export default async function globalSetup() {
@@ -25,7 +26,9 @@ export default async function globalSetup() {
   // Twilio and SendGrid cannot be reached from here: the official SDKs talk to local stand-ins.
   const twilio = await startTwilioStandIn({ accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex') });
   const sendgrid = await startSendgridStandIn({ apiKey: `SG.${randomBytes(16).toString('hex')}` });
-  globalThis.__parleyStandIns = [twilio, sendgrid];
+  // Every app exports its spans here, so tests can follow one request's trace across the apps.
+  const collector = await startOtlpCollector();
+  globalThis.__parleyStandIns = [twilio, sendgrid, collector];
   // SendGrid signs its event webhook with a P-256 key; the tests sign as SendGrid with the private half.
   const eventKeys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const state = {
@@ -50,6 +53,7 @@ export default async function globalSetup() {
       PRESENCE_GRACE_MS: '300',
       GATEWAY_URL: `http://127.0.0.1:${ports.gateway}`,
       REALTIME_URL: `http://127.0.0.1:${ports.realtime}`,
+      DEV_TOKENS: 'true',
       TWILIO_ACCOUNT_SID: twilio.accountSid,
       TWILIO_AUTH_TOKEN: twilio.authToken,
       TWILIO_BASE_URL: twilio.url,
@@ -62,6 +66,8 @@ export default async function globalSetup() {
       DELIVERY_BACKOFF_MS: '50',
       DELIVERY_BACKOFF_MAX_MS: '400',
       PROVIDER_TIMEOUT_MS: '1500',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
     },
   };
   const file = join(runDir, 'system.json');

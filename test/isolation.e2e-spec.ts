@@ -6,7 +6,7 @@ import { api, closeStores, documentsOfAccount, newAccountId, newMember } from '@
 describe('isolation between accounts', () => {
   afterAll(closeStores);
 
-  it('walks every route with a second account’s admin token: 403 or 404 everywhere, nothing written, nothing of the first account returned', async () => {
+  it('walks every route with a second account’s admin token: 403 or 404 everywhere (422 where a body names them), nothing written, nothing of the first account returned', async () => {
     const accountId = newAccountId();
     const admin = await newMember(accountId, ['conversation', 'conversation.admin']);
     const alice = await newMember(accountId);
@@ -46,7 +46,9 @@ describe('isolation between accounts', () => {
       answered.push({ route: `${method} ${path}`, status: response.status });
       expect(JSON.stringify(response.body)).not.toContain('secret');
     }
-    expect(answered.filter((entry) => entry.status !== 403 && entry.status !== 404)).toEqual([]);
+    // The first account's things read as not there: a path naming one is a 404 (or a 403), a body naming one a 422.
+    const namedInBody = ['POST /v1/rooms'];
+    expect(answered.filter((entry) => entry.status !== 403 && entry.status !== 404 && !(entry.status === 422 && namedInBody.includes(entry.route)))).toEqual([]);
 
     const lists: string[] = ['/v1/rooms', '/v1/conversations', '/v1/messages/favorites', '/v1/search?q=secret'];
     for (const path of lists) {

@@ -29,12 +29,12 @@ describe('listing threads', () => {
     expect(await (await database()).collection('conversations.rooms').countDocuments({ account_id: accountId, type: 'listing', listing_id: listingId })).toBe(1);
   });
 
-  it('keeps its two participants (member changes are 400) and its messages immutable (an edit is 409 naming the rule)', async () => {
+  it('keeps its two participants (member changes are 409) and its messages immutable (an edit is 409 naming the rule)', async () => {
     const accountId = newAccountId();
     const [buyer, seller, third] = [await newMember(accountId), await newMember(accountId), await newMember(accountId)];
     const room = (await thread(buyer, seller, `l-${Date.now()}`)).body;
-    expect((await api('POST', `/v1/rooms/${room.id}/members`, { token: buyer.token, body: { members: [third.conversationId] } })).status).toBe(400);
-    expect((await api('DELETE', `/v1/rooms/${room.id}/members/${seller.conversationId}`, { token: buyer.token })).status).toBe(400);
+    expect((await api('POST', `/v1/rooms/${room.id}/members`, { token: buyer.token, body: { members: [third.conversationId] } })).status).toBe(409);
+    expect((await api('DELETE', `/v1/rooms/${room.id}/members/${seller.conversationId}`, { token: buyer.token })).status).toBe(409);
     const message = await send(buyer, room.id, 'Is it still available?');
     const edit = await api('PATCH', `/v1/messages/${message.id}`, { token: buyer.token, body: { content: 'changed my mind' } });
     expect(edit.status).toBe(409);

@@ -42,19 +42,19 @@ describe('machine-to-machine message endpoints', () => {
     await eventually(() => api('GET', `/v1/rooms/${threadId}`, { token: seller.token }), (room) => room.body.unread_count === 1, 'one unread');
   });
 
-  it('refuses a user token without the m2m scope (403), a sender outside the thread (400) and an empty body (400)', async () => {
+  it('refuses a user token without the m2m scope (403), a sender outside the thread (422) and an empty body (400)', async () => {
     const { buyer, seller, threadId, service, accountId } = await marketplace();
     const stranger = await newMember(accountId);
     const data = { conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: 'hi' };
     expect((await m2m(buyer.token, 'create', { data })).status).toBe(403);
     const outsider = await m2m(service, 'create', { data: { ...data, senderId: stranger.userId } });
-    expect(outsider.status).toBe(400);
+    expect(outsider.status).toBe(422);
     expect(outsider.body.details.map((detail: { field: string }) => detail.field)).toContain('data.senderId');
     expect((await m2m(service, 'bulk-create', { dataList: [] })).status).toBe(400);
     expect((await m2m(service, 'update-by-query', { query: {}, dataClause: { isRead: true } })).status).toBe(400);
   });
 
-  it('creates a bulk all together or not at all, listing every bad item, and refuses more than the batch limit with 413', async () => {
+  it('creates a bulk all together or not at all, listing every bad item (a 400 when one is malformed), and refuses more than the batch limit with 413', async () => {
     const { accountId, buyer, seller, threadId, service } = await marketplace();
     const good = (index: number) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: `offer ${index}` });
     const refused = await m2m(service, 'bulk-create', { dataList: [good(1), { ...good(2), receiverId: buyer.userId }, { ...good(3), content: '' }] });
@@ -148,7 +148,7 @@ describe('machine-to-machine thread endpoints', () => {
     const again = await threads(service, 'create', { data: { listingId, senderId: 'seller-1', receiverId: 'buyer-1' } });
     expect(again.status).toBe(409);
     const sameOne = await threads(service, 'create', { data: { listingId, participantIds: ['buyer-1', 'buyer-1'] } });
-    expect(sameOne.status).toBe(400);
+    expect(sameOne.status).toBe(422);
     // The users can use it at once through the user API.
     const buyer = mintToken({ sub: 'buyer-1', account_id: accountId });
     expect((await api('GET', `/v1/rooms/${created.body.id}`, { token: buyer })).body).toMatchObject({ type: 'listing', listing_id: listingId });
@@ -165,7 +165,7 @@ describe('machine-to-machine thread endpoints', () => {
     const other = mintToken({ sub: 'listing-service', account_id: newAccountId(), scopes: ['conversation.m2m'] });
     const listingId = `l-${Date.now()}`;
     const bad = await threads(service, 'bulk-create', { dataList: [{ listingId, participantIds: ['a', 'b'] }, { listingId, participantIds: ['a', 'b'] }] });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(409);
     expect(bad.body.details.map((detail: { field: string }) => detail.field)).toEqual(['dataList.1.listingId']);
     const made = await threads(service, 'bulk-create', { dataList: [{ listingId, participantIds: ['a', 'b'] }, { listingId, participantIds: ['a', 'c'] }] });
     expect(made.status).toBe(201);
@@ -176,6 +176,7 @@ describe('machine-to-machine thread endpoints', () => {
     expect((await threads(service, 'update-by-query', { query: { $or: [{ listingId }] }, dataClause: { isActive: false } })).status).toBe(400);
     expect((await api('POST', `/m2m/conversationthread/delete/${first.id}`, { token: service })).body).toMatchObject({ id: first.id, isActive: false });
     expect((await threads(service, 'update-by-id-list', { idList: [first.id, second.id], dataClause: { isActive: false } })).body).toEqual({ matched: 2, modified: 1 });
+    expect((await threads(service, 'update-by-id-list', { idList: Array.from({ length: 1001 }, () => first.id), dataClause: { isActive: true } })).status).toBe(413);
     expect((await threads(service, 'update-by-query', { query: { listingId, participantIds: 'c' }, dataClause: { isActive: true } })).body).toEqual({ matched: 1, modified: 1 });
   });
 });

@@ -125,7 +125,7 @@ describe('message reminders', () => {
     expect(consumed.filter((event) => event.envelope.data?.reminder_id === created.id)).toHaveLength(0);
   });
 
-  it('refuses a time in the past or not a time, a non-member and another account, writing nothing', async () => {
+  it('refuses a time in the past (422) or not a time (400), a non-member and another account, writing nothing', async () => {
     const { alice, messageId } = await messageBetweenTwo();
     const stranger = await newMember(alice.accountId);
     const outsider = await newMember(newAccountId());
@@ -137,7 +137,7 @@ describe('message reminders', () => {
     const extra = await api('POST', `/v1/messages/${messageId}/reminders`, { token: alice.token, body: { at: inMs(60_000), repeat: true } });
     const byStranger = await api('POST', `/v1/messages/${messageId}/reminders`, { token: stranger.token, body: { at: inMs(60_000) } });
     const byOutsider = await api('POST', `/v1/messages/${messageId}/reminders`, { token: outsider.token, body: { at: inMs(60_000) } });
-    expect([past.status, notATime.status, missing.status, extra.status, byStranger.status, byOutsider.status]).toEqual([400, 400, 400, 400, 403, 404]);
+    expect([past.status, notATime.status, missing.status, extra.status, byStranger.status, byOutsider.status]).toEqual([422, 400, 400, 400, 403, 404]);
     for (const response of [past, notATime, missing]) expect(response.body.details[0].field).toBe('at');
     expect(extra.body.details.map((detail: { field: string }) => detail.field)).toContain('repeat');
     expect(JSON.stringify(byOutsider.body)).not.toContain('remind me');

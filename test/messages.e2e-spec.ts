@@ -100,7 +100,7 @@ describe('messages: edit and delete', () => {
     const noToken = await api('PATCH', `/v1/messages/${sent.id}`, { body: { content: 'x' } });
 
     expect([byBob.status, byOutsider.status, badId.status, unknownField.status, onlyMarkup.status, tooLong.status, noToken.status]).toEqual([
-      403, 404, 400, 400, 400, 400, 401,
+      403, 404, 400, 400, 422, 400, 401,
     ]);
     expect(badId.body.details[0].field).toBe('id');
     expect(unknownField.body.details.map((detail: { field: string }) => detail.field)).toContain('pinned');
@@ -250,7 +250,7 @@ describe('messages: paging, catching up and search', () => {
     expect(contents(older)).toEqual(['m4', 'm3']);
   });
 
-  it('refuses an after that is neither a cursor nor a message of the room, and more than one starting point', async () => {
+  it('refuses an after that is neither a cursor (400) nor a message of the room (422), and more than one starting point (422)', async () => {
     const { alice, roomId } = await newDirectRoom();
     const other = await newDirectRoom();
     const elsewhere = await send(other.alice, other.roomId, 'not here');
@@ -259,7 +259,7 @@ describe('messages: paging, catching up and search', () => {
     const garbage = await api('GET', `/v1/rooms/${roomId}/messages?after=garbage`, { token: alice.token });
     const both = await api('GET', `/v1/rooms/${roomId}/messages?after_seq=1&before=eyJzIjo1fQ`, { token: alice.token });
     const negative = await api('GET', `/v1/rooms/${roomId}/messages?after_seq=-1`, { token: alice.token });
-    expect([foreignId.status, garbage.status, both.status, negative.status]).toEqual([400, 400, 400, 400]);
+    expect([foreignId.status, garbage.status, both.status, negative.status]).toEqual([422, 400, 422, 400]);
     expect(foreignId.body.details[0].field).toBe('after');
     expect(garbage.body.details[0].field).toBe('after');
     expect(both.body.details[0].field).toBe('after_seq');

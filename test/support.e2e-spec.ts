@@ -132,12 +132,13 @@ describe('support inbox', () => {
       expect((await api('POST', '/v1/support/inboxes', { token: admin.token, body: { name: 'billing', members: [], channels: { phone_numbers: ['+14155550111'] } } })).status).toBe(201);
     });
 
-    it('answers 404 for a member from another account, 400 naming a bad field, 403 without the admin scope, and writes nothing', async () => {
+    it('answers 422 for a member from another account, 400 naming a bad field, 403 without the admin scope, and writes nothing', async () => {
       const { admin, agents, accountId } = await supportTeam(1);
       const stranger = await newMember(newAccountId(), ADMIN);
       const before = await documentsOfAccount(accountId);
       const foreign = await api('POST', '/v1/support/inboxes', { token: admin.token, body: { name: 'X', members: [stranger.conversationId] } });
-      expect(foreign.status).toBe(404);
+      expect(foreign.status).toBe(422);
+      expect(foreign.body.details[0].field).toBe('members');
       const badNumber = await api('POST', '/v1/support/inboxes', { token: admin.token, body: { name: 'X', members: [], channels: { phone_numbers: ['555-0100'] } } });
       expect(badNumber.status).toBe(400);
       expect(JSON.stringify(badNumber.body.details)).toMatch(/phone_numbers/);
@@ -152,10 +153,11 @@ describe('support inbox', () => {
       for (const call of [
         api('GET', `/v1/support/inboxes/${theirs}`, { token: admin.token }),
         api('PATCH', `/v1/support/inboxes/${theirs}`, { token: admin.token, body: { name: 'Mine now' } }),
-        api('POST', '/v1/support/rooms', { token: admin.token, body: { inbox_id: theirs, contact: { phone: newPhone() } } }),
       ]) {
         expect((await call).status).toBe(404);
       }
+      // Named in a body rather than the path: the body cannot be done, as for an inbox that does not exist.
+      expect((await api('POST', '/v1/support/rooms', { token: admin.token, body: { inbox_id: theirs, contact: { phone: newPhone() } } })).status).toBe(422);
       expect((await api('GET', `/v1/support/inboxes/${theirs}`, { token: stranger.token })).body.name).toBe('Theirs');
       expect(await (await database()).collection('conversations.rooms').countDocuments({ account_id: accountId })).toBe(before['conversations.rooms']);
     });
@@ -219,7 +221,7 @@ describe('support inbox', () => {
       expect(third.body.id).not.toBe(first.body.id);
     });
 
-    it('takes a known contact from the CRM (read, never written) and answers 404 for an unknown one', async () => {
+    it('takes a known contact from the CRM (read, never written) and answers 422 naming contact.id for an unknown one', async () => {
       const { admin, agents, accountId } = await supportTeam(1);
       const inbox = await createInbox(admin, { name: 'CRM', members: [agents[0].conversationId] });
       const contacts = (await database()).collection('crm.contacts');
@@ -228,7 +230,8 @@ describe('support inbox', () => {
       expect(opened.status).toBe(201);
       expect(opened.body).toMatchObject({ name: 'Frank Known', support: { contact: { id: insertedId.toHexString(), name: 'Frank Known', phone: '+14155550199', email: 'frank@example.com' } } });
       const unknown = await openRoom(admin.token, inbox, { id: '0123456789abcdef01234567' });
-      expect(unknown.status).toBe(404);
+      expect(unknown.status).toBe(422);
+      expect(unknown.body.details[0].field).toBe('contact.id');
       const nobody = await openRoom(admin.token, inbox, { name: 'No way to reach me' });
       expect(nobody.status).toBe(400);
       expect(JSON.stringify(nobody.body)).toMatch(/contact/);
@@ -375,11 +378,28 @@ describe('support inbox', () => {
       expect((await api('GET', `/v1/support/rooms`, { token: outsider.token })).body.data).toEqual([]);
       const direct = await api('POST', '/v1/rooms', { token: ann.token, body: { type: 'direct', member: ben.conversationId } });
       const wrongPlace = await api('POST', `/v1/rooms/${direct.body.id}/messages`, { token: ann.token, body: { content: 'psst', private: true } });
-      expect(wrongPlace.status).toBe(400);
+      expect(wrongPlace.status).toBe(422);
       expect(JSON.stringify(wrongPlace.body)).toMatch(/private/);
     });
 
-    it('assigns by hand, resolves and reopens idempotently, with 409 and 400 where the state or the member cannot be', async () => {
+    it('lets a team member delete for themselves a message sent before they joined the inbox: gone for them, there for the assignee', async () => {
+      const { admin, agents } = await supportTeam(2);
+      const [ann, ben] = agents;
+      const inbox = await createInbox(admin, { name: 'Late joiner', members: [ann.conversationId] });
+      await online(ann, admin);
+      const room = await openRoom(admin.token, inbox, { phone: newPhone() }, 'Hi team');
+      expect((await assigned(room.body.id, admin.token)).assignee).toBe(ann.conversationId);
+      expect((await api('POST', `/v1/support/inboxes/${inbox}/members`, { token: admin.token, body: { conversationId: ben.conversationId } })).status).toBe(200);
+      const contents = async (token: string) => (await api('GET', `/v1/rooms/${room.body.id}/messages`, { token })).body.data?.map((message: { content: string }) => message.content);
+      await eventually(() => contents(ben.token), (seen) => seen?.[0] === 'Hi team', 'the room readable by Ben, who joined its inbox since');
+
+      expect((await api('DELETE', `/v1/messages/${room.body.message.id}`, { token: ben.token })).status).toBe(204);
+      expect(await contents(ben.token)).toEqual([]);
+      expect((await api('GET', `/v1/messages/${room.body.message.id}/history`, { token: ben.token })).status).toBe(404);
+      expect(await contents(ann.token)).toEqual(['Hi team']);
+    });
+
+    it('assigns by hand, resolves and reopens idempotently, with 409 and 422 where the state or the member cannot be', async () => {
       const { admin, agents } = await supportTeam(2);
       const [ann, ben] = agents;
       const stranger = await newMember(admin.accountId, AGENT);
@@ -397,7 +417,7 @@ describe('support inbox', () => {
       await eventually(() => api('GET', `/v1/rooms/${roomId}`, { token: ben.token }), (response) => response.body.members?.[0]?.conversation_id === ben.conversationId, 'Ben the member');
 
       const notMember = await api('POST', `/v1/support/rooms/${roomId}/assign`, { token: ann.token, body: { conversationId: stranger.conversationId } });
-      expect(notMember.status).toBe(400);
+      expect(notMember.status).toBe(422);
       expect(JSON.stringify(notMember.body)).toMatch(/conversationId/);
 
       const resolved = await api('POST', `/v1/support/rooms/${roomId}/resolve`, { token: ben.token });

@@ -120,6 +120,9 @@ async function main() {
       REDIS_URL: infrastructure.redisUrl,
       ...storage,
       JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
+      // The console's sign-in form mints tokens on a development machine; the gateway refuses it in production.
+      DEV_TOKENS: process.env.DEV_TOKENS ?? (process.env.NODE_ENV === 'production' ? 'false' : 'true'),
+      REALTIME_URL: process.env.REALTIME_URL ?? `http://localhost:${ports.realtime}`,
     },
   };
   // PARLEY_SCALE=messaging=2,rooms=2: instances of an app, each on a health port of its own, one
@@ -162,6 +165,7 @@ Parley is up (${seconds} s).
   SMS        ${sms}
   Email      ${email}
   Storage    S3 at ${storage.S3_ENDPOINT}, bucket ${storage.S3_BUCKET} (attachments: POST /v1/attachments presigns an upload)
+  Console    http://localhost:${ports.gateway}/      (try Parley in a browser)
   HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
   Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
   A token:   npm run token -- --sub <user> --account <account> [--scopes conversation,conversation.admin]

@@ -8,6 +8,7 @@ import { AccountsController } from './accounts/accounts.controller.js';
 import { ApiDocsController } from './api-docs/api-docs.controller.js';
 import { ApiDocument } from './api-docs/api-document.js';
 import { AttachmentsController } from './attachments/attachments.controller.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import { M2mMessagesController } from './m2m/m2m-messages.controller.js';
 import { M2mThreadsController } from './m2m/m2m-threads.controller.js';
@@ -15,6 +16,7 @@ import type { GatewayConfig } from './gateway.config.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { OutboundLimits } from './messages/outbound-limits.js';
 import { SearchController } from './messages/search.controller.js';
+import { DeadLettersController } from './operations/dead-letters.controller.js';
 import { RoomsController } from './rooms/rooms.controller.js';
 import { SupportController } from './support/support.controller.js';
 import { InboundMessagesService } from './webhooks/inbound-messages.service.js';
@@ -38,8 +40,9 @@ export class GatewayAppModule {
         HealthModule.forRoot({ probes: [KafkaProbe, ReplyPartitionsProbe, RedisProbe], controller: false }),
         AuthModule,
         StorageModule.forRoot(config),
+        ConsoleModule.register(config),
       ],
-      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController, M2mMessagesController, M2mThreadsController],
+      controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController, M2mMessagesController, M2mThreadsController, DeadLettersController],
       providers: [ApiDocument, AdminHealthService, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
     };
   }

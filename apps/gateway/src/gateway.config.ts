@@ -1,7 +1,34 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { AuthenticatedAppConfig } from '@parley/auth';
 import { withChannels } from '@parley/platform';
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/**
+ * DEV_TOKENS signs a token for anyone who asks: a production gateway with it on would let anyone in
+ * as anyone, so the setting is refused there rather than trusted to be left off.
+ */
+function RefusedInProduction(): PropertyDecorator {
+  return ValidateBy({
+    name: 'refusedInProduction',
+    validator: {
+      validate: (value, args) => !(value === true && (args?.object as GatewayConfig).NODE_ENV === 'production'),
+      defaultMessage: (args) => `${args?.property} must not be true when NODE_ENV is production: it signs a token for anyone`,
+    },
+  });
+}
+
+/** The gateway can only sign what it can verify with the same key: an HS256 secret, not an RS256 public key. */
+function NeedsSigningSecret(): PropertyDecorator {
+  return ValidateBy({
+    name: 'needsSigningSecret',
+    validator: {
+      validate: (value, args) => !(value === true && (args?.object as GatewayConfig).JWT_PUBLIC_KEY),
+      defaultMessage: (args) => `${args?.property} needs JWT_SECRET (HS256): with JWT_PUBLIC_KEY the gateway holds no key to sign with`,
+    },
+  });
+}
 
 /** Settings of the gateway, validated at start. */
 export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
@@ -64,4 +91,19 @@ export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
   @IsString()
   @IsNotEmpty()
   CORS_ORIGINS = '*';
+
+  /**
+   * Local development only (`npm start` turns it on): `POST /dev/tokens` signs a token for any user
+   * and account, so the console at `/` can sign people in without an identity provider.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'DEV_TOKENS must be true or false' })
+  @RefusedInProduction()
+  @NeedsSigningSecret()
+  DEV_TOKENS = false;
+
+  /** Where browsers reach realtime's Socket.IO, for the console at `/`; unset, the page's own host on port 3006. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'REALTIME_URL must be an http:// or https:// URL' })
+  REALTIME_URL?: string;
 }

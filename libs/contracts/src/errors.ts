@@ -7,6 +7,7 @@ export const ErrorCodes = {
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
   Conflict: 'CONFLICT',
   ContentRefused: 'CONTENT_REFUSED',
+  Unprocessable: 'UNPROCESSABLE',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   RateLimited: 'RATE_LIMITED',
@@ -95,6 +96,15 @@ export class AppError extends Error {
 
   static notFound(what: string): AppError {
     return new AppError(ErrorCodes.NotFound, 404, `${what} not found`);
+  }
+
+  /**
+   * A request the document allows that cannot be done (422), naming the field: a time already past,
+   * a storage key never uploaded, a sender who is not in the thread. A 400 says the request breaks
+   * the document (a field missing or malformed).
+   */
+  static unprocessable(field: string, message: string): AppError {
+    return new AppError(ErrorCodes.Unprocessable, 422, message, [{ field, messages: [message] }]);
   }
 
   /** A message the account's content policy refuses (422), naming the rule. */

@@ -4,8 +4,11 @@ export * from './envelope.js';
 export * from './scopes.js';
 export * from './errors.js';
 export * from './limits.js';
+export * from './ids.js';
 export * from './views.js';
 export * from './dto/page-query.dto.js';
+export * from './dto/error-body.dto.js';
+export * from './dto/view-schemas.js';
 // rooms app
 export * from './rooms/rooms.patterns.js';
 export * from './rooms/rooms.commands.js';
@@ -39,5 +42,7 @@ export * from './delivery/delivery.patterns.js';
 // machine-to-machine endpoints
 export * from './m2m/m2m.patterns.js';
 export * from './m2m/m2m.dto.js';
+export * from './m2m/m2m.schemas.js';
 // operations (every app with an outbox)
 export * from './ops/ops.patterns.js';
+export * from './ops/dead-letters.js';

@@ -4,6 +4,7 @@ import { OutboundDeliveryPatterns } from './delivery/delivery.patterns.js';
 import { M2mPatterns } from './m2m/m2m.patterns.js';
 import { SupportPatterns } from './support/support.patterns.js';
 import { OutboxStatusPatterns } from './ops/ops.patterns.js';
+import { DeadLetterPatterns } from './ops/dead-letters.js';
 
 /** Every request-reply pattern. */
 export const AllPatterns: readonly string[] = [
@@ -13,6 +14,7 @@ export const AllPatterns: readonly string[] = [
   ...Object.values(OutboundDeliveryPatterns),
   ...Object.values(M2mPatterns),
   ...Object.values(OutboxStatusPatterns),
+  ...Object.values(DeadLetterPatterns),
 ];
 
 /**

@@ -19,5 +19,6 @@ export * from './schemas/support-assignment.schema.js';
 export * from './schemas/delivery-attempt.schema.js';
 export * from './schemas/content-policy.schema.js';
 export * from './schemas/unrouted-inbound.schema.js';
+export * from './schemas/dead-letter.schema.js';
 export * from './whitelist-query.js';
 export * from './support-state.js';

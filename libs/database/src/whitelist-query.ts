@@ -1,3 +1,4 @@
+import { isRFC3339 } from 'class-validator';
 import { AppError } from '@parley/contracts';
 import { toObjectId } from './ids.js';
 
@@ -20,8 +21,9 @@ export const QueryCasts = {
     return value;
   }) as (value: unknown, field: string) => boolean,
   time: ((value, field) => {
-    const at = typeof value === 'string' ? new Date(value) : null;
-    if (!at || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} must be an ISO time`);
+    // RFC 3339 only, as the document says: Date alone would also read "1" or "June 2020" as times.
+    const at = typeof value === 'string' && isRFC3339(value) ? new Date(value) : null;
+    if (!at || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} must be an RFC 3339 time such as 2030-01-01T09:00:00Z`);
     return at;
   }) as (value: unknown, field: string) => Date,
 };

@@ -11,5 +11,6 @@ export * from './kafka.probe.js';
 export * from './consumer/on-event.decorator.js';
 export * from './rpc/command-timeout.js';
 export * from './transport/batching-producer.js';
+export * from './transport/headers.js';
 export * from './transport/kafka-transport.server.js';
 export * from './transport/shared-producer.js';

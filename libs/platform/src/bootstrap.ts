@@ -5,7 +5,10 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
+import { PlatformConfig } from './config.js';
 import { AppExceptionFilter } from './errors.js';
+import { traceHttpRequests } from './tracing/http-tracing.js';
+import { startTracing } from './tracing/tracing.js';
 
 export interface StartAppOptions {
   name: string;
@@ -21,12 +24,17 @@ export interface StartAppOptions {
 }
 
 /**
- * Starts one Parley app: HTTP (health at least), the Kafka consumer if any, shutdown hooks so a
- * stopped instance leaves its consumer group at once instead of waiting out a session timeout.
+ * Starts one Parley app: tracing when it is configured, HTTP (health at least), the Kafka consumer
+ * if any, shutdown hooks so a stopped instance leaves its consumer group at once instead of waiting
+ * out a session timeout.
  */
 export async function startApp(options: StartAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // Before any consumer or producer connects (app.init), so the first message is traced too.
+  const tracer = await startTracing(options.name, app.get(PlatformConfig));
+  // First of the HTTP middlewares, so a request's span covers all of its handling.
+  if (tracer) app.use(traceHttpRequests(tracer));
   app.useGlobalFilters(new AppExceptionFilter(options.allowedMethods));
   app.enableShutdownHooks();
   if (options.microservice) {
@@ -36,6 +44,12 @@ export async function startApp(options: StartAppOptions): Promise<INestApplicati
   await app.init();
   await app.startAllMicroservices();
   await app.listen(options.port, options.host);
+  // Idle keep-alive connections stay open longer than a client or load balancer keeps them (60 s is
+  // the common idle limit): a server that closes first races a request sent on the closing
+  // connection, which the client sees as a reset (under load, in chaos runs) rather than an answer.
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const logger = await app.resolve(PinoLogger);
   logger.setContext('Bootstrap');
   logger.info({ port: options.port, host: options.host }, `${options.name} started`);

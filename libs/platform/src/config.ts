@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 // Local servers (127.0.0.1:port) have no top-level domain.
@@ -97,6 +97,31 @@ export class PlatformConfig {
   @IsString()
   @IsNotEmpty()
   S3_REGION = 'us-east-1';
+
+  /**
+   * Where traces go: an OpenTelemetry collector's OTLP/HTTP base URL (spans are posted as JSON to
+   * `<this>/v1/traces`). Unset, tracing is off: no tracer is registered, no span is made and no
+   * `traceparent` is added to what the app produces.
+   */
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /**
+   * The share of new traces recorded (0 to 1). A trace continued from a caller's `traceparent`
+   * follows the caller's sampling decision instead.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLER_ARG = 1;
+
+  /** How long finished spans wait to be exported together, in ms (the OpenTelemetry default). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  OTEL_BSP_SCHEDULE_DELAY = 5000;
 
   /** Fault injection for crash tests only: `outbox.before-publish` kills the app after an outbox commit. */
   @IsOptional()

@@ -12,6 +12,7 @@ import type { Request, Response } from 'express';
 import { throwError, type Observable } from 'rxjs';
 import {
   AppError,
+  CORRELATION_ID_HEADER,
   ErrorCodes,
   statusText,
   type ErrorBody,
@@ -19,6 +20,7 @@ import {
   type FieldError,
   type RpcErrorPayload,
 } from '@parley/contracts';
+import { correlationIdOf } from './logger.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: ErrorCodes.ValidationFailed,
@@ -33,6 +35,23 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: ErrorCodes.Unavailable,
   504: ErrorCodes.UpstreamTimeout,
 };
+
+/**
+ * The error body is JSON whatever the route answers on success: a route that set another type
+ * beforehand (TwiML for Twilio's webhooks) must not label an error with it.
+ */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The correlation id of a request refused before the logger's middleware gave it one (a body that
+ * does not parse, a method the path does not take): taken or made as the logger would, and sent.
+ */
+function correlationIdBeforeLogging(request: Request & { id?: string }, response: Response): string {
+  const id = correlationIdOf(request);
+  request.id = id;
+  if (!response.headersSent) response.setHeader(CORRELATION_ID_HEADER, id);
+  return id;
+}
 
 /** Flattens class-validator's nested errors into one entry per offending field path. */
 export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -112,13 +131,14 @@ export class AppExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();
-    const correlationId = String(request.id ?? '');
+    const correlationId = request.id === undefined ? correlationIdBeforeLogging(request, response) : String(request.id);
     if (!known) {
       this.logger.error({ err: exception, correlationId }, 'unhandled error in an HTTP request');
     }
     const allowed = known?.statusCode === 404 && exception instanceof NotFoundException ? this.allowedMethods?.(request.path) : null;
     if (allowed && allowed.length > 0 && !allowed.includes(request.method)) {
       response.setHeader('Allow', allowed.join(', '));
+      response.setHeader('Content-Type', JSON_CONTENT_TYPE);
       const refused: ErrorBody = {
         statusCode: 405,
         error: statusText(405),
@@ -139,6 +159,7 @@ export class AppExceptionFilter implements ExceptionFilter {
       ...(known?.details ? { details: known.details } : {}),
     };
     if (known?.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(known.retryAfterSeconds));
+    response.setHeader('Content-Type', JSON_CONTENT_TYPE);
     response.status(statusCode).json(body);
   }
 }

@@ -9,3 +9,6 @@ export * from './redis/redis.module.js';
 export * from './channels.config.js';
 export * from './public.decorator.js';
 export * from './metrics/metrics.js';
+export * from './tracing/trace-headers.js';
+export * from './tracing/tracing.js';
+export * from './tracing/http-tracing.js';

@@ -1,12 +1,21 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { PlatformConfig } from './config.js';
 import { loggerParams } from './logger.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { startMetrics } from './metrics/metrics.js';
+import { stopTracing } from './tracing/tracing.js';
 
 /** Injection token of the running app's name (`rooms`, `messaging`, ...). */
 export const APP_NAME = 'PARLEY_APP_NAME';
+
+/** Sends the spans still buffered when the app stops (tracing is started by startApp). */
+@Injectable()
+class TracingShutdown implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return stopTracing();
+  }
+}
 
 /**
  * What every app has: its validated config (injectable as PlatformConfig and as the app's own
@@ -24,6 +33,7 @@ export class PlatformModule {
       imports: [LoggerModule.forRoot(loggerParams(name, config))],
       providers: [
         { provide: APP_NAME, useValue: name },
+        TracingShutdown,
         ...configTokens.map((token) => ({ provide: token, useValue: config })),
       ],
       exports: [APP_NAME, ...configTokens],

@@ -1,3 +1,4 @@
 export * from './apps.js';
 export * from './clients.js';
 export * from './stores.js';
+export * from './traces.js';

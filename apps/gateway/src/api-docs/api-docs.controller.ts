@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@parley/auth';
+import { ApiErrors } from './api-errors.decorator.js';
 import { ApiDocument } from './api-document.js';
 
 @ApiTags('service')
@@ -11,6 +12,8 @@ export class ApiDocsController {
   @Public()
   @Get('getPostmanCollection')
   @ApiOperation({ summary: 'The API as a Postman collection (v2.1), made from the OpenAPI document' })
+  @ApiOkResponse({ description: 'The collection' })
+  @ApiErrors(503)
   postman(): Promise<unknown> {
     return this.document.postmanCollection();
   }

@@ -13,11 +13,15 @@ export class ApiDocument {
     this.collection = null;
   }
 
-  /** The Postman collection (v2.1) of every endpoint, converted by Postman's own converter. */
+  /**
+   * The Postman collection (v2.1) of every endpoint, converted by Postman's own converter from a
+   * copy of the document: the converter writes into what it is given (array bounds for its
+   * examples), which /swagger/json would serve from then on.
+   */
   postmanCollection(): Promise<unknown> {
     const document = this.document;
     if (!document) throw new AppError(ErrorCodes.Unavailable, 503, 'The API document is not built yet');
-    this.collection ??= postmanCollectionOf(document);
+    this.collection ??= postmanCollectionOf(structuredClone(document));
     return this.collection;
   }
 }

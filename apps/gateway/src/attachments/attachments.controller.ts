@@ -1,20 +1,21 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiTags,
-  ApiUnsupportedMediaTypeResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import { AppError, CreateAttachmentUploadDto, Scopes, type Actor, type AttachmentUploadView } from '@parley/contracts';
+import {
+  AppError,
+  AttachmentUploadSchema,
+  CreateAttachmentUploadDto,
+  Scopes,
+  type Actor,
+  type AttachmentUploadView,
+} from '@parley/contracts';
 import { newStorageKey, ObjectStorage } from '@parley/storage';
+import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { GatewayConfig } from '../gateway.config.js';
 
 @ApiTags('attachments')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @RequireScopes(Scopes.Conversation)
 @Controller('v1/attachments')
 export class AttachmentsController {
@@ -33,10 +34,8 @@ export class AttachmentsController {
     description:
       'Returns a URL to PUT the file to, in the account\'s part of the storage, with the headers to send. The storage checks the signature: the body must be exactly `size` bytes of `content_type`, before `expires_at`. Reference `storage_key` in a message\'s attachments afterwards.',
   })
-  @ApiCreatedResponse({ description: '{ storage_key, upload_url, method: "PUT", headers, expires_at }' })
-  @ApiBadRequestResponse({ description: 'A field is missing or malformed (the field is named)' })
-  @ApiPayloadTooLargeResponse({ description: 'size is larger than ATTACHMENT_MAX_BYTES' })
-  @ApiUnsupportedMediaTypeResponse({ description: 'content_type is one of ATTACHMENT_DENIED_TYPES' })
+  @ApiCreatedResponse({ description: 'Where and how to upload', type: AttachmentUploadSchema })
+  @ApiErrors(400, 413, 415)
   async presignUpload(@CurrentActor() actor: Actor, @Body() body: CreateAttachmentUploadDto): Promise<AttachmentUploadView> {
     const limit = this.config.ATTACHMENT_MAX_BYTES;
     if (body.size > limit) throw AppError.payloadTooLarge('size', `size must be at most ${limit} bytes`);

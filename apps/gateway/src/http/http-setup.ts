@@ -6,8 +6,9 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createValidationPipe, Metrics } from '@parley/platform';
 import { ApiDocument } from '../api-docs/api-document.js';
+import { describeConfiguredLimits, describeGlobalBehaviour } from '../api-docs/global-behaviour.js';
 import type { GatewayConfig } from '../gateway.config.js';
-import type { RouteMethods } from './route-methods.js';
+import { refuseUnservedMethods, type RouteMethods } from './route-methods.js';
 
 /** Times every request into parley_http_request_duration_seconds, by its route pattern (not its path: ids would explode the labels). */
 function measureRequests(request: Request, response: Response, next: NextFunction): void {
@@ -28,6 +29,7 @@ function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response:
 export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig, routes?: RouteMethods): void {
   app.use(measureRequests);
   app.use(helmet({ contentSecurityPolicy: false }));
+  if (routes) app.use(refuseUnservedMethods(routes));
   app.use(cookieParser());
   // SendGrid signs its event webhook over the body's bytes: that route keeps them (and only it).
   app.use('/webhooks/sendgrid/events', json({ limit: config.BODY_LIMIT, verify: keepRawBody }));
@@ -37,7 +39,7 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
   const origins = config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((origin) => origin.trim());
   app.enableCors({ origin: origins, credentials: true });
 
-  const document = SwaggerModule.createDocument(
+  const built = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Parley API')
@@ -47,6 +49,7 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
       .addCookieAuth('access_token')
       .build(),
   );
+  const document = describeConfiguredLimits(describeGlobalBehaviour(built), { attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES });
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'swagger/json', yamlDocumentUrl: 'swagger/yaml' });
   app.get(ApiDocument).set(document);
   routes?.learn(document);

@@ -9,6 +9,8 @@ const document = {
     '/v1/rooms': { get: {}, post: {} },
     '/v1/rooms/{id}': { get: {}, patch: {}, delete: {} },
     '/v1/rooms/{id}/messages': { get: {}, post: {} },
+    '/v1/messages/favorites': { get: {} },
+    '/v1/messages/{id}': { patch: {}, delete: {} },
   },
 } as unknown as OpenAPIObject;
 
@@ -19,6 +21,13 @@ describe('RouteMethods', () => {
     expect(routes.of('/v1/rooms')).toEqual(['GET', 'POST', 'HEAD']);
     expect(routes.of('/v1/rooms/abc')).toEqual(['GET', 'PATCH', 'DELETE', 'HEAD']);
     expect(routes.of('/v1/rooms/abc/messages/')).toEqual(['GET', 'POST', 'HEAD']);
+  });
+
+  it('gives a path matched by a route with fewer parameters only that route\'s methods, as OpenAPI does', () => {
+    const routes = new RouteMethods();
+    routes.learn(document);
+    expect(routes.of('/v1/messages/favorites')).toEqual(['GET', 'HEAD']);
+    expect(routes.of('/v1/messages/abc')).toEqual(['PATCH', 'DELETE']);
   });
 
   it('knows nothing of a path the document does not have', () => {

@@ -1,14 +1,17 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
+  ConversationMessageSchema,
   M2mBulkCreateBody,
   M2mCreateBody,
+  M2mMessageSchemas,
   M2mPatterns,
   M2mQueryBody,
   M2mUpdateBody,
   M2mUpdateByIdListBody,
   M2mUpdateByQueryBody,
+  M2mWriteResultSchema,
   Scopes,
   type Actor,
   type ConversationMessageView,
@@ -16,7 +19,9 @@ import {
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
-import { IdParamPipe } from '../http/id-param.pipe.js';
+import { ApiErrors } from '../api-docs/api-errors.decorator.js';
+import { M2M_MESSAGE_LINKS } from '../api-docs/api-links.js';
+import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
 
 /**
  * The listing conversation service's message endpoints, for back-end services of an account (scope
@@ -24,6 +29,7 @@ import { IdParamPipe } from '../http/id-param.pipe.js';
  */
 @ApiTags('m2m')
 @ApiBearerAuth()
+@ApiErrors(401, 403, 503, 504)
 @RequireScopes(Scopes.M2m)
 @Controller('m2m/conversationmessage')
 export class M2mMessagesController {
@@ -31,20 +37,32 @@ export class M2mMessagesController {
 
   @Post('create')
   @ApiOperation({ summary: 'Create a listing message: { data: { conversationThreadId, senderId, receiverId, content } } (user ids are JWT subs)' })
+  @ApiBody({ required: true, schema: M2mMessageSchemas.create })
+  @ApiCreatedResponse({ description: 'The message', type: ConversationMessageSchema, links: M2M_MESSAGE_LINKS })
+  @ApiErrors(400, 409, 413, 422)
   create(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mCreateBody): Promise<ConversationMessageView> {
     return this.commands.send(M2mPatterns.MessageCreate, actor, { data: body.data }, { correlationId, key: String(body.data.conversationThreadId ?? actor.accountId) });
   }
 
   @Post('bulk-create')
-  @ApiOperation({ summary: 'Create listing messages all together or not at all: { dataList } (400 lists every bad item; 413 past M2M_BATCH_MAX)' })
+  @ApiOperation({
+    summary: 'Create listing messages all together or not at all: { dataList }',
+    description: 'A 400 lists every malformed item; a 422 every item whose thread is not a listing thread of the account, or whose sender and receiver are not its two participants; 413 past M2M_BATCH_MAX.',
+  })
+  @ApiBody({ required: true, schema: M2mMessageSchemas.bulkCreate })
+  @ApiCreatedResponse({ description: 'The messages, in the order given', type: [ConversationMessageSchema] })
+  @ApiErrors(400, 409, 413, 422)
   bulkCreate(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mBulkCreateBody): Promise<ConversationMessageView[]> {
     return this.commands.send(M2mPatterns.MessageBulkCreate, actor, { dataList: body.dataList }, { correlationId, key: actor.accountId });
   }
 
   @Post('update/:id')
   @HttpCode(200)
-  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiIdParam('id', 'Message id')
   @ApiOperation({ summary: 'Change isRead, readAt or isActive: { dataClause } (a constant field is a 400 naming it)' })
+  @ApiBody({ required: true, schema: M2mMessageSchemas.update })
+  @ApiOkResponse({ description: 'The message', type: ConversationMessageSchema, links: M2M_MESSAGE_LINKS })
+  @ApiErrors(400, 404, 413)
   update(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -56,8 +74,10 @@ export class M2mMessagesController {
 
   @Post('delete/:id')
   @HttpCode(200)
-  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiIdParam('id', 'Message id')
   @ApiOperation({ summary: 'Soft-delete a listing message (isActive: false)' })
+  @ApiOkResponse({ description: 'The message, isActive: false', type: ConversationMessageSchema })
+  @ApiErrors(400, 404)
   remove(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) id: string): Promise<ConversationMessageView> {
     return this.commands.send(M2mPatterns.MessageDelete, actor, { id }, { correlationId, key: id });
   }
@@ -65,6 +85,9 @@ export class M2mMessagesController {
   @Post('update-by-query')
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the messages a query picks: { query, dataClause } (equality and $in on the message\'s own fields only)' })
+  @ApiBody({ required: true, schema: M2mMessageSchemas.updateByQuery })
+  @ApiOkResponse({ description: 'What the write matched and changed', type: M2mWriteResultSchema })
+  @ApiErrors(400, 413)
   updateByQuery(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mUpdateByQueryBody): Promise<M2mWriteResult> {
     return this.commands.send(M2mPatterns.MessageUpdateByQuery, actor, { query: body.query, dataClause: body.dataClause }, { correlationId, key: actor.accountId });
   }
@@ -72,6 +95,9 @@ export class M2mMessagesController {
   @Post('delete-by-query')
   @HttpCode(200)
   @ApiOperation({ summary: 'Soft-delete the messages a query picks: { query }' })
+  @ApiBody({ required: true, schema: M2mMessageSchemas.deleteByQuery })
+  @ApiOkResponse({ description: 'What the write matched and changed', type: M2mWriteResultSchema })
+  @ApiErrors(400, 413)
   deleteByQuery(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mQueryBody): Promise<M2mWriteResult> {
     return this.commands.send(M2mPatterns.MessageDeleteByQuery, actor, { query: body.query }, { correlationId, key: actor.accountId });
   }
@@ -79,6 +105,9 @@ export class M2mMessagesController {
   @Post('update-by-id-list')
   @HttpCode(200)
   @ApiOperation({ summary: 'Change the messages of a list of ids: { idList, dataClause }' })
+  @ApiBody({ required: true, schema: M2mMessageSchemas.updateByIdList })
+  @ApiOkResponse({ description: 'What the write matched and changed', type: M2mWriteResultSchema })
+  @ApiErrors(400, 413)
   updateByIdList(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mUpdateByIdListBody): Promise<M2mWriteResult> {
     return this.commands.send(M2mPatterns.MessageUpdateByIdList, actor, { idList: body.idList, dataClause: body.dataClause }, { correlationId, key: actor.accountId });
   }

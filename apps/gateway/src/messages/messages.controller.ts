@@ -1,24 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiParam,
-  ApiPayloadTooLargeResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
   AppError,
+  AttachmentDto,
   CreateMessageDto,
   CreateReminderDto,
   DeleteMessageQueryDto,
   ErrorCodes,
+  FavoriteMessageSchema,
   ListMessagesQueryDto,
+  MessageHistorySchema,
+  MessageSchema,
   MessagingPatterns,
   PageQueryDto,
+  ReminderSchema,
   Scopes,
   UpdateMessageDto,
   type Actor,
@@ -33,11 +30,16 @@ import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
 import { OutboundLimits } from './outbound-limits.js';
-import { IdParamPipe } from '../http/id-param.pipe.js';
+import { ApiErrors } from '../api-docs/api-errors.decorator.js';
+import { ApiOkPage } from '../api-docs/api-page.decorator.js';
+import { MESSAGE_LINKS, REMINDER_LINKS } from '../api-docs/api-links.js';
+import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
 import { AttachmentLinksInterceptor } from './attachment-links.interceptor.js';
 
 @ApiTags('messages')
 @ApiBearerAuth()
+@ApiExtraModels(AttachmentDto)
+@ApiErrors(401, 403, 503, 504)
 @RequireScopes(Scopes.Conversation)
 @UseInterceptors(AttachmentLinksInterceptor)
 @Controller('v1')
@@ -49,14 +51,21 @@ export class MessagesController {
   ) {}
 
   @Post('rooms/:id/messages')
-  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiIdParam('id', 'Room id')
   @ApiOperation({
     summary: 'Send a message',
     description:
-      'Idempotent on clientMessageId: a retry returns the first message with 201 and the header Idempotent-Replayed: true.',
+      'Idempotent on clientMessageId: a retry returns the first message with 201 and the header Idempotent-Replayed: true (409 if that id was used in another room). ' +
+      'An attachment larger than ATTACHMENT_MAX_BYTES is a 413 naming it; content the account\'s policy refuses, nothing left once sanitized, a private note outside a support room or a storage_key never uploaded are 422s; ' +
+      'sms or email without the channel set up is a 409; past the account\'s SMS or email budget a 429.',
   })
-  @ApiCreatedResponse({ description: 'The stored message' })
-  @ApiPayloadTooLargeResponse({ description: 'An attachment is larger than ATTACHMENT_MAX_BYTES (the field is named)' })
+  @ApiCreatedResponse({
+    description: 'The stored message',
+    type: MessageSchema,
+    headers: { 'Idempotent-Replayed': { description: 'true when this is the message a first request with this clientMessageId stored', schema: { type: 'string', enum: ['true'] } } },
+    links: MESSAGE_LINKS,
+  })
+  @ApiErrors(400, 404, 409, 413, 422)
   async create(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -78,13 +87,15 @@ export class MessagesController {
   }
 
   @Get('rooms/:id/messages')
-  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiIdParam('id', 'Room id')
+  @ApiOkPage(MessageSchema, 'A page of messages, newest first')
+  @ApiErrors(400, 404, 422)
   @ApiOperation({
     summary: "A room's messages, newest first",
     description:
       'Every page is newest first. `before` pages back in time. `after` (a cursor, or the id of the last message a client saw) ' +
       'and `after_seq` return the `limit` messages right after that point, newest first; follow `previous` to go on forward. ' +
-      'At most one of before, after and after_seq. `q` keeps the messages whose text matches. Messages deleted for everyone ' +
+      'At most one of before, after and after_seq (a 422 otherwise); an `after` id of no message of the room is a 422. `q` keeps the messages whose text matches. Messages deleted for everyone ' +
       'show `deleted: true` and no content; messages the caller deleted for themselves do not appear.',
   })
   list(
@@ -98,14 +109,18 @@ export class MessagesController {
   }
 
   @Get('messages/favorites')
-  @ApiOperation({ summary: "The caller's favorite messages, newest favorited first, in rooms they belong to" })
+  @ApiOperation({ summary: "The caller's favorite messages, newest favorited first, in rooms they belong to", description: 'At most one of before and after (a 422 otherwise).' })
+  @ApiOkPage(FavoriteMessageSchema, 'A page of favorites')
+  @ApiErrors(400, 422)
   favorites(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: PageQueryDto): Promise<Page<FavoriteMessageView>> {
     return this.commands.send(MessagingPatterns.FavoriteList, actor, query, { correlationId, key: actor.userId });
   }
 
   @Get('messages/:id/history')
-  @ApiParam({ name: 'id', description: 'Message id' })
-  @ApiOperation({ summary: "A message's earlier contents, oldest first (to whoever may read the message)" })
+  @ApiIdParam('id', 'Message id')
+  @ApiOperation({ summary: "A message's earlier contents, oldest first (to whoever may read the message; a 404 once it is deleted, for everyone or for the caller)" })
+  @ApiOkResponse({ description: 'The history', type: MessageHistorySchema })
+  @ApiErrors(400, 404)
   history(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -115,8 +130,13 @@ export class MessagesController {
   }
 
   @Patch('messages/:id')
-  @ApiParam({ name: 'id', description: 'Message id' })
-  @ApiOperation({ summary: 'Edit a message (its author only); the replaced content is kept in its history; message_updated' })
+  @ApiIdParam('id', 'Message id')
+  @ApiOperation({
+    summary: 'Edit a message (its author only); the replaced content is kept in its history; message_updated',
+    description: 'A deleted message, or a listing message (immutable), is a 409; content the account\'s policy refuses, or nothing left once sanitized, a 422.',
+  })
+  @ApiOkResponse({ description: 'The message', type: MessageSchema, links: MESSAGE_LINKS })
+  @ApiErrors(400, 404, 409, 413, 422)
   update(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -128,7 +148,8 @@ export class MessagesController {
 
   @Delete('messages/:id')
   @HttpCode(204)
-  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiIdParam('id', 'Message id')
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Delete a message for the caller, or for everyone (author or admin)',
     description: 'Never a hard delete: for everyone, the message stays in place with `deleted: true` and no content. message_deleted.',
@@ -145,24 +166,32 @@ export class MessagesController {
 
   @Put('messages/:id/favorite')
   @HttpCode(204)
-  @ApiParam({ name: 'id', description: 'Message id' })
-  @ApiOperation({ summary: 'Favorite a message (for the caller; idempotent)' })
+  @ApiIdParam('id', 'Message id')
+  @ApiOperation({ summary: 'Favorite a message (for the caller; idempotent); 409 for a message deleted for everyone' })
+  @ApiNoContentResponse({ description: 'A favorite' })
+  @ApiErrors(400, 404, 409)
   async favorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<void> {
     await this.commands.send(MessagingPatterns.FavoriteSet, actor, { messageId, favorite: true }, { correlationId, key: messageId });
   }
 
   @Delete('messages/:id/favorite')
   @HttpCode(204)
-  @ApiParam({ name: 'id', description: 'Message id' })
+  @ApiIdParam('id', 'Message id')
   @ApiOperation({ summary: 'Unfavorite a message (for the caller; idempotent)' })
+  @ApiNoContentResponse({ description: 'Not a favorite' })
+  @ApiErrors(400, 404, 409)
   async unfavorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<void> {
     await this.commands.send(MessagingPatterns.FavoriteSet, actor, { messageId, favorite: false }, { correlationId, key: messageId });
   }
 
   @Post('messages/:id/reminders')
-  @ApiParam({ name: 'id', description: 'Message id' })
-  @ApiOperation({ summary: 'Be reminded of a message at a time: reminder_due on every device and a parley.reminder.due event, once' })
-  @ApiCreatedResponse({ description: 'The pending reminder' })
+  @ApiIdParam('id', 'Message id')
+  @ApiOperation({
+    summary: 'Be reminded of a message at a time: reminder_due on every device and a parley.reminder.due event, once',
+    description: 'A time already past is a 422; a deleted message a 409.',
+  })
+  @ApiCreatedResponse({ description: 'The pending reminder', type: ReminderSchema, links: REMINDER_LINKS })
+  @ApiErrors(400, 404, 409, 413, 422)
   createReminder(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -174,9 +203,11 @@ export class MessagesController {
 
   @Delete('messages/:id/reminders/:reminderId')
   @HttpCode(204)
-  @ApiParam({ name: 'id', description: 'Message id' })
-  @ApiParam({ name: 'reminderId', description: 'Reminder id' })
+  @ApiIdParam('id', 'Message id')
+  @ApiIdParam('reminderId', 'Reminder id')
   @ApiOperation({ summary: 'Cancel one of the caller’s reminders: it never fires (409 if it already did)' })
+  @ApiNoContentResponse({ description: 'Cancelled' })
+  @ApiErrors(400, 404, 409)
   async removeReminder(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,

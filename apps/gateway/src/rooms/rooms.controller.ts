@@ -1,19 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
   AddMembersDto,
+  CREATE_ROOM_SCHEMA,
   CreateRoomDto,
   ListRoomsQueryDto,
   ReadRoomDto,
+  RoomSchema,
   RoomsPatterns,
   Scopes,
   SnoozeRoomDto,
@@ -24,10 +19,15 @@ import {
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
-import { IdParamPipe } from '../http/id-param.pipe.js';
+import { ApiErrors } from '../api-docs/api-errors.decorator.js';
+import { ApiOkPage } from '../api-docs/api-page.decorator.js';
+import { ROOM_LINKS } from '../api-docs/api-links.js';
+import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
+import { NonEmptyBody } from '../http/non-empty-body.js';
 
 @ApiTags('rooms')
 @ApiBearerAuth()
+@ApiErrors(401, 403, 503, 504)
 @RequireScopes(Scopes.Conversation)
 @Controller('v1/rooms')
 export class RoomsController {
@@ -39,8 +39,10 @@ export class RoomsController {
     description:
       'direct: with one member, returned (200) if the pair has one; listing: the same per listing_id; channel: a name and members, admins only (409 on a name clash).',
   })
-  @ApiCreatedResponse({ description: 'The room was created' })
-  @ApiOkResponse({ description: 'The direct room already existed' })
+  @ApiBody({ required: true, schema: CREATE_ROOM_SCHEMA })
+  @ApiCreatedResponse({ description: 'The room was created', type: RoomSchema, links: ROOM_LINKS })
+  @ApiOkResponse({ description: 'The direct or listing room of the pair already existed', type: RoomSchema, links: ROOM_LINKS })
+  @ApiErrors(400, 409, 413, 422)
   async create(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -57,12 +59,17 @@ export class RoomsController {
 
   @Get()
   @ApiOperation({ summary: "The caller's rooms, most recent activity first" })
+  @ApiOkPage(RoomSchema, 'A page of rooms, most recent activity first')
+  @ApiErrors(400)
   list(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ListRoomsQueryDto): Promise<Page<RoomView>> {
     return this.commands.send(RoomsPatterns.RoomList, actor, query, { correlationId, key: actor.userId });
   }
 
   @Get(':id')
-  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({ summary: 'A room the caller is a member of (a support room: also its inbox team)' })
+  @ApiOkResponse({ description: 'The room', type: RoomSchema, links: ROOM_LINKS })
+  @ApiErrors(400, 404)
   get(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -73,7 +80,10 @@ export class RoomsController {
 
   @Post(':id/read')
   @HttpCode(200)
+  @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: 'Mark the room read up to a message; the other members get a read receipt' })
+  @ApiOkResponse({ description: 'The room, its unread count now', type: RoomSchema })
+  @ApiErrors(400, 404, 413, 422)
   read(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -85,7 +95,10 @@ export class RoomsController {
 
   @Patch(':id')
   @RequireScopes(Scopes.Conversation, Scopes.Admin)
-  @ApiOperation({ summary: 'Rename a channel (admins)' })
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({ summary: 'Rename a channel (admins); 409 for a room that is not a channel, or a name taken' })
+  @ApiOkResponse({ description: 'The channel', type: RoomSchema, links: ROOM_LINKS })
+  @ApiErrors(400, 404, 409, 413)
   rename(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -98,7 +111,10 @@ export class RoomsController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes(Scopes.Conversation, Scopes.Admin)
-  @ApiOperation({ summary: 'Delete a channel (admins); its messages are kept' })
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({ summary: 'Delete a channel (admins); its messages are kept; 409 for a room that is not a channel' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 404, 409)
   async remove(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -109,7 +125,10 @@ export class RoomsController {
 
   @Post(':id/members')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Add members to a channel (members and admins)' })
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({ summary: 'Add members to a channel (members and admins); 409 for a room that is not a channel' })
+  @ApiOkResponse({ description: 'The channel', type: RoomSchema })
+  @ApiErrors(400, 404, 409, 413, 422)
   addMembers(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -120,7 +139,11 @@ export class RoomsController {
   }
 
   @Delete(':id/members/:conversationId')
-  @ApiOperation({ summary: 'Remove a member from a channel (admins; anyone may leave)' })
+  @ApiIdParam('id', 'Room id')
+  @ApiIdParam('conversationId', 'Conversation id of the member')
+  @ApiOperation({ summary: 'Remove a member from a channel (admins; anyone may leave); 409 for a room that is not a channel' })
+  @ApiOkResponse({ description: 'The channel', type: RoomSchema })
+  @ApiErrors(400, 404, 409)
   removeMember(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -131,19 +154,29 @@ export class RoomsController {
   }
 
   @Put(':id/favorite')
+  @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: 'Favorite the room (for the caller)' })
+  @ApiOkResponse({ description: 'The room', type: RoomSchema })
+  @ApiErrors(400, 404)
   favorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<RoomView> {
     return this.commands.send(RoomsPatterns.RoomSetFavorite, actor, { roomId, favorite: true }, { correlationId, key: roomId });
   }
 
   @Delete(':id/favorite')
+  @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: 'Unfavorite the room (for the caller)' })
+  @ApiOkResponse({ description: 'The room', type: RoomSchema })
+  @ApiErrors(400, 404)
   unfavorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<RoomView> {
     return this.commands.send(RoomsPatterns.RoomSetFavorite, actor, { roomId, favorite: false }, { correlationId, key: roomId });
   }
 
   @Put(':id/snooze')
-  @ApiOperation({ summary: 'Snooze the room for the caller: pushes say snoozed: true until then; unread still counts' })
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({ summary: 'Snooze the room for the caller: pushes say snoozed: true until then; unread still counts. A time already past is a 422' })
+  @NonEmptyBody(SnoozeRoomDto)
+  @ApiOkResponse({ description: 'The room', type: RoomSchema })
+  @ApiErrors(400, 404, 413, 422)
   snooze(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -155,7 +188,10 @@ export class RoomsController {
   }
 
   @Delete(':id/snooze')
+  @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: 'End the snooze now' })
+  @ApiOkResponse({ description: 'The room', type: RoomSchema })
+  @ApiErrors(400, 404)
   unsnooze(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<RoomView> {
     return this.commands.send(RoomsPatterns.RoomSetSnooze, actor, { roomId, until: null }, { correlationId, key: roomId });
   }

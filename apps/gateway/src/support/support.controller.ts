@@ -1,17 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
   AddInboxMemberDto,
   AssignSupportRoomDto,
   CreateInboxDto,
+  InboxSchema,
+  InboxStatsSchema,
   ListSupportRoomsQueryDto,
   MessagingPatterns,
+  OpenedSupportRoomSchema,
   OpenSupportRoomDto,
   RoomsPatterns,
   Scopes,
+  SupportContactDto,
   SupportPatterns,
+  SupportRoomSchema,
+  UnroutedInboundSchema,
   UpdateInboxDto,
   type Actor,
   type InboxStatsView,
@@ -25,11 +31,17 @@ import {
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
-import { IdParamPipe } from '../http/id-param.pipe.js';
+import { ApiErrors } from '../api-docs/api-errors.decorator.js';
+import { ApiOkPage } from '../api-docs/api-page.decorator.js';
+import { INBOX_LINKS, SUPPORT_ROOM_LINKS } from '../api-docs/api-links.js';
+import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
+import { NonEmptyBody } from '../http/non-empty-body.js';
 import { AttachmentLinksInterceptor } from '../messages/attachment-links.interceptor.js';
 
 @ApiTags('support')
 @ApiBearerAuth()
+@ApiExtraModels(SupportContactDto)
+@ApiErrors(401, 403, 503, 504)
 @RequireScopes(Scopes.Support)
 @UseInterceptors(AttachmentLinksInterceptor)
 @Controller('v1/support')
@@ -39,27 +51,38 @@ export class SupportController {
   @Post('inboxes')
   @RequireScopes(Scopes.Admin)
   @ApiOperation({ summary: 'Create a support inbox (admins): its team, capacity and channels', description: '409 when the name, a number or an address is taken in the account.' })
-  @ApiCreatedResponse({ description: 'The inbox' })
+  @ApiCreatedResponse({ description: 'The inbox', type: InboxSchema, links: INBOX_LINKS })
+  @ApiErrors(400, 409, 413, 422)
   createInbox(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: CreateInboxDto): Promise<InboxView> {
     return this.commands.send(SupportPatterns.InboxCreate, actor, body, { correlationId, key: actor.accountId });
   }
 
   @Get('inboxes')
   @ApiOperation({ summary: "The account's support inboxes" })
+  @ApiOkPage(InboxSchema, "The account's inboxes")
   listInboxes(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<Page<InboxView>> {
     return this.commands.send(SupportPatterns.InboxList, actor, {}, { correlationId, key: actor.accountId });
   }
 
   @Get('inboxes/:id')
-  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiIdParam('id', 'Inbox id')
+  @ApiOperation({ summary: 'An inbox of the account' })
+  @ApiOkResponse({ description: 'The inbox', type: InboxSchema })
+  @ApiErrors(400, 404)
   getInbox(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) inboxId: string): Promise<InboxView> {
     return this.commands.send(SupportPatterns.InboxGet, actor, { inboxId }, { correlationId, key: inboxId });
   }
 
   @Patch('inboxes/:id')
   @RequireScopes(Scopes.Admin)
-  @ApiParam({ name: 'id', description: 'Inbox id' })
-  @ApiOperation({ summary: 'Rename an inbox, change its capacity or channels (admins); more capacity assigns waiting rooms' })
+  @ApiIdParam('id', 'Inbox id')
+  @ApiOperation({
+    summary: 'Rename an inbox, change its capacity or channels (admins); more capacity assigns waiting rooms',
+    description: 'Each field is optional; a body that sets none (or no body) is a 400 naming `body`. 409 when the name, a number or an address is taken in the account.',
+  })
+  @NonEmptyBody(UpdateInboxDto)
+  @ApiOkResponse({ description: 'The inbox', type: InboxSchema, links: INBOX_LINKS })
+  @ApiErrors(400, 404, 409, 413)
   updateInbox(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -72,9 +95,10 @@ export class SupportController {
   @Delete('inboxes/:id')
   @HttpCode(204)
   @RequireScopes(Scopes.Admin)
-  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiIdParam('id', 'Inbox id')
   @ApiOperation({ summary: 'Delete an inbox (admins; soft): it takes no new rooms' })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 404)
   async deleteInbox(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) inboxId: string): Promise<void> {
     await this.commands.send(SupportPatterns.InboxDelete, actor, { inboxId }, { correlationId, key: inboxId });
   }
@@ -82,9 +106,10 @@ export class SupportController {
   @Post('inboxes/:id/members')
   @HttpCode(200)
   @RequireScopes(Scopes.Admin)
-  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiIdParam('id', 'Inbox id')
   @ApiOperation({ summary: "Add a team member to an inbox, or change their capacity (admins); waiting rooms may go to them at once" })
-  @ApiOkResponse({ description: 'The inbox' })
+  @ApiOkResponse({ description: 'The inbox', type: InboxSchema })
+  @ApiErrors(400, 404, 413, 422)
   addMember(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -96,9 +121,11 @@ export class SupportController {
 
   @Delete('inboxes/:id/members/:conversationId')
   @RequireScopes(Scopes.Admin)
-  @ApiParam({ name: 'id', description: 'Inbox id' })
-  @ApiParam({ name: 'conversationId', description: 'Conversation id of the member' })
+  @ApiIdParam('id', 'Inbox id')
+  @ApiIdParam('conversationId', 'Conversation id of the member')
   @ApiOperation({ summary: 'Remove a member from an inbox (admins); the open rooms they held are routed again' })
+  @ApiOkResponse({ description: 'The inbox', type: InboxSchema })
+  @ApiErrors(400, 404)
   removeMember(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -109,8 +136,10 @@ export class SupportController {
   }
 
   @Get('inboxes/:id/stats')
-  @ApiParam({ name: 'id', description: 'Inbox id' })
+  @ApiIdParam('id', 'Inbox id')
   @ApiOperation({ summary: 'Open, waiting and resolved rooms of an inbox, with median and p90 first response and resolution times' })
+  @ApiOkResponse({ description: 'The counts and times', type: InboxStatsSchema })
+  @ApiErrors(400, 404)
   stats(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) inboxId: string): Promise<InboxStatsView> {
     return this.commands.send(SupportPatterns.InboxStats, actor, { inboxId }, { correlationId, key: inboxId });
   }
@@ -120,8 +149,9 @@ export class SupportController {
     summary: "Open a support room for a contact (or use their open one) with the contact's message",
     description: 'One open support room per contact: a second call while one is open returns it (200) and adds the message to it. The room is routed to a member of the inbox; its support state says who and why.',
   })
-  @ApiCreatedResponse({ description: 'A room was opened' })
-  @ApiOkResponse({ description: "The contact's open room" })
+  @ApiCreatedResponse({ description: 'A room was opened', type: OpenedSupportRoomSchema, links: SUPPORT_ROOM_LINKS })
+  @ApiOkResponse({ description: "The contact's open room", type: OpenedSupportRoomSchema, links: SUPPORT_ROOM_LINKS })
+  @ApiErrors(400, 409, 413, 422)
   async openRoom(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -149,20 +179,25 @@ export class SupportController {
   @Get('unrouted')
   @RequireScopes(Scopes.Admin)
   @ApiOperation({ summary: "Inbound SMS and email to the account's webhooks that no inbox owned (admins), newest first" })
+  @ApiOkPage(UnroutedInboundSchema, 'Unrouted inbound messages, newest first')
   unrouted(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<Page<UnroutedInboundView>> {
     return this.commands.send(SupportPatterns.UnroutedList, actor, {}, { correlationId, key: actor.accountId });
   }
 
   @Get('rooms')
   @ApiOperation({ summary: 'Support rooms of the inboxes the caller works (every inbox for admins), newest activity first' })
+  @ApiOkPage(SupportRoomSchema, 'Support rooms, newest activity first')
+  @ApiErrors(400, 422)
   listRooms(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ListSupportRoomsQueryDto): Promise<Page<SupportRoomView>> {
     return this.commands.send(SupportPatterns.RoomList, actor, query, { correlationId, key: actor.accountId });
   }
 
   @Post('rooms/:id/assign')
   @HttpCode(200)
-  @ApiParam({ name: 'id', description: 'Room id' })
-  @ApiOperation({ summary: 'Assign a support room to a member of its inbox by hand (idempotent; 409 when resolved)' })
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({ summary: 'Assign a support room to a member of its inbox by hand (idempotent; 409 when resolved; 422 for someone not in the inbox)' })
+  @ApiOkResponse({ description: 'The support room', type: SupportRoomSchema, links: SUPPORT_ROOM_LINKS })
+  @ApiErrors(400, 404, 409, 413, 422)
   assign(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -174,16 +209,20 @@ export class SupportController {
 
   @Post('rooms/:id/resolve')
   @HttpCode(200)
-  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: "Resolve a support room (idempotent); its assignee's capacity frees for waiting rooms" })
+  @ApiOkResponse({ description: 'The support room', type: SupportRoomSchema, links: SUPPORT_ROOM_LINKS })
+  @ApiErrors(400, 404, 409)
   resolve(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<SupportRoomView> {
     return this.commands.send(SupportPatterns.RoomResolve, actor, { roomId }, { correlationId, key: roomId });
   }
 
   @Post('rooms/:id/reopen')
   @HttpCode(200)
-  @ApiParam({ name: 'id', description: 'Room id' })
+  @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: 'Reopen a resolved support room (idempotent); routed again if its assignee is gone or at capacity' })
+  @ApiOkResponse({ description: 'The support room', type: SupportRoomSchema, links: SUPPORT_ROOM_LINKS })
+  @ApiErrors(400, 404, 409)
   reopen(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<SupportRoomView> {
     return this.commands.send(SupportPatterns.RoomReopen, actor, { roomId }, { correlationId, key: roomId });
   }

@@ -38,10 +38,11 @@ export class WebhookSignatures {
   /** SendGrid's signed event webhook: ECDSA over the timestamp and the body's bytes. */
   checkSendgridEvents(signature: string | undefined, timestamp: string | undefined, rawBody: Buffer | undefined): void {
     if (!this.sendgridKey) throw AppError.forbidden('SendGrid event webhooks are off: SENDGRID_WEBHOOK_PUBLIC_KEY is not set');
-    if (!signature || !timestamp || !rawBody || !new EventWebhook().verifySignature(this.sendgridKey, rawBody, signature, timestamp)) {
+    if (!signature || !timestamp || !rawBody || !verifiesSendgrid(this.sendgridKey, signature, timestamp, rawBody)) {
       throw AppError.forbidden('X-Twilio-Email-Event-Webhook-Signature does not match this request');
     }
   }
+
 
   /** Inbound Parse signs nothing: the URL carries a secret instead. */
   checkInboundEmailSecret(secret: string | undefined): void {
@@ -49,5 +50,14 @@ export class WebhookSignatures {
     const expected = Buffer.from(this.config.INBOUND_EMAIL_SECRET);
     const given = Buffer.from(secret ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw AppError.forbidden('The inbound email secret does not match');
+  }
+}
+
+/** Whether SendGrid's key verifies the signature; one that is not even a signature (not base64, not DER) does not. */
+function verifiesSendgrid(key: ReturnType<EventWebhook['convertPublicKeyToECDSA']>, signature: string, timestamp: string, rawBody: Buffer): boolean {
+  try {
+    return new EventWebhook().verifySignature(key, rawBody, signature, timestamp);
+  } catch {
+    return false;
   }
 }

@@ -1,11 +1,12 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, Query, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '@parley/auth';
 import { AppError, OutboundDeliveryPatterns, type Actor } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
+import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { firstMailAddress, messageIdOf } from './email-address.js';
 import { InboundMessagesService } from './inbound-messages.service.js';
 import { WebhookSignatures } from './webhook-signatures.js';
@@ -16,6 +17,17 @@ const PROVIDER: Actor = { userId: 'webhook:provider', accountId: '', scopes: [] 
 
 type RawRequest = Request & { rawBody?: Buffer };
 
+/** What the providers send, as far as Parley reads it; they send more fields, which are ignored. */
+const twilioForm = (required: string[], properties: Record<string, SchemaObject>): SchemaObject => ({
+  type: 'object',
+  required,
+  additionalProperties: { type: 'string' },
+  properties: Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, { type: 'string', ...schema }])),
+});
+const EMPTY_TWIML_RESPONSE = { description: 'Empty TwiML', content: { 'text/xml': { schema: { type: 'string' as const } } } };
+const TWILIO_SIGNATURE = { name: 'X-Twilio-Signature', required: true, description: "Twilio's signature of the URL and the form, under the auth token" };
+const ACCOUNT = { name: 'account', required: false, description: 'Ties an inbound number or address to one account' };
+
 /**
  * The providers' webhooks: inbound SMS and email become contacts' messages in routed support rooms;
  * delivery reports update the messages' delivery. Each is checked (signature or secret) first: a
@@ -23,6 +35,7 @@ type RawRequest = Request & { rawBody?: Buffer };
  * number or address to one account.
  */
 @ApiTags('webhooks')
+@ApiErrors(403, 503, 504)
 @Public()
 @Controller('webhooks')
 export class WebhooksController {
@@ -36,6 +49,21 @@ export class WebhooksController {
   @HttpCode(200)
   @Header('content-type', 'text/xml')
   @ApiOperation({ summary: "Twilio's incoming message webhook (form-encoded, X-Twilio-Signature); answers empty TwiML" })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiHeader(TWILIO_SIGNATURE)
+  @ApiQuery(ACCOUNT)
+  @ApiBody({
+    required: true,
+    schema: twilioForm(['MessageSid', 'From', 'To'], {
+      MessageSid: { minLength: 1 },
+      From: { minLength: 1 },
+      To: { minLength: 1 },
+      Body: {},
+      NumMedia: { pattern: '^[0-9]+$' },
+    }),
+  })
+  @ApiOkResponse(EMPTY_TWIML_RESPONSE)
+  @ApiErrors(400, 413)
   async twilioSms(
     @Req() request: RawRequest,
     @Headers('x-twilio-signature') signature: string | undefined,
@@ -69,6 +97,11 @@ export class WebhooksController {
   @HttpCode(200)
   @Header('content-type', 'text/xml')
   @ApiOperation({ summary: "Twilio's status callback for an outbound SMS (signed): delivered or failed reaches the message" })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiHeader(TWILIO_SIGNATURE)
+  @ApiBody({ required: true, schema: twilioForm(['MessageSid', 'MessageStatus'], { MessageSid: { minLength: 1 }, MessageStatus: { minLength: 1 }, ErrorCode: {} }) })
+  @ApiOkResponse(EMPTY_TWIML_RESPONSE)
+  @ApiErrors(400, 413)
   async twilioStatus(
     @Req() request: RawRequest,
     @Headers('x-twilio-signature') signature: string | undefined,
@@ -90,6 +123,30 @@ export class WebhooksController {
   @HttpCode(200)
   @UseInterceptors(AnyFilesInterceptor({ limits: { fileSize: 25 * 1024 * 1024, files: 10 } }))
   @ApiOperation({ summary: "SendGrid Inbound Parse (multipart), guarded by ?secret=INBOUND_EMAIL_SECRET" })
+  @ApiConsumes('multipart/form-data')
+  @ApiQuery({ name: 'secret', required: true, description: 'INBOUND_EMAIL_SECRET' })
+  @ApiQuery(ACCOUNT)
+  @ApiBody({
+    required: true,
+    schema: {
+      type: 'object',
+      required: ['to', 'from'],
+      additionalProperties: false,
+      properties: {
+        to: { type: 'string', description: 'The To header: the address the customer wrote to' },
+        from: { type: 'string', description: 'The From header' },
+        subject: { type: 'string' },
+        text: { type: 'string' },
+        html: { type: 'string' },
+        envelope: { type: 'string', description: 'The SMTP envelope, as JSON' },
+        headers: { type: 'string', description: 'The raw headers; Message-ID makes a retry idempotent' },
+        ...Object.fromEntries(['cc', 'dkim', 'content-ids', 'sender_ip', 'spam_report', 'spam_score', 'attachments', 'attachment-info', 'charsets', 'SPF'].map((name) => [name, { type: 'string' }])),
+        ...Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`attachment${index + 1}`, { type: 'string', format: 'binary' }])),
+      },
+    },
+  })
+  @ApiOkResponse({ description: 'Taken', schema: { type: 'object', required: ['received'], properties: { received: { type: 'boolean', enum: [true] } } } })
+  @ApiErrors(400, 413)
   async sendgridInbound(
     @Query('secret') secret: string | undefined,
     @Query('account') accountId: string | undefined,
@@ -126,6 +183,21 @@ export class WebhooksController {
   @Post('sendgrid/events')
   @HttpCode(200)
   @ApiOperation({ summary: "SendGrid's signed event webhook: delivered, bounce and dropped reach the messages" })
+  @ApiHeader({ name: 'X-Twilio-Email-Event-Webhook-Signature', required: true, description: 'ECDSA signature of the timestamp and the body' })
+  @ApiHeader({ name: 'X-Twilio-Email-Event-Webhook-Timestamp', required: true })
+  @ApiBody({
+    required: true,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: { sg_message_id: { type: 'string' }, event: { type: 'string' }, status: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+  })
+  @ApiOkResponse({ description: 'How many events changed a delivery', schema: { type: 'object', required: ['applied'], properties: { applied: { type: 'integer', minimum: 0 } } } })
+  @ApiErrors(400, 413)
   async sendgridEvents(
     @Req() request: RawRequest,
     @Headers('x-twilio-email-event-webhook-signature') signature: string | undefined,

@@ -4,7 +4,9 @@ import { Types, type ClientSession, type Connection, type Model } from 'mongoose
 import {
   AppError,
   createEnvelope,
+  ErrorCodes,
   EventTopics,
+  isId,
   type Actor,
   type ConversationMessageView,
   type EventEnvelope,
@@ -85,36 +87,52 @@ export class M2mMessagesService {
     return this.createMany(actor, payload.dataList ?? [], 'dataList', correlationId);
   }
 
-  /** Creates messages all together or not at all; a bad item is a 400 naming it (every bad item is listed). */
+  /**
+   * Creates messages all together or not at all, listing every bad item: a 400 when some item is
+   * malformed (the document's shape), else a 422 when some names a thread of no listing of the
+   * account, or people who are not its two participants.
+   */
   private async createMany(actor: Actor, items: Record<string, unknown>[], name: string, correlationId?: string): Promise<ConversationMessageView[]> {
     if (items.length === 0) throw AppError.badRequest(name, `${name} must not be empty`);
     this.checkBatchSize(items.length, name);
     const at = (index: number, field: string) => (name === 'data' ? `data.${field}` : `dataList.${index}.${field}`);
-    const errors: FieldError[] = [];
-    const threadIds = items.map((item, index) => {
+    const malformed: FieldError[] = [];
+    const wellFormed = items.map((item, index) => {
+      const before = malformed.length;
       for (const key of Object.keys(item)) {
-        if (!CREATE_FIELDS.includes(key)) errors.push({ field: at(index, key), messages: [`${key} cannot be set on a new message`] });
+        if (!CREATE_FIELDS.includes(key)) malformed.push({ field: at(index, key), messages: [`${key} cannot be set on a new message`] });
       }
       for (const key of CREATE_FIELDS) {
-        if (typeof item[key] !== 'string' || !(item[key] as string).trim()) errors.push({ field: at(index, key), messages: [`${key} is required text`] });
+        if (typeof item[key] !== 'string' || !(item[key] as string).trim()) malformed.push({ field: at(index, key), messages: [`${key} is required text`] });
       }
-      return Types.ObjectId.isValid(String(item.conversationThreadId)) ? new Types.ObjectId(String(item.conversationThreadId)) : null;
+      if (typeof item.conversationThreadId === 'string' && item.conversationThreadId.trim() && !isId(item.conversationThreadId)) {
+        malformed.push({ field: at(index, 'conversationThreadId'), messages: ['conversationThreadId must be an id'] });
+      }
+      return malformed.length === before;
     });
-    const rooms = await this.listingRooms(actor.accountId, threadIds.filter((id): id is Types.ObjectId => !!id));
+    const unfit: FieldError[] = [];
+    const threadIds = items.map((item, index) => (wellFormed[index] ? new Types.ObjectId(item.conversationThreadId as string) : null));
+    const rooms = await this.listingRooms(actor.accountId, threadIds.filter((id): id is Types.ObjectId => id !== null));
     const prepared = items.map((item, index) => {
-      const room = threadIds[index] ? rooms.get(threadIds[index]!.toHexString()) : undefined;
+      const threadId = threadIds[index];
+      if (!threadId) return null;
+      const room = rooms.get(threadId.toHexString());
       if (!room) {
-        errors.push({ field: at(index, 'conversationThreadId'), messages: ['no listing thread of this account has this id'] });
+        unfit.push({ field: at(index, 'conversationThreadId'), messages: ['no listing thread of this account has this id'] });
         return null;
       }
       const sender = room.members.find((member) => member.user_id === item.senderId);
       const receiver = room.members.find((member) => member.user_id === item.receiverId);
-      if (!sender) errors.push({ field: at(index, 'senderId'), messages: ['the sender must be a participant of the thread'] });
-      if (!receiver || receiver === sender) errors.push({ field: at(index, 'receiverId'), messages: ['the receiver must be the other participant of the thread'] });
+      if (!sender) unfit.push({ field: at(index, 'senderId'), messages: ['the sender must be a participant of the thread'] });
+      if (!receiver || receiver === sender) unfit.push({ field: at(index, 'receiverId'), messages: ['the receiver must be the other participant of the thread'] });
       if (!sender || !receiver || receiver === sender) return null;
       return { room, author: sender.conversation_id, authorUserId: sender.user_id, content: String(item.content), contentField: at(index, 'content') };
     });
-    if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 400, `${errors.length} problem${errors.length > 1 ? 's' : ''} in ${name}; nothing was created`, errors);
+    const problems = [...malformed, ...unfit];
+    if (problems.length > 0) {
+      const summary = `${problems.length} problem${problems.length > 1 ? 's' : ''} in ${name}; nothing was created`;
+      throw malformed.length > 0 ? new AppError(ErrorCodes.ValidationFailed, 400, summary, problems) : new AppError(ErrorCodes.Unprocessable, 422, summary, problems);
+    }
     const stored = await this.messaging.storeFromService(actor, prepared as NonNullable<(typeof prepared)[number]>[], correlationId);
     const found = await this.messages.find({ _id: { $in: stored.map((view) => new Types.ObjectId(view.id)) } }).lean<StoredMessage[]>();
     const byId = new Map(found.map((message) => [message._id.toHexString(), message]));

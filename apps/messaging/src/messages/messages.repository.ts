@@ -214,7 +214,8 @@ export class MessagesRepository {
 
   /**
    * Moves a message's delivery forward to a provider's newer status (queued → sent → delivered or
-   * failed; never back); null when it was not newer.
+   * failed; never back); null when it was not newer. The one way from failed is to sent, by a newer
+   * status: an operator replayed the failed delivery and it went out (a late copy of an older `sent` stays ignored).
    */
   async advanceDelivery(
     accountId: string,
@@ -222,16 +223,20 @@ export class MessagesRepository {
     delivery: { status: 'sent' | 'delivered' | 'failed'; provider_id: string | null; error_code: string | null; updated_at: Date },
     session: ClientSession,
   ): Promise<StoredMessage | null> {
-    const earlier = delivery.status === 'sent' ? ['queued'] : ['queued', 'sent'];
+    const from =
+      delivery.status === 'sent'
+        ? { $or: [{ 'delivery.status': 'queued' }, { 'delivery.status': 'failed', 'delivery.updated_at': { $lt: delivery.updated_at } }] }
+        : { 'delivery.status': { $in: ['queued', 'sent'] } };
     return this.messages
       .findOneAndUpdate(
-        { _id: id, account_id: accountId, 'delivery.status': { $in: earlier } } as Record<string, unknown>,
+        { _id: id, account_id: accountId, ...from } as Record<string, unknown>,
         {
           $set: {
             'delivery.status': delivery.status,
             'delivery.updated_at': delivery.updated_at,
             ...(delivery.provider_id ? { 'delivery.provider_id': delivery.provider_id } : {}),
-            ...(delivery.error_code ? { 'delivery.error_code': delivery.error_code } : {}),
+            // A replayed delivery that went out no longer carries the code of its failure.
+            ...(delivery.error_code ? { 'delivery.error_code': delivery.error_code } : delivery.status === 'sent' ? { 'delivery.error_code': null } : {}),
           },
         },
         { session, returnDocument: 'after' },

@@ -11,7 +11,6 @@ import {
   type ContentPolicyView,
   type DeliveryChannel,
   type DeliveryRequestedData,
-  type EventEnvelope,
   type MessageCreatedData,
   type MessageCreatePayload,
   type MessageCreateResult,
@@ -38,7 +37,8 @@ import {
   type Outcome,
   type SupportContactEntry,
 } from '@parley/database';
-import { Outbox } from '@parley/kafka';
+import { Outbox, type OutboxEvent } from '@parley/kafka';
+import { currentTraceHeaders, type TraceHeaders } from '@parley/platform';
 import { ContentPolicyRepository } from '../content-policy/content-policy.repository.js';
 import { applyContentPolicy } from '../content-policy/contact-details.js';
 import { OutboundPlanner, type OutboundPlan } from '../delivery/outbound-planner.js';
@@ -59,6 +59,8 @@ interface CreateRequest {
   actor: Actor;
   payload: MessageCreatePayload;
   correlationId?: string;
+  /** The span of the send (tracing on): its events name it, whichever send's context the group commit runs in. */
+  trace?: TraceHeaders;
 }
 
 interface CheckedSend extends CreateRequest {
@@ -116,7 +118,7 @@ export class MessagesService {
    * returns the stored message and stores nothing.
    */
   create(actor: Actor, payload: MessageCreatePayload, correlationId?: string): Promise<MessageCreateResult> {
-    return this.creates.submit({ actor, payload, correlationId });
+    return this.creates.submit({ actor, payload, correlationId, trace: currentTraceHeaders() });
   }
 
   /** One group commit: each send checked on its own, the accepted ones stored together. */
@@ -185,8 +187,8 @@ export class MessagesService {
   }
 
   /** What a member may send: the cleaned content, within the limits. */
-  private checkSend({ actor, payload, correlationId }: CreateRequest, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
-    if (payload.private && room.type !== 'support') throw AppError.badRequest('private', 'private notes exist only in support rooms');
+  private checkSend({ actor, payload, correlationId, trace }: CreateRequest, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
+    if (payload.private && room.type !== 'support') throw AppError.unprocessable('private', 'private notes exist only in support rooms');
     const cleaned = this.cleanContent(payload.content);
     // Listing rooms keep deals on the platform, as the account's content policy says.
     const applied = room.type === 'listing' && policy ? applyContentPolicy(cleaned, policy) : { content: cleaned };
@@ -194,6 +196,7 @@ export class MessagesService {
       actor,
       payload,
       correlationId,
+      trace,
       room,
       content: applied.content,
       ...(applied.policy ? { policy: applied.policy } : {}),
@@ -301,10 +304,11 @@ export class MessagesService {
           };
           const by = { ...send.actor, conversationId: send.author?.toHexString() };
           const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
-          const events: { envelope: EventEnvelope; correlationId?: string }[] = [{ envelope, correlationId: send.correlationId }];
+          const cause = { correlationId: send.correlationId, trace: send.trace };
+          const events: OutboxEvent[] = [{ envelope, ...cause }];
           if (send.room.type === 'support') {
             const forRouting = createEnvelope({ type: EventTopics.SupportMessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
-            events.push({ envelope: forRouting, correlationId: send.correlationId });
+            events.push({ envelope: forRouting, ...cause });
           }
           if (send.outbound) {
             const request: DeliveryRequestedData = {
@@ -322,7 +326,7 @@ export class MessagesService {
             if (stored.length > 0) request.attachments = stored;
             events.push({
               envelope: createEnvelope({ type: EventTopics.DeliveryRequested, accountId: send.actor.accountId, key: data.room_id, actor: by, data: request }),
-              correlationId: send.correlationId,
+              ...cause,
             });
           }
           return events;
@@ -414,13 +418,17 @@ export class MessagesService {
     });
   }
 
-  /** A message's earlier contents, oldest first, to whoever may read it; none once deleted for everyone. */
+  /**
+   * A message's earlier contents, oldest first, to whoever may read it. Once it is deleted for
+   * everyone its contents are gone, and so is its history: a 404, as for one deleted for the caller.
+   */
   async history(actor: Actor, messageId: string): Promise<MessageHistoryView> {
     const { message } = await this.messageAccess.readable(actor, messageId);
+    if (message.deleted) throw AppError.notFound('message');
     const view = toMessageView(message);
     return {
       message_id: view.id,
-      edits: message.deleted ? [] : (message.edits ?? []).map((edit) => ({ content: edit.content, edited_at: edit.edited_at.toISOString() })),
+      edits: (message.edits ?? []).map((edit) => ({ content: edit.content, edited_at: edit.edited_at.toISOString() })),
       current: { content: view.content, edited_at: view.edited_at },
     };
   }
@@ -438,7 +446,9 @@ export class MessagesService {
 
   private async deleteForMe(actor: Actor, messageId: string, correlationId?: string): Promise<void> {
     const { message, conversationId } = await this.messageAccess.readable(actor, messageId, { hidden: true });
-    if (!isVisibleTo(message, conversationId)) return;
+    // Hidden already: nothing changes. Whether the caller may read it at all, readable said: in a
+    // support room the inbox's team reads messages it was not sent, and may hide them too.
+    if (message.deleted_by.some((hidden) => hidden.equals(conversationId))) return;
     const by = { ...actor, conversationId: conversationId.toHexString() };
     await runTransaction(this.connection, async (session) => {
       const hidden = await this.messages.hideFrom(actor.accountId, message._id, conversationId, session);
@@ -494,12 +504,18 @@ export class MessagesService {
     });
   }
 
-  /** Sanitized content within the limits, or a 400 naming the field. */
+  /**
+   * Sanitized content within the limits. Blank or too long as given is a 400 (it breaks the
+   * document); content that sanitizing empties (markup only) or escapes past the limit is a 422.
+   */
   private cleanContent(raw: string | undefined, field = 'content'): string {
-    const content = this.sanitizer.clean(raw ?? '');
-    if (!content) throw AppError.badRequest(field, `${field} must not be empty`);
+    const given = raw ?? '';
+    if (!given.trim()) throw AppError.badRequest(field, `${field} must not be empty`);
+    if (given.length > Limits.contentMaxLength) throw AppError.badRequest(field, `${field} must be at most ${Limits.contentMaxLength} characters`);
+    const content = this.sanitizer.clean(given);
+    if (!content) throw AppError.unprocessable(field, `${field} holds nothing once sanitized (markup only)`);
     if (content.length > Limits.contentMaxLength) {
-      throw AppError.badRequest(field, `${field} must be at most ${Limits.contentMaxLength} characters`);
+      throw AppError.unprocessable(field, `${field} is over ${Limits.contentMaxLength} characters once sanitized (escaped)`);
     }
     return content;
   }
@@ -515,7 +531,7 @@ export class MessagesService {
   private async seqAfter(actor: Actor, roomId: Types.ObjectId, after: string): Promise<number> {
     if (!MESSAGE_ID.test(after)) return decodeCursor<SeqCursor>(after, 'after', { s: 'number' }).s;
     const seq = await this.messages.seqInRoom(actor.accountId, roomId, toObjectId(after, 'after'));
-    if (seq === null) throw AppError.badRequest('after', 'after is not a message of this room');
+    if (seq === null) throw AppError.unprocessable('after', 'after names no message of this room');
     return seq;
   }
 

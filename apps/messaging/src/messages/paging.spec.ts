@@ -22,14 +22,14 @@ describe('toPage', () => {
 });
 
 describe('onePosition', () => {
-  it('accepts at most one starting point and names the second one given', () => {
+  it('accepts at most one starting point and names the second one given, with a 422', () => {
     expect(() => onePosition({ before: undefined, after: 'a' })).not.toThrow();
     try {
       onePosition({ before: 'b', after: undefined, after_seq: 3 });
-      throw new Error('expected a 400');
+      throw new Error('expected a 422');
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).statusCode).toBe(400);
+      expect((error as AppError).statusCode).toBe(422);
       expect((error as AppError).details?.[0].field).toBe('after_seq');
     }
   });

@@ -25,8 +25,11 @@ export function toPage<T, V>(
   };
 }
 
-/** Refuses a list query that names more than one starting point, naming the second one. */
+/**
+ * Refuses a list query that names more than one starting point, naming the second one: a 422, as
+ * each is a well-formed parameter of the document (which cannot say "at most one of these").
+ */
 export function onePosition(given: Record<string, unknown>): void {
   const named = Object.entries(given).filter(([, value]) => value !== undefined).map(([field]) => field);
-  if (named.length > 1) throw AppError.badRequest(named[1], `${named[1]} cannot be combined with ${named[0]}`);
+  if (named.length > 1) throw AppError.unprocessable(named[1], `${named[1]} cannot be combined with ${named[0]}`);
 }

@@ -21,7 +21,7 @@ export class StoredAttachments {
         const field = `attachments.${index}.storage_key`;
         // Another account's key reads as one never uploaded: nothing about other accounts leaks.
         const stored = accountOfStorageKey(key) === actor.accountId ? await this.storage.head(key) : null;
-        if (!stored) throw AppError.badRequest(field, `${field} names no uploaded file of this account (upload it to the URL of POST /v1/attachments first)`);
+        if (!stored) throw AppError.unprocessable(field, `${field} names no uploaded file of this account (upload it to the URL of POST /v1/attachments first)`);
         return { name: attachment.name, size: stored.size, content_type: stored.contentType ?? attachment.content_type, storage_key: key };
       }),
     );

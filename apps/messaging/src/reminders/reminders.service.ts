@@ -24,8 +24,8 @@ export class RemindersService {
   /** Sets a reminder on a message the caller may read, at a time in the future. */
   async create(actor: Actor, payload: ReminderCreatePayload): Promise<ReminderView> {
     const at = new Date(payload.at);
-    if (Number.isNaN(at.getTime())) throw AppError.badRequest('at', 'at must be an ISO 8601 time');
-    if (at.getTime() <= Date.now()) throw AppError.badRequest('at', 'at must be a time in the future');
+    if (Number.isNaN(at.getTime())) throw AppError.badRequest('at', 'at must be an RFC 3339 time');
+    if (at.getTime() <= Date.now()) throw AppError.unprocessable('at', 'at must be a time in the future');
     const { message, conversationId } = await this.messageAccess.readable(actor, payload.messageId);
     if (message.deleted) throw AppError.conflict('The message was deleted');
     const reminder = await this.reminders.insert({

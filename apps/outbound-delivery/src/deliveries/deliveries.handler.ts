@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, KafkaContext, MessagePattern, Payload } from '@nestjs/microservices';
 import { EventTopics, OutboundDeliveryPatterns, type CommandMessage, type DeliveryReportPayload, type DeliveryRequestedData } from '@parley/contracts';
-import { EventConsumer, OnEvent } from '@parley/kafka';
+import { EventConsumer, OnEvent, replayedFor } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
 import { DeliveriesService } from './deliveries.service.js';
 
@@ -16,7 +16,7 @@ export class DeliveriesHandler {
   @OnEvent(EventTopics.DeliveryRequested)
   async onDeliveryRequested(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<DeliveryRequestedData>('outbound-delivery.delivery-requested', payload, context, (envelope) =>
-      this.deliveries.deliver(envelope, correlationIdOfKafka(context)),
+      this.deliveries.deliver(envelope, correlationIdOfKafka(context), replayedFor(context) !== undefined),
     );
   }
 

@@ -4,7 +4,6 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Connection } from 'mongoose';
 import {
   createEnvelope,
-  deadLetterTopic,
   EventTopics,
   type DeliveryReportPayload,
   type DeliveryRequestedData,
@@ -13,7 +12,7 @@ import {
   type EventEnvelope,
 } from '@parley/contracts';
 import { runTransaction } from '@parley/database';
-import { KafkaConnection, Outbox } from '@parley/kafka';
+import { DeadLetterError, Outbox } from '@parley/kafka';
 import { ObjectStorage } from '@parley/storage';
 import { OutboundDeliveryConfig } from '../outbound-delivery.config.js';
 import { ProviderFailure, type ChannelProvider, type OutboundAttachment, type OutboundMessage } from '../providers/provider-failure.js';
@@ -37,6 +36,8 @@ const FAILED = new Set(['failed', 'undelivered', 'bounce', 'dropped', 'blocked']
  * A redelivered request finds the record and does nothing, or (when a process died mid-call) asks
  * the provider whether the message went out before sending it again. Transient failures retry with
  * exponential backoff and full jitter, then fail and go to the dead-letter topic; permanent ones fail at once.
+ * An operator's replay of such a dead letter (once the provider is back) reopens the failed delivery
+ * with a fresh round of attempts; any other redelivery of a request that ended changes nothing.
  */
 @Injectable()
 export class DeliveriesService {
@@ -49,14 +50,13 @@ export class DeliveriesService {
     private readonly sms: TwilioSmsProvider,
     private readonly email: SendgridEmailProvider,
     private readonly outbox: Outbox,
-    private readonly kafka: KafkaConnection,
     private readonly config: OutboundDeliveryConfig,
     private readonly storage: ObjectStorage,
     @InjectPinoLogger(DeliveriesService.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Delivers one requested message (see the class). */
-  async deliver(envelope: EventEnvelope<DeliveryRequestedData>, correlationId?: string): Promise<void> {
+  /** Delivers one requested message (see the class); `replayed` when an operator replays its dead letter. */
+  async deliver(envelope: EventEnvelope<DeliveryRequestedData>, correlationId?: string, replayed = false): Promise<void> {
     const { data } = envelope;
     const provider: ChannelProvider = data.channel === 'sms' ? this.sms : this.email;
     let message: OutboundMessage = { to: data.to, from: data.from, content: data.content, subject: data.subject, idempotencyKey: data.message_id };
@@ -69,6 +69,7 @@ export class DeliveriesService {
       to: data.to,
       from: data.from,
     });
+    if (record.state === 'failed' && replayed) record = (await this.attempts.reopen(record._id)) ?? record;
     if (record.state !== 'pending' && record.state !== 'calling') return;
     if (record.state === 'calling') {
       const since = record.calling_since ?? new Date(0);
@@ -82,7 +83,7 @@ export class DeliveriesService {
         return;
       }
     }
-    for (let attempt = record.attempts.filter((entry) => entry.outcome === 'transient').length + 1; ; attempt++) {
+    for (let attempt = transientSinceReplay(record) + 1; ; attempt++) {
       await this.attempts.markCalling(record._id);
       this.inFlight.add(record._id);
       try {
@@ -102,7 +103,8 @@ export class DeliveriesService {
         if (!failure.transient || attempt >= this.config.DELIVERY_MAX_ATTEMPTS) {
           this.logger.warn({ messageId: data.message_id, code: failure.code, attempt, err: failure }, 'delivery failed for good');
           await this.finish(envelope, record, { state: 'failed', providerId: null, code: failure.code, attempt: failure.transient ? 'transient' : 'permanent' }, correlationId);
-          if (failure.transient) await this.deadLetter(envelope, failure, attempt);
+          // Parked for an operator to replay once the provider is back; a refusal would be refused again.
+          if (failure.transient) throw new DeadLetterError(`${failure.code}: ${failure.message}`, attempt);
           return;
         }
         await this.attempts.recordRetry(record._id, failure.code);
@@ -187,20 +189,13 @@ export class DeliveriesService {
     const ceiling = Math.min(this.config.DELIVERY_BACKOFF_MAX_MS, this.config.DELIVERY_BACKOFF_MS * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
   }
+}
 
-  /** Parks a request whose transient failures outlasted every retry, for an operator to replay. */
-  private async deadLetter(envelope: EventEnvelope<DeliveryRequestedData>, failure: ProviderFailure, attempts: number): Promise<void> {
-    await this.kafka.publish([
-      {
-        topic: deadLetterTopic(EventTopics.DeliveryRequested),
-        messages: [
-          {
-            key: envelope.key,
-            value: JSON.stringify(envelope),
-            headers: { 'x-dlq-consumer': 'outbound-delivery.delivery-requested', 'x-dlq-reason': `${failure.code}: ${failure.message}`.slice(0, 1000), 'x-dlq-attempts': String(attempts) },
-          },
-        ],
-      },
-    ]);
+/** Transient failures since the delivery was last reopened by a replay: each replay gets every attempt again. */
+function transientSinceReplay(record: StoredAttempt): number {
+  let count = 0;
+  for (let index = record.attempts.length - 1; index >= 0 && record.attempts[index].outcome !== 'replayed'; index--) {
+    if (record.attempts[index].outcome === 'transient') count++;
   }
+  return count;
 }

@@ -47,6 +47,24 @@ export class DeliveryAttemptsRepository {
     return result.modifiedCount === 1;
   }
 
+  /**
+   * Reopens a delivery whose transient failures outlasted its retries (the ones parked as dead
+   * letters), for an operator's replay: pending again, with a `replayed` mark that starts a new
+   * round of attempts. Null when it did not end that way (sent, or refused for good): nothing to redo.
+   */
+  async reopen(id: string): Promise<StoredAttempt | null> {
+    return this.attempts
+      .findOneAndUpdate(
+        { _id: id, state: 'failed', $expr: { $eq: [{ $last: '$attempts.outcome' }, 'transient'] } },
+        {
+          $set: { state: 'pending', error_code: null, calling_since: null },
+          $push: { attempts: { at: new Date(), outcome: 'replayed', provider_id: null, error_code: null } },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<StoredAttempt>();
+  }
+
   /** The delivery a provider report names, by the provider's id. */
   async findByProviderId(provider: 'twilio' | 'sendgrid', providerId: string): Promise<StoredAttempt | null> {
     return this.attempts.findOne({ provider, provider_id: providerId }).lean<StoredAttempt>();

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nest
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { createEnvelope, EventTopics, type Actor, type PresenceChangedData, type PresenceStatus } from '@parley/contracts';
 import { KafkaConnection } from '@parley/kafka';
-import { RedisConnection } from '@parley/platform';
+import { currentTraceHeaders, RedisConnection } from '@parley/platform';
 import { RealtimeConfig } from '../realtime.config.js';
 
 /** A device counts as connected this long after its instance last vouched for it (instances crash). */
@@ -71,7 +71,9 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     if (previous === status) return;
     const data: PresenceChangedData = { conversation_id: conversationId, user_id: actor.userId, status, source: 'sockets' };
     const envelope = createEnvelope({ type: EventTopics.PresenceChanged, accountId: actor.accountId, key: conversationId, actor: { ...actor, conversationId }, data });
-    await this.kafka.publish([{ topic: EventTopics.PresenceChanged, messages: [{ key: conversationId, value: JSON.stringify(envelope) }] }]);
+    await this.kafka.publish([
+      { topic: EventTopics.PresenceChanged, messages: [{ key: conversationId, value: JSON.stringify(envelope), headers: currentTraceHeaders() }] },
+    ]);
   }
 
   /** Renews this instance's devices, so a crashed instance's devices lapse by themselves. */

@@ -3,6 +3,7 @@ import { InjectConnection, InjectModel } from '@nestjs/mongoose';
 import { Types, type Connection, type Model } from 'mongoose';
 import {
   AppError,
+  ErrorCodes,
   type Actor,
   type ConversationThreadView,
   type FieldError,
@@ -39,11 +40,19 @@ export function toConversationThread(room: StoredRoom): ConversationThreadView {
   };
 }
 
-/** The two participants a create names: `participantIds`, or `senderId` and `receiverId`, or `buyerId` and `sellerId`. */
-function participantsOf(data: Record<string, unknown>): unknown[] {
-  if (Array.isArray(data.participantIds)) return data.participantIds;
-  if (data.senderId !== undefined || data.receiverId !== undefined) return [data.senderId, data.receiverId];
-  return [data.buyerId, data.sellerId];
+/**
+ * The fields naming the two participants of a create, as one of the seed's spellings:
+ * `participantIds`, or `senderId` and `receiverId`, or `buyerId` and `sellerId`.
+ */
+function participantFieldsOf(data: Record<string, unknown>): string[] {
+  if (data.participantIds !== undefined) return ['participantIds'];
+  if (data.senderId !== undefined || data.receiverId !== undefined) return ['senderId', 'receiverId'];
+  return ['buyerId', 'sellerId'];
+}
+
+/** The two participants a create names, in the spelling participantFieldsOf found. */
+function participantsOf(data: Record<string, unknown>, fields: string[]): unknown[] {
+  return fields.length === 1 ? (Array.isArray(data.participantIds) ? data.participantIds : []) : fields.map((field) => data[field]);
 }
 
 /**
@@ -82,17 +91,26 @@ export class M2mThreadsService {
     if (items.length > this.config.M2M_BATCH_MAX) throw AppError.payloadTooLarge(name, `at most ${this.config.M2M_BATCH_MAX} threads at once (M2M_BATCH_MAX)`);
     const at = (index: number, field: string) => (name === 'data' ? `data.${field}` : `dataList.${index}.${field}`);
     const errors: FieldError[] = [];
+    // Every bad item is listed: a 400 when some is malformed, else a 422 for one user named twice;
+    // a thread that exists already (or twice in the batch) is a 409.
+    const sameUser: FieldError[] = [];
     const wanted = items.map((item, index) => {
       const listingId = item.listingId;
-      const users = participantsOf(item);
-      if (typeof listingId !== 'string' || !listingId.trim() || listingId.length > 200) errors.push({ field: at(index, 'listingId'), messages: ['listingId is required text'] });
-      if (users.length !== 2 || users.some((user) => typeof user !== 'string' || !user) || users[0] === users[1]) {
-        errors.push({ field: at(index, 'participantIds'), messages: ['a thread has exactly two different participants (user ids)'] });
+      const fields = participantFieldsOf(item);
+      const users = participantsOf(item, fields);
+      for (const key of Object.keys(item)) {
+        if (key !== 'listingId' && !fields.includes(key)) errors.push({ field: at(index, key), messages: [`${key} cannot be set on a new thread beside ${fields.join(' and ')}`] });
+      }
+      if (typeof listingId !== 'string' || !listingId.trim() || listingId.length > 200) errors.push({ field: at(index, 'listingId'), messages: ['listingId is required text, at most 200 characters'] });
+      if (users.length !== 2 || users.some((user) => typeof user !== 'string' || !user.trim())) {
+        errors.push({ field: at(index, fields[0]), messages: ['a thread has exactly two participants (user ids)'] });
         return null;
       }
+      if (users[0] === users[1]) sameUser.push({ field: at(index, fields[0]), messages: ['a thread has two different participants'] });
       return { listingId: String(listingId), users: users as string[] };
     });
-    if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 400, `${errors.length} problem(s) in ${name}; nothing was created`, errors);
+    if (errors.length > 0) throw new AppError(ErrorCodes.ValidationFailed, 400, `${errors.length + sameUser.length} problem(s) in ${name}; nothing was created`, [...errors, ...sameUser]);
+    if (sameUser.length > 0) throw new AppError(ErrorCodes.Unprocessable, 422, `${sameUser.length} problem(s) in ${name}; nothing was created`, sameUser);
     const valid = wanted as { listingId: string; users: string[] }[];
     const people = new Map<string, Awaited<ReturnType<ConversationsRepository['ensure']>>>();
     for (const userId of new Set(valid.flatMap((entry) => entry.users))) people.set(userId, await this.conversations.ensure(actor.accountId, userId));
@@ -119,7 +137,7 @@ export class M2mThreadsService {
       if (taken.has(key) || seen.has(key)) errors.push({ field: at(index, 'listingId'), messages: ['a thread for this listing and pair exists already'] });
       seen.add(key);
     });
-    if (errors.length > 0) throw new AppError('VALIDATION_FAILED', 400, `${errors.length} problem(s) in ${name}; nothing was created`, errors);
+    if (errors.length > 0) throw new AppError(ErrorCodes.Conflict, 409, `${errors.length} problem(s) in ${name}; nothing was created`, errors);
     try {
       const stored = await runTransaction(this.connection, async (session) => {
         const inserted = (await this.rooms.insertMany(docs, { session })).map((doc) => doc.toObject() as StoredRoom);
@@ -130,7 +148,7 @@ export class M2mThreadsService {
     } catch (error) {
       // A concurrent create won the unique index on listing and pair.
       if ((error as { code?: number }).code !== 11000) throw error;
-      throw new AppError('VALIDATION_FAILED', 400, `a thread of ${name} exists already; nothing was created`, [
+      throw new AppError(ErrorCodes.Conflict, 409, `a thread of ${name} exists already; nothing was created`, [
         { field: name === 'data' ? 'data.listingId' : 'dataList', messages: ['a thread for this listing and pair exists already'] },
       ]);
     }
@@ -158,6 +176,7 @@ export class M2mThreadsService {
   updateByIdList(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
     const ids = payload.idList ?? [];
     if (ids.length === 0) throw AppError.badRequest('idList', 'idList must not be empty');
+    if (ids.length > this.config.M2M_BATCH_MAX) throw AppError.payloadTooLarge('idList', `at most ${this.config.M2M_BATCH_MAX} threads at once (M2M_BATCH_MAX)`);
     return this.change(actor, { _id: { $in: ids.map((id, index) => toObjectId(id, `idList.${index}`)) } }, payload.dataClause, correlationId);
   }
 

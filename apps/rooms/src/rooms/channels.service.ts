@@ -151,7 +151,7 @@ export class ChannelsService {
     const roomId = toObjectId(roomIdText, 'id');
     const room = await this.rooms.findById(actor.accountId, roomId);
     if (!room) throw AppError.notFound('room');
-    if (room.type !== 'channel') throw AppError.badRequest('id', 'only channels can be changed this way');
+    if (room.type !== 'channel') throw AppError.conflict(`This is a ${room.type} room: only channels are renamed, deleted or change members`);
     const isAdmin = actor.scopes.includes(Scopes.Admin);
     if (isAdmin || !options.memberOrAdmin) {
       return { room, me: await this.conversations.ensure(actor.accountId, actor.userId) };
@@ -159,11 +159,11 @@ export class ChannelsService {
     return this.roomsService.memberRoom(actor, roomIdText);
   }
 
-  /** The named conversations, all of the caller's account: an unknown or foreign one is a 404. */
+  /** The named conversations, all of the caller's account: an unknown or foreign one is a 422 naming the field. */
   private async accountConversations(accountId: string, ids: string[], field: string): Promise<StoredConversation[]> {
     const objectIds: Types.ObjectId[] = ids.map((id) => toObjectId(id, field));
     const found = await this.conversations.findManyById(accountId, objectIds);
-    if (found.length !== new Set(ids).size) throw AppError.notFound(`conversation (${field})`);
+    if (found.length !== new Set(ids).size) throw AppError.unprocessable(field, `${field} names a conversation that is not of this account`);
     return found;
   }
 

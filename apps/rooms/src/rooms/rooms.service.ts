@@ -53,9 +53,9 @@ export class RoomsService {
     if (type === 'listing' && !listingId) throw AppError.badRequest('listing_id', 'listing_id is required for a listing room');
     const me = await this.conversations.ensure(actor.accountId, actor.userId);
     const otherId = toObjectId(payload.member ?? '', 'member');
-    if (otherId.equals(me._id)) throw AppError.badRequest('member', 'member must be another conversation than your own');
+    if (otherId.equals(me._id)) throw AppError.unprocessable('member', 'member must be another conversation than your own');
     const other = await this.conversations.findById(actor.accountId, otherId);
-    if (!other) throw AppError.notFound('conversation (member)');
+    if (!other) throw AppError.unprocessable('member', 'member names no conversation of this account');
     const pair = [me._id.toHexString(), other._id.toHexString()].sort().join(':');
 
     const existing = await this.rooms.findPairRoom(actor.accountId, type, pair, listingId);
@@ -143,7 +143,7 @@ export class RoomsService {
     const messageId = toObjectId(messageIdText, 'messageId');
     const { room: snapshot, me } = await this.memberRoom(actor, roomIdText);
     const message = await this.rooms.findMessage(actor.accountId, snapshot._id, messageId);
-    if (!message) throw AppError.notFound('message (messageId) in this room');
+    if (!message) throw AppError.unprocessable('messageId', 'messageId names no message of this room');
     const room = await runTransaction(this.connection, async (session) => {
       const current = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? snapshot;
       const moved = await this.rooms.markRead(actor.accountId, current, me._id, { id: message._id, seq: message.seq }, session);
@@ -181,9 +181,8 @@ export class RoomsService {
   /** Snoozes a room for the caller until a time (null ends the snooze); unread still counts. */
   async setSnooze(actor: Actor, roomIdText: string, untilText: string | null): Promise<RoomView> {
     const until = untilText === null ? null : new Date(untilText);
-    if (until && (Number.isNaN(until.getTime()) || until.getTime() <= Date.now())) {
-      throw AppError.badRequest('until', 'until must be a time in the future');
-    }
+    if (until && Number.isNaN(until.getTime())) throw AppError.badRequest('until', 'until must be a time');
+    if (until && until.getTime() <= Date.now()) throw AppError.unprocessable('until', 'until must be a time in the future');
     const { room, me } = await this.memberRoom(actor, roomIdText);
     const updated = await runTransaction(this.connection, (session) =>
       this.rooms.update(actor.accountId, room._id, { $set: { 'members.$[me].snoozed_until': until } }, session, {
@@ -216,11 +215,14 @@ export class RoomsService {
         })),
         session,
       );
-      // Each room's update carries the correlation id of the last message that moved it.
-      const causes = new Map(ofAccount.map((event) => [event.envelope.data.room_id, event.correlationId]));
+      // Each room's update carries the correlation id (and span) of the last message that moved it.
+      const causes = new Map(ofAccount.map((event) => [event.envelope.data.room_id, event]));
       await this.outbox.addEach(
         session,
-        rooms.map((room) => ({ envelope: roomUpdatedEvent(room, null), correlationId: causes.get(room._id.toHexString()) })),
+        rooms.map((room) => {
+          const cause = causes.get(room._id.toHexString());
+          return { envelope: roomUpdatedEvent(room, null), correlationId: cause?.correlationId, trace: cause?.trace };
+        }),
       );
     }
   }

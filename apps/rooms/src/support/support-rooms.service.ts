@@ -52,7 +52,7 @@ export class SupportRoomsService {
       this.knownContact(actor.accountId, payload.contact),
       this.conversations.findByUser(actor.accountId, actor.userId),
     ]);
-    if (!inbox) throw AppError.notFound('inbox');
+    if (!inbox) throw AppError.unprocessable('inbox_id', 'inbox_id names no live inbox of this account');
     const key = contactKey(contact);
     const viewer = caller?._id ?? null;
     const existing = await this.rooms.findOpenSupportRoom(actor.accountId, key);
@@ -234,7 +234,7 @@ export class SupportRoomsService {
   }
 
   /**
-   * The contact as given, completed from the CRM: by id (404 if the CRM has no such contact), else
+   * The contact as given, completed from the CRM: by id (a 422 if the CRM has no such contact), else
    * by number or address, so one customer who texts and then emails is one contact with one room.
    */
   private async knownContact(accountId: string, given: SupportContact): Promise<SupportContact> {
@@ -243,7 +243,7 @@ export class SupportRoomsService {
       ? await this.support.findContact(accountId, toObjectId(given.id, 'contact.id'))
       : await this.support.findContactByAddress(accountId, given);
     if (!known) {
-      if (given.id) throw AppError.notFound('contact');
+      if (given.id) throw AppError.unprocessable('contact.id', 'contact.id names no contact of this account in the CRM');
       return { ...given };
     }
     const contact: SupportContact = { id: known._id.toHexString() };

@@ -154,11 +154,11 @@ export class InboxesService {
     return inbox;
   }
 
-  /** Every id must be a conversation of the account: 404 naming the field otherwise. */
+  /** Every id must be a conversation of the account: a 422 naming the field otherwise. */
   private async requireTeam(accountId: string, ids: Types.ObjectId[], field: string): Promise<void> {
     const existing = await this.team.existing(accountId, ids);
     const missing = ids.filter((id) => !existing.has(id.toHexString()));
-    if (missing.length > 0) throw AppError.notFound(`conversation (${field}: ${missing.map((id) => id.toHexString()).join(', ')})`);
+    if (missing.length > 0) throw AppError.unprocessable(field, `${field} names no conversation of this account: ${missing.map((id) => id.toHexString()).join(', ')}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { Types, type ClientSession, type Connection } from 'mongoose';
 import type { Actor, AssignmentRule } from '@parley/contracts';
 import { runTransaction, storedCandidates } from '@parley/database';
 import { Outbox } from '@parley/kafka';
+import type { TraceHeaders } from '@parley/platform';
 import { InboxesRepository, type StoredInbox } from '../inboxes/inboxes.repository.js';
 import { TeamRepository } from '../team/team.repository.js';
 import { chooseAssignee, type RoutingMember } from './assignee-choice.js';
@@ -21,6 +22,8 @@ export interface DrainOptions {
   presence?: { conversationId: string; online: boolean };
   actor?: Actor | null;
   correlationId?: string;
+  /** The span that caused the drain, when it runs for a batch of events (each has its own). */
+  trace?: TraceHeaders;
 }
 
 /**
@@ -95,6 +98,7 @@ export class RoutingService {
       session,
       assigned.flatMap((entry) => [supportUpdatedEvent(entry, inbox, options.actor ?? null, null), supportAssignedEvent(entry, options.actor ?? null)]),
       options.correlationId,
+      options.trace,
     );
     return assigned;
   }

@@ -78,7 +78,7 @@ export class SupportEventsHandler {
       );
       // A room of an inbox deleted meanwhile waits, unassigned.
       if (inbox) {
-        await this.routing.drain(session, inbox, { fresh: new Set(roomIds.map((id) => id.toHexString())), correlationId: opened[0].correlationId });
+        await this.routing.drain(session, inbox, { fresh: new Set(roomIds.map((id) => id.toHexString())), correlationId: opened[0].correlationId, trace: opened[0].trace });
       }
     }
   }
@@ -109,7 +109,7 @@ export class SupportEventsHandler {
 
   /** Activity, the contact's first message and the team's first response of support rooms, from their messages. */
   private async recordMessages(session: ClientSession, events: LedgerEvent<MessageCreatedData>[]): Promise<void> {
-    for (const { envelope, correlationId } of events) {
+    for (const { envelope, correlationId, trace } of events) {
       const { message } = envelope.data;
       const roomId = toObjectId(envelope.data.room_id, 'room_id');
       const created = new Date(message.created);
@@ -127,7 +127,7 @@ export class SupportEventsHandler {
       const answered = await this.assignments.change(roomId, { first_response_at: null }, { $set: { first_response_at: created } }, session);
       if (!answered) continue;
       const inbox = await this.inboxes.findLive(envelope.accountId, answered.inbox_id, session);
-      await this.outbox.add(session, [supportUpdatedEvent(answered, inbox, null)], correlationId);
+      await this.outbox.add(session, [supportUpdatedEvent(answered, inbox, null)], correlationId, trace);
     }
   }
 }

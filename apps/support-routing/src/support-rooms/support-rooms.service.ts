@@ -39,7 +39,7 @@ export class SupportRoomsService {
     const filter: Record<string, unknown> = { account_id: actor.accountId };
     if (payload.inbox_id) {
       const inbox = await this.inboxes.findLive(actor.accountId, toObjectId(payload.inbox_id, 'inbox_id'));
-      if (!inbox) throw AppError.notFound('inbox');
+      if (!inbox) throw AppError.unprocessable('inbox_id', 'inbox_id names no live inbox of this account');
       await this.requireTeamOf(actor, inbox);
       filter.inbox_id = inbox._id;
     } else if (!actor.scopes.includes(Scopes.Admin)) {
@@ -67,7 +67,7 @@ export class SupportRoomsService {
     const target = toObjectId(payload.conversationId, 'conversationId');
     return this.underLock(actor, payload.roomId, async (session, entry, inbox) => {
       if (!inbox.members.some((member) => member.conversation_id.equals(target))) {
-        throw AppError.badRequest('conversationId', 'conversationId must be a member of the room\'s inbox');
+        throw AppError.unprocessable('conversationId', 'conversationId must be a member of the room\'s inbox');
       }
       if (entry.status === 'resolved') throw AppError.conflict('The room is resolved: reopen it before assigning it');
       if (entry.assignee?.equals(target)) return entry;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { Omittable } from '../dto/omittable.js';
 
 /** What happens to one kind of contact detail in a listing message. */
 export type ContentRule = 'allow' | 'mask' | 'refuse';
@@ -8,17 +9,17 @@ const RULES: ContentRule[] = ['allow', 'mask', 'refuse'];
 /** `PUT /v1/accounts/me/content-policy`: what listing messages may carry (a kind left out stays as it was). */
 export class ContentPolicyDto {
   @ApiPropertyOptional({ enum: RULES, description: 'Phone numbers in listing messages' })
-  @IsOptional()
+  @Omittable()
   @IsIn(RULES)
   phones?: ContentRule;
 
   @ApiPropertyOptional({ enum: RULES, description: 'Email addresses in listing messages' })
-  @IsOptional()
+  @Omittable()
   @IsIn(RULES)
   emails?: ContentRule;
 
   @ApiPropertyOptional({ enum: RULES, description: 'Links in listing messages' })
-  @IsOptional()
+  @Omittable()
   @IsIn(RULES)
   links?: ContentRule;
 }

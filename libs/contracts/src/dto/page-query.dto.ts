@@ -3,23 +3,33 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Limits } from '../limits.js';
 
+/**
+ * How the document shows a page cursor. `format: cursor` names what it is, a value only a page of
+ * the same list hands out (its `next` or `previous`): any other string is a 400, so a client, or a
+ * fuzzer taught the format, takes cursors from pages rather than making them up.
+ */
+export const CURSOR_PROPERTY = { type: 'string', format: 'cursor', minLength: 1, maxLength: 512 } as const;
+
+/** How the document shows the size of a page. */
+export const LIMIT_PROPERTY = { type: 'integer', minimum: 1, maximum: Limits.pageSizeMax, default: Limits.pageSizeDefault } as const;
+
 /** Query of a cursor-paged list: `before` and `after` are opaque cursors from a previous page. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'Cursor: items older than this (the `next` of a page)' })
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: items older than this (the `next` of a page)' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   before?: string;
 
-  @ApiPropertyOptional({ description: 'Cursor: items newer than this (the `previous` of a page)' })
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: items newer than this (the `previous` of a page)' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   after?: string;
 
-  @ApiPropertyOptional({ default: Limits.pageSizeDefault, maximum: Limits.pageSizeMax })
+  @ApiPropertyOptional({ ...LIMIT_PROPERTY })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMinSize, IsArray, IsMongoId, IsNotEmptyObject, IsObject } from 'class-validator';
+import { ArrayMinSize, IsArray, IsNotEmptyObject, IsObject } from 'class-validator';
+import { IsId } from '../ids.js';
+
+/**
+ * The envelopes of the m2m bodies, in the seed's names; what they hold is checked by the app that
+ * owns it (M2mMessageSchemas and M2mThreadSchemas are the document's picture of both).
+ */
 
 /** `{ data }`: one document to create. */
 export class M2mCreateBody {
@@ -30,7 +36,8 @@ export class M2mUpdateBody {
 export class M2mQueryBody {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Field: value or field: { $in: [values] }' })
   @IsObject()
-  @IsNotEmptyObject({ nullable: false }, { message: 'query must not be empty' })
+  // A field asked to be null is a query (readAt: null picks the unread ones).
+  @IsNotEmptyObject({ nullable: true }, { message: 'query must not be empty' })
   query!: Record<string, unknown>;
 }
 
@@ -47,7 +54,7 @@ export class M2mUpdateByIdListBody {
   @ApiProperty({ type: [String] })
   @IsArray()
   @ArrayMinSize(1, { message: 'idList must not be empty' })
-  @IsMongoId({ each: true, message: 'idList must hold ids' })
+  @IsId('idList must hold ids', { each: true })
   idList!: string[];
 
   @ApiProperty({ type: 'object', additionalProperties: true })

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,52 +6,72 @@ import {
   IsBoolean,
   IsIn,
   IsNotEmpty,
-  IsOptional,
   IsString,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { Omittable } from '../dto/omittable.js';
 import { Limits } from '../limits.js';
 import type { MessageSource } from '../views.js';
 import { AttachmentDto } from './attachment.dto.js';
 
+/** Content must hold more than white space. */
+export const NOT_BLANK = /\S/;
+
+/** Message content in the document: what the validators below check (sanitizing may still leave nothing: a 422). */
+export const CONTENT_PROPERTY = {
+  type: 'string',
+  minLength: 1,
+  maxLength: Limits.contentMaxLength,
+  pattern: '\\S',
+  description: `Text, or basic HTML that is sanitized before it is stored; at most ${Limits.contentMaxLength} characters`,
+} as const;
+
 /** `POST /v1/rooms/:id/messages`. A retry with the same clientMessageId returns the first message. */
+@ApiExtraModels(AttachmentDto)
 export class CreateMessageDto {
-  @ApiProperty({ maxLength: Limits.contentMaxLength })
+  @ApiProperty({ ...CONTENT_PROPERTY })
   @IsString()
   @IsNotEmpty()
   @MaxLength(Limits.contentMaxLength)
+  @Matches(NOT_BLANK, { message: 'content must not be blank' })
   content!: string;
 
   @ApiPropertyOptional({ enum: ['chat', 'sms', 'email'], default: 'chat' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['chat', 'sms', 'email'])
   source?: MessageSource;
 
-  @ApiPropertyOptional({ maxLength: Limits.clientMessageIdMaxLength, description: 'Idempotency key chosen by the client' })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: Limits.clientMessageIdMaxLength, description: 'Idempotency key chosen by the client' })
+  @Omittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(Limits.clientMessageIdMaxLength)
   clientMessageId?: string;
 
-  @ApiPropertyOptional({ type: [AttachmentDto], maxItems: Limits.attachmentsMax })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'array',
+    maxItems: Limits.attachmentsMax,
+    items: { allOf: [{ $ref: getSchemaPath(AttachmentDto) }], anyOf: [{ required: ['url'] }, { required: ['storage_key'] }] },
+    description: `At most ${Limits.attachmentsMax}; each with a url or a storage_key`,
+  })
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(Limits.attachmentsMax)
   @ValidateNested({ each: true })
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Email: the subject line (support rooms, source email)' })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Email: the subject line (support rooms, source email)' })
+  @Omittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   subject?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Support rooms: an internal note, pushed to the team and never sent to the contact' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'boolean', default: false, description: 'Support rooms: an internal note, pushed to the team and never sent to the contact' })
+  @Omittable()
   @IsBoolean()
   private?: boolean;
 }

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../dto/page-query.dto.js';
 import type { MessageDeleteScope } from './messaging.commands.js';
 
 /** Longest search text accepted. */
 export const SEARCH_MAX_LENGTH = 200;
+const SEARCH_PROPERTY = { minLength: 1, maxLength: SEARCH_MAX_LENGTH, pattern: '\\S' } as const;
 
 /**
  * `GET /v1/rooms/:id/messages`. Every page is newest first. `before` pages back in time; `after`
@@ -13,27 +14,29 @@ export const SEARCH_MAX_LENGTH = 200;
  * messages right after that point, newest first, and `previous` continues forward from there.
  */
 export class ListMessagesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Only messages with a higher seq (what a client missed after seeing seq n)', minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Only messages with a higher seq (what a client missed after seeing seq n)', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   after_seq?: number;
 
-  @ApiPropertyOptional({ description: 'Text search within the room', maxLength: SEARCH_MAX_LENGTH })
+  @ApiPropertyOptional({ ...SEARCH_PROPERTY, description: 'Text search within the room' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(SEARCH_MAX_LENGTH)
+  @Matches(/\S/, { message: 'q must not be blank' })
   q?: string;
 }
 
 /** `GET /v1/search`: every room the caller belongs to, newest first. */
 export class SearchMessagesQueryDto extends PageQueryDto {
-  @ApiProperty({ description: 'Words to find (MongoDB text search: stemmed, stop words ignored)', maxLength: SEARCH_MAX_LENGTH })
+  @ApiProperty({ ...SEARCH_PROPERTY, description: 'Words to find (MongoDB text search: stemmed, stop words ignored)' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(SEARCH_MAX_LENGTH)
+  @Matches(/\S/, { message: 'q must not be blank' })
   q!: string;
 }
 

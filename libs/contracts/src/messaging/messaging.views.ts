@@ -14,7 +14,7 @@ export interface MessageStateView extends MessageView {
 /** A message's edit history: every earlier content, oldest first, and the current one. */
 export interface MessageHistoryView {
   message_id: string;
-  /** Earlier versions, each with when it was replaced. Empty for a message deleted for everyone. */
+  /** Earlier versions, each with when it was replaced. (A message deleted for everyone has no history: a 404.) */
   edits: { content: string; edited_at: string }[];
   current: { content: string; edited_at: string | null };
 }

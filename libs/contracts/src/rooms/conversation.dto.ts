@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Omittable } from '../dto/omittable.js';
 import { PageQueryDto } from '../dto/page-query.dto.js';
 
 /** `GET /v1/conversations`: the account's team. */
@@ -9,7 +10,7 @@ export class ListConversationsQueryDto extends PageQueryDto {
   @IsIn(['online', 'offline'])
   status?: 'online' | 'offline';
 
-  @ApiPropertyOptional({ description: "Part of the user's name" })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: "Part of the user's name" })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -17,15 +18,18 @@ export class ListConversationsQueryDto extends PageQueryDto {
   search?: string;
 }
 
-/** `PATCH /v1/conversations/me`: where inbound SMS and email land by default (one per account each). */
+/**
+ * `PATCH /v1/conversations/me`: where inbound SMS and email land by default (one per account each).
+ * Each field is optional, and at least one is required.
+ */
 export class UpdateConversationDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   default_sms_inbound?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   default_email_inbound?: boolean;
 }

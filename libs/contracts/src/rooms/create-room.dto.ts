@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type SchemaObject } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,70 +6,136 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsMongoId,
   IsNotEmpty,
   IsString,
   MaxLength,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { ID_SCHEMA, IsId } from '../ids.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+type CreatedRoomType = 'direct' | 'channel' | 'listing';
+const ROOM_TYPES: CreatedRoomType[] = ['direct', 'channel', 'listing'];
+const CHANNEL_NAME_MAX = 80;
+const LISTING_ID_MAX = 200;
+const MEMBERS_MAX = 1000;
+
+/**
+ * A field of some room types only: given for another type it is refused and named, as an unknown
+ * field is, rather than ignored (a client that sends `name` for a direct room has misunderstood).
+ */
+function OnlyFor(...types: CreatedRoomType[]): PropertyDecorator {
+  return ValidateBy({
+    name: 'onlyForRoomTypes',
+    validator: {
+      validate: (value, args) => {
+        const type = (args?.object as CreateRoomDto).type;
+        return value === undefined || !ROOM_TYPES.includes(type) || types.includes(type);
+      },
+      defaultMessage: (args) => `${args?.property} is not a field of a ${(args?.object as CreateRoomDto).type} room`,
+    },
+  });
+}
+
 /**
  * `POST /v1/rooms`. A direct room is unique per pair of members and a listing room per pair and
- * listing: creating one twice returns it. Channels need the admin scope.
+ * listing: creating one twice returns it. Channels need the admin scope. Each type has its own
+ * fields (CREATE_ROOM_SCHEMA is the document's picture of it).
  */
 export class CreateRoomDto {
-  @ApiProperty({ enum: ['direct', 'channel', 'listing'] })
-  @IsIn(['direct', 'channel', 'listing'])
-  type!: 'direct' | 'channel' | 'listing';
+  @ApiProperty({ enum: ROOM_TYPES })
+  @IsIn(ROOM_TYPES)
+  type!: CreatedRoomType;
 
-  @ApiPropertyOptional({ description: "The other member's conversation id (direct and listing rooms)" })
-  @ValidateIf((dto: CreateRoomDto) => dto.type !== 'channel')
-  @IsMongoId({ message: 'member must be a conversation id' })
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: "The other member's conversation id (direct and listing rooms)" })
+  @ValidateIf((dto: CreateRoomDto) => dto.type !== 'channel' || dto.member !== undefined)
+  @OnlyFor('direct', 'listing')
+  @IsId('member must be a conversation id')
   member?: string;
 
-  @ApiPropertyOptional({ maxLength: 80, description: 'Channel name, unique in the account among live channels' })
-  @ValidateIf((dto: CreateRoomDto) => dto.type === 'channel')
+  @ApiPropertyOptional({ maxLength: CHANNEL_NAME_MAX, description: 'Channel name, unique in the account among live channels' })
+  @ValidateIf((dto: CreateRoomDto) => dto.type === 'channel' || dto.name !== undefined)
+  @OnlyFor('channel')
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(80)
+  @MaxLength(CHANNEL_NAME_MAX)
   name?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Channel members besides the creator (conversation ids)' })
-  @ValidateIf((dto: CreateRoomDto) => dto.type === 'channel' && dto.members !== undefined)
+  @ApiPropertyOptional({ type: 'array', items: { ...ID_SCHEMA }, description: 'Channel members besides the creator (conversation ids)' })
+  @ValidateIf((dto: CreateRoomDto) => dto.members !== undefined)
+  @OnlyFor('channel')
   @IsArray()
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(MEMBERS_MAX)
   @ArrayUnique()
-  @IsMongoId({ each: true, message: 'members must be conversation ids' })
+  @IsId('members must be conversation ids', { each: true })
   members?: string[];
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'The listing the two users talk about (listing rooms)' })
-  @ValidateIf((dto: CreateRoomDto) => dto.type === 'listing')
+  @ApiPropertyOptional({ maxLength: LISTING_ID_MAX, description: 'The listing the two users talk about (listing rooms)' })
+  @ValidateIf((dto: CreateRoomDto) => dto.type === 'listing' || dto.listing_id !== undefined)
+  @OnlyFor('listing')
   @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @MaxLength(LISTING_ID_MAX)
   listing_id?: string;
 }
 
+const member: SchemaObject = { ...ID_SCHEMA, description: "The other member's conversation id" };
+
+/** CreateRoomDto in the document: one shape per type, each with exactly the fields the validators let through. */
+export const CREATE_ROOM_SCHEMA: SchemaObject = {
+  oneOf: [
+    {
+      title: 'A direct room with one other member (returned, 200, if the pair has one)',
+      type: 'object',
+      required: ['type', 'member'],
+      additionalProperties: false,
+      properties: { type: { type: 'string', enum: ['direct'] }, member },
+    },
+    {
+      title: 'A channel (admins)',
+      type: 'object',
+      required: ['type', 'name'],
+      additionalProperties: false,
+      properties: {
+        type: { type: 'string', enum: ['channel'] },
+        name: { type: 'string', minLength: 1, maxLength: CHANNEL_NAME_MAX, pattern: '\\S', description: 'Unique in the account among live channels; trimmed' },
+        members: { type: 'array', maxItems: MEMBERS_MAX, uniqueItems: true, items: { ...ID_SCHEMA }, description: 'Members besides the creator (conversation ids)' },
+      },
+    },
+    {
+      title: 'A listing room: two users about one listing (returned, 200, if the pair has one for it)',
+      type: 'object',
+      required: ['type', 'member', 'listing_id'],
+      additionalProperties: false,
+      properties: {
+        type: { type: 'string', enum: ['listing'] },
+        member,
+        listing_id: { type: 'string', minLength: 1, maxLength: LISTING_ID_MAX },
+      },
+    },
+  ],
+};
+
 /** `PATCH /v1/rooms/:id`: rename a channel. */
 export class UpdateRoomDto {
-  @ApiProperty({ maxLength: 80 })
+  @ApiProperty({ minLength: 1, maxLength: CHANNEL_NAME_MAX, pattern: '\\S', description: 'Trimmed' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(80)
+  @MaxLength(CHANNEL_NAME_MAX)
   name!: string;
 }
 
 /** `POST /v1/rooms/:id/members`. */
 export class AddMembersDto {
-  @ApiProperty({ type: [String], description: 'Conversation ids to add' })
+  @ApiProperty({ type: 'array', items: { ...ID_SCHEMA }, minItems: 1, maxItems: MEMBERS_MAX, uniqueItems: true, description: 'Conversation ids to add' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(MEMBERS_MAX)
   @ArrayUnique()
-  @IsMongoId({ each: true, message: 'members must be conversation ids' })
+  @IsId('members must be conversation ids', { each: true })
   members!: string[];
 }

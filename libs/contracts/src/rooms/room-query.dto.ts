@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsRFC3339, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Omittable } from '../dto/omittable.js';
 import { PageQueryDto } from '../dto/page-query.dto.js';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -24,14 +25,14 @@ export class ListRoomsQueryDto extends PageQueryDto {
   @IsBoolean()
   favorite?: boolean;
 
-  @ApiPropertyOptional({ description: 'Channel name, or the other user’s name in direct rooms' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: 'Channel name, or the other user’s name in direct rooms' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   search?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Listing rooms about this listing only (a seller\'s threads about one listing)' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Listing rooms about this listing only (a seller\'s threads about one listing)' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -39,17 +40,20 @@ export class ListRoomsQueryDto extends PageQueryDto {
   listing_id?: string;
 }
 
-/** `PUT /v1/rooms/:id/snooze`: for a number of minutes, or until a time. */
+/**
+ * `PUT /v1/rooms/:id/snooze`: for a number of minutes, or until a time (until wins when both are
+ * given; each is checked when given). A time already past is a 422.
+ */
 export class SnoozeRoomDto {
-  @ApiPropertyOptional({ description: 'Minutes from now', minimum: 1, maximum: 525600 })
-  @ValidateIf((dto: SnoozeRoomDto) => dto.until === undefined)
+  @ApiPropertyOptional({ type: 'integer', description: 'Minutes from now', minimum: 1, maximum: 525600 })
+  @ValidateIf((dto: SnoozeRoomDto) => dto.until === undefined || dto.until === null || dto.duration_minutes !== undefined)
   @IsInt({ message: 'duration_minutes or until is required' })
   @Min(1)
   @Max(525_600)
   duration_minutes?: number;
 
-  @ApiPropertyOptional({ description: 'ISO time the snooze ends' })
-  @IsOptional()
-  @IsISO8601()
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the snooze ends (RFC 3339), in the future' })
+  @Omittable()
+  @IsRFC3339({ message: 'until must be an RFC 3339 time such as 2030-01-01T09:00:00Z' })
   until?: string;
 }

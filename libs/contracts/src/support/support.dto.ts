@@ -1,15 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
-  IsMongoId,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -20,7 +20,11 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { Omittable } from '../dto/omittable.js';
+import { ID_SCHEMA, IsId } from '../ids.js';
+import { CURSOR_PROPERTY, LIMIT_PROPERTY } from '../dto/page-query.dto.js';
 import { Limits } from '../limits.js';
+import { CONTENT_PROPERTY, NOT_BLANK } from '../messaging/create-message.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -36,16 +40,28 @@ const IsCapacity = () => applyDecorators(IsOptional(), ValidateIf((_dto, value) 
 
 /** The channels that feed an inbox: the numbers and addresses customers write to. */
 export class InboxChannelsDto {
-  @ApiPropertyOptional({ type: [String], description: 'Phone numbers in E.164 (+14155550100); each in at most one inbox of the account' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', pattern: E164.source },
+    maxItems: 100,
+    uniqueItems: true,
+    description: 'Phone numbers in E.164 (+14155550100); each in at most one inbox of the account',
+  })
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
   @Matches(E164, { each: true, message: 'phone_numbers must be E.164 numbers such as +14155550100' })
   phone_numbers?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Email addresses; each in at most one inbox of the account' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', format: 'email' },
+    maxItems: 100,
+    uniqueItems: true,
+    description: 'Email addresses; each in at most one inbox of the account (compared without case)',
+  })
+  @Omittable()
   @Transform(lowerTrimEach)
   @IsArray()
   @ArrayMaxSize(100)
@@ -56,26 +72,26 @@ export class InboxChannelsDto {
 
 /** `POST /v1/support/inboxes`. */
 export class CreateInboxDto {
-  @ApiProperty({ maxLength: 80, description: 'Unique in the account among live inboxes, whatever the case' })
+  @ApiProperty({ minLength: 1, maxLength: 80, pattern: '\\S', description: 'Unique in the account among live inboxes, whatever the case; trimmed' })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(80)
   name!: string;
 
-  @ApiProperty({ type: [String], description: 'Team members (conversation ids of the account)' })
+  @ApiProperty({ type: 'array', items: { ...ID_SCHEMA }, maxItems: 500, uniqueItems: true, description: 'Team members (conversation ids of the account)' })
   @IsArray()
   @ArrayMaxSize(500)
   @ArrayUnique()
-  @IsMongoId({ each: true, message: 'members must be conversation ids' })
+  @IsId('members must be conversation ids', { each: true })
   members!: string[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: 'Open rooms a member may hold at once; absent or null: unlimited' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: 'Open rooms a member may hold at once; absent or null: unlimited' })
   @IsCapacity()
   capacity?: number | null;
 
   @ApiPropertyOptional({ type: InboxChannelsDto })
-  @IsOptional()
+  @Omittable()
   @ValidateNested()
   @Type(() => InboxChannelsDto)
   channels?: InboxChannelsDto;
@@ -83,20 +99,20 @@ export class CreateInboxDto {
 
 /** `PATCH /v1/support/inboxes/:id`: what is given changes. */
 export class UpdateInboxDto {
-  @ApiPropertyOptional({ maxLength: 80 })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 80, pattern: '\\S', description: 'Trimmed' })
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(80)
   name?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: 'null: unlimited' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: 'null: unlimited' })
   @IsCapacity()
   capacity?: number | null;
 
   @ApiPropertyOptional({ type: InboxChannelsDto, description: 'Replaces the channels that are given' })
-  @IsOptional()
+  @Omittable()
   @ValidateNested()
   @Type(() => InboxChannelsDto)
   channels?: InboxChannelsDto;
@@ -104,37 +120,37 @@ export class UpdateInboxDto {
 
 /** `POST /v1/support/inboxes/:id/members`: adds a member, or changes their capacity. */
 export class AddInboxMemberDto {
-  @ApiProperty({ description: 'Conversation id of a team member of the account' })
-  @IsMongoId({ message: 'conversationId must be a conversation id' })
+  @ApiProperty({ ...ID_SCHEMA, description: 'Conversation id of a team member of the account' })
+  @IsId('conversationId must be a conversation id')
   conversationId!: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: "This member's open-room limit; null: the inbox's" })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_CAPACITY, nullable: true, description: "This member's open-room limit; null: the inbox's" })
   @IsCapacity()
   capacity?: number | null;
 }
 
 /** A customer: a CRM contact by id, or a name with a phone number or email address. */
 export class SupportContactDto {
-  @ApiPropertyOptional({ description: 'Id of the contact in crm.contacts (read, never written)' })
-  @IsOptional()
-  @IsMongoId({ message: 'contact.id must be a contact id' })
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'Id of the contact in crm.contacts (read, never written)' })
+  @Omittable()
+  @IsId('contact.id must be a contact id')
   id?: string;
 
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Trimmed' })
+  @Omittable()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'E.164' })
-  @IsOptional()
+  @ApiPropertyOptional({ pattern: E164.source, description: 'E.164, such as +14155550100' })
+  @Omittable()
   @Matches(E164, { message: 'contact.phone must be an E.164 number such as +14155550100' })
   phone?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'email', description: 'Compared without case' })
+  @Omittable()
   @Transform(lowerTrim)
   @IsEmail({}, { message: 'contact.email must be an email address' })
   email?: string;
@@ -142,40 +158,46 @@ export class SupportContactDto {
 
 /** `POST /v1/support/rooms`: the contact's open room in the inbox (opened and routed if none), with their message. */
 export class OpenSupportRoomDto {
-  @ApiProperty({ description: 'The inbox that takes the conversation' })
-  @IsMongoId({ message: 'inbox_id must be an inbox id' })
+  @ApiProperty({ ...ID_SCHEMA, description: 'The inbox that takes the conversation' })
+  @IsId('inbox_id must be an inbox id')
   inbox_id!: string;
 
-  @ApiProperty({ type: SupportContactDto, description: 'At least one of id, phone or email' })
+  @ApiProperty({
+    allOf: [{ $ref: getSchemaPath(SupportContactDto) }],
+    anyOf: [{ required: ['id'] }, { required: ['phone'] }, { required: ['email'] }],
+    description: 'At least one of id, phone or email',
+  })
+  @IsDefined({ message: 'contact is required' })
   @ValidateNested()
   @Type(() => SupportContactDto)
   contact!: SupportContactDto;
 
-  @ApiPropertyOptional({ maxLength: Limits.contentMaxLength, description: "The contact's message" })
-  @IsOptional()
+  @ApiPropertyOptional({ ...CONTENT_PROPERTY, description: "The contact's message" })
+  @Omittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(Limits.contentMaxLength)
+  @Matches(NOT_BLANK, { message: 'content must not be blank' })
   content?: string;
 }
 
 /** `POST /v1/support/rooms/:id/assign`. */
 export class AssignSupportRoomDto {
-  @ApiProperty({ description: 'Conversation id of a member of the room\'s inbox' })
-  @IsMongoId({ message: 'conversationId must be a conversation id' })
+  @ApiProperty({ ...ID_SCHEMA, description: 'Conversation id of a member of the room\'s inbox' })
+  @IsId('conversationId must be a conversation id')
   conversationId!: string;
 }
 
 /** `GET /v1/support/rooms`. */
 export class ListSupportRoomsQueryDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ ...ID_SCHEMA })
   @IsOptional()
-  @IsMongoId({ message: 'inbox_id must be an inbox id' })
+  @IsId('inbox_id must be an inbox id')
   inbox_id?: string;
 
-  @ApiPropertyOptional({ description: 'Conversation id of the assignee' })
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'Conversation id of the assignee' })
   @IsOptional()
-  @IsMongoId({ message: 'assignee must be a conversation id' })
+  @IsId('assignee must be a conversation id')
   assignee?: string;
 
   @ApiPropertyOptional({ enum: ['open', 'resolved'] })
@@ -183,20 +205,20 @@ export class ListSupportRoomsQueryDto {
   @IsIn(['open', 'resolved'])
   status?: 'open' | 'resolved';
 
-  @ApiPropertyOptional({ description: 'true: only rooms nobody holds yet' })
+  @ApiPropertyOptional({ type: 'boolean', description: 'true: only rooms nobody holds yet' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   waiting?: boolean;
 
-  @ApiPropertyOptional({ description: 'Cursor: the `next` of a previous page' })
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: the `next` of a previous page' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   cursor?: string;
 
-  @ApiPropertyOptional({ default: Limits.pageSizeDefault, maximum: Limits.pageSizeMax })
+  @ApiPropertyOptional({ ...LIMIT_PROPERTY })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

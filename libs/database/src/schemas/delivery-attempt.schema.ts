@@ -6,7 +6,10 @@ export class ProviderAttempt {
   @Prop({ required: true })
   at!: Date;
 
-  /** `sent`, or why the call failed (`transient`, `permanent`). */
+  /**
+   * `sent`, `found` (an earlier call had sent it), why the call failed (`transient`, `permanent`),
+   * or `replayed`: an operator replayed the failed delivery's dead letter, and attempts start again.
+   */
   @Prop({ required: true })
   outcome!: string;
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { KafkaContext } from '@nestjs/microservices';
+import type { KafkaMessage, Message } from 'kafkajs';
+import type { PinoLogger } from 'nestjs-pino';
 import { createEnvelope, EventTopics } from '@parley/contracts';
-import { isEnvelope } from './event-consumer.js';
+import type { KafkaConnection } from '../kafka-connection.js';
+import { DeadLetterError, EventConsumer, isEnvelope } from './event-consumer.js';
 
 describe('isEnvelope', () => {
   it('accepts what createEnvelope makes', () => {
@@ -15,4 +19,73 @@ describe('isEnvelope', () => {
       expect(isEnvelope(value)).toBe(false);
     },
   );
+});
+
+describe('EventConsumer', () => {
+  const envelope = createEnvelope({ type: EventTopics.RoomRead, accountId: 'acct', key: 'room-1', actor: null, data: { room_id: 'room-1' } });
+
+  /** A consumer of the `rooms` app whose dead letters are caught instead of published. */
+  function consumer() {
+    const parked: { topic: string; messages: Message[] }[] = [];
+    const kafka = { publish: async (batches: { topic: string; messages: Message[] }[]) => void parked.push(...batches) } as unknown as KafkaConnection;
+    const logger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as PinoLogger;
+    return { events: new EventConsumer(kafka, 'rooms', logger), parked };
+  }
+
+  function contextOf(headers: Record<string, string> = {}): KafkaContext {
+    const message = {
+      key: Buffer.from('room-1'),
+      value: Buffer.from(JSON.stringify(envelope)),
+      offset: '42',
+      timestamp: String(Date.now()),
+      attributes: 0,
+      headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Buffer.from(value)])),
+    } as unknown as KafkaMessage;
+    return new KafkaContext([message, 3, EventTopics.RoomRead, null as never, async () => undefined, null as never]);
+  }
+
+  it('parks an event at once when its handler gives up, saying where it was, who gave up, why and after how many attempts', async () => {
+    const { events, parked } = consumer();
+    let calls = 0;
+    await events.handle('rooms.room-read', envelope, contextOf({ 'x-correlation-id': 'c-1', traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` }), async () => {
+      calls++;
+      throw new DeadLetterError('provider down', 7);
+    });
+    expect(calls).toBe(1);
+    expect(parked).toHaveLength(1);
+    expect(parked[0].topic).toBe('parley.room.read.dlq');
+    const [message] = parked[0].messages;
+    expect(message.key?.toString()).toBe('room-1');
+    expect(JSON.parse(String(message.value))).toEqual(envelope);
+    expect(message.headers).toMatchObject({
+      'x-correlation-id': 'c-1',
+      traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+      'x-dlq-consumer': 'rooms.room-read',
+      'x-dlq-group': 'rooms',
+      'x-dlq-reason': 'provider down',
+      'x-dlq-attempts': '7',
+      'x-dlq-partition': '3',
+      'x-dlq-offset': '42',
+    });
+    expect(new Date(String(message.headers?.['x-dlq-at'])).getTime()).toBeGreaterThan(Date.now() - 5000);
+  });
+
+  it('passes by a replay meant for another consumer of the topic, and handles one meant for it', async () => {
+    const { events, parked } = consumer();
+    const handled: string[] = [];
+    await events.handle('rooms.room-read', envelope, contextOf({ 'parley-replay-for': 'realtime.room-read' }), async (event) => void handled.push(event.id));
+    expect(handled).toEqual([]);
+    await events.handle('rooms.room-read', envelope, contextOf({ 'parley-replay-for': 'rooms.room-read' }), async (event) => void handled.push(event.id));
+    expect(handled).toEqual([envelope.id]);
+    expect(parked).toEqual([]);
+  });
+
+  it('parks a replay that fails again without its replay mark: a replay of the new dead letter marks it anew', async () => {
+    const { events, parked } = consumer();
+    await events.handle('rooms.room-read', envelope, contextOf({ 'parley-replay-for': 'rooms.room-read', 'x-correlation-id': 'c-2' }), async () => {
+      throw new DeadLetterError('still down', 1);
+    });
+    expect(parked[0].messages[0].headers).toMatchObject({ 'x-correlation-id': 'c-2', 'x-dlq-consumer': 'rooms.room-read' });
+    expect(parked[0].messages[0].headers).not.toHaveProperty('parley-replay-for');
+  });
 });

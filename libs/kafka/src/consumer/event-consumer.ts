@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
-import { Metrics } from '@parley/platform';
+import { APP_NAME, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { deadLetterTopic, type EventEnvelope } from '@parley/contracts';
+import { DeadLetterHeaders, deadLetterTopic, REPLAY_FOR_HEADER, type EventEnvelope } from '@parley/contracts';
 import { KafkaConnection } from '../kafka-connection.js';
+import { headerText } from '../transport/headers.js';
 
 /** Attempts of one event before it is parked on its dead-letter topic. */
 const MAX_ATTEMPTS = 5;
@@ -26,14 +27,35 @@ export function isEnvelope(value: unknown): value is EventEnvelope {
 }
 
 /**
+ * Thrown by an event handler that gives up on its own terms (it has retried already, or knows no
+ * retry can help): the event is parked on its dead-letter topic at once, without more attempts.
+ */
+export class DeadLetterError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = 'DeadLetterError';
+  }
+}
+
+/** Whether the message being handled is an operator's replay of a dead letter (the consumer it is for). */
+export function replayedFor(context: KafkaContext): string | undefined {
+  return headerText(context.getMessage(), REPLAY_FOR_HEADER);
+}
+
+/**
  * The one pattern for consuming events. `handle` validates the envelope, retries a failing
  * handler with backoff and, after the last attempt, parks the event on `<topic>.dlq` so the
- * partition moves on; the offset is committed only once one of those has happened.
+ * partition moves on; the offset is committed only once one of those has happened. A parked event
+ * carries where it came from, who gave up and why, for outbound-delivery to keep it for operators.
  */
 @Injectable()
 export class EventConsumer {
   constructor(
     private readonly kafka: KafkaConnection,
+    @Inject(APP_NAME) private readonly appName: string,
     @InjectPinoLogger(EventConsumer.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -44,6 +66,9 @@ export class EventConsumer {
     context: KafkaContext,
     handler: (envelope: EventEnvelope<T>) => Promise<void>,
   ): Promise<void> {
+    const replayFor = replayedFor(context);
+    // A replay is for the consumer that failed the event; the others of its topic had it already.
+    if (replayFor !== undefined && replayFor !== consumer) return;
     const topic = context.getTopic();
     if (!isEnvelope(payload)) {
       await this.deadLetter(consumer, topic, context, new Error('not an event envelope'), 0);
@@ -56,8 +81,8 @@ export class EventConsumer {
         stopTimer({ outcome: 'ok' });
         return;
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS) {
-          await this.deadLetter(consumer, topic, context, error, attempt);
+        if (attempt >= MAX_ATTEMPTS || error instanceof DeadLetterError) {
+          await this.deadLetter(consumer, topic, context, error, error instanceof DeadLetterError ? error.attempts : attempt);
           stopTimer({ outcome: 'dead_lettered' });
           return;
         }
@@ -73,9 +98,11 @@ export class EventConsumer {
     const reason = error instanceof Error ? error.message : String(error);
     this.logger.error({ err: error, consumer, topic, attempts }, 'event parked on its dead-letter topic');
     Metrics.deadLettered.inc({ consumer, topic });
+    markActiveSpanFailed(error);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(message.headers ?? {})) {
-      if (value !== undefined) headers[name] = Buffer.isBuffer(value) ? value.toString() : String(value);
+      // A replay parked again is kept with the event's own headers: a replay of it sets its marker anew.
+      if (value !== undefined && name !== REPLAY_FOR_HEADER) headers[name] = Buffer.isBuffer(value) ? value.toString() : String(value);
     }
     await this.kafka.publish([
       {
@@ -84,7 +111,16 @@ export class EventConsumer {
           {
             key: message.key,
             value: typeof message.value === 'string' || Buffer.isBuffer(message.value) ? message.value : JSON.stringify(message.value),
-            headers: { ...headers, 'x-dlq-consumer': consumer, 'x-dlq-reason': reason.slice(0, 1000), 'x-dlq-attempts': String(attempts) },
+            headers: {
+              ...headers,
+              [DeadLetterHeaders.consumer]: consumer,
+              [DeadLetterHeaders.group]: this.appName,
+              [DeadLetterHeaders.reason]: reason.slice(0, 1000),
+              [DeadLetterHeaders.attempts]: String(attempts),
+              [DeadLetterHeaders.partition]: String(context.getPartition()),
+              [DeadLetterHeaders.offset]: message.offset,
+              [DeadLetterHeaders.at]: new Date().toISOString(),
+            },
           },
         ],
       },

@@ -4,11 +4,17 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { ClientSession, Connection, Model } from 'mongoose';
 import type { EventEnvelope } from '@parley/contracts';
 import { GroupCommit, outcomeOf, ProcessedEvent, runTransaction, type Outcome } from '@parley/database';
+import { currentTraceHeaders, type TraceHeaders } from '@parley/platform';
 
 /** An event handed to a batched effect, with the correlation id of the request that caused it. */
 export interface LedgerEvent<T = unknown> {
   envelope: EventEnvelope<T>;
   correlationId?: string;
+  /**
+   * The span handling it (tracing on), taken when it was handed in: the batch runs in one event's
+   * context, so the events its effect emits name their own cause with this (Outbox.addEach).
+   */
+  trace?: TraceHeaders;
 }
 
 /** Applies a batch of events that are new to the consumer, inside the ledger's transaction. */
@@ -49,7 +55,10 @@ export class EventLedger {
         return outcomes;
       }
     });
-    return (event) => commits.submit(event);
+    return (event) => {
+      const trace = event.trace ?? currentTraceHeaders();
+      return commits.submit(trace ? { ...event, trace } : event);
+    };
   }
 
   /**

@@ -18,12 +18,14 @@ import {
   type Actor,
   type CommandMessage,
 } from '@parley/contracts';
-import { APP_NAME, PlatformConfig, Metrics } from '@parley/platform';
+import { context } from '@opentelemetry/api';
+import { activeTracer, APP_NAME, currentTraceHeaders, inSpan, PlatformConfig, Metrics, type TraceHeaders } from '@parley/platform';
 import { kafkaClientConfig, kafkaConsumerConfig } from '../kafka.options.js';
 import type { BatchingProducer } from '../transport/batching-producer.js';
 import { SharedProducer } from '../transport/shared-producer.js';
 import { COMMAND_TIMEOUT_MS } from './command-timeout.js';
-import { headerText } from '../transport/kafka-transport.server.js';
+import { commandSpan } from '../tracing/kafka-spans.js';
+import { headerText } from '../transport/headers.js';
 
 
 export interface SendOptions {
@@ -94,12 +96,26 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     return this.replyPartitions.length > 0;
   }
 
-  /** Sends one command and waits for its reply; an app's AppError comes back as the same AppError. */
-  async send<TResult, TPayload = unknown>(
+  /**
+   * Sends one command and waits for its reply; an app's AppError comes back as the same AppError.
+   * With tracing on, the wait is a span (a child of the HTTP request's) whose `traceparent` the
+   * command carries, so the app's handling joins the caller's trace.
+   */
+  send<TResult, TPayload = unknown>(pattern: string, actor: Actor, payload: TPayload, options: SendOptions): Promise<TResult> {
+    const tracer = activeTracer();
+    if (!tracer) return this.request<TResult, TPayload>(pattern, actor, payload, options, undefined);
+    const { name, kind, attributes } = commandSpan(pattern, commandTopic(pattern), options.key, options.correlationId);
+    return inSpan(tracer, name, { kind, attributes }, context.active(), () =>
+      this.request<TResult, TPayload>(pattern, actor, payload, options, currentTraceHeaders()),
+    );
+  }
+
+  private async request<TResult, TPayload>(
     pattern: string,
     actor: Actor,
     payload: TPayload,
     options: SendOptions,
+    trace: TraceHeaders | undefined,
   ): Promise<TResult> {
     const requests = this.requests;
     if (!requests || this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
@@ -129,6 +145,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
             [KafkaHeaders.REPLY_TOPIC]: ReplyTopic,
             [KafkaHeaders.REPLY_PARTITION]: String(partition),
             [CORRELATION_ID_HEADER]: options.correlationId,
+            ...trace,
           },
         },
       ])

@@ -2,9 +2,11 @@ import { Logger } from '@nestjs/common';
 import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { Metrics } from '@parley/platform';
+import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
+import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { BatchingProducer } from './batching-producer.js';
+import { headerText } from './headers.js';
 import { SharedProducer } from './shared-producer.js';
 
 /** How often handled events' offsets are committed (a crash redelivers at most this much). */
@@ -17,14 +19,6 @@ export interface KafkaTransportOptions {
   partitionsConsumedConcurrently: number;
   /** A command older than this is dropped unanswered: its caller has already answered 504. */
   commandTtlMs: number;
-}
-
-/** Reads a header kafkajs gave as a Buffer, a string or an array of them. */
-export function headerText(message: Pick<KafkaMessage, 'headers'>, name: string): string | undefined {
-  const value = message.headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  if (first === undefined || first === null) return undefined;
-  return Buffer.isBuffer(first) ? first.toString() : String(first);
 }
 
 /**
@@ -173,7 +167,20 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     }
   }
 
+  /**
+   * Handles one message; with tracing on, inside a span that continues the trace its `traceparent`
+   * names (the sender's), so what the handler sends and writes to the outbox carries it onward.
+   */
   private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const tracer = activeTracer();
+    if (!tracer) return this.dispatch(topic, partition, message, heartbeat);
+    const pattern = headerText(message, PATTERN_HEADER) ?? topic;
+    const command = headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined;
+    const { name, kind, attributes } = handlingSpan(topic, partition, this.options.consumer.groupId, pattern, command, message);
+    return inSpan(tracer, name, { kind, attributes }, contextFromHeaders(message.headers), () => this.dispatch(topic, partition, message, heartbeat));
+  }
+
+  private async dispatch(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
     const correlationId = headerText(message, KafkaHeaders.CORRELATION_ID);
     const replyTopic = headerText(message, KafkaHeaders.REPLY_TOPIC);
     const pattern = headerText(message, PATTERN_HEADER) ?? topic;
@@ -204,6 +211,9 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       const result = this.transformToObservable(await handler(data, context));
       reply({ response: await lastValueFrom(result, { defaultValue: undefined }) });
     } catch (error) {
+      // A caller's mistake (4xx) is answered as designed; only the app's own failures fail the span.
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (typeof status !== 'number' || status >= 500) markActiveSpanFailed(error);
       reply({ err: error });
     }
   }

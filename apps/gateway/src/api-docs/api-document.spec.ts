@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { ApiDocument } from './api-document.js';
+
+const document = {
+  openapi: '3.0.0',
+  info: { title: 'Parley API', version: '1' },
+  paths: {
+    '/v1/rooms': {
+      post: {
+        operationId: 'RoomsController_create',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AddMembersDto' } } } },
+        responses: { '400': { description: 'Bad', content: { 'application/json': { schema: { $ref: '#/components/schemas/FieldError' } } } } },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      AddMembersDto: { type: 'object', properties: { members: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F]{24}$' } } } },
+      FieldError: { type: 'object', properties: { messages: { type: 'array', items: { type: 'string' } } } },
+    },
+  },
+} as unknown as OpenAPIObject;
+
+describe('ApiDocument', () => {
+  it('makes the Postman collection without changing the document it serves', async () => {
+    const served = structuredClone(document);
+    const api = new ApiDocument();
+    api.set(served);
+    const collection = (await api.postmanCollection()) as { item: unknown[] };
+    expect(collection.item.length).toBeGreaterThan(0);
+    expect(served).toEqual(document);
+  });
+});

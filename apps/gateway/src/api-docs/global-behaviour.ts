@@ -1,0 +1,42 @@
+import type { OpenAPIObject, OperationObject, PathItemObject, SchemaObject } from '@nestjs/swagger';
+import { errorResponse } from './api-errors.decorator.js';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/**
+ * Writes into the document what the gateway enforces for every route rather than route by route,
+ * so that no decorator can forget it:
+ * - the validation pipe refuses unknown fields in every body, nested objects included, and the
+ *   views answered are exactly their interfaces: so every object schema says
+ *   `additionalProperties: false` (unless it says otherwise itself);
+ * - the rate limit interceptor counts every request but the providers' webhooks, so every other
+ *   operation can answer 429.
+ */
+export function describeGlobalBehaviour(document: OpenAPIObject): OpenAPIObject {
+  for (const schema of Object.values(document.components?.schemas ?? {}) as SchemaObject[]) {
+    if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  }
+  for (const [path, item] of Object.entries(document.paths) as [string, PathItemObject][]) {
+    if (path.startsWith('/webhooks/')) continue;
+    for (const method of METHODS) {
+      const operation: OperationObject | undefined = item[method];
+      if (!operation || operation.responses['429']) continue;
+      operation.responses['429'] = errorResponse(429);
+    }
+  }
+  return document;
+}
+
+/**
+ * Writes the limits that come from configuration into the schemas they bound, where a decorator,
+ * evaluated before any configuration is read, cannot: an attachment's declared size over
+ * ATTACHMENT_MAX_BYTES is a 413.
+ */
+export function describeConfiguredLimits(document: OpenAPIObject, limits: { attachmentMaxBytes: number }): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
+  for (const name of ['AttachmentDto', 'CreateAttachmentUploadDto']) {
+    const size = schemas[name]?.properties?.size as SchemaObject | undefined;
+    if (size) size.maximum = limits.attachmentMaxBytes;
+  }
+  return document;
+}

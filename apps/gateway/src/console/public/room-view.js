@@ -1,0 +1,210 @@
+// The open room: its heading (members with presence, favorite, snooze), its messages with their
+// read receipts and actions (edit, delete), and who is typing.
+import { reconcile } from './keyed-list.js';
+import { isSnoozed, personName, presenceDot, roomTitle } from './room-list.js';
+
+/** Renders the heading of the open room. */
+export function renderRoomHead(elements, room, { people, me }) {
+  elements.title.textContent = roomTitle(room, people, me.id);
+  const members = room.members.map((member) => {
+    const entry = document.createElement('span');
+    entry.className = 'member';
+    const name = document.createElement('span');
+    name.textContent = member.conversation_id === me.id ? 'you' : personName(people, member.conversation_id, member.user_id);
+    entry.append(presenceDot(member.conversation_id === me.id ? 'online' : people.get(member.conversation_id)?.status), name);
+    return entry;
+  });
+  const label = document.createElement('span');
+  label.className = 'visually-hidden';
+  label.textContent = 'Members:';
+  elements.members.replaceChildren(label, ...members);
+  elements.addMember.hidden = room.type !== 'channel';
+  elements.favorite.setAttribute('aria-pressed', String(!!room.favorite));
+  elements.favorite.textContent = room.favorite ? '★ Favorite' : '☆ Favorite';
+  const snoozed = isSnoozed(room);
+  elements.snoozeForm.hidden = snoozed;
+  elements.snoozed.hidden = !snoozed;
+  if (snoozed) elements.snoozedText.textContent = `Snoozed until ${new Date(room.snoozed_until).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })}`;
+}
+
+/**
+ * Who of the room's other members has read a message: their read position is at it or past it.
+ * `seqOf` turns a read position (a message id) into a seq, or null when that message is not loaded.
+ */
+function readers(message, room, me, seqOf, newestLoadedId) {
+  return room.members.filter((member) => {
+    if (member.conversation_id === me.id || !member.last_message_read) return false;
+    const readSeq = seqOf(member.last_message_read);
+    // A position not loaded here is older than the history shown, or newer than it (not fetched yet).
+    if (readSeq === null) return member.last_message_read > newestLoadedId;
+    return readSeq >= message.seq;
+  });
+}
+
+function receiptText(message, room, context) {
+  if (message.state === 'pending') return { text: 'Sending…', seen: false };
+  if (message.state === 'failed') return { text: `Not sent: ${message.error}`, seen: false };
+  const seenBy = readers(message, room, context.me, context.seqOf, context.newestLoadedId);
+  if (seenBy.length === 0) return { text: 'Sent', seen: false };
+  if (room.type === 'direct' || room.type === 'listing') return { text: 'Seen', seen: true };
+  const names = seenBy.map((member) => personName(context.people, member.conversation_id, member.user_id));
+  return { text: `Seen by ${names.join(', ')}`, seen: true };
+}
+
+function authorName(message, context) {
+  if (message.contact) return message.contact.name ?? message.contact.phone ?? message.contact.email ?? 'contact';
+  if (message.conversation_id === context.me.id) return 'You';
+  return personName(context.people, message.conversation_id);
+}
+
+function button(text, className, onClick) {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.className = className;
+  element.textContent = text;
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+function editor(message, handlers) {
+  const form = document.createElement('form');
+  form.className = 'message-edit';
+  const id = `edit-${message.key}`;
+  const label = document.createElement('label');
+  label.htmlFor = id;
+  label.className = 'visually-hidden';
+  label.textContent = 'Edit message';
+  const field = document.createElement('textarea');
+  field.id = id;
+  field.rows = 2;
+  field.maxLength = 5000;
+  field.required = true;
+  field.value = message.content;
+  field.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      handlers.onCancelEdit(message.key);
+    } else if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  const actions = document.createElement('div');
+  const save = document.createElement('button');
+  save.type = 'submit';
+  save.textContent = 'Save';
+  actions.append(save, button('Cancel', 'secondary', () => handlers.onCancelEdit(message.key)));
+  form.append(label, field, actions);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    handlers.onSaveEdit(message.key, field.value);
+  });
+  return form;
+}
+
+function updateMessage(item, message, context, handlers) {
+  const mine = message.conversation_id === context.me.id && !message.contact;
+  item.dataset.mine = String(mine);
+  item.dataset.state = message.state;
+  item.dataset.deleted = String(!!message.deleted);
+  if (message.id) item.dataset.messageId = message.id;
+  const editing = context.editingKey === message.key;
+  const receipt = mine ? receiptText(message, context.room, context) : null;
+  // The editor is built once and left alone while open: a live update must not wipe what is being typed.
+  if (editing && item.querySelector('.message-edit')) return;
+  // The list is a live region: a message is rebuilt only when what it shows changed, or a screen
+  // reader would read the whole history again on every update. A receipt changes in place.
+  const author = authorName(message, context);
+  const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0]);
+  if (item.dataset.shown !== shown) {
+    item.dataset.shown = shown;
+    buildMessage(item, message, { mine, editing, author }, handlers);
+  }
+  const receiptElement = item.querySelector('.receipt');
+  if (receiptElement && receipt && receiptElement.textContent !== receipt.text) {
+    receiptElement.textContent = receipt.text;
+    receiptElement.dataset.seen = String(receipt.seen);
+  }
+}
+
+function buildMessage(item, message, { mine, editing, author }, handlers) {
+  const head = document.createElement('div');
+  head.className = 'message-head';
+  const authorElement = document.createElement('span');
+  authorElement.className = 'message-author';
+  authorElement.textContent = author;
+  const time = document.createElement('time');
+  time.dateTime = message.created;
+  time.textContent = new Date(message.created).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  head.append(authorElement, time);
+  if (message.private) head.append(Object.assign(document.createElement('span'), { textContent: 'team note' }));
+  if (message.edited_at && !message.deleted) head.append(Object.assign(document.createElement('span'), { textContent: '(edited)' }));
+
+  const parts = [head];
+  if (editing) {
+    parts.push(editor(message, handlers));
+  } else {
+    const body = document.createElement('p');
+    body.className = 'message-body';
+    body.id = `message-body-${message.key}`;
+    body.textContent = message.deleted ? 'This message was deleted.' : message.content;
+    parts.push(body);
+    if (!message.deleted && message.attachments?.length) {
+      const files = document.createElement('ul');
+      files.className = 'attachments';
+      for (const attachment of message.attachments) {
+        const entry = document.createElement('li');
+        if (attachment.url) {
+          const link = Object.assign(document.createElement('a'), { href: attachment.url, textContent: attachment.name, rel: 'noopener noreferrer', target: '_blank' });
+          entry.append(link);
+        } else {
+          entry.textContent = attachment.name;
+        }
+        files.append(entry);
+      }
+      parts.push(files);
+    }
+  }
+
+  const foot = document.createElement('div');
+  foot.className = 'message-foot';
+  if (mine) {
+    const receipt = document.createElement('span');
+    receipt.className = 'receipt';
+    foot.append(receipt);
+  }
+  if (message.state === 'failed') foot.append(button('Retry', 'secondary', () => handlers.onRetry(message.key)));
+  if (message.state === 'sent' && !message.deleted && !editing) {
+    if (mine) foot.append(button('Edit', 'secondary', () => handlers.onEdit(message.key)));
+    foot.append(button('Delete', 'danger', () => handlers.onDelete(message.key)));
+  }
+  // "Edit" alone does not say which message: each action is described by the text it acts on.
+  for (const action of foot.querySelectorAll('button')) action.setAttribute('aria-describedby', `message-body-${message.key}`);
+  parts.push(foot);
+  const focusedAction = item.contains(document.activeElement) ? document.activeElement.textContent : null;
+  item.replaceChildren(...parts);
+  // Rebuilt actions keep the keyboard where it was (the same action of the same message).
+  if (focusedAction) [...item.querySelectorAll('button')].find((action) => action.textContent === focusedAction)?.focus({ preventScroll: true });
+  if (editing) item.querySelector('textarea')?.focus();
+}
+
+/** Renders the open room's messages, oldest first. */
+export function renderMessages(list, messages, context, handlers) {
+  reconcile(list, messages, {
+    key: (message) => message.key,
+    create: () => {
+      const item = document.createElement('li');
+      item.className = 'message';
+      return item;
+    },
+    update: (item, message) => updateMessage(item, message, context, handlers),
+  });
+}
+
+/** "Alice is typing…" for the people typing in the open room now. */
+export function typingText(names) {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return 'Several people are typing…';
+}
