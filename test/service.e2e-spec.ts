@@ -64,6 +64,8 @@ describe('service endpoints', () => {
       expect(recovered.body.apps.realtime.reasons).toEqual([]);
     } finally {
       await gateway.stop();
+      // Its leaving rebalances the gateways' reply group: the next test starts once commands answer again.
+      await eventually(() => api('GET', '/v1/conversations/me', { token: newUser().token }), (response) => response.status === 200, 'commands answered after the reply group settled', 30_000);
     }
   });
 
