@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandClient } from '@parley/kafka';
 import type { DependencyProbe } from '@parley/platform';
 
-/** The gateway is ready only once it owns a partition of every reply topic, or replies would be lost. */
+/** The gateway is ready only once its reply consumer reads the reply topic, or replies would be lost. */
 @Injectable()
 export class ReplyPartitionsProbe implements DependencyProbe {
   readonly name = 'kafka-replies';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   Inject,
   Injectable,
@@ -42,8 +43,10 @@ interface Waiting {
 
 /**
  * Sends commands and queries to the apps over Kafka request-reply and turns their error replies
- * back into AppErrors. Each request names a partition of `parley.replies` this instance owns; the
- * reply comes back there. Requests produced in the same moment share one produce request. At most
+ * back into AppErrors. Replies come back on `parley.replies`, which each instance reads whole in a
+ * consumer group of its own: a shared group would move partitions between gateways whenever one
+ * starts or stops, and the replies in flight on a moved partition would be lost (504s on every
+ * scale-up or scale-down). Requests produced in the same moment share one produce request. At most
  * COMMANDS_MAX_IN_FLIGHT wait at once: past that a request is refused at once with 503 and
  * Retry-After, so overload gives fast refusals instead of queues that grow for seconds.
  */
@@ -65,8 +68,10 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.client = kafkaClientConfig(config, `${appName}-commands`);
     this.kafka = new Kafka(this.client);
-    // Replies are only for the instance that is waiting: nothing to commit, nothing to replay.
-    this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies`));
+    // Replies are only for the instance that is waiting: nothing to commit, nothing to replay, and a
+    // group per instance, so other instances joining or leaving never rebalance this one.
+    const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies-${instance}`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
   }
 
@@ -91,7 +96,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  /** Ready once this instance owns a partition of the reply topic, so every reply can reach it. */
+  /** Ready once this instance's reply consumer has joined its group and been given the reply topic. */
   isReady(): boolean {
     return this.replyPartitions.length > 0;
   }
