@@ -26,9 +26,6 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // The contract test (schemathesis) still finds failures in the API (issue 14 stays open), so
-      // it runs on its own with `npm run test:contract` until it passes, not in every run.
-      testPathIgnorePatterns: process.env.PARLEY_CONTRACT === '1' ? [] : ['<rootDir>/test/contract.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.mjs',
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
     },
