@@ -90,7 +90,9 @@ describe('the console at /', () => {
 
   async function textOf(locator: Locator, expected: string | RegExp, description: string): Promise<void> {
     await eventually(
-      async () => ((await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '').trim() : '(absent)'),
+      // allTextContents reads what is on the page now; count-then-textContent raced a re-render
+      // (the element gone between the two, textContent waited 30 s for it to come back).
+      async () => (await locator.allTextContents()).at(0)?.trim() ?? '(absent)',
       (text) => (typeof expected === 'string' ? text === expected : expected.test(text)),
       description,
     );
