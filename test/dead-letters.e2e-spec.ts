@@ -9,6 +9,7 @@ import {
   newMember,
   publish,
   readState,
+  restartApp,
   type TestMember,
 } from '@parley/testing';
 
@@ -144,6 +145,41 @@ describe('dead letters: listed and replayed by operators', () => {
     await eventually(() => deliveryOf(thread.agent.token, thread.roomId, next.body.id), (delivery) => delivery?.status === 'sent', 'the later SMS sent');
     expect(await twilioCalls(content)).toHaveLength(6);
     expect((await deadLettersOf(thread.admin.token)).body.data.map((item: { id: string }) => item.id)).toEqual([letter.id]);
+  });
+
+  it('parks a delivery once when outbound-delivery dies after recording its failure and before parking it', async () => {
+    const thread = await supportThread();
+    await restartApp('outbound-delivery', { DELIVERY_FAILPOINT: 'delivery.after-failed' });
+    let failpointOn = true;
+    try {
+      const content = `crashed before parking ${randomUUID()}`;
+      await failTwilio(503, 5);
+      const sent = await api('POST', `/v1/rooms/${thread.roomId}/messages`, { token: thread.agent.token, body: { content, source: 'sms' } });
+      expect(sent.status).toBe(201);
+      // The failure is recorded and the process is gone (its status event may wait for the restart's outbox sweep).
+      const attempts = (await database()).collection('delivery.attempts');
+      await eventually(() => attempts.findOne({ _id: sent.body.id as never }), (record) => record?.state === 'failed', 'the failure recorded', 20_000);
+      // Back without the failpoint: the request comes again (its offset was never committed) and is parked now.
+      await restartApp('outbound-delivery');
+      failpointOn = false;
+      const listed = await eventually(
+        () => deadLettersOf(thread.admin.token, '?topic=parley.delivery.requested'),
+        (response) => response.body.data?.length === 1,
+        'the dead letter listed after the restart',
+        30_000,
+      );
+      expect(listed.body.data[0]).toMatchObject({ consumer: 'outbound-delivery.delivery-requested', attempts: 5, event: { data: { message_id: sent.body.id } } });
+      // A later request of the room shares its partition: once it is sent, the redelivery was handled, once.
+      const next = await api('POST', `/v1/rooms/${thread.roomId}/messages`, { token: thread.agent.token, body: { content: `later ${randomUUID()}`, source: 'sms' } });
+      await eventually(() => deliveryOf(thread.agent.token, thread.roomId, next.body.id), (delivery) => delivery?.status === 'sent', 'the later SMS sent', 20_000);
+      expect((await deadLettersOf(thread.admin.token)).body.data).toHaveLength(1);
+      expect(await twilioCalls(content)).toHaveLength(5);
+      const record = await attempts.findOne({ _id: sent.body.id as never });
+      expect(record?.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['transient', 'transient', 'transient', 'transient', 'transient']);
+      expect(await deliveryOf(thread.agent.token, thread.roomId, sent.body.id)).toMatchObject({ status: 'failed' });
+    } finally {
+      if (failpointOn) await restartApp('outbound-delivery');
+    }
   });
 
   it('documents both routes, their scope and their errors, in the OpenAPI document', async () => {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ChannelsConfig } from '@parley/platform';
 
 /** Settings of the outbound-delivery app, validated at start. */
@@ -35,7 +35,12 @@ export class OutboundDeliveryConfig extends ChannelsConfig {
   @Min(100)
   PROVIDER_TIMEOUT_MS = 10_000;
 
-  /** Test failpoint: `delivery.after-provider-call` kills the process after the provider took a message and before it is recorded. */
+  /**
+   * Test failpoints, each killing the process: `delivery.after-provider-call` after the provider took a
+   * message and before it is recorded; `delivery.after-failed` after a failure is recorded and before
+   * the request is parked on its dead-letter topic.
+   */
   @IsOptional()
-  DELIVERY_FAILPOINT?: 'delivery.after-provider-call';
+  @IsIn(['delivery.after-provider-call', 'delivery.after-failed'])
+  DELIVERY_FAILPOINT?: 'delivery.after-provider-call' | 'delivery.after-failed';
 }

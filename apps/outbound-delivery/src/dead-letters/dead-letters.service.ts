@@ -47,10 +47,17 @@ export class DeadLettersService {
       (DEAD_LETTER_HEADER_NAMES.has(name) ? parked : own)[name] = Buffer.isBuffer(first) ? first.toString() : String(first);
     }
     const envelope = isEnvelope(payload) ? payload : null;
+    const topic = deadLetterTopic.endsWith(DLQ_SUFFIX) ? deadLetterTopic.slice(0, -DLQ_SUFFIX.length) : deadLetterTopic;
+    const group = parked[DeadLetterHeaders.group];
+    const position = parked[DeadLetterHeaders.partition] !== undefined && parked[DeadLetterHeaders.offset] !== undefined;
     await this.deadLetters.keep({
       account_id: envelope?.accountId ?? null,
-      source: `${deadLetterTopic}:${context.getPartition()}:${message.offset}`,
-      topic: deadLetterTopic.endsWith(DLQ_SUFFIX) ? deadLetterTopic.slice(0, -DLQ_SUFFIX.length) : deadLetterTopic,
+      // One dead letter per event and consumer group: a consumer that parks the same event twice (it
+      // died before committing the first parking) keeps one. Without the parking headers, the copy's own place.
+      source: position && group
+        ? `${topic}:${parked[DeadLetterHeaders.partition]}:${parked[DeadLetterHeaders.offset]}:${group}`
+        : `${deadLetterTopic}:${context.getPartition()}:${message.offset}`,
+      topic,
       partition: parked[DeadLetterHeaders.partition] !== undefined ? Number(parked[DeadLetterHeaders.partition]) : null,
       offset: parked[DeadLetterHeaders.offset] ?? null,
       key: message.key ? message.key.toString() : null,

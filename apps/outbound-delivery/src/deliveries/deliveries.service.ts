@@ -70,6 +70,11 @@ export class DeliveriesService {
       from: data.from,
     });
     if (record.state === 'failed' && replayed) record = (await this.attempts.reopen(record._id)) ?? record;
+    // Failed on transient errors, yet redelivered: the process died between recording the failure and
+    // parking the request. Park it now (dead letters are kept once per event, so a second parking is harmless).
+    if (record.state === 'failed' && !replayed && record.attempts.at(-1)?.outcome === 'transient') {
+      throw new DeadLetterError(`${record.error_code ?? 'failed'}: the delivery had failed before this redelivery`, transientSinceReplay(record));
+    }
     if (record.state !== 'pending' && record.state !== 'calling') return;
     if (record.state === 'calling') {
       const since = record.calling_since ?? new Date(0);
@@ -90,12 +95,7 @@ export class DeliveriesService {
         // Inside the attempt: a storage hiccup retries like a provider's, a missing file fails for good.
         if (data.attachments?.length && !message.attachments) message = { ...message, attachments: await this.attachmentsOf(data) };
         const accepted = await provider.send(message);
-        if (this.config.DELIVERY_FAILPOINT === 'delivery.after-provider-call') {
-          // Test failpoint: die the hard way after the provider took the message, before it is recorded.
-          this.logger.fatal({ messageId: data.message_id }, 'failpoint delivery.after-provider-call: killing the process');
-          process.kill(process.pid, 'SIGKILL');
-          await new Promise(() => undefined);
-        }
+        if (this.config.DELIVERY_FAILPOINT === 'delivery.after-provider-call') await this.dieAtFailpoint(data.message_id);
         await this.finish(envelope, record, { state: 'sent', providerId: accepted.providerId, code: null, attempt: 'sent' }, correlationId);
         return;
       } catch (error) {
@@ -103,6 +103,7 @@ export class DeliveriesService {
         if (!failure.transient || attempt >= this.config.DELIVERY_MAX_ATTEMPTS) {
           this.logger.warn({ messageId: data.message_id, code: failure.code, attempt, err: failure }, 'delivery failed for good');
           await this.finish(envelope, record, { state: 'failed', providerId: null, code: failure.code, attempt: failure.transient ? 'transient' : 'permanent' }, correlationId);
+          if (this.config.DELIVERY_FAILPOINT === 'delivery.after-failed') await this.dieAtFailpoint(data.message_id);
           // Parked for an operator to replay once the provider is back; a refusal would be refused again.
           if (failure.transient) throw new DeadLetterError(`${failure.code}: ${failure.message}`, attempt);
           return;
@@ -182,6 +183,13 @@ export class DeliveriesService {
       at: new Date().toISOString(),
     };
     return createEnvelope({ type: EventTopics.DeliveryStatus, accountId: cause?.accountId ?? record.account_id, key: record.room_id, actor: null, data });
+  }
+
+  /** Test failpoints: die the hard way (no shutdown hooks, no offset commit), as a crash would. */
+  private async dieAtFailpoint(messageId: string): Promise<never> {
+    this.logger.fatal({ messageId }, `failpoint ${this.config.DELIVERY_FAILPOINT}: killing the process`);
+    process.kill(process.pid, 'SIGKILL');
+    return new Promise<never>(() => undefined);
   }
 
   /** Exponential backoff with full jitter: a random wait up to base × 2^(attempt-1), capped. */

@@ -16,7 +16,7 @@ export const DeadLetterReplaySchema = SchemaFactory.createForClass(DeadLetterRep
 /**
  * An event a consumer gave up on (`ops.dead_letters`), kept from its dead-letter topic for an
  * operator to see and replay. Written by outbound-delivery only, which consumes every `<topic>.dlq`;
- * one document per dead-letter message (`source`), so a redelivered one is kept once.
+ * one document per event and consumer group that parked it (`source`), so a redelivered or re-parked one is kept once.
  */
 @Schema({ collection: 'ops.dead_letters', versionKey: false })
 export class DeadLetter {
@@ -24,7 +24,7 @@ export class DeadLetter {
   @Prop({ type: String, default: null })
   account_id!: string | null;
 
-  /** `<dead-letter topic>:<partition>:<offset>`: where this copy was read from. */
+  /** `<topic>:<partition>:<offset>:<group>`: the parked event's place and who parked it (a copy without parking headers: its own place on the dead-letter topic). */
   @Prop({ required: true })
   source!: string;
 
