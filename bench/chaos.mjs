@@ -12,11 +12,10 @@
 //   - time to the first accepted send and the first delivery after each fault.
 // Exits 1 on any loss, duplicate, gap, wrong count or unclear answer. CHAOS_FAULTS=a,b picks faults;
 // CHAOS_SKIP_BUILD=1 uses dist/ as it is. Writes the report as JSON beside its logs (or to CHAOS_REPORT).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import jwt from 'jsonwebtoken';
 import { MongoClient, ObjectId } from 'mongodb';
 import { APPS, prepareAppRuntime } from '../deploy/local/apps.mjs';
 import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
@@ -24,7 +23,7 @@ import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.m
 import { Supervisor } from '../deploy/local/supervisor.mjs';
 import { ChaosReceiver, ChaosSenders } from './lib/chaos-client.mjs';
 import { setting, sleep } from './lib/stats.mjs';
-import { setupRooms } from './lib/traffic.mjs';
+import { benchClient, setupRooms } from './lib/traffic.mjs';
 
 const SECONDS = setting('CHAOS_SECONDS', 180);
 const RATE = setting('CHAOS_RATE', 100);
@@ -80,15 +79,8 @@ async function main() {
     env: {
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'info',
-      MONGO_URL: infrastructure.mongoUrl,
+      ...infrastructure.env,
       MONGO_DB: 'parley_chaos',
-      KAFKA_BROKERS: infrastructure.kafkaBrokers,
-      REDIS_URL: infrastructure.redisUrl,
-      S3_ENDPOINT: infrastructure.s3Endpoint,
-      S3_BUCKET: infrastructure.s3Bucket,
-      S3_ACCESS_KEY: infrastructure.s3AccessKey,
-      S3_SECRET_KEY: infrastructure.s3SecretKey,
-      S3_REGION: infrastructure.s3Region,
       JWT_SECRET: secret,
       RATE_LIMIT_POINTS: '100000000',
     },
@@ -111,17 +103,7 @@ async function main() {
 
     const gateway = `http://127.0.0.1:${ports.gateway}`;
     const realtimeUrl = `http://127.0.0.1:${ports.realtime}`;
-    const account = `chaos-${randomUUID()}`;
-    const token = (sub, scopes = ['conversation']) => jwt.sign({ sub, account_id: account, scopes }, secret, { algorithm: 'HS256', expiresIn: '4h' });
-    const call = async (method, path, bearer, body) => {
-      const response = await fetch(`${gateway}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json();
-    };
+    const { token, call } = benchClient({ gateway, secret, accountPrefix: 'chaos' });
     const bob = token('bob');
     const bobConversation = await call('GET', '/v1/conversations/me', bob);
     const rooms = await setupRooms({ call, token, senderCount: ROOMS, roomCount: ROOMS, bob, bobConversationId: bobConversation.id });

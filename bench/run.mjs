@@ -20,10 +20,9 @@
 // bob), and bob listens on BENCH_SOCKETS sockets (2); every socket must get every message once.
 // CPU (ms per delivered message, cores) and peak resident memory are read per process from /proc,
 // for each app and for Kafka, mongod, Redis and S3 storage (VersityGW). BENCH_SKIP_BUILD=1 uses dist/ as it is.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import jwt from 'jsonwebtoken';
 import * as apps from '../deploy/local/apps.mjs';
 import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
 import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.mjs';
@@ -31,7 +30,7 @@ import { mongoBaseline } from './lib/baseline.mjs';
 import { Watched, cpuBetween } from './lib/processes.mjs';
 import { printResults } from './lib/report.mjs';
 import { setting, sleep } from './lib/stats.mjs';
-import { DELIVERY_GRACE_MS, Traffic, analyse, connectSocket, setupRooms } from './lib/traffic.mjs';
+import { DELIVERY_GRACE_MS, Traffic, analyse, benchClient, connectSocket, setupRooms } from './lib/traffic.mjs';
 import { fanOut } from './phases/fanout.mjs';
 import { pagingBench } from './phases/paging.mjs';
 import { supportBench } from './phases/support.mjs';
@@ -121,15 +120,8 @@ async function main() {
     env: {
       NODE_ENV: 'production',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      MONGO_URL: infrastructure.mongoUrl,
+      ...infrastructure.env,
       MONGO_DB: 'parley_bench',
-      KAFKA_BROKERS: infrastructure.kafkaBrokers,
-      REDIS_URL: infrastructure.redisUrl,
-      S3_ENDPOINT: infrastructure.s3Endpoint,
-      S3_BUCKET: infrastructure.s3Bucket,
-      S3_ACCESS_KEY: infrastructure.s3AccessKey,
-      S3_SECRET_KEY: infrastructure.s3SecretKey,
-      S3_REGION: infrastructure.s3Region,
       JWT_SECRET: secret,
       // The benchmark is a few users sending thousands of requests: the per-user limit would measure itself.
       RATE_LIMIT_POINTS: '100000000',
@@ -163,17 +155,7 @@ async function main() {
 
     const gateway = `http://127.0.0.1:${ports.gateway}`;
     const realtimeUrl = `http://127.0.0.1:${ports.realtime}`;
-    const account = `bench-${randomUUID()}`;
-    const token = (sub, scopes = ['conversation']) => jwt.sign({ sub, account_id: account, scopes }, secret, { algorithm: 'HS256', expiresIn: '2h' });
-    const call = async (method, path, bearer, body) => {
-      const response = await fetch(`${gateway}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json();
-    };
+    const { account, token, call } = benchClient({ gateway, secret, accountPrefix: 'bench' });
 
     step(`${SENDERS} senders, ${ROOMS} rooms with bob, bob on ${SOCKETS} sockets`);
     const bob = token('bob');

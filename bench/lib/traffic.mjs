@@ -4,8 +4,28 @@
 // and whether in order within its room.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
 import { sleep, summary } from './stats.mjs';
+
+/**
+ * The setup client of a run: `token(sub, scopes)` mints a token in one fresh account, `call` sends a
+ * request to the gateway and returns its JSON, throwing on any status from 300 up.
+ */
+export function benchClient({ gateway, secret, accountPrefix }) {
+  const account = `${accountPrefix}-${randomUUID()}`;
+  const token = (sub, scopes = ['conversation']) => jwt.sign({ sub, account_id: account, scopes }, secret, { algorithm: 'HS256', expiresIn: '4h' });
+  const call = async (method, path, bearer, body) => {
+    const response = await fetch(`${gateway}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return { account, token, call };
+}
 
 /** How long an accepted message may take to reach every socket before it counts as lost. */
 export const DELIVERY_GRACE_MS = 10_000;

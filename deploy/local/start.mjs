@@ -85,19 +85,11 @@ async function main() {
     log: (line) => process.stderr.write(`[infra] ${line}\n`),
     ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379), s3: await portFor(7070) },
   });
-  const storage = {
-    S3_ENDPOINT: infrastructure.s3Endpoint,
-    S3_BUCKET: infrastructure.s3Bucket,
-    S3_ACCESS_KEY: infrastructure.s3AccessKey,
-    S3_SECRET_KEY: infrastructure.s3SecretKey,
-    S3_REGION: infrastructure.s3Region,
-  };
   await built;
   const node = await runtime;
 
   if (INFRA_ONLY) {
-    const settings = { MONGO_URL: infrastructure.mongoUrl, KAFKA_BROKERS: infrastructure.kafkaBrokers, REDIS_URL: infrastructure.redisUrl, ...storage };
-    console.log(`\n${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join('\n')}\n(Ctrl-C stops them)`);
+    console.log(`\n${Object.entries(infrastructure.env).map(([name, value]) => `${name}=${value}`).join('\n')}\n(Ctrl-C stops them)`);
     return;
   }
 
@@ -115,10 +107,7 @@ async function main() {
     ports,
     pids: {},
     env: {
-      MONGO_URL: infrastructure.mongoUrl,
-      KAFKA_BROKERS: infrastructure.kafkaBrokers,
-      REDIS_URL: infrastructure.redisUrl,
-      ...storage,
+      ...infrastructure.env,
       JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
       // The console's sign-in form mints tokens on a development machine; the gateway refuses it in production.
       DEV_TOKENS: process.env.DEV_TOKENS ?? (process.env.NODE_ENV === 'production' ? 'false' : 'true'),
@@ -164,7 +153,7 @@ async function main() {
 Parley is up (${seconds} s).
   SMS        ${sms}
   Email      ${email}
-  Storage    S3 at ${storage.S3_ENDPOINT}, bucket ${storage.S3_BUCKET} (attachments: POST /v1/attachments presigns an upload)
+  Storage    S3 at ${infrastructure.env.S3_ENDPOINT}, bucket ${infrastructure.env.S3_BUCKET} (attachments: POST /v1/attachments presigns an upload)
   Console    http://localhost:${ports.gateway}/      (try Parley in a browser)
   HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
   Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
