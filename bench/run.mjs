@@ -3,7 +3,8 @@
 // latency, throughput, CPU and memory beside raw MongoDB writes of the same documents measured in
 // the same run. Absolute figures drift on a shared machine; the ratios to the baseline are what to
 // compare. The sections, in order (a size of 0 skips one):
-//   baseline     raw MongoDB insertOne and message+outbox transactions, 1 and BENCH_IN_FLIGHT in flight
+//   baseline     raw MongoDB insertOne and message+outbox transactions, 1 and BENCH_IN_FLIGHT in flight;
+//                and the transport's floor: a kafkajs request and reply through the same broker, one at a time
 //   idle         nothing sent for BENCH_IDLE_SECONDS: cores used per process; then resident memory
 //   sequential   BENCH_SEQUENTIAL messages one at a time, each awaited until delivered
 //   concurrent   BENCH_CONCURRENT messages, BENCH_IN_FLIGHT in flight, each sender awaiting delivery
@@ -26,7 +27,7 @@ import { join } from 'node:path';
 import * as apps from '../deploy/local/apps.mjs';
 import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
 import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.mjs';
-import { mongoBaseline } from './lib/baseline.mjs';
+import { kafkaRoundTrip, mongoBaseline } from './lib/baseline.mjs';
 import { Watched, cpuBetween } from './lib/processes.mjs';
 import { printResults } from './lib/report.mjs';
 import { setting, sleep } from './lib/stats.mjs';
@@ -151,6 +152,8 @@ async function main() {
     if (BASELINE_SEQUENTIAL > 0 && BASELINE_CONCURRENT > 0) {
       step(`baseline: raw MongoDB inserts and message+outbox transactions (${BASELINE_SEQUENTIAL} one at a time, ${BASELINE_CONCURRENT} with ${IN_FLIGHT} in flight)`);
       baseline = await mongoBaseline(infrastructure.mongoUrl, { sequential: BASELINE_SEQUENTIAL, concurrent: BASELINE_CONCURRENT, inFlight: IN_FLIGHT });
+      step(`baseline: ${BASELINE_SEQUENTIAL} Kafka request-reply round trips with kafkajs alone, on the apps' Node ${appNode.version}`);
+      baseline.kafkaRoundTrip = await kafkaRoundTrip(appNode.path, infrastructure.kafkaBrokers, BASELINE_SEQUENTIAL);
     }
 
     const gateway = `http://127.0.0.1:${ports.gateway}`;

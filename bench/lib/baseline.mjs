@@ -1,6 +1,9 @@
 // The baseline every Parley figure is set beside: the same documents written straight to the same
 // mongod with the Node driver, in the same run (absolute times drift on a shared machine).
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { MongoClient, ObjectId } from 'mongodb';
 import { pool, summary } from './stats.mjs';
@@ -80,4 +83,14 @@ export async function mongoBaseline(mongoUrl, { sequential, concurrent, inFlight
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The transport's floor: `count` kafkajs request-reply round trips through the broker, one at a time
+ * (bench/lib/kafka-round-trip.mjs), run on `node` (the apps' runtime) so the figure is theirs to beat.
+ */
+export async function kafkaRoundTrip(node, brokers, count) {
+  const script = fileURLToPath(new URL('./kafka-round-trip.mjs', import.meta.url));
+  const { stdout } = await promisify(execFile)(node, [script, brokers, String(count)], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' }, timeout: 120_000 });
+  return JSON.parse(stdout.trim().split('\n').at(-1));
 }

@@ -31,6 +31,9 @@ export function printResults(results) {
         [`insertOne, ${inFlight} in flight`, `${fmt(baseline.insertsPerSecondInFlight, 0)}/s`, triple(baseline.insertMsInFlight)],
         ['txn message+outbox, 1 in flight', `${fmt(baseline.transactionsPerSecondOneAtATime, 0)}/s`, triple(baseline.transactionMsOneAtATime)],
         [`txn message+outbox, ${inFlight} in flight`, `${fmt(baseline.transactionsPerSecondInFlight, 0)}/s`, triple(baseline.transactionMsInFlight)],
+        ...(baseline.kafkaRoundTrip
+          ? [['Kafka request-reply (kafkajs), 1 in flight', `${fmt(1000 / baseline.kafkaRoundTrip.roundTripMs.p50, 0)}/s`, triple(baseline.kafkaRoundTrip.roundTripMs)]]
+          : []),
       ],
     );
   }
@@ -58,6 +61,11 @@ export function printResults(results) {
     if (sequential) deltas.push(['1 in flight', signed(sequential.sendMs.p50 - txP50), signed(sequential.deliveryMs.p50 - txP50), signed(sequential.deliveryMs.p50 - sequential.sendMs.p50)]);
     if (openLoop) deltas.push([`open loop ${settings.openRate}/s`, signed(openLoop.sendP50MinusTransactionP50), signed(openLoop.deliveryMs.p50 - txP50), signed(openLoop.deliveryP50MinusSendP50)]);
     if (deltas.length) table(`Overhead above a raw transaction (p50 ${fmt(txP50)} ms), ms`, ['phase', 'send p50 − txn p50', 'delivery p50 − txn p50', 'delivery p50 − send p50'], deltas);
+    // A send is at least one transaction and one Kafka round trip (command and reply): what is left is Parley's own.
+    const kafkaP50 = baseline?.kafkaRoundTrip?.roundTripMs.p50;
+    if (sequential && Number.isFinite(kafkaP50)) {
+      console.log(`1 in flight: send p50 − (txn p50 + Kafka round trip p50 ${fmt(kafkaP50)} ms) = ${signed(sequential.sendMs.p50 - txP50 - kafkaP50)} ms`);
+    }
   }
   for (const [name, phase] of [['open loop', openLoop], ['overload', overload]]) {
     if (!phase) continue;
