@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { AppError, CreateMessageDto } from '@parley/contracts';
-import { createValidationPipe } from './errors.js';
+import { createValidationPipe, isDependencyUnavailable } from './errors.js';
 
 const body: ArgumentMetadata = { type: 'body', metatype: CreateMessageDto };
 
@@ -31,5 +31,24 @@ describe('the validation pipe', () => {
   it('passes a valid body through as the DTO class', async () => {
     const value = await createValidationPipe().transform({ content: 'hi', clientMessageId: 'c-1' }, body);
     expect(value).toBeInstanceOf(CreateMessageDto);
+  });
+});
+
+describe('a dependency that is down for a moment', () => {
+  const mongoError = (name: string, fields: Record<string, unknown> = {}, labels: string[] = []) =>
+    Object.assign(new Error('mongo'), { name, ...fields, hasErrorLabel: (label: string) => labels.includes(label) });
+
+  it('is a cut connection, an unselectable server, a primary stepping down or a transient transaction error', () => {
+    expect(isDependencyUnavailable(mongoError('MongoNetworkError'))).toBe(true);
+    expect(isDependencyUnavailable(mongoError('MongoServerSelectionError'))).toBe(true);
+    expect(isDependencyUnavailable(mongoError('MongoServerError', { code: 10107 }))).toBe(true);
+    expect(isDependencyUnavailable(mongoError('MongoServerError', { code: 112 }, ['TransientTransactionError']))).toBe(true);
+  });
+
+  it('is not a duplicate key, a validation error or a plain bug', () => {
+    expect(isDependencyUnavailable(mongoError('MongoServerError', { code: 11000 }))).toBe(false);
+    expect(isDependencyUnavailable(mongoError('ValidationError', { code: 10107 }))).toBe(false);
+    expect(isDependencyUnavailable(new TypeError('x is undefined'))).toBe(false);
+    expect(isDependencyUnavailable(null)).toBe(false);
   });
 });

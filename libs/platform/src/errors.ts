@@ -82,9 +82,35 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+/** MongoDB's errors that mean "not reachable right now" (a restart, a failover, a dropped connection). */
+const MONGO_UNAVAILABLE_NAMES = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+]);
+/** Server codes of the same: host unreachable, shutdown, stepped down, not primary, interrupted by a state change. */
+const MONGO_UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/**
+ * A dependency that is down for a moment (MongoDB restarting, failing over, a connection cut): the
+ * request can be retried, so it is a 503 with Retry-After, not a 500. Known by the driver's error
+ * names, codes and labels, so the platform needs no MongoDB import.
+ */
+export function isDependencyUnavailable(exception: unknown): boolean {
+  const error = exception as { name?: unknown; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
+  if (!error || typeof error !== 'object') return false;
+  if (typeof error.name === 'string' && MONGO_UNAVAILABLE_NAMES.has(error.name)) return true;
+  if (typeof error.name === 'string' && error.name.startsWith('Mongo') && typeof error.code === 'number' && MONGO_UNAVAILABLE_CODES.has(error.code)) return true;
+  return typeof error.hasErrorLabel === 'function' && (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('RetryableWriteError'));
+}
+
 /** Turns anything thrown into the one error shape; 500s are logged with the correlation id. */
 function describe(exception: unknown): RpcErrorPayload | null {
   if (exception instanceof AppError) return exception.toRpc();
+  if (isDependencyUnavailable(exception)) return AppError.unavailable('The database is not reachable for a moment; retry shortly').toRpc();
   const fromRpc = AppError.fromRpc(exception);
   if (fromRpc) return fromRpc.toRpc();
   if (exception instanceof HttpException) {
@@ -123,6 +149,7 @@ export class AppExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     const known = describe(exception);
+    if (known && isDependencyUnavailable(exception)) this.logger.warn({ err: exception }, 'a dependency is unavailable: answered 503 with Retry-After');
     if (host.getType() === 'rpc') {
       if (!known) this.logger.error({ err: exception }, 'unhandled error in a Kafka handler');
       const payload = known ?? { statusCode: 500, code: ErrorCodes.Internal, message: 'Internal error' };
