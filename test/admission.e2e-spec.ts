@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { api, closeStores, database, eventually, newDirectRoom, restartApp } from '@parley/testing';
+import { api, closeStores, database, eventually, newDirectRoom, readState, restartApp } from '@parley/testing';
 
 describe('admission control at the gateway', () => {
   afterAll(closeStores);
@@ -41,6 +41,28 @@ describe('admission control at the gateway', () => {
       expect(retry.status).toBe(201);
       expect((await stored()).filter((id) => id === retried)).toHaveLength(1);
     } finally {
+      await restartApp('gateway');
+    }
+  });
+
+  it('counts the bound per app: while messaging is stalled and its slots are full, rooms still answers', async () => {
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2' });
+    const { alice, roomId } = await newDirectRoom();
+    const [messaging] = readState().pids.messaging ?? [];
+    process.kill(messaging, 'SIGSTOP');
+    try {
+      // Two sends wait on the stalled app and fill its slots; a third is refused at once.
+      const waiting = [0, 1].map((index) => api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: `stalled ${index}`, clientMessageId: `stalled-${index}` } }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const third = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'third' } });
+      expect(third.status).toBe(503);
+      // The rooms app has slots of its own.
+      expect((await api('GET', `/v1/rooms/${roomId}`, { token: alice.token })).status).toBe(200);
+      expect((await api('GET', '/v1/conversations/me', { token: alice.token })).status).toBe(200);
+      process.kill(messaging, 'SIGCONT');
+      expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([201, 201]);
+    } finally {
+      process.kill(messaging, 'SIGCONT');
       await restartApp('gateway');
     }
   });

@@ -47,8 +47,10 @@ interface Waiting {
  * consumer group of its own: a shared group would move partitions between gateways whenever one
  * starts or stops, and the replies in flight on a moved partition would be lost (504s on every
  * scale-up or scale-down). Requests produced in the same moment share one produce request. At most
- * COMMANDS_MAX_IN_FLIGHT wait at once: past that a request is refused at once with 503 and
- * Retry-After, so overload gives fast refusals instead of queues that grow for seconds.
+ * COMMANDS_MAX_IN_FLIGHT wait at once for each app: past that a request to that app is refused at
+ * once with 503 and Retry-After, so overload gives fast refusals instead of queues that grow for
+ * seconds, and an app that stalls (an instance killed, its partitions waiting for the group to
+ * notice) fills only its own slots: requests to the other apps still go.
  */
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,6 +59,8 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   private requests: BatchingProducer | null = null;
   private readonly consumer: Consumer;
   private readonly waiting = new Map<string, Waiting>();
+  /** Requests waiting per command topic (per app). */
+  private readonly inFlight = new Map<string, number>();
   private readonly maxInFlight: number;
   private replyPartitions: number[] = [];
   private nextPartition = 0;
@@ -124,10 +128,31 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   ): Promise<TResult> {
     const requests = this.requests;
     if (!requests || this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
-    if (this.waiting.size >= this.maxInFlight) {
+    const topic = commandTopic(pattern);
+    const inFlight = this.inFlight.get(topic) ?? 0;
+    if (inFlight >= this.maxInFlight) {
       Metrics.commandDuration.observe({ pattern, outcome: 'refused' }, 0);
       throw AppError.unavailable(`The service is at capacity (${this.maxInFlight} requests in flight); retry shortly`);
     }
+    this.inFlight.set(topic, inFlight + 1);
+    try {
+      return await this.requestAdmitted<TResult, TPayload>(pattern, topic, actor, payload, options, trace, requests);
+    } finally {
+      const left = (this.inFlight.get(topic) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(topic, left);
+      else this.inFlight.delete(topic);
+    }
+  }
+
+  private async requestAdmitted<TResult, TPayload>(
+    pattern: string,
+    topic: string,
+    actor: Actor,
+    payload: TPayload,
+    options: SendOptions,
+    trace: TraceHeaders | undefined,
+    requests: BatchingProducer,
+  ): Promise<TResult> {
     const stopTimer = Metrics.commandDuration.startTimer({ pattern });
     const id = randomUUID();
     const partition = this.replyPartitions[this.nextPartition++ % this.replyPartitions.length];
@@ -140,7 +165,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
       this.waiting.set(id, { resolve, reject, timer });
     });
     requests
-      .send(commandTopic(pattern), [
+      .send(topic, [
         {
           key: options.key,
           value: JSON.stringify(value),
