@@ -255,12 +255,15 @@ async function check({ mongo, senders, live, rooms, injected, began, bob, gatewa
   const firstDelivery = (send) => Math.min(...live.devices.map((device) => device.firstSeen.get(send.messageId) ?? Infinity));
   const faultsTable = windows.map(({ fault, from, to }) => {
     const inWindow = senders.sends.filter((send) => send.firedAt >= from && send.firedAt < to);
-    const refusedAttempts = senders.sends.flatMap((send) => send.answers).filter((answer) => answer.at >= from && answer.at < to && answer.status !== 201);
+    // A refusal is the fault's that was last injected before it was answered, not before it was sent:
+    // a send fired just before the next fault and refused because of it (a 504 ten seconds later) is
+    // that next fault's.
+    const attempts = senders.sends.flatMap((send) => send.answers);
+    const refusedAttempts = attempts.filter((answer) => answer.answeredAt >= from && answer.answeredAt < to && answer.status !== 201);
     const ids = new Set(inWindow.map((send) => send.clientMessageId));
     // Recovery: from the fault to the first send accepted after its first refusal (0 when none was
     // refused), and to the first delivery of a message accepted from then on.
-    const attempts = senders.sends.flatMap((send) => send.answers);
-    const firstRefusal = Math.min(...attempts.filter((answer) => answer.at >= from && answer.at < to && answer.status !== 201).map((answer) => answer.answeredAt));
+    const firstRefusal = Math.min(...refusedAttempts.map((answer) => answer.answeredAt));
     const recovered = Number.isFinite(firstRefusal)
       ? Math.min(...attempts.filter((answer) => answer.status === 201 && answer.at >= firstRefusal).map((answer) => answer.answeredAt))
       : fault.at;
