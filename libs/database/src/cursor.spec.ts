@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError } from '@parley/contracts';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { cutPage, decodeCursor, encodeCursor } from './cursor.js';
 import { toObjectId } from './ids.js';
 
 describe('page cursors', () => {
@@ -28,5 +28,28 @@ describe('toObjectId', () => {
     for (const bad of ['123', 'zzzzzzzzzzzzzzzzzzzzzzzz', 'abcdefghijkl']) {
       expect(() => toObjectId(bad, 'member')).toThrow(/member must be a valid id/);
     }
+  });
+});
+
+describe('cutting a page', () => {
+  const cut = (found: number[], from: 'start' | 'before' | 'after') => cutPage(found, { limit: 2, from }, String, (item) => item);
+
+  it('from the start gives the first items and a next cursor only when more follow', () => {
+    expect(cut([1, 2, 3], 'start')).toEqual({ data: [1, 2], next: '2', previous: null });
+    expect(cut([1, 2], 'start')).toEqual({ data: [1, 2], next: null, previous: null });
+  });
+
+  it('going on from a before cursor can always go back', () => {
+    expect(cut([3, 4, 5], 'before')).toEqual({ data: [3, 4], next: '4', previous: '3' });
+    expect(cut([5], 'before')).toEqual({ data: [5], next: null, previous: '5' });
+  });
+
+  it('going back from an after cursor turns the items read outward into list order', () => {
+    expect(cut([4, 3, 2], 'after')).toEqual({ data: [3, 4], next: '4', previous: '3' });
+    expect(cut([2, 1], 'after')).toEqual({ data: [1, 2], next: '2', previous: null });
+  });
+
+  it('gives an empty page no cursors', () => {
+    expect(cut([], 'before')).toEqual({ data: [], next: null, previous: null });
   });
 });

@@ -1,4 +1,4 @@
-import { AppError } from '@parley/contracts';
+import { AppError, type Page } from '@parley/contracts';
 
 /** Makes an opaque page cursor from the sort key of the item a page ends on. */
 export function encodeCursor(position: Record<string, string | number>): string {
@@ -21,4 +21,28 @@ export function decodeCursor<T extends Record<string, string | number>>(
     // falls through to the 400 below
   }
   throw AppError.badRequest(field, `${field} is not a valid cursor`);
+}
+
+/**
+ * Cuts one page of a list paged by `before` and `after` cursors. `found` holds up to `limit + 1`
+ * items read outward from the cursor: in list order for a `before` cursor (or none), in reverse for
+ * an `after` cursor; the extra item says more lie that way. The page comes back in list order with
+ * the cursors of its ends: `next` (pass as `before`) goes on, `previous` (pass as `after`) goes back.
+ */
+export function cutPage<T, V>(
+  found: T[],
+  { limit, from }: { limit: number; from: 'start' | 'before' | 'after' },
+  cursorOf: (item: T) => string,
+  view: (item: T) => V,
+): Page<V> {
+  const more = found.length > limit;
+  const back = from === 'after';
+  const items = back ? found.slice(0, limit).reverse() : found.slice(0, limit);
+  const first = items[0];
+  const last = items[items.length - 1];
+  return {
+    data: items.map(view),
+    next: last !== undefined && (back || more) ? cursorOf(last) : null,
+    previous: first !== undefined && (from === 'before' || (back && more)) ? cursorOf(first) : null,
+  };
 }

@@ -16,8 +16,8 @@ export class DeadLettersRepository {
   }
 
   /**
-   * An account's dead letters, newest kept first, optionally of one topic. `before` pages to older
-   * ones, `after` to newer ones; either way the result is newest first.
+   * An account's dead letters, optionally of one topic, read outward from the cursor: newest kept
+   * first, or from `before` on to older ones; from `after`, the newer ones nearest it first.
    */
   async page(
     accountId: string,
@@ -28,8 +28,7 @@ export class DeadLettersRepository {
     if (query.before) filter._id = { $lt: query.before };
     if (query.after) filter._id = { $gt: query.after };
     const direction = query.after ? 1 : -1;
-    const found = await this.deadLetters.find(filter).sort({ _id: direction }).limit(query.limit).lean<StoredDeadLetter[]>();
-    return query.after ? found.reverse() : found;
+    return this.deadLetters.find(filter).sort({ _id: direction }).limit(query.limit).lean<StoredDeadLetter[]>();
   }
 
   async findOfAccount(accountId: string, id: Types.ObjectId): Promise<StoredDeadLetter | null> {

@@ -12,7 +12,7 @@ import {
   type DeadLetterView,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { cutPage, decodeCursor, encodeCursor, toObjectId } from '@parley/database';
 import { isEnvelope, KafkaConnection } from '@parley/kafka';
 import { toDeadLetterView } from './dead-letter.view.js';
 import { DeadLettersRepository, type StoredDeadLetter } from './dead-letters.repository.js';
@@ -79,16 +79,12 @@ export class DeadLettersService {
     const before = query.before ? positionOf(query.before, 'before') : undefined;
     const after = query.after ? positionOf(query.after, 'after') : undefined;
     const found = await this.deadLetters.page(actor.accountId, { topic: query.topic, before, after, limit: limit + 1 });
-    const more = found.length > limit;
-    const page = after ? found.slice(Math.max(0, found.length - limit)) : found.slice(0, limit);
-    const cursorOf = (letter: StoredDeadLetter) => encodeCursor({ id: letter._id.toHexString() });
-    const first = page[0];
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toDeadLetterView),
-      next: last && (after || more) ? cursorOf(last) : null,
-      previous: first && (before || (after && more)) ? cursorOf(first) : null,
-    };
+    return cutPage(
+      found,
+      { limit, from: after ? 'after' : before ? 'before' : 'start' },
+      (letter: StoredDeadLetter) => encodeCursor({ id: letter._id.toHexString() }),
+      toDeadLetterView,
+    );
   }
 
   /**

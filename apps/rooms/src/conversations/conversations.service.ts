@@ -15,7 +15,7 @@ import {
   type PresenceChangedData,
   type PresenceStatus,
 } from '@parley/contracts';
-import { Conversation, decodeCursor, encodeCursor, PresenceHistoryEntry, runTransaction, toObjectId, containsText } from '@parley/database';
+import { Conversation, cutPage, decodeCursor, encodeCursor, PresenceHistoryEntry, runTransaction, toObjectId, containsText } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from './conversations.repository.js';
 import { toConversationView } from './conversation.view.js';
@@ -62,16 +62,12 @@ export class ConversationsService {
       { $limit: limit + 1 },
     ];
     const found = await this.model.aggregate<StoredConversation & { user: { name: string } }>(pipeline);
-    const more = found.length > limit;
-    const ordered = after ? found.slice(0, limit).reverse() : found.slice(0, limit);
-    const cursorOf = (conversation: StoredConversation) => encodeCursor({ id: conversation._id.toHexString() });
-    const last = ordered[ordered.length - 1];
-    const first = ordered[0];
-    return {
-      data: ordered.map((conversation) => ({ ...toConversationView(conversation), name: conversation.user.name })),
-      next: last && (after || more) ? cursorOf(last) : null,
-      previous: first && (before || (after && more)) ? cursorOf(first) : null,
-    };
+    return cutPage(
+      found,
+      { limit, from: after ? 'after' : before ? 'before' : 'start' },
+      (conversation) => encodeCursor({ id: conversation._id.toHexString() }),
+      (conversation) => ({ ...toConversationView(conversation), name: conversation.user.name }),
+    );
   }
 
   /** Sets the caller's default SMS and email inbound; setting one moves it off whoever had it. */

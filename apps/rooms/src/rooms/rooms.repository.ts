@@ -102,8 +102,8 @@ export class RoomsRepository {
   }
 
   /**
-   * A member's rooms by most recent activity. `before` pages to older rooms, `after` to newer
-   * ones; either way the result is newest first.
+   * A member's rooms by most recent activity, read outward from the cursor: the most recent first,
+   * or from `before` on to older rooms; from `after`, the newer rooms nearest it first.
    */
   async listForMember(
     accountId: string,
@@ -135,12 +135,11 @@ export class RoomsRepository {
     }
     if (and.length > 0) filter.$and = and;
     const direction = page.after ? 1 : -1;
-    const rooms = await this.rooms
+    return this.rooms
       .find(filter)
       .sort({ last_activity: direction, _id: direction })
       .limit(page.limit)
       .lean<StoredRoom[]>();
-    return page.after ? rooms.reverse() : rooms;
   }
 
   /**

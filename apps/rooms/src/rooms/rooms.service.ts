@@ -16,7 +16,7 @@ import {
   type RoomReadData,
   type RoomView,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, runTransaction, toObjectId } from '@parley/database';
+import { cutPage, decodeCursor, encodeCursor, runTransaction, toObjectId } from '@parley/database';
 import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
 import { UsersRepository } from '../conversations/users.repository.js';
@@ -111,16 +111,12 @@ export class RoomsService {
       { before, after, limit: limit + 1 },
       { type: payload.type, unread: payload.unread, favorite: payload.favorite, search: payload.search, searchUserIds, listingId: payload.listing_id },
     );
-    const more = rooms.length > limit;
-    const page = after ? rooms.slice(Math.max(0, rooms.length - limit)) : rooms.slice(0, limit);
-    const cursorOf = (room: StoredRoom) => encodeCursor({ t: room.last_activity.getTime(), id: room._id.toHexString() });
-    const last = page[page.length - 1];
-    const first = page[0];
-    return {
-      data: page.map((room) => toRoomView(room, me._id)),
-      next: last && (after || more) ? cursorOf(last) : null,
-      previous: first && (before || (after && more)) ? cursorOf(first) : null,
-    };
+    return cutPage(
+      rooms,
+      { limit, from: after ? 'after' : before ? 'before' : 'start' },
+      (room: StoredRoom) => encodeCursor({ t: room.last_activity.getTime(), id: room._id.toHexString() }),
+      (room) => toRoomView(room, me._id),
+    );
   }
 
   /**
