@@ -12,6 +12,13 @@ import { SharedProducer } from './transport/shared-producer.js';
  * it) and an admin client. At start it creates any missing topic, before the app's consumer
  * subscribes.
  */
+/** A consumer group as an operator sees it (see KafkaConnection.consumerGroups). */
+export interface ConsumerGroupState {
+  state: string;
+  members: number;
+  lag: Record<string, number> | null;
+}
+
 @Injectable()
 export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly client: KafkaConfig;
@@ -68,12 +75,14 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * How far each consumer group is behind, per topic: the partitions' end offsets less the group's
-   * committed offsets, over the topics its live members are assigned and those it committed on. A
-   * partition never committed on counts from its start (consumers subscribe from the beginning).
-   * Event consumers commit about once a second, so a busy group shows up to a second of traffic.
+   * Each named consumer group: its state, its live members (an app with none is down) and how far
+   * it is behind per topic, from one description of the groups. The lag is the partitions' end
+   * offsets less the group's committed offsets, over the topics its live members are assigned and
+   * those it committed on; a partition never committed on counts from its start (consumers
+   * subscribe from the beginning). Event consumers commit about once a second, so a busy group
+   * shows up to a second of traffic. A lag that cannot be read is null.
    */
-  async consumerLag(groupIds: string[]): Promise<Record<string, Record<string, number>>> {
+  async consumerGroups(groupIds: string[]): Promise<Record<string, ConsumerGroupState>> {
     const ends = new Map<string, Promise<Map<number, { low: number; high: number }>>>();
     const endsOf = (topic: string) => {
       if (!ends.has(topic)) {
@@ -82,36 +91,33 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
       }
       return ends.get(topic)!;
     };
+    const lagOf = async (groupId: string, assigned: Set<string>): Promise<Record<string, number>> => {
+      const committed = new Map((await this.admin.fetchOffsets({ groupId })).map(({ topic, partitions }) => [topic, partitions]));
+      const byTopic: Record<string, number> = {};
+      for (const topic of new Set([...assigned, ...committed.keys()])) {
+        const bounds = await endsOf(topic);
+        const offsets = new Map((committed.get(topic) ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
+        let lag = 0;
+        for (const [partition, { low, high }] of bounds) {
+          const at = offsets.get(partition) ?? -1;
+          lag += Math.max(0, high - (at < 0 ? low : at));
+        }
+        byTopic[topic] = lag;
+      }
+      return byTopic;
+    };
     const { groups } = await this.admin.describeGroups(groupIds);
-    const lags = await Promise.all(
-      groups.map(async (group) => {
+    const states = await Promise.all(
+      groups.map(async (group): Promise<[string, ConsumerGroupState]> => {
         const assigned = new Set<string>();
         for (const member of group.members) {
           const assignment = member.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(member.memberAssignment) : null;
           for (const topic of Object.keys(assignment?.assignment ?? {})) assigned.add(topic);
         }
-        const committed = await this.admin.fetchOffsets({ groupId: group.groupId });
-        const topics = [...new Set([...assigned, ...committed.map((entry) => entry.topic)])];
-        const offsets = topics.length > 0 ? await this.admin.fetchOffsets({ groupId: group.groupId, topics }) : [];
-        const byTopic: Record<string, number> = {};
-        for (const { topic, partitions } of offsets) {
-          const bounds = await endsOf(topic);
-          byTopic[topic] = partitions.reduce((sum, { partition, offset }) => {
-            const bound = bounds.get(partition);
-            if (!bound) return sum;
-            const at = Number(offset) < 0 ? bound.low : Number(offset);
-            return sum + Math.max(0, bound.high - at);
-          }, 0);
-        }
-        return [group.groupId, byTopic] as const;
+        const lag = await lagOf(group.groupId, assigned).catch(() => null);
+        return [group.groupId, { state: group.state, members: group.members.length, lag }];
       }),
     );
-    return Object.fromEntries(lags);
-  }
-
-  /** How many live members each named consumer group has (an app with none is down). */
-  async groupMembers(groupIds: string[]): Promise<Record<string, { state: string; members: number }>> {
-    const { groups } = await this.admin.describeGroups(groupIds);
-    return Object.fromEntries(groups.map((group) => [group.groupId, { state: group.state, members: group.members.length }]));
+    return Object.fromEntries(states);
   }
 }

@@ -71,11 +71,7 @@ export class AdminHealthService {
   ) {}
 
   async report(actor: Actor, correlationId: string): Promise<AdminHealthView> {
-    const [dependencies, groups, lags] = await Promise.all([
-      this.health.report(),
-      this.kafka.groupMembers([...APP_GROUPS]),
-      this.kafka.consumerLag([...APP_GROUPS]).catch(() => null),
-    ]);
+    const [dependencies, groups] = await Promise.all([this.health.report(), this.kafka.consumerGroups([...APP_GROUPS])]);
     const bounds: HealthBounds = { consumer_lag: this.config.HEALTH_MAX_CONSUMER_LAG, outbox_backlog: this.config.HEALTH_MAX_OUTBOX_BACKLOG };
     const entries = await Promise.all(
       APP_GROUPS.map(async (app): Promise<[AppName, AppHealthView]> => {
@@ -83,7 +79,7 @@ export class AdminHealthService {
         const instances = group?.members ?? 0;
         const hasOutbox = app in OutboxStatusPatterns;
         const outbox = instances > 0 && hasOutbox ? await this.outboxStatus(app as AppWithOutbox, actor, correlationId) : null;
-        return [app, appHealthOf({ instances, group: group?.state ?? 'Dead', lag: lags?.[app] ?? null, hasOutbox, outbox }, bounds)];
+        return [app, appHealthOf({ instances, group: group?.state ?? 'Dead', lag: group?.lag ?? null, hasOutbox, outbox }, bounds)];
       }),
     );
     const apps = Object.fromEntries(entries) as Record<AppName, AppHealthView>;

@@ -13,7 +13,7 @@ import {
   type Page,
 } from '@parley/contracts';
 import { cutPage, decodeCursor, encodeCursor, toObjectId } from '@parley/database';
-import { isEnvelope, KafkaConnection } from '@parley/kafka';
+import { headersText, isEnvelope, KafkaConnection } from '@parley/kafka';
 import { toDeadLetterView } from './dead-letter.view.js';
 import { DeadLettersRepository, type StoredDeadLetter } from './dead-letters.repository.js';
 
@@ -41,11 +41,7 @@ export class DeadLettersService {
     const deadLetterTopic = context.getTopic();
     const own: Record<string, string> = {};
     const parked: Record<string, string> = {};
-    for (const [name, value] of Object.entries(message.headers ?? {})) {
-      const first = Array.isArray(value) ? value[0] : value;
-      if (first === undefined || first === null) continue;
-      (DEAD_LETTER_HEADER_NAMES.has(name) ? parked : own)[name] = Buffer.isBuffer(first) ? first.toString() : String(first);
-    }
+    for (const [name, text] of Object.entries(headersText(message))) (DEAD_LETTER_HEADER_NAMES.has(name) ? parked : own)[name] = text;
     const envelope = isEnvelope(payload) ? payload : null;
     const topic = deadLetterTopic.endsWith(DLQ_SUFFIX) ? deadLetterTopic.slice(0, -DLQ_SUFFIX.length) : deadLetterTopic;
     const group = parked[DeadLetterHeaders.group];

@@ -4,7 +4,7 @@ import { APP_NAME, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DeadLetterHeaders, deadLetterTopic, REPLAY_FOR_HEADER, type EventEnvelope } from '@parley/contracts';
 import { KafkaConnection } from '../kafka-connection.js';
-import { headerText } from '../transport/headers.js';
+import { headersText, headerText } from '../transport/headers.js';
 
 /** Attempts of one event before it is parked on its dead-letter topic. */
 const MAX_ATTEMPTS = 5;
@@ -99,11 +99,8 @@ export class EventConsumer {
     this.logger.error({ err: error, consumer, topic, attempts }, 'event parked on its dead-letter topic');
     Metrics.deadLettered.inc({ consumer, topic });
     markActiveSpanFailed(error);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(message.headers ?? {})) {
-      // A replay parked again is kept with the event's own headers: a replay of it sets its marker anew.
-      if (value !== undefined && name !== REPLAY_FOR_HEADER) headers[name] = Buffer.isBuffer(value) ? value.toString() : String(value);
-    }
+    // A replay parked again is kept with the event's own headers: a replay of it sets its marker anew.
+    const { [REPLAY_FOR_HEADER]: _replayFor, ...headers } = headersText(message);
     await this.kafka.publish([
       {
         topic: deadLetterTopic(topic),
