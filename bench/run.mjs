@@ -289,7 +289,7 @@ async function main() {
         opens: SUPPORT_OPENS,
         burst: SUPPORT_BURST,
         // The gateway's admission bound (PlatformConfig's default): more at once would only measure its 503s.
-        burstInFlight: setting('BENCH_SUPPORT_IN_FLIGHT', 32),
+        burstInFlight: setting('BENCH_SUPPORT_IN_FLIGHT', 16),
         measureCpu,
       });
       if (support.burst && baseline) support.burst.ratioToTransactionRate = support.burst.assignmentsPerSecond / baseline.transactionsPerSecondInFlight;

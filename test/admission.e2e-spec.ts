@@ -45,6 +45,24 @@ describe('admission control at the gateway', () => {
     }
   });
 
+  it('serves a burst past COMMANDS_MAX_IN_FLIGHT: each send waits for a slot instead of a 503, and lands once', async () => {
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_WAIT_MS: '5000' });
+    try {
+      const { alice, roomId } = await newDirectRoom();
+      const ids = Array.from({ length: 12 }, (_, index) => `queued-${index}`);
+      const answers = await Promise.all(
+        ids.map((clientMessageId) =>
+          api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: clientMessageId, clientMessageId } }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 201));
+      const seqs = answers.map((answer) => answer.body.seq as number).sort((a, b) => a - b);
+      expect(seqs).toEqual(ids.map((_, index) => index + 1));
+    } finally {
+      await restartApp('gateway');
+    }
+  });
+
   it('counts the bound per app: while messaging is stalled and its slots are full, rooms still answers', async () => {
     await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2' });
     const { alice, roomId } = await newDirectRoom();

@@ -25,6 +25,7 @@ import { kafkaClientConfig, kafkaConsumerConfig } from '../kafka.options.js';
 import type { BatchingProducer } from '../transport/batching-producer.js';
 import { SharedProducer } from '../transport/shared-producer.js';
 import { COMMAND_TIMEOUT_MS } from './command-timeout.js';
+import { AdmissionSlots } from './admission-slots.js';
 import { commandSpan } from '../tracing/kafka-spans.js';
 import { headerText } from '../transport/headers.js';
 
@@ -47,10 +48,11 @@ interface Waiting {
  * consumer group of its own: a shared group would move partitions between gateways whenever one
  * starts or stops, and the replies in flight on a moved partition would be lost (504s on every
  * scale-up or scale-down). Requests produced in the same moment share one produce request. At most
- * COMMANDS_MAX_IN_FLIGHT wait at once for each app: past that a request to that app is refused at
- * once with 503 and Retry-After, so overload gives fast refusals instead of queues that grow for
- * seconds, and an app that stalls (an instance killed, its partitions waiting for the group to
- * notice) fills only its own slots: requests to the other apps still go.
+ * COMMANDS_MAX_IN_FLIGHT wait at once for each app: past that a request to that app waits up to
+ * COMMANDS_ADMISSION_WAIT_MS for a slot, then is refused with 503 and Retry-After, so a burst is
+ * served and overload gives quick refusals instead of queues that grow for seconds; an app that
+ * stalls (an instance killed, its partitions waiting for the group to notice) fills only its own
+ * slots: requests to the other apps still go.
  */
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,8 +61,8 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   private requests: BatchingProducer | null = null;
   private readonly consumer: Consumer;
   private readonly waiting = new Map<string, Waiting>();
-  /** Requests waiting per command topic (per app). */
-  private readonly inFlight = new Map<string, number>();
+  /** Requests waiting per command topic (per app), and those waiting for a slot. */
+  private readonly slots: AdmissionSlots;
   private readonly maxInFlight: number;
   private replyPartitions: number[] = [];
   private nextPartition = 0;
@@ -77,6 +79,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies-${instance}`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
+    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_WAIT_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -129,18 +132,15 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const requests = this.requests;
     if (!requests || this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
     const topic = commandTopic(pattern);
-    const inFlight = this.inFlight.get(topic) ?? 0;
-    if (inFlight >= this.maxInFlight) {
-      Metrics.commandDuration.observe({ pattern, outcome: 'refused' }, 0);
+    const askedAt = performance.now();
+    if (!(await this.slots.acquire(topic))) {
+      Metrics.commandDuration.observe({ pattern, outcome: 'refused' }, (performance.now() - askedAt) / 1000);
       throw AppError.unavailable(`The service is at capacity (${this.maxInFlight} requests in flight); retry shortly`);
     }
-    this.inFlight.set(topic, inFlight + 1);
     try {
       return await this.requestAdmitted<TResult, TPayload>(pattern, topic, actor, payload, options, trace, requests);
     } finally {
-      const left = (this.inFlight.get(topic) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(topic, left);
-      else this.inFlight.delete(topic);
+      this.slots.release(topic);
     }
   }
 
