@@ -52,8 +52,16 @@ interface Waiting {
  * COMMANDS_ADMISSION_WAIT_MS for a slot, then is refused with 503 and Retry-After, so a burst is
  * served and overload gives quick refusals instead of queues that grow for seconds; an app that
  * stalls (an instance killed, its partitions waiting for the group to notice) fills only its own
- * slots: requests to the other apps still go.
+ * slots, and each for at most SLOT_LEASE_MS: requests to the other apps, and to the stalled app's
+ * healthy instances, still go.
  */
+/**
+ * How long a command holds its admission slot at most. A healthy app answers in milliseconds, and an
+ * overloaded one within a few hundred (that is what the bound is for); one unanswered after a second
+ * is waiting on a stalled instance's partitions, and the app's other partitions need the slot.
+ */
+const SLOT_LEASE_MS = 1000;
+
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly kafka: Kafka;
@@ -79,7 +87,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies-${instance}`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
-    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_WAIT_MS);
+    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_WAIT_MS, SLOT_LEASE_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -133,14 +141,15 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     if (!requests || this.replyPartitions.length === 0) throw AppError.unavailable('The gateway is not connected to Kafka yet');
     const topic = commandTopic(pattern);
     const askedAt = performance.now();
-    if (!(await this.slots.acquire(topic))) {
+    const release = await this.slots.acquire(topic);
+    if (!release) {
       Metrics.commandDuration.observe({ pattern, outcome: 'refused' }, (performance.now() - askedAt) / 1000);
       throw AppError.unavailable(`The service is at capacity (${this.maxInFlight} requests in flight); retry shortly`);
     }
     try {
       return await this.requestAdmitted<TResult, TPayload>(pattern, topic, actor, payload, options, trace, requests);
     } finally {
-      this.slots.release(topic);
+      release();
     }
   }
 
