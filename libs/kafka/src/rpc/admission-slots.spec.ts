@@ -52,10 +52,15 @@ describe('AdmissionSlots', () => {
     const slots = new AdmissionSlots(1, LONG, LONG);
     const held = await slots.acquire('messaging');
     const waiting = slots.acquire('messaging');
-    expect(await slots.acquire('rooms')).not.toBeNull();
+    const rooms = await slots.acquire('rooms');
+    expect(rooms).not.toBeNull();
     expect(await settledYet(waiting)).toBe('pending');
     held!();
-    expect(await waiting).not.toBeNull();
+    const admitted = await waiting;
+    expect(admitted).not.toBeNull();
+    admitted!();
+    rooms!();
+    expect(slots.inUse('messaging') + slots.inUse('rooms')).toBe(0);
   });
 
   it('takes the slot back from a request unanswered past the lease, and a late answer gives nothing back twice', async () => {

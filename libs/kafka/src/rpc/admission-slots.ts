@@ -36,7 +36,7 @@ export class AdmissionSlots {
           queue.splice(queue.indexOf(entry), 1);
           if (queue.length === 0) this.waiting.delete(key);
           resolve(null);
-        }, this.maxWaitMs),
+        }, this.maxWaitMs).unref(),
       };
       queue.push(entry);
       this.waiting.set(key, queue);
@@ -57,7 +57,8 @@ export class AdmissionSlots {
       clearTimeout(expiry);
       this.handOver(key);
     };
-    const expiry = setTimeout(release, this.leaseMs);
+    // Bounds a request that has timers of its own: never the reason a process stays up.
+    const expiry = setTimeout(release, this.leaseMs).unref();
     return release;
   }
 
