@@ -51,8 +51,8 @@ export class PlatformConfig {
   /**
    * Commands an app instance (the gateway) may have waiting for a reply at once, per app. Bounds
    * the queue, so accepted requests stay fast under overload: a request takes 10-20 ms on a healthy
-   * system, so 16 allows 800 or more a second per app and instance; at 32 an overloaded system
-   * answered its accepted sends at p99 569 ms, at 16 at 188 ms (npm run bench, overload phase).
+   * system, so 16 allows 800 or more a second per app and instance. Under twice the sustainable
+   * load (npm run bench, overload phase), accepted sends took p99 569 ms at 32, 243-341 ms at 16.
    */
   @Transform(({ value }) => Number(value))
   @IsInt()

@@ -43,6 +43,13 @@ interface Waiting {
 }
 
 /**
+ * How long a command holds its admission slot at most. A healthy app answers in milliseconds, and an
+ * overloaded one within a few hundred (that is what the bound is for); one unanswered after a second
+ * is waiting on a stalled instance's partitions, and the app's other partitions need the slot.
+ */
+const SLOT_LEASE_MS = 1000;
+
+/**
  * Sends commands and queries to the apps over Kafka request-reply and turns their error replies
  * back into AppErrors. Replies come back on `parley.replies`, which each instance reads whole in a
  * consumer group of its own: a shared group would move partitions between gateways whenever one
@@ -55,13 +62,6 @@ interface Waiting {
  * slots, and each for at most SLOT_LEASE_MS: requests to the other apps, and to the stalled app's
  * healthy instances, still go.
  */
-/**
- * How long a command holds its admission slot at most. A healthy app answers in milliseconds, and an
- * overloaded one within a few hundred (that is what the bound is for); one unanswered after a second
- * is waiting on a stalled instance's partitions, and the app's other partitions need the slot.
- */
-const SLOT_LEASE_MS = 1000;
-
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly kafka: Kafka;
