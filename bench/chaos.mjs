@@ -176,7 +176,7 @@ async function main() {
     while (!complete() && performance.now() < deliveryDeadline) await sleep(200);
     for (const device of live.devices) await live.catchUp(device, device.pendingFrom ?? device.lastSeq);
 
-    const mongo = await MongoClient.connect(infrastructure.mongoUrl);
+    const mongo = await MongoClient.connect(infrastructure.env.MONGO_URL);
     let report;
     try {
       report = await check({ mongo, senders, live, rooms, injected, began, bob, gateway, bobConversationId: bobConversation.id });

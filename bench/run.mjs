@@ -151,9 +151,9 @@ async function main() {
     let baseline = null;
     if (BASELINE_SEQUENTIAL > 0 && BASELINE_CONCURRENT > 0) {
       step(`baseline: raw MongoDB inserts and message+outbox transactions (${BASELINE_SEQUENTIAL} one at a time, ${BASELINE_CONCURRENT} with ${IN_FLIGHT} in flight)`);
-      baseline = await mongoBaseline(infrastructure.mongoUrl, { sequential: BASELINE_SEQUENTIAL, concurrent: BASELINE_CONCURRENT, inFlight: IN_FLIGHT });
+      baseline = await mongoBaseline(infrastructure.env.MONGO_URL, { sequential: BASELINE_SEQUENTIAL, concurrent: BASELINE_CONCURRENT, inFlight: IN_FLIGHT });
       step(`baseline: ${BASELINE_SEQUENTIAL} Kafka request-reply round trips with kafkajs alone, on the apps' Node ${appNode.version}`);
-      baseline.kafkaRoundTrip = await kafkaRoundTrip(appNode.path, infrastructure.kafkaBrokers, BASELINE_SEQUENTIAL);
+      baseline.kafkaRoundTrip = await kafkaRoundTrip(appNode.path, infrastructure.env.KAFKA_BROKERS, BASELINE_SEQUENTIAL);
     }
 
     const gateway = `http://127.0.0.1:${ports.gateway}`;
@@ -284,7 +284,7 @@ async function main() {
         token,
         accountId: account,
         realtimeUrl,
-        mongoUrl: infrastructure.mongoUrl,
+        mongoUrl: infrastructure.env.MONGO_URL,
         database: state.env.MONGO_DB,
         opens: SUPPORT_OPENS,
         burst: SUPPORT_BURST,
@@ -314,13 +314,13 @@ async function main() {
     let m2m = null;
     if (M2M_BATCHES > 0 && M2M_BATCH_SIZE > 0) {
       step(`m2m: ${M2M_BATCHES} bulk creates of ${M2M_BATCH_SIZE} listing messages, beside MongoDB insertMany of the same`);
-      m2m = await m2mBench({ call, token, mongoUrl: infrastructure.mongoUrl, batches: M2M_BATCHES, batchSize: M2M_BATCH_SIZE });
+      m2m = await m2mBench({ call, token, mongoUrl: infrastructure.env.MONGO_URL, batches: M2M_BATCHES, batchSize: M2M_BATCH_SIZE });
     }
 
     let paging = null;
     if (PAGING_ROOMS > 0 && PAGING_MESSAGES > 0) {
       step(`paging with ${PAGING_ROOMS} rooms and ${PAGING_MESSAGES} messages in the account`);
-      paging = await pagingBench({ call, token, mongoUrl: infrastructure.mongoUrl, rooms: PAGING_ROOMS, messages: PAGING_MESSAGES, requests: PAGING_REQUESTS });
+      paging = await pagingBench({ call, token, mongoUrl: infrastructure.env.MONGO_URL, rooms: PAGING_ROOMS, messages: PAGING_MESSAGES, requests: PAGING_REQUESTS });
     }
 
     const results = {

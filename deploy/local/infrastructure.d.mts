@@ -1,14 +1,11 @@
 /** Types of infrastructure.mjs, for the TypeScript that imports it (test global setup, benchmarks). */
 export interface Infrastructure {
-  kafkaBrokers: string;
-  mongoUrl: string;
-  redisUrl: string;
-  /** The S3-compatible endpoint (VersityGW unless S3_ENDPOINT named one), its bucket and root keys. */
-  s3Endpoint: string;
-  s3Bucket: string;
-  s3AccessKey: string;
-  s3SecretKey: string;
-  s3Region: string;
+  /**
+   * The settings every app reads to reach these servers: MONGO_URL, KAFKA_BROKERS, REDIS_URL and the
+   * S3-compatible storage (VersityGW unless S3_ENDPOINT named one) as S3_ENDPOINT, S3_BUCKET,
+   * S3_ACCESS_KEY, S3_SECRET_KEY and S3_REGION.
+   */
+  env: Record<'MONGO_URL' | 'KAFKA_BROKERS' | 'REDIS_URL' | 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION', string>;
   /** The servers' process ids; null for a server given by URL. */
   pids: { kafka: number | null; mongod: number | null; redis: number | null; s3: number | null };
   /** The servers this process runs, to kill (SIGKILL) and restart on the same data and port. */

@@ -649,7 +649,6 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     throw new ProvisioningError(failures.map((failure) => failure.message).join('\n'));
   }
   const [kafka, mongo, redis, s3] = servers;
-  const s3Region = env.S3_ENDPOINT ? env.S3_REGION || S3_REGION : S3_REGION;
   return {
     /** The settings every app reads to reach these servers (start, tests, bench and chaos pass them on). */
     env: {
@@ -660,16 +659,8 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
       S3_BUCKET: s3.bucket,
       S3_ACCESS_KEY: s3.accessKey,
       S3_SECRET_KEY: s3.secretKey,
-      S3_REGION: s3Region,
+      S3_REGION: env.S3_ENDPOINT ? env.S3_REGION || S3_REGION : S3_REGION,
     },
-    kafkaBrokers: kafka.url,
-    mongoUrl: mongo.url,
-    redisUrl: redis.url,
-    s3Endpoint: s3.url,
-    s3Bucket: s3.bucket,
-    s3AccessKey: s3.accessKey,
-    s3SecretKey: s3.secretKey,
-    s3Region,
     // The servers' process ids (setpriv execs the server itself), null for a server given by URL;
     // read when asked, since a server killed and restarted (npm run chaos) has a new one.
     get pids() {

@@ -7,11 +7,6 @@ import { ensureTopics, parleyTopics } from './topics.js';
 import type { BatchingProducer } from './transport/batching-producer.js';
 import { SharedProducer } from './transport/shared-producer.js';
 
-/**
- * An app's Kafka: the process's shared producer (the outbox relay and dead letters publish with
- * it) and an admin client. At start it creates any missing topic, before the app's consumer
- * subscribes.
- */
 /** A consumer group as an operator sees it (see KafkaConnection.consumerGroups). */
 export interface ConsumerGroupState {
   state: string;
@@ -19,6 +14,11 @@ export interface ConsumerGroupState {
   lag: Record<string, number> | null;
 }
 
+/**
+ * An app's Kafka: the process's shared producer (the outbox relay and dead letters publish with
+ * it) and an admin client. At start it creates any missing topic, before the app's consumer
+ * subscribes.
+ */
 @Injectable()
 export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly client: KafkaConfig;
