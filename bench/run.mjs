@@ -131,8 +131,12 @@ async function main() {
       TWILIO_AUTH_TOKEN: twilioStandIn.authToken,
       TWILIO_BASE_URL: twilioStandIn.url,
       PUBLIC_URL: `http://127.0.0.1:${ports.gateway}`,
-      ...(process.env.KAFKA_MAX_WAIT_MS ? { KAFKA_MAX_WAIT_MS: process.env.KAFKA_MAX_WAIT_MS } : {}),
-      ...(process.env.KAFKA_PARTITIONS ? { KAFKA_PARTITIONS: process.env.KAFKA_PARTITIONS } : {}),
+      // Tuning knobs pass through, to compare settings on the same build.
+      ...Object.fromEntries(
+        ['KAFKA_MAX_WAIT_MS', 'KAFKA_PARTITIONS', 'COMMANDS_MAX_IN_FLIGHT', 'COMMANDS_ADMISSION_QUEUE']
+          .filter((name) => process.env[name])
+          .map((name) => [name, process.env[name]]),
+      ),
     },
   };
   const children = [];

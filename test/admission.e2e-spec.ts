@@ -45,8 +45,8 @@ describe('admission control at the gateway', () => {
     }
   });
 
-  it('serves a burst past COMMANDS_MAX_IN_FLIGHT: each send waits for a slot instead of a 503, and lands once', async () => {
-    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_WAIT_MS: '5000' });
+  it('serves a burst past COMMANDS_MAX_IN_FLIGHT up to the admission queue: each send waits for a slot instead of a 503, and lands once', async () => {
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_QUEUE: '10' });
     try {
       const { alice, roomId } = await newDirectRoom();
       const ids = Array.from({ length: 12 }, (_, index) => `queued-${index}`);
@@ -64,21 +64,21 @@ describe('admission control at the gateway', () => {
   });
 
   it('counts the bound per app: while messaging is stalled and its slots are full, rooms still answers', async () => {
-    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2' });
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_QUEUE: '1' });
     const { alice, roomId } = await newDirectRoom();
     const [messaging] = readState().pids.messaging ?? [];
     process.kill(messaging, 'SIGSTOP');
     try {
-      // Two sends wait on the stalled app and fill its slots; a third is refused at once.
-      const waiting = [0, 1].map((index) => api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: `stalled ${index}`, clientMessageId: `stalled-${index}` } }));
+      // Two sends wait on the stalled app and fill its slots, a third fills its queue; a fourth is refused at once.
+      const waiting = [0, 1, 2].map((index) => api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: `stalled ${index}`, clientMessageId: `stalled-${index}` } }));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const third = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'third' } });
-      expect(third.status).toBe(503);
+      const fourth = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'fourth' } });
+      expect(fourth.status).toBe(503);
       // The rooms app has slots of its own.
       expect((await api('GET', `/v1/rooms/${roomId}`, { token: alice.token })).status).toBe(200);
       expect((await api('GET', '/v1/conversations/me', { token: alice.token })).status).toBe(200);
       process.kill(messaging, 'SIGCONT');
-      expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([201, 201]);
+      expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([201, 201, 201]);
     } finally {
       process.kill(messaging, 'SIGCONT');
       await restartApp('gateway');

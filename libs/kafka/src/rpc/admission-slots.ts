@@ -1,25 +1,31 @@
 /**
- * A bounded number of slots per key (per app), with a short wait for one: a burst a little past the
- * bound waits the few milliseconds a slot takes to free, while lasting overload is refused within
- * `maxWaitMs` instead of queueing for seconds. Slots go to waiters oldest first.
+ * A bounded number of slots per key (per app) and a bounded queue for them: a burst up to
+ * `slots + maxQueued` is served whole, each request waiting for the slot ahead of it however slow
+ * the machine is. Lasting overload is told from a burst by the queue overflowing: from then on the
+ * key sheds (past its slots a request is refused at once rather than queued) until its slots in use
+ * fall to half, so accepted requests do not each wait behind a standing queue. Slots go to waiters
+ * oldest first.
  *
  * A slot is held at most `leaseMs`: a request still unanswered by then is presumed stuck behind a
  * stalled instance (its partitions wait out the group's session timeout), and keeps waiting for its
  * reply without the slot, so the app's healthy partitions go on serving instead of being refused.
+ * The lease is also what bounds a waiter's wait while an app is stalled.
  */
 export class AdmissionSlots {
   private readonly taken = new Map<string, number>();
-  private readonly waiting = new Map<string, { admit: (release: () => void) => void; timer: NodeJS.Timeout }[]>();
+  private readonly waiting = new Map<string, ((release: () => void) => void)[]>();
+  private readonly shedding = new Set<string>();
 
   constructor(
     private readonly slots: number,
-    private readonly maxWaitMs: number,
+    private readonly maxQueued: number,
     private readonly leaseMs: number,
   ) {}
 
   /**
-   * Takes a slot for `key`, waiting up to maxWaitMs for one. Resolves with the function that gives
-   * it back (call it once the request is answered), or null when no slot came: refuse the request.
+   * Takes a slot for `key`, queueing for one when all are taken and fewer than maxQueued wait.
+   * Resolves with the function that gives it back (call it once the request is answered), or null
+   * at once when the queue is full or the key sheds: refuse the request.
    */
   acquire(key: string): Promise<(() => void) | null> {
     const taken = this.taken.get(key) ?? 0;
@@ -27,20 +33,18 @@ export class AdmissionSlots {
       this.taken.set(key, taken + 1);
       return Promise.resolve(this.lease(key));
     }
-    if (this.maxWaitMs <= 0) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const queue = this.waiting.get(key) ?? [];
-      const entry = {
-        admit: (release: () => void) => resolve(release),
-        timer: setTimeout(() => {
-          queue.splice(queue.indexOf(entry), 1);
-          if (queue.length === 0) this.waiting.delete(key);
-          resolve(null);
-        }, this.maxWaitMs).unref(),
-      };
-      queue.push(entry);
-      this.waiting.set(key, queue);
-    });
+    const queue = this.waiting.get(key) ?? [];
+    if (queue.length >= this.maxQueued || this.shedding.has(key)) {
+      this.shedding.add(key);
+      return Promise.resolve(null);
+    }
+    this.waiting.set(key, queue);
+    return new Promise((resolve) => queue.push(resolve));
+  }
+
+  /** Whether `key` refuses at once past its slots (its queue overflowed, and its load has not fallen since). */
+  isShedding(key: string): boolean {
+    return this.shedding.has(key);
   }
 
   /** Slots taken for `key` now. */
@@ -68,12 +72,12 @@ export class AdmissionSlots {
     const next = queue?.shift();
     if (next) {
       if (queue!.length === 0) this.waiting.delete(key);
-      clearTimeout(next.timer);
-      next.admit(this.lease(key));
+      next(this.lease(key));
       return;
     }
     const left = (this.taken.get(key) ?? 1) - 1;
     if (left > 0) this.taken.set(key, left);
     else this.taken.delete(key);
+    if (left <= this.slots / 2) this.shedding.delete(key);
   }
 }

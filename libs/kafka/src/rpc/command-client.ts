@@ -55,12 +55,12 @@ const SLOT_LEASE_MS = 1000;
  * consumer group of its own: a shared group would move partitions between gateways whenever one
  * starts or stops, and the replies in flight on a moved partition would be lost (504s on every
  * scale-up or scale-down). Requests produced in the same moment share one produce request. At most
- * COMMANDS_MAX_IN_FLIGHT wait at once for each app: past that a request to that app waits up to
- * COMMANDS_ADMISSION_WAIT_MS for a slot, then is refused with 503 and Retry-After, so a burst is
- * served and overload gives quick refusals instead of queues that grow for seconds; an app that
- * stalls (an instance killed, its partitions waiting for the group to notice) fills only its own
- * slots, and each for at most SLOT_LEASE_MS: requests to the other apps, and to the stalled app's
- * healthy instances, still go.
+ * COMMANDS_MAX_IN_FLIGHT wait at once for each app, and at most COMMANDS_ADMISSION_QUEUE more
+ * queue for a slot (none once that queue has overflowed, until the app's load falls): past that a
+ * request to that app is refused at once with 503 and Retry-After, so a burst is served and overload
+ * gives quick refusals instead of queues that grow for seconds; an app that stalls (an instance
+ * killed, its partitions waiting for the group to notice) fills only its own slots, and each for at
+ * most SLOT_LEASE_MS: requests to the other apps, and to the stalled app's healthy instances, still go.
  */
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -87,7 +87,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies-${instance}`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
-    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_WAIT_MS, SLOT_LEASE_MS);
+    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_QUEUE, SLOT_LEASE_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
