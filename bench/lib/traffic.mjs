@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import jwt from 'jsonwebtoken';
 import { io } from 'socket.io-client';
+import { request } from 'undici';
 import { sleep, summary } from './stats.mjs';
 
 /**
@@ -134,20 +135,22 @@ export class Traffic {
     this.tracked.set(clientMessageId, record);
     records.push(record);
     try {
-      const response = await fetch(`${this.gateway}/v1/rooms/${room.id}/messages`, {
+      // undici's request rather than fetch: a quarter of fetch's CPU per request, which the system
+      // under test would otherwise share with the load generator on this machine.
+      const response = await request(`${this.gateway}/v1/rooms/${room.id}/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${sender.bearer}`, 'content-type': 'application/json' },
         body: JSON.stringify({ content: this.content, clientMessageId }),
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
-      record.retryAfter = response.headers.get('retry-after');
-      const body = await response.text();
+      record.retryAfter = response.headers['retry-after'] ?? null;
+      const body = await response.body.text();
       record.answeredAt = performance.now();
-      record.status = response.status;
-      if (response.status !== 201) record.body = body.slice(0, 300);
+      record.status = response.statusCode;
+      if (response.statusCode !== 201) record.body = body.slice(0, 300);
     } catch (error) {
       record.answeredAt = performance.now();
-      record.status = error.name === 'TimeoutError' ? 'timeout' : `error ${error.cause?.code ?? error.message}`;
+      record.status = error.name === 'TimeoutError' ? 'timeout' : `error ${error.cause?.code ?? error.code ?? error.message}`;
     }
     return record;
   }
