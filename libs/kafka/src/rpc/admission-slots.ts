@@ -2,9 +2,9 @@
  * A bounded number of slots per key (per app) and a bounded queue for them: a burst up to
  * `slots + maxQueued` is served whole, each request waiting for the slot ahead of it however slow
  * the machine is. Lasting overload is told from a burst by the queue overflowing: from then on the
- * key sheds (past its slots a request is refused at once rather than queued) until its slots in use
- * fall to half, so accepted requests do not each wait behind a standing queue. Slots go to waiters
- * oldest first.
+ * key sheds (past its slots a request is refused at once rather than queued) until `shedMs` have
+ * passed without a refusal, so accepted requests do not each wait behind a standing queue. Slots go
+ * to waiters oldest first.
  *
  * A slot is held at most `leaseMs`: a request still unanswered by then is presumed stuck behind a
  * stalled instance (its partitions wait out the group's session timeout), and keeps waiting for its
@@ -14,12 +14,14 @@
 export class AdmissionSlots {
   private readonly taken = new Map<string, number>();
   private readonly waiting = new Map<string, ((release: () => void) => void)[]>();
-  private readonly shedding = new Set<string>();
+  /** Per key, until when it sheds: each refusal moves it shedMs on. */
+  private readonly shedUntil = new Map<string, number>();
 
   constructor(
     private readonly slots: number,
     private readonly maxQueued: number,
     private readonly leaseMs: number,
+    private readonly shedMs: number,
   ) {}
 
   /**
@@ -34,17 +36,18 @@ export class AdmissionSlots {
       return Promise.resolve(this.lease(key));
     }
     const queue = this.waiting.get(key) ?? [];
-    if (queue.length >= this.maxQueued || this.shedding.has(key)) {
-      this.shedding.add(key);
+    const now = performance.now();
+    if (queue.length >= this.maxQueued || now < (this.shedUntil.get(key) ?? 0)) {
+      this.shedUntil.set(key, now + this.shedMs);
       return Promise.resolve(null);
     }
     this.waiting.set(key, queue);
     return new Promise((resolve) => queue.push(resolve));
   }
 
-  /** Whether `key` refuses at once past its slots (its queue overflowed, and its load has not fallen since). */
+  /** Whether `key` refuses at once past its slots (its queue overflowed, and it has refused within shedMs since). */
   isShedding(key: string): boolean {
-    return this.shedding.has(key);
+    return performance.now() < (this.shedUntil.get(key) ?? 0);
   }
 
   /** Slots taken for `key` now. */
@@ -78,6 +81,5 @@ export class AdmissionSlots {
     const left = (this.taken.get(key) ?? 1) - 1;
     if (left > 0) this.taken.set(key, left);
     else this.taken.delete(key);
-    if (left <= this.slots / 2) this.shedding.delete(key);
   }
 }

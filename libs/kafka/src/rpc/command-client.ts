@@ -50,13 +50,21 @@ interface Waiting {
 const SLOT_LEASE_MS = 1000;
 
 /**
+ * How long an app stays shedding (refusing past its slots instead of queueing) after its last
+ * refusal: replies come back in batches (a group commit answers a dozen sends at once), so the slots
+ * in use dip and refill many times a second under overload, and only a refusal-free while says the
+ * overload is over.
+ */
+const SHED_MS = 1000;
+
+/**
  * Sends commands and queries to the apps over Kafka request-reply and turns their error replies
  * back into AppErrors. Replies come back on `parley.replies`, which each instance reads whole in a
  * consumer group of its own: a shared group would move partitions between gateways whenever one
  * starts or stops, and the replies in flight on a moved partition would be lost (504s on every
  * scale-up or scale-down). Requests produced in the same moment share one produce request. At most
  * COMMANDS_MAX_IN_FLIGHT wait at once for each app, and at most COMMANDS_ADMISSION_QUEUE more
- * queue for a slot (none once that queue has overflowed, until the app's load falls): past that a
+ * queue for a slot (none once that queue has overflowed, until SHED_MS pass without a refusal): past that a
  * request to that app is refused at once with 503 and Retry-After, so a burst is served and overload
  * gives quick refusals instead of queues that grow for seconds; an app that stalls (an instance
  * killed, its partitions waiting for the group to notice) fills only its own slots, and each for at
@@ -87,7 +95,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies-${instance}`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
-    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_QUEUE, SLOT_LEASE_MS);
+    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_QUEUE, SLOT_LEASE_MS, SHED_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
