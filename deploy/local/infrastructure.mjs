@@ -303,6 +303,10 @@ function serverProperties({ port, controllerPort, dataDir }) {
     // to fail over to, so its session is short.
     'broker.session.timeout.ms=2000',
     'broker.heartbeat.interval.ms=500',
+    // The active controller appends a no-op record to the metadata log this often (500 ms by
+    // default) so that followers can measure their lag; a single node has none, and the records were
+    // a quarter of an idle broker's CPU here (0.024 against 0.032 cores).
+    'metadata.max.idle.interval.ms=5000',
     '',
   ].join('\n');
 }
