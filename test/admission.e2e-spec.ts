@@ -4,8 +4,8 @@ import { api, closeStores, database, eventually, newDirectRoom, readState, resta
 describe('admission control at the gateway', () => {
   afterAll(closeStores);
 
-  it('refuses what is past COMMANDS_MAX_IN_FLIGHT with a fast 503 and Retry-After, stores each accepted send once, and a retry of a refused one lands once', async () => {
-    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2' });
+  it('refuses what is past COMMANDS_MAX_IN_FLIGHT and its queue with a fast 503 and Retry-After, stores each accepted send once, and a retry of a refused one lands once', async () => {
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_QUEUE: '2' });
     try {
       const { alice, roomId } = await newDirectRoom();
       const ids = Array.from({ length: 40 }, (_, index) => `burst-${index}`);
