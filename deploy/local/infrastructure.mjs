@@ -644,8 +644,14 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     env.S3_ENDPOINT ? externalS3(env) : timed('s3', async () => startS3({ runDir, cacheDir, log, port: ports.s3 ?? (await freePort()) })),
   ]);
   const servers = results.filter((result) => result.status === 'fulfilled').map((result) => result.value);
+  // Each run starts on fresh servers, so their data is of no use once they stop, and MongoDB's and
+  // Kafka's preallocated files are 300-500 MB a run: left behind, a few hundred test runs filled a
+  // 250 GB disk here. The logs stay in the run directory.
   const stop = async () => {
     await Promise.all(servers.map((server) => server.stop()));
+    for (const [name, started] of [['kafka', !env.KAFKA_BROKERS], ['mongo', !env.MONGO_URL], ['redis', !env.REDIS_URL], ['s3', !env.S3_ENDPOINT]]) {
+      if (started) rmSync(join(runDir, name), { recursive: true, force: true });
+    }
   };
   const failures = results.filter((result) => result.status === 'rejected').map((result) => result.reason);
   if (failures.length > 0) {
