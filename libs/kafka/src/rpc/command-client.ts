@@ -64,11 +64,12 @@ const SHED_MS = 1000;
  * starts or stops, and the replies in flight on a moved partition would be lost (504s on every
  * scale-up or scale-down). Requests produced in the same moment share one produce request. At most
  * COMMANDS_MAX_IN_FLIGHT wait at once for each app, and at most COMMANDS_ADMISSION_QUEUE more
- * queue for a slot (none once that queue has overflowed, until SHED_MS pass without a refusal): past that a
- * request to that app is refused at once with 503 and Retry-After, so a burst is served and overload
- * gives quick refusals instead of queues that grow for seconds; an app that stalls (an instance
- * killed, its partitions waiting for the group to notice) fills only its own slots, and each for at
- * most SLOT_LEASE_MS: requests to the other apps, and to the stalled app's healthy instances, still go.
+ * queue for a slot (none once that queue has overflowed, until SHED_MS pass without a refusal):
+ * past that a request to that app is refused at once with 503 and Retry-After, so a burst is served
+ * and overload gives quick refusals instead of queues that grow for seconds; an app that stalls (an
+ * instance killed, its partitions waiting for the group to notice) fills only its own slots, and
+ * each for at most SLOT_LEASE_MS: requests to the other apps, and to the stalled app's healthy
+ * instances, still go.
  */
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
