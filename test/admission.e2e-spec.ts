@@ -46,7 +46,7 @@ describe('admission control at the gateway', () => {
   });
 
   it('serves a burst past COMMANDS_MAX_IN_FLIGHT up to the admission queue: each send waits for a slot instead of a 503, and lands once', async () => {
-    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_QUEUE: '10' });
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_QUEUE: '16' });
     try {
       const { alice, roomId } = await newDirectRoom();
       const ids = Array.from({ length: 12 }, (_, index) => `queued-${index}`);
