@@ -179,9 +179,10 @@ class RunningServer {
    * @param launch starts the server process (`first` on the very first start)
    * @param ready resolves once a just-started server takes work (`first` likewise)
    */
-  constructor({ url, launch, ready, graceMs = 10_000, ...details }) {
+  constructor({ url, launch, ready, dataDir, graceMs = 10_000, ...details }) {
     Object.assign(this, details);
     this.url = url;
+    this.dataDir = dataDir;
     this.launch = launch;
     this.ready = ready;
     this.graceMs = graceMs;
@@ -199,8 +200,14 @@ class RunningServer {
     return this;
   }
 
-  stop() {
-    return stopProcess(this.child, this.graceMs);
+  /**
+   * Stops the server and deletes its data directory (its log stays): each run starts on fresh
+   * servers, so the data is of no use afterwards, and MongoDB's and Kafka's preallocated files are
+   * 300-500 MB a run; left behind, a few hundred test runs filled a 250 GB disk here.
+   */
+  async stop() {
+    await stopProcess(this.child, this.graceMs);
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   /** SIGKILL: no shutdown of any kind, as in a crash. Resolves once the process is gone. */
@@ -381,7 +388,7 @@ async function startKafka({ runDir, cacheDir, port, log }) {
     // every app a round of "coordinator not available" retries at start.
     await waitFor('kafka group coordinator', () => groupCoordinatorReady(brokers), { process: child, logFile, timeoutMs: 60_000 });
   };
-  return new RunningServer({ url: brokers, launch, ready, graceMs: 15_000 }).start();
+  return new RunningServer({ url: brokers, launch, ready, dataDir: dir, graceMs: 15_000 }).start();
 }
 
 async function kafkaAnswers(brokers) {
@@ -497,7 +504,7 @@ async function startMongo({ runDir, cacheDir, port, log }) {
     join(runDir, 'mongod.out'),
   );
   const ready = (child, first) => initiateReplicaSet({ port, child, logFile, initiate: first });
-  return new RunningServer({ url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, launch, ready }).start();
+  return new RunningServer({ url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, launch, ready, dataDir }).start();
 }
 
 // ---------------------------------------------------------------- Redis
@@ -548,7 +555,7 @@ async function startRedis({ runDir, port, log }) {
     logFile,
   );
   const ready = (child) => waitFor('redis', () => redisAnswers(port), { process: child, logFile });
-  return new RunningServer({ url: `redis://127.0.0.1:${port}`, launch, ready }).start();
+  return new RunningServer({ url: `redis://127.0.0.1:${port}`, launch, ready, dataDir }).start();
 }
 
 // ---------------------------------------------------------------- S3 (VersityGW)
@@ -611,7 +618,7 @@ async function startS3({ runDir, cacheDir, port, log }) {
     await waitFor('s3 (VersityGW)', () => s3Answers(endpoint), { process: child, logFile });
     if (first) await createBucket({ binary, endpoint, bucket: S3_BUCKET, accessKey, secretKey });
   };
-  return new RunningServer({ url: endpoint, launch, ready, bucket: S3_BUCKET, accessKey, secretKey }).start();
+  return new RunningServer({ url: endpoint, launch, ready, dataDir, bucket: S3_BUCKET, accessKey, secretKey }).start();
 }
 
 /** The S3 storage S3_ENDPOINT points at: its bucket and keys must come with it. */
@@ -644,14 +651,8 @@ export async function startInfrastructure({ runDir, cacheDir = defaultCacheDir()
     env.S3_ENDPOINT ? externalS3(env) : timed('s3', async () => startS3({ runDir, cacheDir, log, port: ports.s3 ?? (await freePort()) })),
   ]);
   const servers = results.filter((result) => result.status === 'fulfilled').map((result) => result.value);
-  // Each run starts on fresh servers, so their data is of no use once they stop, and MongoDB's and
-  // Kafka's preallocated files are 300-500 MB a run: left behind, a few hundred test runs filled a
-  // 250 GB disk here. The logs stay in the run directory.
   const stop = async () => {
     await Promise.all(servers.map((server) => server.stop()));
-    for (const [name, started] of [['kafka', !env.KAFKA_BROKERS], ['mongo', !env.MONGO_URL], ['redis', !env.REDIS_URL], ['s3', !env.S3_ENDPOINT]]) {
-      if (started) rmSync(join(runDir, name), { recursive: true, force: true });
-    }
   };
   const failures = results.filter((result) => result.status === 'rejected').map((result) => result.reason);
   if (failures.length > 0) {
