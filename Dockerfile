@@ -11,7 +11,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ARG APP=gateway
-ENV NODE_ENV=production HOST=0.0.0.0 APP=${APP}
+ENV NODE_ENV=production HOST=0.0.0.0 APP=${APP} MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
@@ -20,5 +20,5 @@ COPY --from=build /app/dist dist
 COPY --from=build /app/apps/gateway/src/console/public dist/apps/gateway/src/console/public
 USER node
 # exec so the app is PID 1 and gets SIGTERM: it leaves its Kafka consumer group at once on stop.
-# --max-semi-space-size: see APP_NODE_FLAGS in deploy/local/apps.mjs.
-CMD ["sh", "-c", "exec node --max-semi-space-size=4 dist/apps/$APP/src/main.js"]
+# The V8 flags and MALLOC_ARENA_MAX: see APP_NODE_FLAGS and APP_ENV in deploy/local/apps.mjs.
+CMD ["sh", "-c", "exec node --max-semi-space-size=4 --max-old-space-size=512 dist/apps/$APP/src/main.js"]

@@ -268,7 +268,7 @@ async function main() {
     let fanout = null;
     if (FANOUT_MESSAGES > 0) {
       step(`fan-out: ${FANOUT_MESSAGES} messages at ${FANOUT_RATE}/s to a ${FANOUT_MEMBERS}-member channel, every member connected`);
-      fanout = await fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES, rate: FANOUT_RATE });
+      fanout = await fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES, rate: FANOUT_RATE, settleMs: SETTLE_MS });
     }
 
     let support = null;

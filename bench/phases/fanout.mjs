@@ -1,12 +1,15 @@
 // Fan-out: one sender, a channel whose every member is connected; messages fired on schedule at
 // `rate` a second (open loop), the time from each send until each socket (and the last one) got it.
+// Firing starts `settleMs` after the sockets connect: fifty connections at once are a burst of their
+// own (each looks up its conversation and announces its user online to every other socket of the
+// account: 2,500 presence pushes), not the steady rate this phase measures.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { summary } from '../lib/stats.mjs';
 import { connectSocket } from '../lib/traffic.mjs';
 
 /** One sender, a channel of `members` members each with a socket: delivery latency to every socket. */
-export async function fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES, rate = 20 }) {
+export async function fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS, messages: FANOUT_MESSAGES, rate = 20, settleMs = 0 }) {
   const adminBearer = token('fan-admin', ['conversation', 'conversation.admin']);
   await call('GET', '/v1/conversations/me', adminBearer);
   const members = [];
@@ -24,6 +27,7 @@ export async function fanOut({ call, token, realtimeUrl, members: FANOUT_MEMBERS
       if (entry) entry.times.push(performance.now());
     });
   }
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
   const perSocket = [];
   const lastSocket = [];
   const entries = [];

@@ -18,11 +18,23 @@ export const APPS = {
 };
 
 /**
- * V8 settings of every app. A young generation of 4 MB semispaces instead of Node 24's default (up
- * to 32 MB each, three of them) keeps an idle app near 150 MB resident instead of 250 MB; the
- * apps allocate little per message, so the extra scavenges cost next to nothing (npm run bench).
+ * V8 settings of every app.
+ * - A young generation of 4 MB semispaces instead of Node 24's default (up to 32 MB each, three of
+ *   them) keeps an idle app near 150 MB resident instead of 250 MB; the apps allocate little per
+ *   message, so the extra scavenges cost next to nothing (npm run bench).
+ * - A 512 MB old space: on a machine with gigabytes V8 lets the old space grow to 4× what survived
+ *   the last full collection before it collects again, so under load the gateway reached 240-360 MB
+ *   and realtime 190-300. Below 2 GB the factor scales down (1.4 at 512 MB): peaks fell to 190-200
+ *   and 165-170 (npm run bench, alternated runs) for about 5% more gateway CPU per message (more
+ *   full collections). The apps keep 40-60 MB alive, far below the cap.
  */
-export const APP_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const APP_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=512'];
+
+/**
+ * The environment every app adds: glibc's malloc keeps an arena per thread that allocates (V8's
+ * GC helpers, libuv's pool), each holding freed memory; two arenas took 13 MB off a loaded gateway (one paired run).
+ */
+const APP_ENV = { MALLOC_ARENA_MAX: '2' };
 
 /** The compiled entry point of an app (npm run build makes it). */
 export function appEntry(app) {
@@ -57,7 +69,7 @@ export async function prepareAppRuntime(options) {
 export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   if (!existsSync(appEntry(app))) throw new Error(`${appEntry(app)} is missing: run npm run build first`);
   mkdirSync(state.runDir, { recursive: true });
-  const env = { ...process.env, ...state.env, [APPS[app].portVariable]: String(state.ports[app]), ...overrides };
+  const env = { ...APP_ENV, ...process.env, ...state.env, [APPS[app].portVariable]: String(state.ports[app]), ...overrides };
   delete env.NODE_OPTIONS;
   // PARLEY_PROFILE=<app>[,<app>…] or `all` writes a V8 CPU profile of those apps when they stop
   // (<run dir>/profiles/<app>/*.cpuprofile: Chrome DevTools or speedscope open it).
