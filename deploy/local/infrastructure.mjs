@@ -360,14 +360,9 @@ async function startKafka({ runDir, cacheDir, port, log }) {
   const properties = join(dir, 'server.properties');
   writeFileSync(properties, serverProperties({ port, controllerPort: await freePort(), dataDir }));
   const classpath = `${libs}/*`;
-  // A small heap and a one-thread collector leave the two cores of a small machine to the apps. The
-  // optimizing (C2) compiler stays on: it costs some CPU while it compiles the hot paths under the
-  // first load; once they are compiled the broker spends a third less CPU per message than with the
-  // quick (C1) compiler alone, and sends wait less on it (npm run bench, three alternated pairs:
-  // overload 0.84-1.11 ms of broker CPU per message against 1.35-1.57, open-loop send p50 42-56 ms
-  // against 68-84).
-  // The cds log lines would only be noise.
-  const jvm = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-Xlog:cds=off,cds+dynamic=off', `-Dlog4j2.configurationFile=${join(HERE, 'kafka', 'log4j2.yaml')}`];
+  // A small heap, a one-thread collector and the quick (C1) compiler only: the broker starts sooner and
+  // leaves the two cores of a small machine to the apps. The cds log lines would only be noise.
+  const jvm = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xlog:cds=off,cds+dynamic=off', `-Dlog4j2.configurationFile=${join(HERE, 'kafka', 'log4j2.yaml')}`];
   let sharing = existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : [];
   try {
     await formatStorage({ jvm: [...jvm, ...sharing], classpath, properties });
