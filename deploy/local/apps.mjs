@@ -24,15 +24,16 @@ export const APPS = {
  *   message, so the extra scavenges cost next to nothing (npm run bench).
  * - A 512 MB old space: on a machine with gigabytes V8 lets the old space grow to 4× what survived
  *   the last full collection before it collects again, so under load the gateway reached 240-360 MB
- *   and realtime 190-300. Below 2 GB the factor scales down (1.4 at 512 MB): peaks fell to 190-200
- *   and 165-170 (npm run bench, alternated runs) for about 5% more gateway CPU per message (more
- *   full collections). The apps keep 40-60 MB alive, far below the cap.
+ *   and realtime 190-300. Below 2 GB the factor scales down (1.4 at 512 MB): peaks fell to 186-202
+ *   and 163-171 (npm run bench, alternated runs) for 0-5% more gateway CPU per message (more full
+ *   collections). The apps keep 40-60 MB alive, far below the cap.
  */
 export const APP_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=512'];
 
 /**
  * The environment every app adds: glibc's malloc keeps an arena per thread that allocates (V8's
- * GC helpers, libuv's pool), each holding freed memory; two arenas took 13 MB off a loaded gateway (one paired run).
+ * GC helpers, libuv's pool), each holding freed memory; two arenas took 13 MB off a loaded
+ * gateway (one paired run).
  */
 const APP_ENV = { MALLOC_ARENA_MAX: '2' };
 
