@@ -2,7 +2,7 @@
 // `rate` a second (open loop), the time from each send until each socket (and the last one) got it.
 // Firing starts `settleMs` after the sockets connect: fifty connections at once are a burst of their
 // own (each looks up its conversation and announces its user online to every other socket of the
-// account: 2,500 presence pushes), not the steady rate this phase measures.
+// account: up to 2,500 presence pushes), not the steady rate this phase measures.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { summary } from '../lib/stats.mjs';
