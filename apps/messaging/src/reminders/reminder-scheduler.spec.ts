@@ -35,8 +35,17 @@ function harness(reminders: StoredReminder[], messages: Map<string, Partial<Stor
   const session = { id: 'session' };
   const queued: EventEnvelope[][] = [];
   const cancelled: string[] = [];
-  const connection = { transaction: async <T>(work: (s: unknown) => Promise<T>) => work(session) } as unknown as Connection;
+  const transactions = { opened: 0 };
+  const connection = {
+    transaction: async <T>(work: (s: unknown) => Promise<T>) => {
+      transactions.opened++;
+      return work(session);
+    },
+  } as unknown as Connection;
   const repository = {
+    async anyDue(now: Date) {
+      return reminders.some((item) => item.status === 'pending' && item.at <= now);
+    },
     async claimDue(now: Date) {
       const due = reminders.filter((item) => item.status === 'pending' && item.at <= now).sort((a, b) => a.at.getTime() - b.at.getTime())[0];
       if (!due) return null;
@@ -58,7 +67,7 @@ function harness(reminders: StoredReminder[], messages: Map<string, Partial<Stor
   const outbox = { add: async (s: unknown, envelopes: EventEnvelope[]) => void (s === session && queued.push(envelopes)) } as unknown as Outbox;
   const logger = { error() {} } as unknown as PinoLogger;
   const scheduler = new ReminderScheduler(connection, repository, messageRepository, outbox, new MessagingConfig(), logger);
-  return { scheduler, queued, cancelled };
+  return { scheduler, queued, cancelled, transactions };
 }
 
 describe('ReminderScheduler', () => {
@@ -84,6 +93,17 @@ describe('ReminderScheduler', () => {
         at: '2030-01-01T11:00:00.000Z',
       },
     });
+    expect(later.status).toBe('pending');
+  });
+
+  it('opens no transaction when no reminder is due', async () => {
+    const now = new Date('2030-01-01T12:00:00Z');
+    const later = reminder(new Date('2030-01-01T12:00:01Z'));
+    const { scheduler, queued, transactions } = harness([later], new Map([[later.message_id.toHexString(), {}]]));
+
+    expect(await scheduler.fireDue(now)).toBe(0);
+    expect(transactions.opened).toBe(0);
+    expect(queued).toEqual([]);
     expect(later.status).toBe('pending');
   });
 

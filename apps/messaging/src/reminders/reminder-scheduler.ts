@@ -52,6 +52,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
   /** Fires every reminder due now (up to a batch); returns how many it fired. */
   async fireDue(now = new Date()): Promise<number> {
     let fired = 0;
+    if (!(await this.reminders.anyDue(now))) return fired;
     while (fired < FIRE_BATCH && !this.stopped && (await this.fireNext(now))) fired++;
     return fired;
   }

@@ -46,6 +46,11 @@ export class RemindersRepository {
     );
   }
 
+  /** Whether any pending reminder is due: one indexed read, so an idle poll opens no transaction. */
+  async anyDue(now: Date): Promise<boolean> {
+    return (await this.reminders.exists({ status: 'pending', at: { $lte: now } })) !== null;
+  }
+
   /**
    * Claims the oldest due pending reminder for the caller's transaction (pending → fired). Two
    * schedulers claiming the same one conflict, and the loser's transaction retries on the next.
