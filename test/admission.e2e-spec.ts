@@ -45,6 +45,38 @@ describe('admission control at the gateway', () => {
     }
   });
 
+  it('once a route has been refused, refuses its next requests at the door while the app sheds: before the token is read, with CORS headers a browser can read', async () => {
+    await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_QUEUE: '1' });
+    const { alice, roomId } = await newDirectRoom();
+    const send = (content: string, token?: string) =>
+      api('POST', `/v1/rooms/${roomId}/messages`, { token, body: { content }, headers: { origin: 'https://app.example' } });
+    const [messaging] = readState().pids.messaging ?? [];
+    process.kill(messaging, 'SIGSTOP');
+    try {
+      // Two sends hold the stalled app's slots and one its queue; the fourth is refused in the command
+      // client, which teaches the gateway that the route commands messaging.
+      const waiting = [0, 1, 2].map((index) => send(`stalled ${index}`, alice.token));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await send('fourth', alice.token)).status).toBe(503);
+      // Now the door refuses before authentication: no token, yet a 503 rather than a 401.
+      const tokenless = await send('tokenless');
+      expect(tokenless.status).toBe(503);
+      expect(tokenless.body).toMatchObject({ statusCode: 503, code: 'UNAVAILABLE' });
+      expect(Number(tokenless.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(tokenless.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      // Other routes go on as before.
+      expect((await api('GET', `/v1/rooms/${roomId}`, { token: alice.token })).status).toBe(200);
+      expect((await api('GET', `/v1/rooms/${roomId}`)).status).toBe(401);
+      process.kill(messaging, 'SIGCONT');
+      expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([201, 201, 201]);
+      // With room again, the route is served (and authenticated) as usual.
+      expect((await send('tokenless again')).status).toBe(401);
+    } finally {
+      process.kill(messaging, 'SIGCONT');
+      await restartApp('gateway');
+    }
+  });
+
   it('serves a burst past COMMANDS_MAX_IN_FLIGHT up to the admission queue: each send waits for a slot instead of a 503, and lands once', async () => {
     await restartApp('gateway', { COMMANDS_MAX_IN_FLIGHT: '2', COMMANDS_ADMISSION_QUEUE: '16' });
     try {

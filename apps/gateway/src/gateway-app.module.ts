@@ -22,7 +22,9 @@ import { SupportController } from './support/support.controller.js';
 import { InboundMessagesService } from './webhooks/inbound-messages.service.js';
 import { WebhookSignatures } from './webhooks/webhook-signatures.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { OverloadShedding } from './http/overload-shedding.js';
 import { RateLimitInterceptor } from './http/rate-limit.interceptor.js';
+import { RouteMethods } from './http/route-methods.js';
 import { ReplyPartitionsProbe } from './service/reply-partitions.probe.js';
 import { AdminHealthService } from './service/admin-health.service.js';
 import { ServiceController } from './service/service.controller.js';
@@ -30,7 +32,8 @@ import { ServiceController } from './service/service.controller.js';
 /** The gateway: the HTTP API, authenticated, validated, and turned into Kafka commands. Stateless. */
 @Module({})
 export class GatewayAppModule {
-  static register(config: GatewayConfig): DynamicModule {
+  /** `routes` is the route table main.ts learns from the published document (for 405s and early refusals). */
+  static register(config: GatewayConfig, routes: RouteMethods): DynamicModule {
     return {
       module: GatewayAppModule,
       imports: [
@@ -43,7 +46,17 @@ export class GatewayAppModule {
         ConsoleModule.register(config),
       ],
       controllers: [ServiceController, ApiDocsController, ConversationsController, RoomsController, MessagesController, SearchController, SupportController, WebhooksController, AttachmentsController, AccountsController, M2mMessagesController, M2mThreadsController, DeadLettersController],
-      providers: [ApiDocument, AdminHealthService, WebhookSignatures, InboundMessagesService, OutboundLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+      providers: [
+        ApiDocument,
+        AdminHealthService,
+        WebhookSignatures,
+        InboundMessagesService,
+        OutboundLimits,
+        { provide: RouteMethods, useValue: routes },
+        OverloadShedding,
+        { provide: APP_INTERCEPTOR, useExisting: OverloadShedding },
+        { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+      ],
     };
   }
 }

@@ -9,10 +9,10 @@ runMain('gateway', async () => {
   const routes = new RouteMethods();
   await startApp({
     name: 'gateway',
-    module: GatewayAppModule.register(config),
+    module: GatewayAppModule.register(config, routes),
     port: config.GATEWAY_PORT,
     host: config.HOST,
     allowedMethods: (path) => routes.of(path),
-    configureHttp: (app) => configureGatewayHttp(app, config, routes),
+    configureHttp: (app) => configureGatewayHttp(app, config),
   });
 });

@@ -8,13 +8,15 @@ import { createValidationPipe, Metrics } from '@parley/platform';
 import { ApiDocument } from '../api-docs/api-document.js';
 import { describeConfiguredLimits, describeGlobalBehaviour } from '../api-docs/global-behaviour.js';
 import type { GatewayConfig } from '../gateway.config.js';
-import { refuseUnservedMethods, type RouteMethods } from './route-methods.js';
+import { OverloadShedding } from './overload-shedding.js';
+import { refuseUnservedMethods, RouteMethods } from './route-methods.js';
 
 /** Times every request into parley_http_request_duration_seconds, by its route pattern (not its path: ids would explode the labels). */
 function measureRequests(request: Request, response: Response, next: NextFunction): void {
   const stopTimer = Metrics.httpRequestDuration.startTimer();
   response.once('finish', () => {
-    const route = request.route ? `${request.baseUrl}${String(request.route.path)}` : 'unmatched';
+    // A request refused before routing (OverloadShedding) names its route in locals.
+    const route = request.route ? `${request.baseUrl}${String(request.route.path)}` : ((response.locals.route as string | undefined) ?? 'unmatched');
     stopTimer({ method: request.method, route, status: String(response.statusCode) });
   });
   next();
@@ -26,18 +28,22 @@ function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response:
 }
 
 /** The gateway's HTTP edge: security headers, cookies, body limit, validation, CORS and Swagger. */
-export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig, routes?: RouteMethods): void {
+export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig): void {
+  const routes = app.get(RouteMethods);
   app.use(measureRequests);
+  const origins = config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((origin) => origin.trim());
+  app.enableCors({ origin: origins, credentials: true });
+  // Before everything else a request costs (helmet's headers too: a refusal is a JSON error with its
+  // own content type), after CORS, so that a browser can read the 503 and its Retry-After.
+  app.use(app.get(OverloadShedding).middleware());
   app.use(helmet({ contentSecurityPolicy: false }));
-  if (routes) app.use(refuseUnservedMethods(routes));
+  app.use(refuseUnservedMethods(routes));
   app.use(cookieParser());
   // SendGrid signs its event webhook over the body's bytes: that route keeps them (and only it).
   app.use('/webhooks/sendgrid/events', json({ limit: config.BODY_LIMIT, verify: keepRawBody }));
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false });
   app.useGlobalPipes(createValidationPipe());
-  const origins = config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((origin) => origin.trim());
-  app.enableCors({ origin: origins, credentials: true });
 
   const built = SwaggerModule.createDocument(
     app,
@@ -52,5 +58,5 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
   const document = describeConfiguredLimits(describeGlobalBehaviour(built), { attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES });
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'swagger/json', yamlDocumentUrl: 'swagger/yaml' });
   app.get(ApiDocument).set(document);
-  routes?.learn(document);
+  routes.learn(document);
 }

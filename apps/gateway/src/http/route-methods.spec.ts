@@ -30,6 +30,14 @@ describe('RouteMethods', () => {
     expect(routes.of('/v1/messages/abc')).toEqual(['PATCH', 'DELETE']);
   });
 
+  it('names the document path a request path is served at', () => {
+    const routes = new RouteMethods();
+    routes.learn(document);
+    expect(routes.pathOf('/v1/rooms/abc/messages')).toBe('/v1/rooms/{id}/messages');
+    expect(routes.pathOf('/v1/messages/favorites')).toBe('/v1/messages/favorites');
+    expect(routes.pathOf('/v1/nowhere')).toBeNull();
+  });
+
   it('knows nothing of a path the document does not have', () => {
     const routes = new RouteMethods();
     routes.learn(document);

@@ -7,7 +7,7 @@ import { AppError, ErrorCodes } from '@parley/contracts';
  * (so it always matches the routes): for a 405 with `Allow` when a path is right but the method is not.
  */
 export class RouteMethods {
-  private routes: { pattern: RegExp; parameters: number; methods: string[] }[] = [];
+  private routes: { path: string; pattern: RegExp; parameters: number; methods: string[] }[] = [];
 
   /** Learns the routes of the document (call once it is built). */
   learn(document: OpenAPIObject): void {
@@ -18,7 +18,7 @@ export class RouteMethods {
       // A GET route answers HEAD too (Express does).
       if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
       const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}/]+\}/g, '[^/]+')}/?$`);
-      return { pattern, parameters: (path.match(/\{[^}/]+\}/g) ?? []).length, methods };
+      return { path, pattern, parameters: (path.match(/\{[^}/]+\}/g) ?? []).length, methods };
     });
   }
 
@@ -27,10 +27,20 @@ export class RouteMethods {
    * a route with fewer parameters is that route's: /v1/messages/favorites is not a message id.
    */
   of(path: string): string[] | null {
+    const routes = this.routesOf(path);
+    return routes.length === 0 ? null : [...new Set(routes.flatMap((route) => route.methods))];
+  }
+
+  /** The document's path a request path is served at (`/v1/rooms/{id}`), or null for an unknown path. */
+  pathOf(path: string): string | null {
+    return this.routesOf(path)[0]?.path ?? null;
+  }
+
+  private routesOf(path: string): { path: string; methods: string[] }[] {
     const matching = this.routes.filter((route) => route.pattern.test(path));
-    if (matching.length === 0) return null;
+    if (matching.length === 0) return [];
     const fewest = Math.min(...matching.map((route) => route.parameters));
-    return [...new Set(matching.filter((route) => route.parameters === fewest).flatMap((route) => route.methods))];
+    return matching.filter((route) => route.parameters === fewest);
   }
 }
 

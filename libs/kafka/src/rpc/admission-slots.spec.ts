@@ -76,6 +76,23 @@ describe('AdmissionSlots', () => {
     expect(slots.inUse('messaging')).toBe(0);
   });
 
+  it('tells an early caller to refuse only while every slot is taken and the app sheds, and each such refusal keeps it shedding', async () => {
+    const shedMs = 40;
+    const slots = new AdmissionSlots(1, 0, LONG, shedMs);
+    const held = await slots.acquire('messaging');
+    expect(slots.refusesNow('messaging')).toBe(false);
+    expect(await slots.acquire('messaging')).toBeNull();
+    expect(slots.refusesNow('messaging')).toBe(true);
+    expect(slots.refusesNow('rooms')).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, shedMs / 2 + 5));
+    expect(slots.refusesNow('messaging')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, shedMs / 2 + 5));
+    // Past the first refusal's window: the early one moved it on.
+    expect(slots.isShedding('messaging')).toBe(true);
+    held!();
+    expect(slots.refusesNow('messaging')).toBe(false);
+  });
+
   it('counts each app on its own: a full app does not hold up another', async () => {
     const slots = new AdmissionSlots(1, QUEUE, LONG, LONG);
     const held = await slots.acquire('messaging');

@@ -45,6 +45,18 @@ export class AdmissionSlots {
     return new Promise((resolve) => queue.push(resolve));
   }
 
+  /**
+   * For a caller that can refuse before doing any work: whether a request for `key` would be refused
+   * at once now (every slot taken, and the key sheds). A yes counts as a refusal, so the key keeps
+   * shedding while such requests keep coming.
+   */
+  refusesNow(key: string): boolean {
+    const now = performance.now();
+    if ((this.taken.get(key) ?? 0) < this.slots || now >= (this.shedUntil.get(key) ?? 0)) return false;
+    this.shedUntil.set(key, now + this.shedMs);
+    return true;
+  }
+
   /** Whether `key` refuses at once past its slots (its queue overflowed, and it has refused within shedMs since). */
   isShedding(key: string): boolean {
     return performance.now() < (this.shedUntil.get(key) ?? 0);

@@ -30,6 +30,16 @@ import { commandSpan } from '../tracing/kafka-spans.js';
 import { headerText } from '../transport/headers.js';
 
 
+/** A command refused at once because its app is at capacity: a 503 with Retry-After that names the app's command topic. */
+export class CapacityRefusal extends AppError {
+  constructor(
+    readonly topic: string,
+    maxInFlight: number,
+  ) {
+    super(ErrorCodes.Unavailable, 503, `The service is at capacity (${maxInFlight} requests in flight); retry shortly`, undefined, 1);
+  }
+}
+
 export interface SendOptions {
   correlationId: string;
   /** Partition key of the request: requests with one key are handled in order. */
@@ -120,6 +130,14 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /**
+   * The refusal a command to `topic` would get now, or null if it would be admitted or queue: for a
+   * caller that can refuse a request before doing the work that leads to its command.
+   */
+  refusalNow(topic: string): CapacityRefusal | null {
+    return this.slots.refusesNow(topic) ? new CapacityRefusal(topic, this.maxInFlight) : null;
+  }
+
   /** Ready once this instance's reply consumer has joined its group and been given the reply topic. */
   isReady(): boolean {
     return this.replyPartitions.length > 0;
@@ -153,7 +171,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const release = await this.slots.acquire(topic);
     if (!release) {
       Metrics.commandDuration.observe({ pattern, outcome: 'refused' }, (performance.now() - askedAt) / 1000);
-      throw AppError.unavailable(`The service is at capacity (${this.maxInFlight} requests in flight); retry shortly`);
+      throw new CapacityRefusal(topic, this.maxInFlight);
     }
     try {
       return await this.requestAdmitted<TResult, TPayload>(pattern, topic, actor, payload, options, trace, requests);
