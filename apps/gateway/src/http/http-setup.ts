@@ -27,7 +27,7 @@ function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response:
   request.rawBody = bytes;
 }
 
-/** The gateway's HTTP edge: security headers, cookies, body limit, validation, CORS and Swagger. */
+/** The gateway's HTTP edge: metrics, CORS, refusals at the door under overload, security headers, cookies, body limit, validation and Swagger. */
 export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig): void {
   const routes = app.get(RouteMethods);
   app.use(measureRequests);
