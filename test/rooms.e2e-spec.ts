@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { ObjectId } from 'mongodb';
 import type { Socket } from 'socket.io-client';
 import {
   api,
@@ -140,6 +141,33 @@ describe('channels', () => {
     }
     const read = await api('POST', `/v1/rooms/${channel.id}/read`, { token: people[0].token, body: { messageId: last.id } });
     expect(read.body.unread_count).toBe(0);
+  });
+
+  it('numbers members’ messages without a gap while sends refused at the same moment (403, 404) store nothing', async () => {
+    const { accountId, admin, people } = await team(3);
+    const outsiders = await Promise.all([newMember(accountId), newMember(accountId)]);
+    const stranger = await newMember(newAccountId());
+    const channels = await Promise.all(
+      ['mixed-a', 'mixed-b'].map(async (name) => (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name, members: people.map((person) => person.conversationId) } })).body),
+    );
+    // Members' sends and refused ones interleaved over two rooms, all at once, so group commits mix them.
+    const sends = Array.from({ length: 6 }, (_, round) => [
+      ...people.map((sender, index) => ({ sender, room: channels[(round + index) % 2], status: 201 })),
+      ...outsiders.map((sender, index) => ({ sender, room: channels[(round + index) % 2], status: 403 })),
+      { sender: stranger, room: channels[round % 2], status: 404 },
+    ]).flat();
+    const sent = await Promise.all(sends.map(({ sender, room }, index) => api('POST', `/v1/rooms/${room.id}/messages`, { token: sender.token, body: { content: `${index}` } })));
+    expect(sent.map((response) => response.status)).toEqual(sends.map(({ status }) => status));
+    const messages = (await database()).collection('conversations.messages');
+    for (const channel of channels) {
+      const answered = sent.filter((response, index) => response.status === 201 && sends[index].room === channel).map((response) => response.body.seq);
+      const stored = await messages.find({ account_id: accountId, room_id: new ObjectId(channel.id) }).toArray();
+      expect(stored.map((message) => message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 9 }, (_, index) => index + 1));
+      expect(answered.sort((a, b) => a - b)).toEqual(Array.from({ length: 9 }, (_, index) => index + 1));
+      expect(stored.every((message) => people.some((person) => person.conversationId === message.conversation_id.toHexString()))).toBe(true);
+      // The next send continues the same numbering.
+      expect((await api('POST', `/v1/rooms/${channel.id}/messages`, { token: people[0].token, body: { content: 'after' } })).body.seq).toBe(10);
+    }
   });
 });
 
