@@ -1,26 +1,29 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Observable } from 'rxjs';
 import { AppError, ErrorCodes, type Actor } from '@parley/contracts';
 import { RedisConnection } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
+import { LeasedBudget } from './leased-budget.js';
 import { sharedBudget } from './shared-budget.js';
 
 /**
- * A per-user request budget over a sliding window, counted in Redis so every gateway instance
- * shares it (per IP for requests without a token), in memory per instance while Redis is away. Runs after authentication, before validation:
+ * A per-user request budget over a window, counted in Redis so every gateway instance shares it
+ * (per IP for requests without a token), in memory per instance while Redis is away, and spent
+ * through small leases so a busy user does not wait on Redis for every request (LeasedBudget). Runs after authentication, before validation:
  * a refused request does nothing and answers 429 with Retry-After.
  */
 @Injectable()
 export class RateLimitInterceptor implements NestInterceptor {
-  private readonly limiter: RateLimiterRedis;
+  private readonly limiter: LeasedBudget;
 
   constructor(
     redis: RedisConnection,
     private readonly config: GatewayConfig,
   ) {
-    this.limiter = sharedBudget(redis, { keyPrefix: 'ratelimit', points: config.RATE_LIMIT_POINTS, duration: config.RATE_LIMIT_WINDOW_SECONDS });
+    const shared = sharedBudget(redis, { keyPrefix: 'ratelimit', points: config.RATE_LIMIT_POINTS, duration: config.RATE_LIMIT_WINDOW_SECONDS });
+    this.limiter = new LeasedBudget(shared, config.RATE_LIMIT_POINTS);
   }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
