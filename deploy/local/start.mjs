@@ -125,9 +125,22 @@ async function main() {
     }
   }
   const width = Math.max(...instances.map((instance) => instance.label.length));
+  // The apps' lines of one turn leave in one write: a write per line was a system call per line,
+  // and at info level every send logs a line in four apps.
+  let printing = [];
+  const print = (text) => {
+    if (printing.length === 0) {
+      setImmediate(() => {
+        const out = printing.join('');
+        printing = [];
+        process.stdout.write(out);
+      });
+    }
+    printing.push(text);
+  };
   supervisor = new Supervisor({
     state,
-    onLine: (instance, line) => process.stdout.write(`[${instance.label.padEnd(width)}] ${formatLogLine(line)}`),
+    onLine: (instance, line) => print(`[${instance.label.padEnd(width)}] ${formatLogLine(line)}`),
   });
   step(`starting ${instances.map((instance) => instance.label).join(', ')} on Node ${node.version}`);
   const running = instances.map((instance) => supervisor.start(instance));
