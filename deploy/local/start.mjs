@@ -56,6 +56,9 @@ async function terminalLogFormatter() {
 // PARLEY_INFRA_ONLY=1 provisions the servers only (for running apps or tests by hand against them).
 const INFRA_ONLY = process.env.PARLEY_INFRA_ONLY === '1';
 
+/** Stops what main started when it fails part way (set by main once it can). */
+let stopAfterFailure = async () => undefined;
+
 async function main() {
   ensureDependencies();
   const formatLogLine = await terminalLogFormatter();
@@ -74,6 +77,7 @@ async function main() {
     await infrastructure?.stop();
     process.exit(code);
   };
+  stopAfterFailure = () => shutdown(1);
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   // The apps' Node 24 (downloaded on the first run) is found while the servers start.
@@ -176,7 +180,9 @@ Ctrl-C stops everything.
 `);
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   process.stderr.write(`✖ npm start failed: ${error.message}\n`);
+  // What did start (servers, apps) is stopped and its data removed, as Ctrl-C would.
+  await stopAfterFailure();
   process.exit(1);
 });
