@@ -134,7 +134,7 @@ export class MessagesService {
    */
   private async createBatch(submitted: CreateRequest[]): Promise<Outcome<MessageCreateResult>[]> {
     const checking = this.checkBatch(submitted);
-    // Read once by the transaction (even when it is retried) and by what follows it.
+    // Awaited below in every case; until then a failed check must not count as an unhandled rejection.
     checking.catch(() => undefined);
     const numbered = submitted.flatMap(({ payload }) => (OBJECT_ID.test(payload.roomId) ? [toObjectId(payload.roomId, 'id')] : []));
     let views: MessageStateView[] | null = null;
