@@ -21,4 +21,4 @@ COPY --from=build /app/apps/gateway/src/console/public dist/apps/gateway/src/con
 USER node
 # exec so the app is PID 1 and gets SIGTERM: it leaves its Kafka consumer group at once on stop.
 # The V8 flags and MALLOC_ARENA_MAX: see APP_NODE_FLAGS and APP_ENV in deploy/local/apps.mjs.
-CMD ["sh", "-c", "exec node --max-semi-space-size=4 --max-old-space-size=512 dist/apps/$APP/src/main.js"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=4 --max-old-space-size=512 --expose-gc dist/apps/$APP/src/main.js"]

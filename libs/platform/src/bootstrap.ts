@@ -7,6 +7,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import { PlatformConfig } from './config.js';
 import { AppExceptionFilter } from './errors.js';
+import { collectGarbageWhenIdle } from './idle-collection.js';
 import { traceHttpRequests } from './tracing/http-tracing.js';
 import { startTracing } from './tracing/tracing.js';
 
@@ -26,7 +27,7 @@ export interface StartAppOptions {
 /**
  * Starts one Parley app: tracing when it is configured, HTTP (health at least), the Kafka consumer
  * if any, shutdown hooks so a stopped instance leaves its consumer group at once instead of waiting
- * out a session timeout.
+ * out a session timeout, and a full collection whenever it goes idle (collectGarbageWhenIdle).
  */
 export async function startApp(options: StartAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
@@ -50,6 +51,7 @@ export async function startApp(options: StartAppOptions): Promise<INestApplicati
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  collectGarbageWhenIdle();
   const logger = await app.resolve(PinoLogger);
   logger.setContext('Bootstrap');
   logger.info({ port: options.port, host: options.host }, `${options.name} started`);
