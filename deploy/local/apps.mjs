@@ -27,8 +27,9 @@ export const APPS = {
  *   and realtime 190-300. Below 2 GB the factor scales down (1.4 at 512 MB): peaks fell to 186-202
  *   and 163-171 (npm run bench, alternated runs) for 0-5% more gateway CPU per message (more full
  *   collections). The apps keep 40-60 MB alive, far below the cap.
- * - `--expose-gc`, for collectGarbageWhenIdle (libs/platform): an app that goes idle runs one full,
- *   compacting collection and returns 10-19 MB (idle RSS 123-135 MB against 133-154 MB without).
+ * - `--expose-gc`, for collectGarbageWhenIdle (libs/platform): a full, compacting collection at the
+ *   end of an app's start and when it goes idle after a busy spell. Idle RSS after the bench's
+ *   warm-up: 128-145 MB an app against 137-154 MB without (two paired runs), idle CPU unchanged.
  */
 export const APP_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=512', '--expose-gc'];
 

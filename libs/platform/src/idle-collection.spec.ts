@@ -1,28 +1,46 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { collectGarbageWhenIdle } from './idle-collection.js';
+import { collectGarbageWhenIdle, type HeapRuntime } from './idle-collection.js';
 
 const INTERVAL_MS = 25;
+const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A heap that a collection shrinks to its live size; tests add garbage and live data to it. */
+function fakeHeap() {
+  const heap = { live: 40 * MB, garbage: 15 * MB, collections: [] as unknown[] };
+  const runtime: HeapRuntime = {
+    collect: (options) => {
+      heap.collections.push(options);
+      heap.garbage = 0;
+    },
+    usedHeapBytes: () => heap.live + heap.garbage,
+  };
+  return { heap, runtime };
+}
 
 describe('collecting garbage when idle', () => {
   let stop = () => undefined as void;
   afterEach(() => stop());
 
-  it('collects once when the app goes quiet, and again only after its heap has grown', async () => {
-    const collections: unknown[] = [];
-    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 1024 * 1024 }, (options) => collections.push(options));
-    await sleep(INTERVAL_MS * 4);
-    expect(collections).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
+  it('collects once at the start, then again only when the app is quiet and its heap has grown', async () => {
+    const { heap, runtime } = fakeHeap();
+    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 16 * MB }, runtime);
+    expect(heap.collections).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
 
-    const kept = Array.from({ length: 50_000 }, (_, index) => ({ index, text: `entry ${index}` }));
+    heap.garbage = 8 * MB;
     await sleep(INTERVAL_MS * 4);
-    expect(collections).toHaveLength(2);
-    expect(kept).toHaveLength(50_000);
+    expect(heap.collections).toHaveLength(1);
+
+    heap.garbage = 20 * MB;
+    await sleep(INTERVAL_MS * 4);
+    expect(heap.collections).toHaveLength(2);
+    expect(heap.garbage).toBe(0);
   });
 
   it('leaves an app alone while its event loop is busy', async () => {
-    const collections: unknown[] = [];
-    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 0 }, (options) => collections.push(options));
+    const { heap, runtime } = fakeHeap();
+    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 16 * MB }, runtime);
+    heap.garbage = 100 * MB;
     const until = Date.now() + INTERVAL_MS * 6;
     const busy = setInterval(() => {
       const spinUntil = Date.now() + 8;
@@ -30,6 +48,9 @@ describe('collecting garbage when idle', () => {
     }, 1);
     await sleep(until - Date.now());
     clearInterval(busy);
-    expect(collections).toEqual([]);
+    expect(heap.collections).toHaveLength(1);
+
+    await sleep(INTERVAL_MS * 4);
+    expect(heap.collections).toHaveLength(2);
   });
 });
