@@ -1,19 +1,19 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { collectGarbageWhenIdle, type HeapRuntime } from './idle-collection.js';
+import { collectGarbageWhenIdle, type CollectedProcess } from './idle-collection.js';
 
 const INTERVAL_MS = 25;
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A heap that a collection shrinks to its live size; tests add garbage and live data to it. */
+/** A process whose memory a collection shrinks to what is live; tests add garbage to it. */
 function fakeHeap() {
   const heap = { live: 40 * MB, garbage: 15 * MB, collections: [] as unknown[] };
-  const runtime: HeapRuntime = {
+  const runtime: CollectedProcess = {
     collect: (options) => {
       heap.collections.push(options);
       heap.garbage = 0;
     },
-    usedHeapBytes: () => heap.live + heap.garbage,
+    residentBytes: () => heap.live + heap.garbage,
   };
   return { heap, runtime };
 }
@@ -22,7 +22,7 @@ describe('collecting garbage when idle', () => {
   let stop = () => undefined as void;
   afterEach(() => stop());
 
-  it('collects once at the start, then again only when the app is quiet and its heap has grown', async () => {
+  it('collects once at the start, then again only when the app is quiet and has grown 16 MB', async () => {
     const { heap, runtime } = fakeHeap();
     stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 16 * MB }, runtime);
     expect(heap.collections).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
