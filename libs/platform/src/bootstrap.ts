@@ -27,7 +27,8 @@ export interface StartAppOptions {
 /**
  * Starts one Parley app: tracing when it is configured, HTTP (health at least), the Kafka consumer
  * if any, shutdown hooks so a stopped instance leaves its consumer group at once instead of waiting
- * out a session timeout, and a full collection whenever it goes idle (collectGarbageWhenIdle).
+ * out a session timeout, and a full collection at the end of its start and whenever it goes idle
+ * after a busy spell (collectGarbageWhenIdle).
  */
 export async function startApp(options: StartAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(options.module, { bufferLogs: true });
