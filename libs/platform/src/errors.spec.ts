@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { AppError, CreateMessageDto } from '@parley/contracts';
+import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
 import { createValidationPipe, isDependencyUnavailable } from './errors.js';
 
 const body: ArgumentMetadata = { type: 'body', metatype: CreateMessageDto };
@@ -43,6 +44,13 @@ describe('a dependency that is down for a moment', () => {
     expect(isDependencyUnavailable(mongoError('MongoServerSelectionError'))).toBe(true);
     expect(isDependencyUnavailable(mongoError('MongoServerError', { code: 10107 }))).toBe(true);
     expect(isDependencyUnavailable(mongoError('MongoServerError', { code: 112 }, ['TransientTransactionError']))).toBe(true);
+  });
+
+  it('is a connection cut during a bulk insert, which the driver wraps without its labels', () => {
+    const cut = new MongoBulkWriteError(new MongoNetworkError('connection 5 to 127.0.0.1:27017 closed'), {} as never);
+    expect(isDependencyUnavailable(cut)).toBe(true);
+    const duplicate = new MongoBulkWriteError({ message: 'E11000 duplicate key error', code: 11000 }, {} as never);
+    expect(isDependencyUnavailable(duplicate)).toBe(false);
   });
 
   it('is not a duplicate key, a validation error or a plain bug', () => {

@@ -100,11 +100,14 @@ const MONGO_UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 
  * names, codes and labels, so the platform needs no MongoDB import.
  */
 export function isDependencyUnavailable(exception: unknown): boolean {
-  const error = exception as { name?: unknown; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
+  const error = exception as { name?: unknown; code?: unknown; errorResponse?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
   if (!error || typeof error !== 'object') return false;
   if (typeof error.name === 'string' && MONGO_UNAVAILABLE_NAMES.has(error.name)) return true;
   if (typeof error.name === 'string' && error.name.startsWith('Mongo') && typeof error.code === 'number' && MONGO_UNAVAILABLE_CODES.has(error.code)) return true;
-  return typeof error.hasErrorLabel === 'function' && (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('RetryableWriteError'));
+  if (typeof error.hasErrorLabel === 'function' && (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('RetryableWriteError'))) return true;
+  // A connection cut during a bulk write (insertMany) reaches us as a MongoBulkWriteError that keeps
+  // the driver's own error as its errorResponse, without that error's labels.
+  return error.name === 'MongoBulkWriteError' && error.errorResponse instanceof Error && isDependencyUnavailable(error.errorResponse);
 }
 
 /** Turns anything thrown into the one error shape; 500s are logged with the correlation id. */
