@@ -6,7 +6,7 @@ const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A process whose memory a collection shrinks to what is live; tests add garbage to it. */
-function fakeHeap() {
+function fakeProcess() {
   const heap = { live: 40 * MB, garbage: 15 * MB, collections: [] as unknown[] };
   const runtime: CollectedProcess = {
     collect: (options) => {
@@ -23,7 +23,7 @@ describe('collecting garbage when idle', () => {
   afterEach(() => stop());
 
   it('collects once at the start, then again only when the app is quiet and has grown 16 MB', async () => {
-    const { heap, runtime } = fakeHeap();
+    const { heap, runtime } = fakeProcess();
     stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 16 * MB }, runtime);
     expect(heap.collections).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
 
@@ -38,7 +38,7 @@ describe('collecting garbage when idle', () => {
   });
 
   it('leaves an app alone while its event loop is busy', async () => {
-    const { heap, runtime } = fakeHeap();
+    const { heap, runtime } = fakeProcess();
     stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 16 * MB }, runtime);
     heap.garbage = 100 * MB;
     const until = Date.now() + INTERVAL_MS * 6;
