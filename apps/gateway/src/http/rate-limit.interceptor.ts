@@ -11,8 +11,9 @@ import { sharedBudget } from './shared-budget.js';
 /**
  * A per-user request budget over a window, counted in Redis so every gateway instance shares it
  * (per IP for requests without a token), in memory per instance while Redis is away, and spent
- * through small leases so a busy user does not wait on Redis for every request (LeasedBudget). Runs after authentication, before validation:
- * a refused request does nothing and answers 429 with Retry-After.
+ * through small leases so a busy user does not wait on Redis for every request (LeasedBudget).
+ * Runs after authentication, before validation: a refused request does nothing and answers 429
+ * with Retry-After.
  */
 @Injectable()
 export class RateLimitInterceptor implements NestInterceptor {
