@@ -1,26 +1,16 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { Scopes } from '@parley/contracts';
-import { newAccountId, newUser, readState } from '@parley/testing';
+import { newAccountId, newUser, readState, runToEnd } from '@parley/testing';
 import { ensureSchemathesis } from '../deploy/local/schemathesis.mjs';
 
 /** The repository: schemathesis runs there, where its settings name the hooks file. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs a command to its end, its output (both streams, interleaved) kept. */
-function runToEnd(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
+/** The test's own limit; schemathesis is stopped a little before it, so its output is kept. */
+const TIMEOUT_MS = 6 * 60_000;
 
 describe('the OpenAPI document is a contract the gateway keeps', () => {
   it(
@@ -45,7 +35,7 @@ describe('the OpenAPI document is a contract the gateway keeps', () => {
           '--workers', '2',
           '--no-color',
         ],
-        schemathesis.env,
+        { cwd: ROOT, env: schemathesis.env, timeoutMs: TIMEOUT_MS - 20_000 },
       );
       writeFileSync(join(runDir, 'schemathesis.log'), output);
       // Its last line sums the run up: "N failures, M errors, K warnings in T s" or "K warnings in T s".
@@ -55,6 +45,6 @@ describe('the OpenAPI document is a contract the gateway keeps', () => {
       }
       expect(Number(/(\d+) generated/.exec(output)?.[1] ?? 0)).toBeGreaterThan(1000);
     },
-    6 * 60_000,
+    TIMEOUT_MS,
   );
 });
