@@ -103,8 +103,12 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   return child;
 }
 
-/** Polls an app's /health until it answers 200; fails with the app's last log lines. */
-export async function waitHealthy(state, app, { timeoutMs = 90_000, child } = {}) {
+/**
+ * Polls an app's /health until it answers 200; fails with the app's last log lines, or at once when
+ * the app exits. The default wait is long because six apps starting together share the machine's
+ * cores: on a slow day here one app's imports alone took 12 s of CPU, and all six missed 90 s.
+ */
+export async function waitHealthy(state, app, { timeoutMs = 180_000, child } = {}) {
   const deadline = Date.now() + timeoutMs;
   const url = `http://127.0.0.1:${state.ports[app]}/health`;
   while (Date.now() < deadline) {
