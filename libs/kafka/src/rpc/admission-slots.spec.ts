@@ -119,4 +119,45 @@ describe('AdmissionSlots', () => {
     next!();
     expect(slots.inUse('messaging')).toBe(0);
   });
+
+  /** `count` requests of `key` answered one after another, each `ms` after its slot was granted. */
+  const answerSlowly = async (slots: AdmissionSlots, key: string, count: number, ms: number) => {
+    for (let index = 0; index < count; index++) {
+      const release = await slots.acquire(key);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      release!();
+    }
+  };
+
+  it('holds slots longer while the app answers slowly across the board, so its slots still bound what is in flight', async () => {
+    const slots = new AdmissionSlots(1, QUEUE, 30, LONG, 5000);
+    await answerSlowly(slots, 'rooms', 8, 100);
+    expect(slots.leaseOf('rooms')).toBeGreaterThanOrEqual(400);
+    expect(slots.leaseOf('messaging')).toBe(30);
+    const held = await slots.acquire('rooms');
+    const waiting = slots.acquire('rooms');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Past the 30 ms floor, the slot is still the slow answer's.
+    expect(await settledYet(waiting)).toBe('pending');
+    held!();
+    const admitted = await waiting;
+    expect(admitted).not.toBeNull();
+    admitted!();
+    expect(slots.inUse('rooms')).toBe(0);
+  });
+
+  it('keeps the short lease when a few requests hang among quick answers (a stalled instance among healthy ones)', async () => {
+    const slots = new AdmissionSlots(4, QUEUE, 30, LONG, 5000);
+    for (let index = 0; index < 12; index++) (await slots.acquire('rooms'))!();
+    const hung = await Promise.all([slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms')]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const release of hung) release!();
+    expect(slots.leaseOf('rooms')).toBe(30);
+  });
+
+  it('never holds a slot past the longest lease, however slow the answers', async () => {
+    const slots = new AdmissionSlots(1, QUEUE, 10, LONG, 120);
+    await answerSlowly(slots, 'rooms', 8, 60);
+    expect(slots.leaseOf('rooms')).toBe(120);
+  });
 });

@@ -60,6 +60,13 @@ interface Waiting {
 const SLOT_LEASE_MS = 1000;
 
 /**
+ * The longest lease, when an app's median answer is slow (AdmissionSlots sizes leases from it): on
+ * a machine slow enough that answers take seconds, slots still bound what is in flight, well inside
+ * the 10 s a command is waited for.
+ */
+const SLOT_LEASE_MAX_MS = 5000;
+
+/**
  * How long an app stays shedding (refusing past its slots instead of queueing) after its last
  * refusal: replies come back in batches (a group commit answers a dozen sends at once), so the slots
  * in use dip and refill many times a second under overload, and only a refusal-free while says the
@@ -78,8 +85,8 @@ const SHED_MS = 1000;
  * past that a request to that app is refused at once with 503 and Retry-After, so a burst is served
  * and overload gives quick refusals instead of queues that grow for seconds; an app that stalls (an
  * instance killed, its partitions waiting for the group to notice) fills only its own slots, and
- * each for at most SLOT_LEASE_MS: requests to the other apps, and to the stalled app's healthy
- * instances, still go.
+ * each for at most SLOT_LEASE_MS (longer while the app answers slowly overall): requests to the
+ * other apps, and to the stalled app's healthy instances, still go.
  */
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -106,7 +113,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const instance = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies-${instance}`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
-    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_QUEUE, SLOT_LEASE_MS, SHED_MS);
+    this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_QUEUE, SLOT_LEASE_MS, SHED_MS, SLOT_LEASE_MAX_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
