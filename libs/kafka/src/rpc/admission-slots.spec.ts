@@ -108,56 +108,87 @@ describe('AdmissionSlots', () => {
     expect(slots.inUse('messaging') + slots.inUse('rooms')).toBe(0);
   });
 
-  it('takes the slot back from a request unanswered past the lease, and a late answer gives nothing back twice', async () => {
-    const slots = new AdmissionSlots(1, QUEUE, 30, LONG);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** `count` requests of `key` granted together and answered together, `ms` after their grant. */
+  const answerTogether = async (slots: AdmissionSlots, key: string, count: number, ms: number) => {
+    const releases = await Promise.all(Array.from({ length: count }, () => slots.acquire(key)));
+    await sleep(ms);
+    for (const release of releases) release!();
+  };
+
+  it('takes the slot back from a request left unanswered while later ones are answered (a stalled instance among healthy ones), and a late answer gives nothing back twice', async () => {
+    const slots = new AdmissionSlots(2, QUEUE, 30, LONG, 5000);
     const stuck = await slots.acquire('messaging');
+    for (let index = 0; index < 4; index++) (await slots.acquire('messaging'))!();
+    const held = await slots.acquire('messaging');
     const next = await slots.acquire('messaging');
     expect(next).not.toBeNull();
-    expect(slots.inUse('messaging')).toBe(1);
+    expect(slots.inUse('messaging')).toBe(2);
     stuck!();
-    expect(slots.inUse('messaging')).toBe(1);
+    expect(slots.inUse('messaging')).toBe(2);
+    held!();
     next!();
     expect(slots.inUse('messaging')).toBe(0);
   });
 
-  /** `count` requests of `key` answered one after another, each `ms` after its slot was granted. */
-  const answerSlowly = async (slots: AdmissionSlots, key: string, count: number, ms: number) => {
-    for (let index = 0; index < count; index++) {
-      const release = await slots.acquire(key);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      release!();
-    }
-  };
-
-  it('holds slots longer while the app answers slowly across the board, so its slots still bound what is in flight', async () => {
-    const slots = new AdmissionSlots(1, QUEUE, 30, LONG, 5000);
-    await answerSlowly(slots, 'rooms', 8, 100);
-    expect(slots.leaseOf('rooms')).toBeGreaterThanOrEqual(400);
-    expect(slots.leaseOf('messaging')).toBe(30);
-    const held = await slots.acquire('rooms');
-    const waiting = slots.acquire('rooms');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    // Past the 30 ms floor, the slot is still the slow answer's.
+  it('holds every slot while the app answers nothing at all (stalled whole, or slow to its first answer): the queue fills and the rest is refused', async () => {
+    const slots = new AdmissionSlots(1, 1, 30, LONG, 5000);
+    const held = await slots.acquire('messaging');
+    const waiting = slots.acquire('messaging');
+    await sleep(150);
     expect(await settledYet(waiting)).toBe('pending');
+    expect(await slots.acquire('messaging')).toBeNull();
     held!();
     const admitted = await waiting;
     expect(admitted).not.toBeNull();
     admitted!();
+    expect(slots.inUse('messaging')).toBe(0);
+  });
+
+  it('does not judge a burst by the quick answers before it: its slots stay taken until its own answers come', async () => {
+    const slots = new AdmissionSlots(2, QUEUE, 30, LONG, 5000);
+    for (let index = 0; index < 12; index++) (await slots.acquire('rooms'))!();
+    const burst = await Promise.all([slots.acquire('rooms'), slots.acquire('rooms')]);
+    const waiting = slots.acquire('rooms');
+    await sleep(150);
+    expect(await settledYet(waiting)).toBe('pending');
+    burst[0]!();
+    const admitted = await waiting;
+    expect(admitted).not.toBeNull();
+    admitted!();
+    burst[1]!();
     expect(slots.inUse('rooms')).toBe(0);
   });
 
-  it('keeps the short lease when a few requests hang among quick answers (a stalled instance among healthy ones)', async () => {
-    const slots = new AdmissionSlots(4, QUEUE, 30, LONG, 5000);
-    for (let index = 0; index < 12; index++) (await slots.acquire('rooms'))!();
-    const hung = await Promise.all([slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms')]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    for (const release of hung) release!();
-    expect(slots.leaseOf('rooms')).toBe(30);
+  it('holds a slot longer while the app answers slowly across the board, so its slots still bound what is in flight', async () => {
+    const slots = new AdmissionSlots(5, QUEUE, 30, LONG, 5000);
+    const slowest = await slots.acquire('rooms');
+    await answerTogether(slots, 'rooms', 4, 100);
+    const others = await Promise.all([slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms')]);
+    const waiting = slots.acquire('rooms');
+    await sleep(100);
+    // Past the 30 ms floor and 200 ms after its grant, the slot is still the slow request's: its peers took 100 ms.
+    expect(await settledYet(waiting)).toBe('pending');
+    slowest!();
+    const admitted = await waiting;
+    expect(admitted).not.toBeNull();
+    for (const release of [admitted, ...others]) release!();
+    expect(slots.inUse('rooms')).toBe(0);
   });
 
-  it('never holds a slot past the longest lease, however slow the answers', async () => {
-    const slots = new AdmissionSlots(1, QUEUE, 10, LONG, 120);
-    await answerSlowly(slots, 'rooms', 8, 60);
-    expect(slots.leaseOf('rooms')).toBe(120);
+  it('never holds a slot past the longest lease once others are answered, however slow the answers', async () => {
+    const slots = new AdmissionSlots(5, QUEUE, 10, LONG, 120);
+    const slowest = await slots.acquire('rooms');
+    await answerTogether(slots, 'rooms', 4, 60);
+    const others = await Promise.all([slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms')]);
+    const waiting = slots.acquire('rooms');
+    // Four times the 60 ms median would be 240 ms; the longest lease is 120 ms.
+    const admitted = await Promise.race([waiting, sleep(230).then(() => 'still waiting' as const)]);
+    expect(admitted).not.toBe('still waiting');
+    expect(admitted).not.toBeNull();
+    slowest!();
+    for (const release of [admitted as () => void, ...others]) release!();
+    expect(slots.inUse('rooms')).toBe(0);
   });
 });

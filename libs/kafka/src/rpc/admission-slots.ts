@@ -1,9 +1,15 @@
-/** How many of a key's latest answer times size its lease. */
+/** How many of a key's latest answers are kept to judge whether a request is stuck. */
 const ANSWERS_KEPT = 32;
-/** Until a key has this many answers, its lease is the shortest. */
-const MIN_ANSWERS = 8;
-/** A request unanswered after this many times the median answer is presumed stuck. */
+/** A request is judged stuck only after at least this many answers came back since its slot was granted. */
+const MIN_ANSWERS_SINCE = 4;
+/** A request unanswered after this many times the median of the answers since its grant is presumed stuck. */
 const LEASE_PER_MEDIAN = 4;
+
+/** One answer of a key: when it came (performance.now()) and how long it took from its slot's grant. */
+interface Answer {
+  at: number;
+  ms: number;
+}
 
 /**
  * A bounded number of slots per key (per app) and a bounded queue for them: a burst up to
@@ -13,23 +19,24 @@ const LEASE_PER_MEDIAN = 4;
  * passed without a refusal, so accepted requests do not each wait behind a standing queue. Slots go
  * to waiters oldest first.
  *
- * A slot is held at most `leaseMs`: a request still unanswered by then is presumed stuck behind a
- * stalled instance (its partitions wait out the group's session timeout), and keeps waiting for its
- * reply without the slot, so the app's healthy partitions go on serving instead of being refused.
- * The lease is also what bounds a waiter's wait while an app is stalled. When the app answers slowly
- * across the board (a loaded or slow machine), the lease grows with its median answer time, up to
- * `maxLeaseMs`: a fixed lease shorter than the usual answer would hand every slot on before its
- * answer, so nothing would bound the requests in flight and a burst would end in timeouts instead of
- * quick refusals. A few hung requests among quick answers (a stalled instance among healthy ones)
- * leave the median, and so the lease, as it was.
+ * A request that is stuck gives its slot up: one behind a stalled instance (its partitions wait out
+ * the group's session timeout) keeps waiting for its reply without the slot, so the app's healthy
+ * partitions go on serving instead of being refused. Stuck is judged by what the app answered since
+ * the slot was granted: at least MIN_ANSWERS_SINCE answers came back and the request has waited
+ * LEASE_PER_MEDIAN times their median, within `leaseMs`..`maxLeaseMs`. So a request is never judged
+ * against answers from before a burst (quick ones would hand every slot on before the burst's first
+ * answer, and nothing would bound what is in flight), and while the app answers nothing at all (it
+ * is wholly stalled, or slow to its first answer) its slots stay taken: the queue fills and the rest
+ * is refused at once instead of piling up behind it. Each request's own timeout frees its slot in the
+ * end.
  */
 export class AdmissionSlots {
   private readonly taken = new Map<string, number>();
   private readonly waiting = new Map<string, ((release: () => void) => void)[]>();
   /** Per key, until when it sheds: each refusal moves it shedMs on. */
   private readonly shedUntil = new Map<string, number>();
-  /** Per key, how long its latest answers took from their slot's grant (ms, oldest first). */
-  private readonly answerTimes = new Map<string, number[]>();
+  /** Per key, its latest answers, oldest first. */
+  private readonly answers = new Map<string, Answer[]>();
 
   constructor(
     private readonly slots: number,
@@ -82,17 +89,22 @@ export class AdmissionSlots {
     return this.taken.get(key) ?? 0;
   }
 
-  /** How long a slot of `key` is held at most now: its median answer time × LEASE_PER_MEDIAN, within leaseMs..maxLeaseMs. */
-  leaseOf(key: string): number {
-    const times = this.answerTimes.get(key);
-    if (this.maxLeaseMs <= this.leaseMs || !times || times.length < MIN_ANSWERS) return this.leaseMs;
-    const median = [...times].sort((a, b) => a - b)[times.length >> 1];
+  /**
+   * How long a slot of `key` granted at `granted` (performance.now()) may be held before it is handed
+   * on: LEASE_PER_MEDIAN times the median of the answers since, within leaseMs..maxLeaseMs; null while
+   * fewer than MIN_ANSWERS_SINCE answers came since, when nothing says the request is stuck.
+   */
+  private leaseSince(key: string, granted: number): number | null {
+    const since = (this.answers.get(key) ?? []).filter((answer) => answer.at > granted).map((answer) => answer.ms);
+    if (since.length < MIN_ANSWERS_SINCE) return null;
+    const median = since.sort((a, b) => a - b)[since.length >> 1];
     return Math.min(this.maxLeaseMs, Math.max(this.leaseMs, median * LEASE_PER_MEDIAN));
   }
 
   /**
    * A release for a slot just taken (or handed over). The caller calls it once, at the answer: that
-   * answer's time is kept for the lease's size, and the slot, if its lease has not ended, goes on.
+   * answer is kept to judge the requests still waiting, and the slot, if it was not handed on as
+   * stuck, goes on. Whether the request is stuck is looked at every leaseMs until it is answered.
    */
   private lease(key: string): () => void {
     const granted = performance.now();
@@ -101,24 +113,31 @@ export class AdmissionSlots {
     const handOn = () => {
       if (!held) return;
       held = false;
-      clearTimeout(expiry);
+      clearTimeout(check);
       this.handOver(key);
     };
-    // Bounds a request that has timers of its own: never the reason a process stays up.
-    const expiry = setTimeout(handOn, this.leaseOf(key)).unref();
+    const lookAgain = () => {
+      const lease = this.leaseSince(key, granted);
+      const waited = performance.now() - granted;
+      if (lease !== null && waited >= lease) return handOn();
+      // Bounds a request that has timers of its own: never the reason a process stays up.
+      check = setTimeout(lookAgain, lease === null ? this.leaseMs : lease - waited).unref();
+    };
+    let check = setTimeout(lookAgain, this.leaseMs).unref();
     return () => {
       if (answered) return;
       answered = true;
-      this.keepAnswerTime(key, performance.now() - granted);
+      const now = performance.now();
+      this.keepAnswer(key, { at: now, ms: now - granted });
       handOn();
     };
   }
 
-  private keepAnswerTime(key: string, ms: number): void {
-    const times = this.answerTimes.get(key) ?? [];
-    times.push(ms);
-    if (times.length > ANSWERS_KEPT) times.shift();
-    this.answerTimes.set(key, times);
+  private keepAnswer(key: string, answer: Answer): void {
+    const answers = this.answers.get(key) ?? [];
+    answers.push(answer);
+    if (answers.length > ANSWERS_KEPT) answers.shift();
+    this.answers.set(key, answers);
   }
 
   /** Gives a slot back: to the oldest waiter for the same key, if any. */

@@ -53,16 +53,17 @@ interface Waiting {
 }
 
 /**
- * How long a command holds its admission slot at most. A healthy app answers in milliseconds, and an
- * overloaded one within a few hundred (that is what the bound is for); one unanswered after a second
- * is waiting on a stalled instance's partitions, and the app's other partitions need the slot.
+ * The shortest a command holds its admission slot once the app is answering others meanwhile. A
+ * healthy app answers in milliseconds, and an overloaded one within a few hundred (that is what the
+ * bound is for); one unanswered after a second while others come back is waiting on a stalled
+ * instance's partitions, and the app's other partitions need the slot.
  */
 const SLOT_LEASE_MS = 1000;
 
 /**
- * The longest lease, when an app's median answer is slow (AdmissionSlots sizes leases from it): on
- * a machine slow enough that answers take seconds, slots still bound what is in flight, well inside
- * the 10 s a command is waited for.
+ * The longest lease, when the app's answers are slow (AdmissionSlots sizes leases from the answers
+ * since the slot's grant): on a machine slow enough that answers take seconds, slots still bound
+ * what is in flight, well inside the 10 s a command is waited for.
  */
 const SLOT_LEASE_MAX_MS = 5000;
 
@@ -85,8 +86,9 @@ const SHED_MS = 1000;
  * past that a request to that app is refused at once with 503 and Retry-After, so a burst is served
  * and overload gives quick refusals instead of queues that grow for seconds; an app that stalls (an
  * instance killed, its partitions waiting for the group to notice) fills only its own slots, and
- * each for at most SLOT_LEASE_MS (longer while the app answers slowly overall): requests to the
- * other apps, and to the stalled app's healthy instances, still go.
+ * each only until its healthy instances have answered others for SLOT_LEASE_MS or more (longer
+ * while their answers are slow): requests to the other apps, and to the stalled app's healthy
+ * instances, still go.
  */
 @Injectable()
 export class CommandClient implements OnApplicationBootstrap, OnApplicationShutdown {
