@@ -28,8 +28,9 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.mjs',
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e-timeout.mjs'],
     },
   ],
-  // End-to-end tests wait on real servers (the crash test on a Kafka session timeout).
+  // Unit tests run real timers (leases, budgets, retries) on a shared machine.
   testTimeout: 60000,
 };

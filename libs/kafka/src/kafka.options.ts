@@ -4,6 +4,19 @@ import { kafkaBrokerList, type PlatformConfig } from '@parley/platform';
 import { COMMAND_TIMEOUT_MS } from './rpc/command-timeout.js';
 import { KafkaTransportServer } from './transport/kafka-transport.server.js';
 
+/**
+ * How long one event batch keeps starting messages before the app fetches again: a command queued
+ * behind a backlog waits about this long (plus the messages in flight), not for the whole backlog.
+ */
+const EVENT_BATCH_BUDGET_MS = 250;
+
+/**
+ * The most one fetch takes of a partition. A batch cut short by its budget is fetched again from
+ * its first unhandled message, and every fetch is decoded whole: kafkajs' 1 MB would decode
+ * thousands of events each round of a long backlog to handle a few hundred.
+ */
+const MAX_BYTES_PER_PARTITION = 256 * 1024;
+
 /** kafkajs client settings: quick reconnects, warnings and errors only in the log. */
 export function kafkaClientConfig(config: PlatformConfig, clientId: string): KafkaConfig {
   return {
@@ -25,6 +38,7 @@ export function kafkaConsumerConfig(config: PlatformConfig, groupId: string): Co
     groupId,
     maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
     minBytes: 1,
+    maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
     sessionTimeout: 10_000,
     rebalanceTimeout: 10_000,
     heartbeatInterval: 1000,
@@ -41,6 +55,7 @@ export function kafkaServerOptions(config: PlatformConfig, appName: string): Cus
       consumer: kafkaConsumerConfig(config, appName),
       partitionsConsumedConcurrently: 64,
       commandTtlMs: COMMAND_TIMEOUT_MS,
+      eventBatchBudgetMs: EVENT_BATCH_BUDGET_MS,
     }),
   };
 }

@@ -7,12 +7,13 @@ interface BatchRunner {
   handleBatch(payload: EachBatchPayload): Promise<void>;
 }
 
-function server() {
+function server(eventBatchBudgetMs = 10_000) {
   const transport = new KafkaTransportServer({
     client: { brokers: ['127.0.0.1:1'] },
     consumer: { groupId: 'test' },
     partitionsConsumedConcurrently: 1,
     commandTtlMs: 10_000,
+    eventBatchBudgetMs,
   });
   return { transport, run: (payload: EachBatchPayload) => (transport as unknown as BatchRunner).handleBatch(payload) };
 }
@@ -82,5 +83,57 @@ describe('KafkaTransportServer batches', () => {
     ).rejects.toThrow('mongo down');
     expect(resolved).toEqual(['1']);
     expect(ran).not.toContain(3);
+  });
+
+  it('stops starting events past its budget and leaves the rest for the next fetch, so one long backlog does not hold up the other partitions', async () => {
+    const { transport, run } = server(40);
+    const ran: number[] = [];
+    transport.addHandler(
+      'parley.room.updated',
+      eventHandler(async ({ n }) => {
+        ran.push(n);
+        await pause(15);
+      }),
+      true,
+    );
+    const backlog = Array.from({ length: 20 }, (_, index) => message(index, 'room-a', { n: index }));
+    const resolved: string[] = [];
+    await run(batchOf(backlog, resolved));
+    // The batch returns with part of the backlog run, in order, and resolved as far as it ran.
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.length).toBeLessThan(backlog.length);
+    expect(ran).toEqual(ran.map((_, index) => index));
+    expect(resolved).toEqual(ran.map(String));
+
+    // The next fetch starts at the first message left, and the backlog is handled once in the end.
+    for (let round = 0; ran.length < backlog.length && round < 50; round++) {
+      await run(batchOf(backlog.slice(Number(resolved.at(-1)) + 1), resolved));
+    }
+    expect(ran).toEqual(backlog.map((_, index) => index));
+    expect(resolved).toEqual(backlog.map((_, index) => String(index)));
+  });
+
+  it('does not run again the messages of other keys it handled past a message left for the next fetch', async () => {
+    const { transport, run } = server(10);
+    const ran: string[] = [];
+    transport.addHandler(
+      'parley.room.updated',
+      eventHandler(async ({ n }) => {
+        ran.push(String(n));
+        await pause(n < 10 ? 30 : 0);
+      }),
+      true,
+    );
+    // room-a's slow first message outlasts the budget; room-b's quick one (offset 2) runs at once.
+    const batch = [message(0, 'room-a', { n: 0 }), message(1, 'room-a', { n: 1 }), message(2, 'room-b', { n: 10 }), message(3, 'room-a', { n: 3 })];
+    const resolved: string[] = [];
+    await run(batchOf(batch, resolved));
+    expect(resolved).toEqual(['0']);
+    expect(ran).toEqual(['0', '10']);
+    await run(batchOf(batch.slice(1), resolved));
+    expect(resolved).toEqual(['0', '1', '2']);
+    await run(batchOf(batch.slice(3), resolved));
+    expect(resolved).toEqual(['0', '1', '2', '3']);
+    expect(ran).toEqual(['0', '10', '1', '3']);
   });
 });

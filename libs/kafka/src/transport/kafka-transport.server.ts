@@ -19,6 +19,13 @@ export interface KafkaTransportOptions {
   partitionsConsumedConcurrently: number;
   /** A command older than this is dropped unanswered: its caller has already answered 504. */
   commandTtlMs: number;
+  /**
+   * How long an event batch may keep starting messages; the rest waits for the next fetch. kafkajs
+   * fetches again only once every batch of the last fetch is done, so without a bound one long
+   * backlog (a thousand events of one room, run one after the other) holds up every other partition
+   * of the app, its commands included, and outlasts the session timeout.
+   */
+  eventBatchBudgetMs: number;
 }
 
 /**
@@ -39,6 +46,11 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   private readonly uncommitted = new Map<string, TopicPartitionOffset>();
   private commitTimer: NodeJS.Timeout | null = null;
   private commitScheduled = false;
+  /**
+   * Offsets handled past the first unhandled one of their partition (a batch cut short by its budget
+   * or a failure), by `topic:partition`: when kafkajs fetches them again they are not run twice.
+   */
+  private readonly handledAhead = new Map<string, Set<string>>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -50,9 +62,12 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       this.consumer = this.kafka.consumer(this.options.consumer);
       // Offsets of partitions that moved to another instance are not this one's to commit.
       this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-        for (const [key, { topic, partition }] of this.uncommitted) {
-          if (!payload.memberAssignment[topic]?.includes(partition)) this.uncommitted.delete(key);
-        }
+        const assigned = (key: string) => {
+          const at = key.lastIndexOf(':');
+          return payload.memberAssignment[key.slice(0, at)]?.includes(Number(key.slice(at + 1))) ?? false;
+        };
+        for (const key of this.uncommitted.keys()) if (!assigned(key)) this.uncommitted.delete(key);
+        for (const key of this.handledAhead.keys()) if (!assigned(key)) this.handledAhead.delete(key);
       });
       const [replies] = await Promise.all([SharedProducer.acquire(this.options.client), this.consumer.connect()]);
       this.replies = replies;
@@ -107,37 +122,53 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   }
 
   /**
-   * Runs a partition's batch: one chain per key, the chains at once. Offsets are resolved up to the
-   * first message that failed, which is thrown so kafkajs fetches it again.
+   * Runs a partition's batch: one chain per key, the chains at once. An event batch starts messages
+   * only within its budget (eventBatchBudgetMs); the messages not started are left for the next
+   * fetch, so that fetch comes soon for every other partition too. Commands have no budget: the
+   * gateway's admission bounds how many wait, and one must not run twice. Offsets are resolved up to
+   * the first message not handled; a failure there is thrown so kafkajs fetches it again.
    */
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     Metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
-    const chains = new Map<string, Promise<void>>();
+    const partitionKey = `${batch.topic}:${batch.partition}`;
+    const commands = batch.messages.some((message) => headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined);
+    const deadline = commands ? Infinity : performance.now() + this.options.eventBatchBudgetMs;
+    const handledBefore = this.handledAhead.get(partitionKey);
+    const chains = new Map<string, Promise<boolean>>();
+    // Each message's outcome: true once handled, false when left for the next fetch.
     const done = batch.messages.map((message) => {
+      if (handledBefore?.has(message.offset)) return Promise.resolve(true);
       const key = message.key?.toString() ?? '';
       const previous = chains.get(key);
-      const run = () => this.handleMessage(batch.topic, batch.partition, message, heartbeat);
-      const current = previous ? previous.then(run) : run();
+      const run = async () => {
+        if (performance.now() >= deadline) return false;
+        await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+        return true;
+      };
+      // A key's later messages wait for its earlier ones, and are left too when those are.
+      const current = previous ? previous.then((handled) => (handled ? run() : false)) : run();
       chains.set(key, current);
       return current;
     });
     const outcomes = await Promise.allSettled(done);
     let failure: unknown = null;
-    for (let index = 0; index < outcomes.length; index++) {
-      const outcome = outcomes[index];
-      if (outcome.status === 'rejected') {
-        failure = outcome.reason;
-        break;
-      }
+    let resolved = 0;
+    for (; resolved < outcomes.length; resolved++) {
+      const outcome = outcomes[resolved];
+      if (outcome.status === 'rejected') failure = outcome.reason;
+      if (outcome.status === 'rejected' || !outcome.value) break;
       if (!isRunning() || isStale()) return;
-      resolveOffset(batch.messages[index].offset);
-      const next = (BigInt(batch.messages[index].offset) + 1n).toString();
-      this.uncommitted.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: next });
+      resolveOffset(batch.messages[resolved].offset);
+      const next = (BigInt(batch.messages[resolved].offset) + 1n).toString();
+      this.uncommitted.set(partitionKey, { topic: batch.topic, partition: batch.partition, offset: next });
     }
+    const ahead = batch.messages.filter((message, index) => index > resolved && outcomes[index].status === 'fulfilled' && (outcomes[index] as PromiseFulfilledResult<boolean>).value);
+    if (ahead.length > 0) this.handledAhead.set(partitionKey, new Set(ahead.map((message) => message.offset)));
+    else this.handledAhead.delete(partitionKey);
     // A handled command is committed at once (with the others handled in the same moment, in one
     // request, without holding up the next fetch): one run again after a crash would act twice.
     // Events wait for the next periodic commit, since consumers absorb a redelivery.
-    if (batch.messages.some((message) => headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined)) this.commitSoon();
+    if (commands) this.commitSoon();
     if (failure !== null) throw failure;
     await heartbeat();
   }
