@@ -104,13 +104,20 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
 }
 
 /**
- * Polls an app's /health until it answers 200; fails with the app's last log lines, or at once when
- * the app exits. The default wait is long because six apps starting together share the machine's
- * cores: on a slow day here one app's imports alone took 12 s of CPU, and all six missed 90 s.
+ * Polls an app's /health until it answers 200; fails with the app's last log lines at once when the
+ * app exits, when it has used no CPU for `idleMs` (it hangs: a start is module loading and
+ * connecting, and even an app retrying a server that is down uses some), or after `timeoutMs` in
+ * all. How long a working start takes depends on the machine and on how many apps start together:
+ * on a slow day one app's imports took 12 s of CPU, six apps starting together missed 90 s and
+ * eight missed 180 s. So a start that is still working is waited for, and one that is not fails
+ * within a minute. Without /proc (or a child to look at) the wait is `timeoutMs`.
  */
-export async function waitHealthy(state, app, { timeoutMs = 180_000, child } = {}) {
+export async function waitHealthy(state, app, { timeoutMs = 600_000, idleMs = 60_000, child } = {}) {
   const deadline = Date.now() + timeoutMs;
   const url = `http://127.0.0.1:${state.ports[app]}/health`;
+  let cpu = cpuTicks(child?.pid);
+  let lastWorked = Date.now();
+  let idle = false;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) break;
     try {
@@ -119,10 +126,31 @@ export async function waitHealthy(state, app, { timeoutMs = 180_000, child } = {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = cpuTicks(child?.pid);
+    if (now === null || now > cpu) {
+      cpu = now;
+      lastWorked = Date.now();
+    } else if (Date.now() - lastWorked > idleMs) {
+      idle = true;
+      break;
+    }
   }
   const logFile = join(state.runDir, `${app}.log`);
   const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n') : '(no log)';
-  throw new Error(`${app} did not become healthy at ${url}${child?.exitCode != null ? ` (exited with ${child.exitCode})` : ''}:\n${tail}`);
+  const why = child?.exitCode != null ? ` (exited with ${child.exitCode})` : idle ? ` (no CPU used for ${idleMs / 1000} s)` : ` within ${timeoutMs / 1000} s`;
+  throw new Error(`${app} did not become healthy at ${url}${why}:\n${tail}`);
+}
+
+/** CPU time a process has used (user + system, in clock ticks), or null where /proc cannot tell. */
+function cpuTicks(pid) {
+  if (!pid) return null;
+  try {
+    // /proc/<pid>/stat: "pid (name) state ppid ..."; utime and stime are fields 14 and 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
 }
 
 /** Whether a process runs; a zombie (exited, not yet reaped by its parent) does not. */
