@@ -1,6 +1,18 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { api, closeStores, database, eventually, newDirectRoom, readState, restartApp } from '@parley/testing';
 
+/** The gateway's admission of messaging's commands, as its metrics report it. */
+async function messagingAdmission(): Promise<{ inFlight: number; queued: number }> {
+  const text = await (await fetch(`${readState().env.GATEWAY_URL}/metrics`)).text();
+  const value = (state: string) =>
+    Number(new RegExp(`^parley_command_admission\\{(?=[^}]*topic="messaging\\.commands")(?=[^}]*state="${state}")[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? -1);
+  return { inFlight: value('in_flight'), queued: value('queued') };
+}
+
+/** Until the stalled app's two slots are held and one send waits for them (on a slow machine that takes more than a moment). */
+const slotsFullAndOneQueued = () =>
+  eventually(messagingAdmission, ({ inFlight, queued }) => inFlight === 2 && queued === 1, "two sends holding messaging's slots and one queued");
+
 describe('admission control at the gateway', () => {
   afterAll(closeStores);
 
@@ -56,7 +68,7 @@ describe('admission control at the gateway', () => {
       // Two sends hold the stalled app's slots and one its queue; the fourth is refused in the command
       // client, which teaches the gateway that the route commands messaging.
       const waiting = [0, 1, 2].map((index) => send(`stalled ${index}`, alice.token));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await slotsFullAndOneQueued();
       expect((await send('fourth', alice.token)).status).toBe(503);
       // Now the door refuses before authentication: no token, yet a 503 rather than a 401.
       const tokenless = await send('tokenless');
@@ -103,7 +115,7 @@ describe('admission control at the gateway', () => {
     try {
       // Two sends wait on the stalled app and fill its slots, a third fills its queue; a fourth is refused at once.
       const waiting = [0, 1, 2].map((index) => api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: `stalled ${index}`, clientMessageId: `stalled-${index}` } }));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await slotsFullAndOneQueued();
       const fourth = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'fourth' } });
       expect(fourth.status).toBe(503);
       // The rooms app has slots of its own.

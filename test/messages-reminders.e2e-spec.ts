@@ -75,7 +75,8 @@ describe('message reminders', () => {
 
   it('fires a reminder at its time, once: a parley.reminder.due event keyed by the room', async () => {
     const { bob, roomId, messageId } = await messageBetweenTwo();
-    const at = inMs(1500);
+    // Far enough ahead to be read back pending first, however slow the machine.
+    const at = inMs(4000);
     const created = await api('POST', `/v1/messages/${messageId}/reminders`, { token: bob.token, body: { at } });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), message_id: messageId, room_id: roomId, at, status: 'pending' });
@@ -86,6 +87,7 @@ describe('message reminders', () => {
       () => consumed.filter((event) => event.envelope.data?.reminder_id === reminderId),
       (events) => events.length > 0,
       'the reminder.due event on Kafka',
+      30_000,
     );
     const event = delivered[0];
     expect(event.key).toBe(roomId);
@@ -107,7 +109,10 @@ describe('message reminders', () => {
 
   it('never fires a reminder deleted before its time; deleting again is fine; someone else’s is a 404', async () => {
     const { alice, bob, messageId } = await messageBetweenTwo();
-    const created = (await api('POST', `/v1/messages/${messageId}/reminders`, { token: bob.token, body: { at: inMs(1200) } })).body;
+    // Due soon, but after the refusals below have run, however slow the machine: the owner's delete
+    // must come before its time (after it, the delete is a 409: it fired).
+    const dueAt = Date.now() + 8000;
+    const created = (await api('POST', `/v1/messages/${messageId}/reminders`, { token: bob.token, body: { at: new Date(dueAt).toISOString() } })).body;
     const byAlice = await api('DELETE', `/v1/messages/${messageId}/reminders/${created.id}`, { token: alice.token });
     const outsider = newUser();
     const byOutsider = await api('DELETE', `/v1/messages/${messageId}/reminders/${created.id}`, { token: outsider.token });
@@ -119,7 +124,8 @@ describe('message reminders', () => {
 
     expect((await api('DELETE', `/v1/messages/${messageId}/reminders/${created.id}`, { token: bob.token })).status).toBe(204);
     expect((await api('DELETE', `/v1/messages/${messageId}/reminders/${created.id}`, { token: bob.token })).status).toBe(204);
-    await sleep(2500);
+    // Past its time, and past a poll of the scheduler after it.
+    await sleep(Math.max(0, dueAt - Date.now()) + 2500);
     expect((await reminderDoc(created.id))?.status).toBe('cancelled');
     expect(await dueEntries([created.id])).toHaveLength(0);
     expect(consumed.filter((event) => event.envelope.data?.reminder_id === created.id)).toHaveLength(0);
@@ -209,7 +215,8 @@ describe('message reminders', () => {
         () => reminders.countDocuments({ _id: { $in: objectIds }, status: 'fired' }),
         (fired) => fired === ids.length,
         'every reminder fired',
-        30_000,
+        // 200 reminders: on a day this machine ran ten times slower, 168 had fired after 30 s.
+        120_000,
       );
       await sleep(1500);
       const entries = await dueEntries(ids);

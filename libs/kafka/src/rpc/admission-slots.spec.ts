@@ -27,6 +27,7 @@ describe('AdmissionSlots', () => {
     const first = slots.acquire('messaging');
     const second = slots.acquire('messaging');
     expect(await settledYet(first)).toBe('pending');
+    expect(slots.usage()).toEqual([{ key: 'messaging', inFlight: 1, queued: 2 }]);
     held!();
     const firstRelease = await first;
     expect(firstRelease).not.toBeNull();
@@ -36,6 +37,7 @@ describe('AdmissionSlots', () => {
     expect(secondRelease).not.toBeNull();
     secondRelease!();
     expect(slots.inUse('messaging')).toBe(0);
+    expect(slots.usage()).toEqual([{ key: 'messaging', inFlight: 0, queued: 0 }]);
   });
 
   it('refuses at once past a full queue, and still serves everything queued', async () => {
@@ -55,7 +57,8 @@ describe('AdmissionSlots', () => {
   });
 
   it('after its queue overflows, refuses at once past the slots instead of queueing, until a while passes without a refusal', async () => {
-    const shedMs = 40;
+    // Long enough that a loaded machine's pauses between the steps stay well inside it.
+    const shedMs = 1000;
     const slots = new AdmissionSlots(2, 1, LONG, shedMs);
     const held = await Promise.all([slots.acquire('messaging'), slots.acquire('messaging')]);
     const queued = slots.acquire('messaging');
@@ -77,16 +80,16 @@ describe('AdmissionSlots', () => {
   });
 
   it('tells an early caller to refuse only while every slot is taken and the app sheds, and each such refusal keeps it shedding', async () => {
-    const shedMs = 40;
+    const shedMs = 1000;
     const slots = new AdmissionSlots(1, 0, LONG, shedMs);
     const held = await slots.acquire('messaging');
     expect(slots.refusesNow('messaging')).toBe(false);
     expect(await slots.acquire('messaging')).toBeNull();
     expect(slots.refusesNow('messaging')).toBe(true);
     expect(slots.refusesNow('rooms')).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, shedMs / 2 + 5));
+    await new Promise((resolve) => setTimeout(resolve, shedMs * 0.6));
     expect(slots.refusesNow('messaging')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, shedMs / 2 + 5));
+    await new Promise((resolve) => setTimeout(resolve, shedMs * 0.6));
     // Past the first refusal's window: the early one moved it on.
     expect(slots.isShedding('messaging')).toBe(true);
     held!();
@@ -164,11 +167,11 @@ describe('AdmissionSlots', () => {
   it('holds a slot longer while the app answers slowly across the board, so its slots still bound what is in flight', async () => {
     const slots = new AdmissionSlots(5, QUEUE, 30, LONG, 5000);
     const slowest = await slots.acquire('rooms');
-    await answerTogether(slots, 'rooms', 4, 100);
+    await answerTogether(slots, 'rooms', 4, 300);
     const others = await Promise.all([slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms')]);
     const waiting = slots.acquire('rooms');
     await sleep(100);
-    // Past the 30 ms floor and 200 ms after its grant, the slot is still the slow request's: its peers took 100 ms.
+    // Past the 30 ms floor and 400 ms after its grant, the slot is still the slow request's: its peers took 300 ms.
     expect(await settledYet(waiting)).toBe('pending');
     slowest!();
     const admitted = await waiting;
@@ -178,13 +181,13 @@ describe('AdmissionSlots', () => {
   });
 
   it('never holds a slot past the longest lease once others are answered, however slow the answers', async () => {
-    const slots = new AdmissionSlots(5, QUEUE, 10, LONG, 120);
+    const slots = new AdmissionSlots(5, QUEUE, 10, LONG, 400);
     const slowest = await slots.acquire('rooms');
-    await answerTogether(slots, 'rooms', 4, 60);
+    await answerTogether(slots, 'rooms', 4, 300);
     const others = await Promise.all([slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms'), slots.acquire('rooms')]);
     const waiting = slots.acquire('rooms');
-    // Four times the 60 ms median would be 240 ms; the longest lease is 120 ms.
-    const admitted = await Promise.race([waiting, sleep(230).then(() => 'still waiting' as const)]);
+    // Four times the 300 ms median would be 1200 ms after the slow request's grant; the longest lease is 400 ms.
+    const admitted = await Promise.race([waiting, sleep(800).then(() => 'still waiting' as const)]);
     expect(admitted).not.toBe('still waiting');
     expect(admitted).not.toBeNull();
     slowest!();

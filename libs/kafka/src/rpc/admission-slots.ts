@@ -89,6 +89,12 @@ export class AdmissionSlots {
     return this.taken.get(key) ?? 0;
   }
 
+  /** Per key seen so far: its slots taken and its requests queued for one. */
+  usage(): { key: string; inFlight: number; queued: number }[] {
+    const keys = new Set([...this.answers.keys(), ...this.taken.keys(), ...this.waiting.keys()]);
+    return [...keys].map((key) => ({ key, inFlight: this.taken.get(key) ?? 0, queued: this.waiting.get(key)?.length ?? 0 }));
+  }
+
   /**
    * How long a slot of `key` granted at `granted` (performance.now()) may be held before it is handed
    * on: LEASE_PER_MEDIAN times the median of the answers since, within leaseMs..maxLeaseMs; null while

@@ -20,7 +20,7 @@ import {
   type CommandMessage,
 } from '@parley/contracts';
 import { context } from '@opentelemetry/api';
-import { activeTracer, APP_NAME, currentTraceHeaders, inSpan, PlatformConfig, Metrics, type TraceHeaders } from '@parley/platform';
+import { activeTracer, APP_NAME, currentTraceHeaders, inSpan, PlatformConfig, Metrics, reportCommandAdmission, type TraceHeaders } from '@parley/platform';
 import { kafkaClientConfig, kafkaConsumerConfig } from '../kafka.options.js';
 import type { BatchingProducer } from '../transport/batching-producer.js';
 import { SharedProducer } from '../transport/shared-producer.js';
@@ -116,6 +116,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     this.consumer = this.kafka.consumer(kafkaConsumerConfig(config, `${appName}-replies-${instance}`));
     this.maxInFlight = config.COMMANDS_MAX_IN_FLIGHT;
     this.slots = new AdmissionSlots(config.COMMANDS_MAX_IN_FLIGHT, config.COMMANDS_ADMISSION_QUEUE, SLOT_LEASE_MS, SHED_MS, SLOT_LEASE_MAX_MS);
+    reportCommandAdmission(() => this.slots.usage().map(({ key, inFlight, queued }) => ({ topic: key, inFlight, queued })));
   }
 
   async onApplicationBootstrap(): Promise<void> {

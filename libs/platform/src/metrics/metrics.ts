@@ -16,6 +16,15 @@ export function startMetrics(app: string): void {
 }
 
 const registers = [metricsRegistry];
+
+/** What a command client's admission holds now, per command topic; read at scrape time. */
+export type CommandAdmissionSource = () => { topic: string; inFlight: number; queued: number }[];
+let commandAdmissionSource: CommandAdmissionSource | null = null;
+
+/** Lets the process's command client (the gateway's) report its admission slots at each scrape. */
+export function reportCommandAdmission(source: CommandAdmissionSource): void {
+  commandAdmissionSource = source;
+}
 /** Seconds, from a fast in-process call to a slow request. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -64,6 +73,19 @@ export const Metrics = {
     name: 'parley_outbox_backlog',
     help: 'Outbox entries older than the sweep age still unsent, as of the last sweep (on the instance holding the lease)',
     registers,
+  }),
+  commandAdmission: new Gauge({
+    name: 'parley_command_admission',
+    help: 'Commands holding an admission slot (state="in_flight") and waiting for one (state="queued"), per command topic',
+    labelNames: ['topic', 'state'],
+    registers,
+    collect() {
+      this.reset();
+      for (const { topic, inFlight, queued } of commandAdmissionSource?.() ?? []) {
+        this.set({ topic, state: 'in_flight' }, inFlight);
+        this.set({ topic, state: 'queued' }, queued);
+      }
+    },
   }),
   socketsConnected: new Gauge({ name: 'parley_sockets_connected', help: 'Sockets connected to this realtime instance', registers }),
   pushesSent: new Counter({ name: 'parley_pushes_sent_total', help: 'Socket pushes emitted, by event', labelNames: ['event'], registers }),
