@@ -1,12 +1,18 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { collectGarbageWhenIdle, type CollectedProcess } from './idle-collection.js';
 
-const INTERVAL_MS = 25;
+const INTERVAL_MS = 100;
+/**
+ * Idle below a quarter of each interval busy: the test's busy spells spin about 90% of the time,
+ * while with the apps' 2% a quiet jest process on a slow, loaded machine never counted as idle
+ * within 5 s (its own timers and polling; a CI run failed so).
+ */
+const IDLE_UTILIZATION = 0.25;
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the check holds or the time is up; a loaded machine can delay the idle intervals. */
-async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check() && Date.now() < until) await sleep(INTERVAL_MS);
 }
@@ -30,7 +36,7 @@ describe('collecting garbage when idle', () => {
 
   it('collects once at the start, then again only when the app is quiet and has grown 16 MB', async () => {
     const { heap, runtime } = fakeProcess();
-    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 16 * MB }, runtime);
+    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, idleUtilization: IDLE_UTILIZATION, minGrowthBytes: 16 * MB }, runtime);
     expect(heap.collections).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
 
     heap.garbage = 8 * MB;
@@ -45,7 +51,7 @@ describe('collecting garbage when idle', () => {
 
   it('leaves an app alone while its event loop is busy', async () => {
     const { heap, runtime } = fakeProcess();
-    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, minGrowthBytes: 16 * MB }, runtime);
+    stop = collectGarbageWhenIdle({ intervalMs: INTERVAL_MS, idleUtilization: IDLE_UTILIZATION, minGrowthBytes: 16 * MB }, runtime);
     heap.garbage = 100 * MB;
     const until = Date.now() + INTERVAL_MS * 6;
     const busy = setInterval(() => {
