@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@parley/auth';
 import { ApiErrors } from './api-errors.decorator.js';
@@ -14,7 +14,9 @@ export class ApiDocsController {
   @ApiOperation({ summary: 'The API as a Postman collection (v2.1), made from the OpenAPI document' })
   @ApiOkResponse({ description: 'The collection' })
   @ApiErrors(503)
-  postman(): Promise<unknown> {
+  // The collection is kept as JSON text: sent as it is, not serialized again per request.
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  postman(): Promise<string> {
     return this.document.postmanCollection();
   }
 }

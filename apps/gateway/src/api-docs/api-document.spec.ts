@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import type { PinoLogger } from 'nestjs-pino';
 import { ApiDocument } from './api-document.js';
+
+const logger = { warn: () => undefined } as unknown as PinoLogger;
 
 const document = {
   openapi: '3.0.0',
@@ -25,10 +28,14 @@ const document = {
 describe('ApiDocument', () => {
   it('makes the Postman collection without changing the document it serves', async () => {
     const served = structuredClone(document);
-    const api = new ApiDocument();
+    const api = new ApiDocument(logger);
     api.set(served);
-    const collection = (await api.postmanCollection()) as { item: unknown[] };
+    const collection = JSON.parse(await api.postmanCollection()) as { item: unknown[] };
     expect(collection.item.length).toBeGreaterThan(0);
     expect(served).toEqual(document);
+  });
+
+  it('answers a 503 until the document is built', () => {
+    expect(() => new ApiDocument(logger).postmanCollection()).toThrow('The API document is not built yet');
   });
 });

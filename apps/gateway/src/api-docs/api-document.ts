@@ -1,45 +1,97 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppError, ErrorCodes } from '@parley/contracts';
 
 /** The gateway's OpenAPI document, built once at start, and the Postman collection made from it. */
 @Injectable()
 export class ApiDocument {
   private document: OpenAPIObject | null = null;
-  private collection: Promise<unknown> | null = null;
+  private collection: Promise<string> | null = null;
 
+  constructor(@InjectPinoLogger(ApiDocument.name) private readonly logger: PinoLogger) {}
+
+  /**
+   * Keeps the document and starts converting it to the Postman collection in the background: the
+   * conversion takes seconds (15.6 s on a slow day with the machine busy), too long for the first
+   * caller to wait, and in its worker it costs the gateway's requests nothing.
+   */
   set(document: OpenAPIObject): void {
     this.document = document;
     this.collection = null;
+    this.postmanCollection().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'The Postman collection could not be made at start; the first GET /getPostmanCollection tries again'),
+    );
   }
 
   /**
-   * The Postman collection (v2.1) of every endpoint, converted by Postman's own converter from a
-   * copy of the document: the converter writes into what it is given (array bounds for its
-   * examples), which /swagger/json would serve from then on.
+   * The Postman collection (v2.1) of every endpoint as JSON text, converted on first use and kept;
+   * a conversion that failed is tried again by the next caller.
    */
-  postmanCollection(): Promise<unknown> {
+  postmanCollection(): Promise<string> {
     const document = this.document;
     if (!document) throw new AppError(ErrorCodes.Unavailable, 503, 'The API document is not built yet');
-    this.collection ??= postmanCollectionOf(structuredClone(document));
+    this.collection ??= postmanCollectionOf(document).then(
+      ({ collection, warnings, firstWarning }) => {
+        // The converter falls back where it cannot merge an allOf (enums' x-enumNames); it says so on
+        // its console, which would be hundreds of unstructured lines in the gateway's log.
+        if (warnings > 0) this.logger.debug({ warnings, firstWarning }, "Postman's converter simplified parts of the document");
+        return collection;
+      },
+      (error: unknown) => {
+        this.collection = null;
+        throw error;
+      },
+    );
     return this.collection;
   }
 }
 
 /**
- * Converts with Postman's converter, imported on first use: it is half a second of CPU to load,
- * which every gateway start would pay for an endpoint few clients call.
+ * Converts with Postman's converter in a worker thread: the conversion is seconds of synchronous
+ * CPU on a slow machine (8.5 s measured on one), which on the gateway's own thread would stall every
+ * request, and the converter is a module few clients need, whose memory leaves with the worker. The
+ * worker gets a copy of the document, so the converter's writes into it (array bounds for its
+ * examples) never reach what /swagger/json serves.
  */
-async function postmanCollectionOf(document: OpenAPIObject): Promise<unknown> {
-  const { default: converter } = await import('openapi-to-postmanv2');
+function postmanCollectionOf(document: OpenAPIObject): Promise<{ collection: string; warnings: number; firstWarning?: string }> {
+  const converterPath = createRequire(import.meta.url).resolve('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
-    converter.convert(
-      { type: 'json', data: document },
-      { folderStrategy: 'Tags', requestParametersResolution: 'Example' },
-      (error, result) => {
-        if (error || !result?.result || !result.output?.[0]) reject(new Error(error?.message ?? result?.reason ?? 'conversion failed'));
-        else resolve(result.output[0].data);
-      },
-    );
+    const worker = new Worker(CONVERT_IN_WORKER, { eval: true, workerData: { converterPath, document } });
+    worker.once('message', (answer: { collection?: string; error?: string; warnings: number; firstWarning?: string }) => {
+      if (answer.collection !== undefined) resolve({ collection: answer.collection, warnings: answer.warnings, firstWarning: answer.firstWarning });
+      else reject(new Error(`Postman's converter failed: ${answer.error}`));
+    });
+    worker.once('error', reject);
+    // After an answer this changes nothing; without one it says why.
+    worker.once('exit', (code) => reject(new Error(`Postman's converter exited (code ${code}) without a collection`)));
   });
 }
+
+/**
+ * The worker's script (CommonJS, as `node -e` runs it): convert, answer with JSON text and what the
+ * converter said on its console (counted, not printed), end.
+ */
+const CONVERT_IN_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+let warnings = 0;
+let firstWarning;
+console.log = console.info = console.warn = console.error = (...args) => {
+  warnings++;
+  if (firstWarning === undefined) firstWarning = args.map(String).join(' ').trim().slice(0, 300);
+};
+const converter = require(workerData.converterPath);
+converter.convert(
+  { type: 'json', data: workerData.document },
+  { folderStrategy: 'Tags', requestParametersResolution: 'Example' },
+  (error, result) => {
+    if (error || !result || !result.result || !result.output || !result.output[0]) {
+      parentPort.postMessage({ error: (error && error.message) || (result && result.reason) || 'no collection', warnings, firstWarning });
+    } else {
+      parentPort.postMessage({ collection: JSON.stringify(result.output[0].data), warnings, firstWarning });
+    }
+  },
+);
+`;
