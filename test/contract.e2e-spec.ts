@@ -12,8 +12,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
  * The run is bounded by the clock, not by a count of cases: schemathesis' `--max-time` gives every
  * operation its share of the budget, and fuzzing and stateful testing keep drawing new cases until it
- * is spent. A fixed count took 100 s on a normal day and over 15 minutes on a day this machine ran
- * ten times slower (the coverage phase alone took 454 s); a budget tests every operation on both,
+ * is spent. A fixed count took 100 s on a normal day and had not finished after 12 minutes on a day
+ * this machine ran ten times slower (the coverage phase alone took 454 s); a budget tests every operation on both,
  * more deeply where the machine is fast. CONTRACT_SECONDS sets it (a quarter of it goes to the
  * stateful phase, run on its own so the phases before it cannot spend its share).
  */
