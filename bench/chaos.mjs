@@ -12,7 +12,7 @@
 //   - refusals were 503/504 with Retry-After (or no answer while the gateway itself was down);
 //   - time to the first accepted send and the first delivery after each fault.
 // CHAOS_RATE=50% offers half the rate this machine sustains, measured first (CHAOS_CALIBRATION_SECONDS
-// of closed-loop sends, one in flight per room): the same strain on a slow machine as on a fast one.
+// of closed-loop sends, one in flight per room, counted over the second half): the same strain on a slow machine as on a fast one.
 // Exits 1 on any loss, duplicate, gap, wrong count or unclear answer. CHAOS_FAULTS=a,b picks faults;
 // CHAOS_SKIP_BUILD=1 uses dist/ as it is. Writes the report as JSON beside its logs (or to CHAOS_REPORT).
 import { randomBytes } from 'node:crypto';
@@ -35,7 +35,7 @@ if (RATE_SHARE === null && !(Number(RATE_SETTING) > 0)) {
   process.stderr.write(`CHAOS_RATE=${RATE_SETTING}: expected msg/s (30) or a share of the measured sustained rate (50%)\n`);
   process.exit(2);
 }
-const CALIBRATION_SECONDS = Math.max(4, setting('CHAOS_CALIBRATION_SECONDS', 12));
+const CALIBRATION_SECONDS = Math.max(4, setting('CHAOS_CALIBRATION_SECONDS', 20));
 const ROOMS = Math.min(100, Math.max(1, setting('CHAOS_ROOMS', 20)));
 const SOCKETS = Math.max(1, setting('CHAOS_SOCKETS', 2));
 const FAULT_EVERY_MS = setting('CHAOS_FAULT_EVERY_MS', 15_000);
@@ -126,7 +126,7 @@ async function main() {
       step(`calibrating: one send in flight per room for ${CALIBRATION_SECONDS} s`);
       calibration = await measureSustainedRate(senders);
       rate = Math.max(1, Math.round(calibration.messagesPerSecond * RATE_SHARE * 10) / 10);
-      log(`sustained ${calibration.messagesPerSecond.toFixed(1)} msg/s (${calibration.accepted} accepted in the last ${CALIBRATION_SECONDS - 2} s); offering ${RATE_SETTING} of it`);
+      log(`sustained ${calibration.messagesPerSecond.toFixed(1)} msg/s (${calibration.accepted} accepted in the last ${CALIBRATION_SECONDS / 2} s); offering ${RATE_SETTING} of it`);
     }
 
     step(`load: ${rate} msg/s over ${ROOMS} rooms for ${SECONDS} s (longer if the faults take longer); a fault every ${FAULT_EVERY_MS / 1000}-${(FAULT_EVERY_MS + 2000) / 1000} s: ${faults.map((fault) => fault.name).join(', ')}`);
@@ -224,11 +224,13 @@ async function main() {
 
 /**
  * What this machine sustains: a closed loop with one send in flight per room for CALIBRATION_SECONDS;
- * the sends accepted after the first 2 s (a warm-up) per second. Its sends are checked like the rest.
+ * the sends accepted in its second half, per second. The first half is a warm-up: right after the apps
+ * start, answers are slow (a 2 s warm-up measured 2.1 msg/s inside the test suite, 4.9 alone, where the
+ * same system later settled sends at 11-12). Its sends are checked like the rest.
  */
 async function measureSustainedRate(senders) {
   const start = performance.now();
-  const from = start + 2000;
+  const from = start + (CALIBRATION_SECONDS * 1000) / 2;
   const until = start + CALIBRATION_SECONDS * 1000;
   await Promise.all(
     senders.rooms.map(async (_, index) => {
