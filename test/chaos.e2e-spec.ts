@@ -26,8 +26,8 @@ describe('chaos: kill anything, lose nothing', () => {
     const report = join(readState().runDir, 'chaos-report.json');
     const { code, output } = await runChaos({
       CHAOS_SECONDS: '65',
-      // Half of what this machine sustains (measured by the run first): on a normal day about 35 msg/s,
-      // on a day this machine ran ten times slower about 3; a fixed rate would only test the machine.
+      // Half of what this machine sustains, measured by the run first (2.1-7.5 msg/s on days this machine
+      // ran several times slower than usual): a fixed rate (30 msg/s before) would only test the machine.
       CHAOS_RATE: '50%',
       CHAOS_FAULTS: 'messaging#1,realtime,kafka,mongod',
       CHAOS_REPORT: report,
