@@ -18,7 +18,12 @@ export function prepareAppRuntime(options?: { cacheDir?: string; log?: (line: st
 export function spawnApp(
   state: SystemState,
   app: AppName,
-  options?: { overrides?: Record<string, string>; onLine?: (app: AppName, line: string) => void },
+  options?: { overrides?: Record<string, string>; onLine?: (app: AppName, line: string) => void; logName?: string },
 ): ChildProcess;
-export function waitHealthy(state: SystemState, app: AppName, options?: { timeoutMs?: number; child?: ChildProcess }): Promise<void>;
+export function waitHealthy(
+  state: SystemState,
+  app: AppName,
+  options?: { timeoutMs?: number; idleMs?: number; child?: ChildProcess; logName?: string },
+): Promise<void>;
+export function exited(child: ChildProcess): boolean;
 export function stopPid(pid: number, graceMs?: number): Promise<void>;

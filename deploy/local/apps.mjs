@@ -67,11 +67,12 @@ export async function prepareAppRuntime(options) {
 
 /**
  * Starts one app with the system's environment (plus overrides). Its output goes to
- * `<runDir>/<app>.log`, or through `onLine` when given; its pid is recorded in the state, and so is
+ * `<runDir>/<logName>.log` (the app's name unless told; one file per instance where an app runs
+ * several) and, when given, through `onLine`; its pid is recorded in the state, and so is
  * the Node binary it runs on (what prepareAppRuntime found), so that an app restarted from the state
  * file (by a test, which loads this module anew) runs on the same one.
  */
-export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
+export function spawnApp(state, app, { overrides = {}, onLine, logName = app } = {}) {
   if (!existsSync(appEntry(app))) throw new Error(`${appEntry(app)} is missing: run npm run build first`);
   mkdirSync(state.runDir, { recursive: true });
   const env = { ...APP_ENV, ...process.env, ...state.env, [APPS[app].portVariable]: String(state.ports[app]), ...overrides };
@@ -84,7 +85,7 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
   // with it instead of living on, reconnecting to servers that are gone.
   state.node ??= appNode?.path ?? process.execPath;
   const child = spawnTied(state.node, [...APP_NODE_FLAGS, ...profile, appEntry(app)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(join(state.runDir, `${app}.log`), { flags: 'a' });
+  const log = createWriteStream(join(state.runDir, `${logName}.log`), { flags: 'a' });
   // Both streams write to one file, which is closed once the process is gone: ending it with the
   // first stream to end would make the other's last lines a write after end (a crash of this process).
   child.once('close', () => log.end());
@@ -112,14 +113,14 @@ export function spawnApp(state, app, { overrides = {}, onLine } = {}) {
  * eight missed 180 s. So a start that is still working is waited for, and one that is not fails
  * within a minute. Without /proc (or a child to look at) the wait is `timeoutMs`.
  */
-export async function waitHealthy(state, app, { timeoutMs = 600_000, idleMs = 60_000, child } = {}) {
+export async function waitHealthy(state, app, { timeoutMs = 600_000, idleMs = 60_000, child, logName = app } = {}) {
   const deadline = Date.now() + timeoutMs;
   const url = `http://127.0.0.1:${state.ports[app]}/health`;
   let cpu = cpuTicks(child?.pid);
   let lastWorked = Date.now();
   let idle = false;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) break;
+    if (child && exited(child)) break;
     try {
       if ((await fetch(url)).status === 200) return;
     } catch {
@@ -135,10 +136,15 @@ export async function waitHealthy(state, app, { timeoutMs = 600_000, idleMs = 60
       break;
     }
   }
-  const logFile = join(state.runDir, `${app}.log`);
+  const logFile = join(state.runDir, `${logName}.log`);
   const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n') : '(no log)';
-  const why = child?.exitCode != null ? ` (exited with ${child.exitCode})` : idle ? ` (no CPU used for ${idleMs / 1000} s)` : ` within ${timeoutMs / 1000} s`;
+  const why = child && exited(child) ? ` (exited with ${child.exitCode ?? child.signalCode})` : idle ? ` (no CPU used for ${idleMs / 1000} s)` : ` within ${timeoutMs / 1000} s`;
   throw new Error(`${app} did not become healthy at ${url}${why}:\n${tail}`);
+}
+
+/** Whether a spawned process has ended, by an exit of its own or by a signal. */
+export function exited(child) {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 /** CPU time a process has used (user + system, in clock ticks), or null where /proc cannot tell. */

@@ -1,13 +1,19 @@
 // Keeps Parley's app instances running: starts each, and starts it again (backing off) whenever it
 // dies, saying which, why and how often. `npm start` and `npm run chaos` run the apps through it.
 import { join } from 'node:path';
-import { spawnApp, stopPid, waitHealthy } from './apps.mjs';
+import { exited, spawnApp, stopPid, waitHealthy } from './apps.mjs';
 
 /** The first restart waits this long; each one after it twice as long, up to MAX_BACKOFF_MS. */
 const FIRST_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
 /** A run this long was healthy: the backoff starts over. */
 const HEALTHY_RUN_MS = 60_000;
+/**
+ * How many failed starts waitHealthy sees through before it gives up. A start can fail for want of
+ * a server that is still coming up (on a slow day, Kafka serving a few hundred new partitions took
+ * longer than an app waits for them), and the next start, a few seconds later, finds it ready.
+ */
+const FAILED_STARTS_TOLERATED = 4;
 
 export class Supervisor {
   /**
@@ -39,14 +45,14 @@ export class Supervisor {
   launch(instance) {
     instance.startedAt = Date.now();
     const onLine = this.onLine && ((_app, line) => this.onLine(instance, line));
-    const child = spawnApp(this.stateOf(instance), instance.app, { onLine });
+    const child = spawnApp(this.stateOf(instance), instance.app, { onLine, logName: instance.label });
     instance.child = child;
     child.on('exit', (code, signal) => {
       if (this.stopping || instance.child !== child) return;
       if (Date.now() - instance.startedAt > HEALTHY_RUN_MS) instance.restarts = 0;
       instance.restarts += 1;
       const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (instance.restarts - 1));
-      this.log(`✖ ${instance.label} exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s (restart ${instance.restarts}; its log: ${join(this.state.runDir, `${instance.app}.log`)})`);
+      this.log(`✖ ${instance.label} exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s (restart ${instance.restarts}; its log: ${join(this.state.runDir, `${instance.label}.log`)})`);
       instance.timer = setTimeout(() => {
         instance.timer = null;
         if (!this.stopping) this.launch(instance);
@@ -54,9 +60,21 @@ export class Supervisor {
     });
   }
 
-  /** Resolves once the instance (as it runs now) answers its health check. */
-  waitHealthy(instance, options = {}) {
-    return waitHealthy(this.stateOf(instance), instance.app, { child: instance.child, ...options });
+  /**
+   * Resolves once the instance answers its health check. A start that exits is restarted (launch)
+   * and waited for again, up to FAILED_STARTS_TOLERATED times; then the last failure is thrown,
+   * with the end of the instance's log.
+   */
+  async waitHealthy(instance, options = {}) {
+    for (let failed = 0; ; failed++) {
+      const child = instance.child;
+      try {
+        return await waitHealthy(this.stateOf(instance), instance.app, { child, logName: instance.label, ...options });
+      } catch (error) {
+        if (this.stopping || !exited(child) || failed >= FAILED_STARTS_TOLERATED) throw error;
+        while (instance.child === child && !this.stopping) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   /** Kills an instance with a signal (SIGKILL: a crash); the supervisor starts it again. */

@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { freePort } from '../deploy/local/infrastructure.mjs';
+import { Supervisor } from '../deploy/local/supervisor.mjs';
+import { readState } from '@parley/testing';
+
+// npm start and npm run chaos bring the apps up through the supervisor; an app whose start fails
+// (a server still coming up) must be waited for through its restart, not fail the whole start.
+describe('the supervisor that runs the apps for npm start and npm run chaos', () => {
+  const supervisors: Supervisor[] = [];
+  afterAll(() => Promise.all(supervisors.map((supervisor) => supervisor.stopAll())));
+
+  function supervise(env: Record<string, string> = {}) {
+    const state = readState();
+    const lines: string[] = [];
+    const supervisor = new Supervisor({ state: { ...state, env: { ...state.env, ...env } }, log: (line) => lines.push(line) });
+    supervisors.push(supervisor);
+    return { supervisor, lines };
+  }
+
+  it('waits through a start that crashed until the restarted instance answers', async () => {
+    const { supervisor, lines } = supervise();
+    const instance = supervisor.start({ app: 'outbound-delivery', port: await freePort(), label: 'outbound-delivery#crashed' });
+    supervisor.kill(instance);
+
+    await supervisor.waitHealthy(instance);
+
+    expect(instance.restarts).toBe(1);
+    expect(lines).toEqual([expect.stringContaining('outbound-delivery#crashed exited (SIGKILL); restarting it in 1 s')]);
+    expect((await fetch(`http://127.0.0.1:${instance.port}/health`)).status).toBe(200);
+  });
+
+  it('gives up after five failed starts, with the last start’s own error', async () => {
+    const { supervisor, lines } = supervise({ KAFKA_PARTITIONS: 'many' });
+    const instance = supervisor.start({ app: 'outbound-delivery', port: await freePort(), label: 'outbound-delivery#misconfigured' });
+
+    await expect(supervisor.waitHealthy(instance)).rejects.toThrow(/exited with 1\):\n[\s\S]*failed to start[\s\S]*KAFKA_PARTITIONS/);
+
+    expect(lines).toHaveLength(5);
+    expect(lines.every((line) => line.includes('outbound-delivery#misconfigured exited (code 1)'))).toBe(true);
+  });
+});
