@@ -24,6 +24,8 @@ export const VERSITYGW_VERSION: string;
 export const S3_BUCKET: string;
 export function defaultCacheDir(): string;
 export function freePort(): Promise<number>;
+/** Spawns a command that does not outlive this process (setpriv --pdeathsig where there is one). */
+export function spawnTied(command: string, args: string[], options: import('node:child_process').SpawnOptions): import('node:child_process').ChildProcess;
 export function isPortFree(port: number): Promise<boolean>;
 export class ProvisioningError extends Error {}
 export function startInfrastructure(options: {
