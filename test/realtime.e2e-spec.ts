@@ -136,7 +136,10 @@ describe('realtime', () => {
     const [alice, bob] = await Promise.all([newMember(accountId), newMember(accountId)]);
     const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
     const { env } = readState();
-    const bobSocket = io(env.REALTIME_URL, { auth: { token: bob.token }, transports: ['websocket'], reconnectionDelay: 200, reconnectionDelayMax: 200 });
+    // Socket.IO's own reconnection delay (1 s). Recovery needs the server to have seen the drop and
+    // stored the session before the client is back. With 200 ms the missed push never came, once, on
+    // a slow day (realtime pushed it 0.13 s after the send); the likely cause is that race.
+    const bobSocket = io(env.REALTIME_URL, { auth: { token: bob.token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 1000 });
     sockets.push(bobSocket);
     await new Promise((resolve) => bobSocket.once('connect', () => resolve(undefined)));
     const pushes = collect(bobSocket, 'new_message');
