@@ -10,8 +10,8 @@ const MAX_BACKOFF_MS = 30_000;
 const HEALTHY_RUN_MS = 60_000;
 /**
  * How many failed starts waitHealthy sees through before it gives up. A start can fail for want of
- * a server that is still coming up (on a slow day, Kafka serving a few hundred new partitions took
- * longer than an app waits for them), and the next start, a few seconds later, finds it ready.
+ * a server that is still coming up (on a slow day, a fresh Kafka creating a few hundred partitions
+ * for eight instances at once), and the next start, a few seconds later, finds it ready.
  */
 const FAILED_STARTS_TOLERATED = 4;
 
