@@ -46,11 +46,11 @@ function newPhone(): string {
   return `+1555${String(Date.now() % 1_000_000).padStart(6, '0')}${String(phoneCounter).padStart(4, '0')}`.slice(0, 16);
 }
 
-/** Opens (or finds) a contact's support room as a client would: a 503 (the gateway shedding a burst) is retried after its Retry-After. */
 /**
- * Opens a support room as a client would: a 503 is retried after its Retry-After, and a 504 (no
- * answer in time: on a slow day, 100 opens at once outlast the gateway's 10 s) is retried at once
- * with the same contact when it carries no first message. An open is keyed by its contact, so the
+ * Opens (or finds) a contact's support room as a client would: a 503 (the gateway shedding a
+ * burst) is retried after its Retry-After, and a 504 (no answer in time: on a slow day, 100 opens
+ * at once outlast the gateway's 10 s) is retried at once with the same contact when it carries no
+ * first message. An open is keyed by its contact, so the
  * retry answers the room the first attempt made (200) or makes it (201), never a second one; a
  * first message would be posted a second time.
  */
