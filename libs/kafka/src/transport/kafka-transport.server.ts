@@ -26,6 +26,12 @@ export interface KafkaTransportOptions {
    * of the app, its commands included, and outlasts the session timeout.
    */
   eventBatchBudgetMs: number;
+  /**
+   * Called when the consumer has stopped for good (kafkajs gives up on an error it will not retry):
+   * by default the process is stopped, so its supervisor starts a fresh one. An app left running
+   * without its consumer would answer health checks while it consumed nothing.
+   */
+  onConsumerStopped?: (error: Error) => void;
 }
 
 /**
@@ -69,6 +75,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         for (const key of this.uncommitted.keys()) if (!assigned(key)) this.uncommitted.delete(key);
         for (const key of this.handledAhead.keys()) if (!assigned(key)) this.handledAhead.delete(key);
       });
+      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart));
       const [replies] = await Promise.all([SharedProducer.acquire(this.options.client), this.consumer.connect()]);
       this.replies = replies;
       // Events arrive on their own topics; commands on their app's command topic, named by a header.
@@ -103,6 +110,16 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     this.consumer = null;
     this.replies = null;
     this.kafka = null;
+  }
+
+  /** A crash kafkajs restarts from is logged; one it does not stops the app (onConsumerStopped). */
+  private onCrash(error: Error, restart: boolean): void {
+    if (restart) {
+      this.logger.warn({ err: error }, 'Kafka consumer crashed; kafkajs restarts it');
+      return;
+    }
+    this.logger.fatal({ err: error }, 'Kafka consumer stopped for good; stopping the app so that it is started again');
+    (this.options.onConsumerStopped ?? stopProcess)(error);
   }
 
   /**
@@ -262,6 +279,12 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       this.logger.error({ err: error, topic, correlationId }, 'reply could not be sent; the caller will time out');
     });
   }
+}
+
+/** Stops the process through its shutdown hooks (the consumer leaves its group) and exits non-zero. */
+function stopProcess(): void {
+  process.exitCode = 1;
+  process.kill(process.pid, 'SIGTERM');
 }
 
 function parseValue(value: Buffer | null): unknown {
