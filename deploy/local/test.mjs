@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT, build, ensureDependencies, sh, step } from './project.mjs';
+import { failureReport } from './test-report.mjs';
 
 // A test run must leave tracked files as it found them (a rewritten lockfile, a regenerated file):
 // what is changed before the run is remembered so that only the run's own changes fail it.
@@ -31,6 +32,7 @@ const jest = spawnSync(
 );
 try {
   const results = JSON.parse(readFileSync(report, 'utf8'));
+  process.stdout.write(failureReport(results, ROOT));
   // A closing line any CI can read, whatever the runner prints above it.
   process.stdout.write(`\njest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`);
 } catch {

@@ -115,7 +115,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   /** A crash kafkajs restarts from is logged; one it does not stops the app (onConsumerStopped). */
   private onCrash(error: Error, restart: boolean): void {
     if (restart) {
-      this.logger.warn({ err: error }, 'Kafka consumer crashed; kafkajs restarts it');
+      this.logger.error({ err: error }, 'Kafka consumer crashed; kafkajs restarts it');
       return;
     }
     this.logger.fatal({ err: error }, 'Kafka consumer stopped for good; stopping the app so that it is started again');
