@@ -6,6 +6,7 @@ export * from './outbox/outbox.service.js';
 export * from './outbox/outbox-relay.js';
 export * from './consumer/event-consumer.js';
 export * from './consumer/event-ledger.js';
+export * from './consumer/consumer-crashes.js';
 export * from './rpc/command-client.js';
 export * from './kafka.probe.js';
 export * from './consumer/on-event.decorator.js';

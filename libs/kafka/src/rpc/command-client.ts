@@ -21,6 +21,7 @@ import {
 } from '@parley/contracts';
 import { context } from '@opentelemetry/api';
 import { activeTracer, APP_NAME, currentTraceHeaders, inSpan, PlatformConfig, Metrics, reportCommandAdmission, type TraceHeaders } from '@parley/platform';
+import { watchConsumerCrashes } from '../consumer/consumer-crashes.js';
 import { kafkaClientConfig, kafkaConsumerConfig } from '../kafka.options.js';
 import type { BatchingProducer } from '../transport/batching-producer.js';
 import { SharedProducer } from '../transport/shared-producer.js';
@@ -120,6 +121,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    watchConsumerCrashes(this.consumer, this.logger);
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.replyPartitions = [...(event.payload.memberAssignment[ReplyTopic] ?? [])];
     });

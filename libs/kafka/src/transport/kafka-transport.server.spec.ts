@@ -7,14 +7,13 @@ interface BatchRunner {
   handleBatch(payload: EachBatchPayload): Promise<void>;
 }
 
-function server(eventBatchBudgetMs = 10_000, onConsumerStopped?: (error: Error) => void) {
+function server(eventBatchBudgetMs = 10_000) {
   const transport = new KafkaTransportServer({
     client: { brokers: ['127.0.0.1:1'] },
     consumer: { groupId: 'test' },
     partitionsConsumedConcurrently: 1,
     commandTtlMs: 10_000,
     eventBatchBudgetMs,
-    onConsumerStopped,
   });
   return { transport, run: (payload: EachBatchPayload) => (transport as unknown as BatchRunner).handleBatch(payload) };
 }
@@ -136,24 +135,5 @@ describe('KafkaTransportServer batches', () => {
     await run(batchOf(batch.slice(3), resolved));
     expect(resolved).toEqual(['0', '1', '2', '3']);
     expect(ran).toEqual(['0', '10', '1', '3']);
-  });
-});
-
-describe('KafkaTransportServer consumer crashes', () => {
-  type Crashing = { onCrash(error: Error, restart: boolean): void };
-
-  it('stops the app when kafkajs gives up on its consumer, so it is not left running without one', () => {
-    const stopped: Error[] = [];
-    const { transport } = server(10_000, (error) => stopped.push(error));
-    const crash = new Error('KafkaJSNoBrokerAvailableError');
-    (transport as unknown as Crashing).onCrash(crash, false);
-    expect(stopped).toEqual([crash]);
-  });
-
-  it('leaves the app running when kafkajs restarts the consumer itself', () => {
-    const stopped: Error[] = [];
-    const { transport } = server(10_000, (error) => stopped.push(error));
-    (transport as unknown as Crashing).onCrash(new Error('The coordinator is loading'), true);
-    expect(stopped).toEqual([]);
   });
 });

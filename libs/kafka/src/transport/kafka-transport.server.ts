@@ -4,6 +4,7 @@ import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type 
 import { isObservable, lastValueFrom } from 'rxjs';
 import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
+import { watchConsumerCrashes, type ConsumerStopped } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
@@ -26,12 +27,8 @@ export interface KafkaTransportOptions {
    * of the app, its commands included, and outlasts the session timeout.
    */
   eventBatchBudgetMs: number;
-  /**
-   * Called when the consumer has stopped for good (kafkajs gives up on an error it will not retry):
-   * by default the process is stopped, so its supervisor starts a fresh one. An app left running
-   * without its consumer would answer health checks while it consumed nothing.
-   */
-  onConsumerStopped?: (error: Error) => void;
+  /** When kafkajs stops the consumer for good; by default the app stops (watchConsumerCrashes). */
+  onConsumerStopped?: ConsumerStopped;
 }
 
 /**
@@ -75,7 +72,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         for (const key of this.uncommitted.keys()) if (!assigned(key)) this.uncommitted.delete(key);
         for (const key of this.handledAhead.keys()) if (!assigned(key)) this.handledAhead.delete(key);
       });
-      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.onCrash(payload.error, payload.restart));
+      watchConsumerCrashes(this.consumer, this.logger, this.options.onConsumerStopped);
       const [replies] = await Promise.all([SharedProducer.acquire(this.options.client), this.consumer.connect()]);
       this.replies = replies;
       // Events arrive on their own topics; commands on their app's command topic, named by a header.
@@ -110,16 +107,6 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     this.consumer = null;
     this.replies = null;
     this.kafka = null;
-  }
-
-  /** A crash kafkajs restarts from is logged; one it does not stops the app (onConsumerStopped). */
-  private onCrash(error: Error, restart: boolean): void {
-    if (restart) {
-      this.logger.error({ err: error }, 'Kafka consumer crashed; kafkajs restarts it');
-      return;
-    }
-    this.logger.fatal({ err: error }, 'Kafka consumer stopped for good; stopping the app so that it is started again');
-    (this.options.onConsumerStopped ?? stopProcess)(error);
   }
 
   /**
@@ -279,12 +266,6 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       this.logger.error({ err: error, topic, correlationId }, 'reply could not be sent; the caller will time out');
     });
   }
-}
-
-/** Stops the process through its shutdown hooks (the consumer leaves its group) and exits non-zero. */
-function stopProcess(): void {
-  process.exitCode = 1;
-  process.kill(process.pid, 'SIGTERM');
 }
 
 function parseValue(value: Buffer | null): unknown {
