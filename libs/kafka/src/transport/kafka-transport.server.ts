@@ -4,7 +4,7 @@ import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type 
 import { isObservable, lastValueFrom } from 'rxjs';
 import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
-import { watchConsumerCrashes, type ConsumerStopped } from '../consumer/consumer-crashes.js';
+import { watchConsumerCrashes } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
@@ -27,8 +27,6 @@ export interface KafkaTransportOptions {
    * of the app, its commands included, and outlasts the session timeout.
    */
   eventBatchBudgetMs: number;
-  /** When kafkajs stops the consumer for good; by default the app stops (watchConsumerCrashes). */
-  onConsumerStopped?: ConsumerStopped;
 }
 
 /**
@@ -72,7 +70,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         for (const key of this.uncommitted.keys()) if (!assigned(key)) this.uncommitted.delete(key);
         for (const key of this.handledAhead.keys()) if (!assigned(key)) this.handledAhead.delete(key);
       });
-      watchConsumerCrashes(this.consumer, this.logger, this.options.onConsumerStopped);
+      watchConsumerCrashes(this.consumer, this.logger);
       const [replies] = await Promise.all([SharedProducer.acquire(this.options.client), this.consumer.connect()]);
       this.replies = replies;
       // Events arrive on their own topics; commands on their app's command topic, named by a header.
