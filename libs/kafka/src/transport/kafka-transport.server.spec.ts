@@ -86,13 +86,13 @@ describe('KafkaTransportServer batches', () => {
   });
 
   it('stops starting events past its budget and leaves the rest for the next fetch, so one long backlog does not hold up the other partitions', async () => {
-    const { transport, run } = server(40);
+    const { transport, run } = server(100);
     const ran: number[] = [];
     transport.addHandler(
       'parley.room.updated',
       eventHandler(async ({ n }) => {
         ran.push(n);
-        await pause(15);
+        await pause(30);
       }),
       true,
     );
@@ -114,13 +114,15 @@ describe('KafkaTransportServer batches', () => {
   });
 
   it('does not run again the messages of other keys it handled past a message left for the next fetch', async () => {
-    const { transport, run } = server(10);
+    // A budget wide enough that a busy machine's scheduling delay does not use it up before the
+    // first message starts (10 ms did, once, with a load average of 6), and a slow message well past it.
+    const { transport, run } = server(100);
     const ran: string[] = [];
     transport.addHandler(
       'parley.room.updated',
       eventHandler(async ({ n }) => {
         ran.push(String(n));
-        await pause(n < 10 ? 30 : 0);
+        await pause(n < 10 ? 300 : 0);
       }),
       true,
     );
