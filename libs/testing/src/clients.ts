@@ -39,7 +39,10 @@ export async function api<T = any>(
   options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse<T>> {
   const { env } = readState();
-  const headers: Record<string, string> = { ...options.headers };
+  // A connection each: one pooled across suites can sit idle past the gateway's keep-alive (65 s)
+  // while Jest compiles the next suite and cannot run the pool's own expiry, and the next request
+  // on it fails with "other side closed" (seen once in a full run on a slow day).
+  const headers: Record<string, string> = { connection: 'close', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let payload: string | undefined = options.rawBody;
   if (options.body !== undefined) {
