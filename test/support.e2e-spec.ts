@@ -50,9 +50,8 @@ function newPhone(): string {
  * Opens (or finds) a contact's support room as a client would: a 503 (the gateway shedding a
  * burst) is retried after its Retry-After, and a 504 (no answer in time: on a slow day, 100 opens
  * at once outlast the gateway's 10 s) is retried at once with the same contact when it carries no
- * first message. An open is keyed by its contact, so the
- * retry answers the room the first attempt made (200) or makes it (201), never a second one; a
- * first message would be posted a second time.
+ * first message. An open is keyed by its contact, so the retry answers the room the first attempt
+ * made (200) or makes it (201), never a second one; a first message would be posted a second time.
  */
 async function openRoom(token: string, inboxId: string, contact: Record<string, unknown> = { phone: newPhone() }, content?: string) {
   for (;;) {

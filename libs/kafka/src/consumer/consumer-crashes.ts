@@ -1,6 +1,6 @@
 import type { Consumer } from 'kafkajs';
 
-/** Called when kafkajs has stopped a consumer for good. */
+/** What is done when kafkajs has stopped a consumer for good. */
 export type ConsumerStopped = (error: Error) => void;
 
 interface CrashLogger {
@@ -13,11 +13,11 @@ interface CrashLogger {
  * will not retry) stops the app by default, so its supervisor starts a fresh one. An app left
  * running without its consumer answers health checks while it consumes nothing.
  */
-export function watchConsumerCrashes(consumer: Consumer, logger: CrashLogger, onStopped: ConsumerStopped = stopProcess): void {
-  consumer.on(consumer.events.CRASH, ({ payload }) => onConsumerCrash(payload.error, payload.restart, logger, onStopped));
+export function watchConsumerCrashes(consumer: Consumer, logger: CrashLogger): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => onConsumerCrash(payload.error, payload.restart, logger));
 }
 
-/** What a consumer's crash leads to (watchConsumerCrashes); apart for its tests. */
+/** What a consumer's crash leads to (watchConsumerCrashes); `onStopped` is replaceable for its tests. */
 export function onConsumerCrash(error: Error, restart: boolean, logger: CrashLogger, onStopped: ConsumerStopped = stopProcess): void {
   if (restart) {
     logger.error({ err: error }, 'Kafka consumer crashed; kafkajs restarts it');
