@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { APPS } from './apps.mjs';
 
 const WIDTH = 220;
-const clip = (text) => (text.length > WIDTH ? `${text.slice(0, WIDTH - 1)}…` : text);
+const clip = (text, width = WIDTH) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
 /**
  * What a Jest failure message says, on one line: its first line, with the expected and received
  * values of a failed `expect` (colour codes and the stack dropped).
@@ -32,7 +32,7 @@ export function failedSuites(results, root) {
   return lines;
 }
 
-/** One line per app of the e2e run: its errors by message, and how many warnings it logged. */
+/** One line per app of the e2e run: its errors by message with the first one's cause, and how many warnings it logged. */
 export function appLogSummary(runDir) {
   const lines = [];
   for (const app of Object.keys(APPS)) {
@@ -49,11 +49,20 @@ export function appLogSummary(runDir) {
         continue;
       }
       if (entry.level === 40) warnings += 1;
-      if (entry.level >= 50) errors.set(entry.msg, (errors.get(entry.msg) ?? 0) + 1);
+      if (entry.level < 50) continue;
+      // The first error logged under each message names its cause: a message alone ("consumer
+      // crashed") does not say which of several errors it was.
+      const seen = errors.get(entry.msg) ?? { count: 0, cause: entry.err ? `${entry.err.type}: ${entry.err.message}`.slice(0, 100) : '' };
+      seen.count += 1;
+      errors.set(entry.msg, seen);
     }
-    const top = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([msg, n]) => `"${msg}" ×${n}`);
-    const total = [...errors.values()].reduce((sum, n) => sum + n, 0);
-    lines.push(clip(`  ${app}: ${total} errors${top.length ? ` (${top.join(', ')})` : ''}, ${warnings} warnings`));
+    const top = [...errors]
+      .sort((a, b) => b[1].count - a[1].count)
+      .slice(0, 3)
+      .map(([msg, { count, cause }]) => `"${msg}" ×${count}${cause ? ` [first: ${cause}]` : ''}`);
+    const total = [...errors.values()].reduce((sum, { count }) => sum + count, 0);
+    // Up to three messages, each with its cause: wider than a suite's line.
+    lines.push(clip(`  ${app}: ${total} errors${top.length ? ` (${top.join(', ')})` : ''}, ${warnings} warnings`, 3 * WIDTH));
   }
   return lines;
 }

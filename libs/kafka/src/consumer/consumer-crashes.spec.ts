@@ -1,26 +1,95 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from '@jest/globals';
-import { onConsumerCrash } from './consumer-crashes.js';
+import type { Consumer } from 'kafkajs';
+import { watchConsumerCrashes } from './consumer-crashes.js';
 
-function logger() {
-  const lines: string[] = [];
-  return { lines, error: (_: object, message: string) => lines.push(`error ${message}`), fatal: (_: object, message: string) => lines.push(`fatal ${message}`) };
+const PAUSES = { firstMs: 10, maxMs: 25 };
+
+/** The part of a kafkajs consumer the watch listens to: its CRASH and GROUP_JOIN events. */
+function fakeConsumer() {
+  const emitter = new EventEmitter();
+  const consumer = {
+    events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
+    on: (event: string, listener: (event: unknown) => void) => emitter.on(event, listener),
+  } as unknown as Consumer;
+  return {
+    consumer,
+    crash: (restart: boolean) => emitter.emit('consumer.crash', { payload: { error: new Error('Specified group generation id is not valid'), restart } }),
+    join: () => emitter.emit('consumer.group_join', { payload: {} }),
+  };
 }
 
+function logger() {
+  const lines: { level: string; message: string; restartInMs?: number }[] = [];
+  const line = (level: string) => (details: { restartInMs?: number }, message: string) =>
+    lines.push({ level, message, ...(details.restartInMs === undefined ? {} : { restartInMs: details.restartInMs }) });
+  return { lines, error: line('error'), warn: line('warn') };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('a Kafka consumer crash', () => {
-  it('stops the app when kafkajs gives up on the consumer, so it is not left running without one', () => {
+  it('starts a consumer kafkajs gave up on again, and says so once it has rejoined its group', async () => {
+    const { consumer, crash, join } = fakeConsumer();
     const log = logger();
-    const stopped: Error[] = [];
-    const crash = new Error('group authorization failed');
-    onConsumerCrash(crash, false, log, (error) => stopped.push(error));
-    expect(stopped).toEqual([crash]);
-    expect(log.lines).toEqual([expect.stringMatching(/^fatal Kafka consumer stopped for good/)]);
+    let starts = 0;
+    watchConsumerCrashes(consumer, async () => void starts++, log, PAUSES);
+
+    crash(false);
+    expect(starts).toBe(0);
+    await pause(100);
+    expect(starts).toBe(1);
+    join();
+    expect(log.lines).toEqual([
+      { level: 'error', message: expect.stringMatching(/stopped by kafkajs .* starting it again/), restartInMs: 10 },
+      { level: 'warn', message: 'Kafka consumer started again: it rejoined its group' },
+    ]);
   });
 
-  it('leaves the app running, with an error logged, when kafkajs restarts the consumer itself', () => {
+  it('leaves a crash kafkajs restarts from to kafkajs, with an error logged', async () => {
+    const { consumer, crash } = fakeConsumer();
     const log = logger();
-    const stopped: Error[] = [];
-    onConsumerCrash(new Error('The coordinator is loading'), true, log, (error) => stopped.push(error));
-    expect(stopped).toEqual([]);
-    expect(log.lines).toEqual(['error Kafka consumer crashed; kafkajs restarts it']);
+    let starts = 0;
+    watchConsumerCrashes(consumer, async () => void starts++, log, PAUSES);
+
+    crash(true);
+    await pause(100);
+    expect(starts).toBe(0);
+    expect(log.lines).toEqual([{ level: 'error', message: 'Kafka consumer crashed; kafkajs restarts it' }]);
+  });
+
+  it('tries again, pausing longer each time, while starting fails; and from the first pause again after a group join', async () => {
+    const { consumer, crash, join } = fakeConsumer();
+    const log = logger();
+    let starts = 0;
+    watchConsumerCrashes(consumer, async () => {
+      starts++;
+      if (starts < 3) throw new Error('connect ECONNREFUSED');
+    }, log, PAUSES);
+
+    crash(false);
+    await pause(200);
+    expect(starts).toBe(3);
+    join();
+    crash(false);
+    expect(log.lines.filter((line) => line.level === 'error').map((line) => [line.message.split(';')[0], line.restartInMs])).toEqual([
+      ['Kafka consumer stopped by kafkajs after an error it does not retry', 10],
+      ['Kafka consumer could not be started again', 20],
+      ['Kafka consumer could not be started again', 25],
+      ['Kafka consumer stopped by kafkajs after an error it does not retry', 10],
+    ]);
+  });
+
+  it('does not start the consumer again once the app is shutting down', async () => {
+    const { consumer, crash } = fakeConsumer();
+    const log = logger();
+    let starts = 0;
+    const watch = watchConsumerCrashes(consumer, async () => void starts++, log, PAUSES);
+
+    crash(false);
+    watch.stop();
+    crash(false);
+    await pause(100);
+    expect(starts).toBe(0);
   });
 });

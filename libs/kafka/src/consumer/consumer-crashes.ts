@@ -1,34 +1,74 @@
 import type { Consumer } from 'kafkajs';
 
-/** What is done when kafkajs has stopped a consumer for good. */
-export type ConsumerStopped = (error: Error) => void;
-
 interface CrashLogger {
   error(details: object, message: string): void;
-  fatal(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/** Pauses before starting a consumer kafkajs gave up on: the first, and the most it grows to. */
+export interface RestartPauses {
+  firstMs: number;
+  maxMs: number;
+}
+
+const RESTART_PAUSES: RestartPauses = { firstMs: 500, maxMs: 30_000 };
+
+/** Stops a watch at shutdown, so that a consumer being disconnected on purpose is not started again. */
+export interface ConsumerWatch {
+  stop(): void;
 }
 
 /**
- * Watches a consumer's crashes: one kafkajs restarts from is logged; one it does not (an error it
- * will not retry) stops the app by default, so its supervisor starts a fresh one. An app left
- * running without its consumer answers health checks while it consumes nothing.
+ * Keeps a consumer consuming. kafkajs restarts a crashed consumer only when it judges the error
+ * retriable; after any other crash (a group generation or member id the coordinator no longer
+ * knows after a stall or a rebalance, kafkajs#1466) it disconnects it and leaves it stopped, while
+ * the app goes on answering health checks and consuming nothing. This starts such a consumer again
+ * with `start` (connect and run, as at boot), pausing longer after each crash that follows another
+ * without a group join in between.
  */
-export function watchConsumerCrashes(consumer: Consumer, logger: CrashLogger): void {
-  consumer.on(consumer.events.CRASH, ({ payload }) => onConsumerCrash(payload.error, payload.restart, logger));
-}
+export function watchConsumerCrashes(
+  consumer: Consumer,
+  start: () => Promise<void>,
+  logger: CrashLogger,
+  pauses: RestartPauses = RESTART_PAUSES,
+): ConsumerWatch {
+  let pauseMs = pauses.firstMs;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let restarted = false;
 
-/** What a consumer's crash leads to (watchConsumerCrashes); `onStopped` is replaceable for its tests. */
-export function onConsumerCrash(error: Error, restart: boolean, logger: CrashLogger, onStopped: ConsumerStopped = stopProcess): void {
-  if (restart) {
-    logger.error({ err: error }, 'Kafka consumer crashed; kafkajs restarts it');
-    return;
-  }
-  logger.fatal({ err: error }, 'Kafka consumer stopped for good; stopping the app so that it is started again');
-  onStopped(error);
-}
+  const startAgain = async (): Promise<void> => {
+    timer = null;
+    if (stopped) return;
+    restarted = true;
+    try {
+      await start();
+    } catch (error) {
+      // A failed connect or run emits no CRASH: schedule the next try here.
+      schedule(error as Error, 'Kafka consumer could not be started again');
+    }
+  };
+  const schedule = (error: Error, message: string): void => {
+    if (stopped || timer) return;
+    logger.error({ err: error, restartInMs: pauseMs }, message);
+    timer = setTimeout(() => void startAgain(), pauseMs);
+    pauseMs = Math.min(pauseMs * 2, pauses.maxMs);
+  };
 
-/** Stops the process through its shutdown hooks (consumers leave their groups) and exits non-zero. */
-function stopProcess(): void {
-  process.exitCode = 1;
-  process.kill(process.pid, 'SIGTERM');
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    pauseMs = pauses.firstMs;
+    if (restarted) logger.warn({}, 'Kafka consumer started again: it rejoined its group');
+    restarted = false;
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) logger.error({ err: payload.error }, 'Kafka consumer crashed; kafkajs restarts it');
+    else schedule(payload.error, 'Kafka consumer stopped by kafkajs after an error it does not retry; starting it again');
+  });
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
 }

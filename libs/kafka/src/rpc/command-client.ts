@@ -21,7 +21,7 @@ import {
 } from '@parley/contracts';
 import { context } from '@opentelemetry/api';
 import { activeTracer, APP_NAME, currentTraceHeaders, inSpan, PlatformConfig, Metrics, reportCommandAdmission, type TraceHeaders } from '@parley/platform';
-import { watchConsumerCrashes } from '../consumer/consumer-crashes.js';
+import { watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { kafkaClientConfig, kafkaConsumerConfig } from '../kafka.options.js';
 import type { BatchingProducer } from '../transport/batching-producer.js';
 import { SharedProducer } from '../transport/shared-producer.js';
@@ -103,6 +103,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   private readonly maxInFlight: number;
   private replyPartitions: number[] = [];
   private nextPartition = 0;
+  private crashWatch: ConsumerWatch | null = null;
 
   constructor(
     config: PlatformConfig,
@@ -121,17 +122,22 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    watchConsumerCrashes(this.consumer, this.logger);
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.replyPartitions = [...(event.payload.memberAssignment[ReplyTopic] ?? [])];
     });
     const [requests] = await Promise.all([SharedProducer.acquire(this.client), this.consumer.connect()]);
     this.requests = requests;
     await this.consumer.subscribe({ topics: [ReplyTopic], fromBeginning: false });
-    await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.onReplies(payload) });
+    const run = () => this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.onReplies(payload) });
+    this.crashWatch = watchConsumerCrashes(this.consumer, async () => {
+      await this.consumer.connect();
+      await run();
+    }, this.logger);
+    await run();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.crashWatch?.stop();
     await this.consumer.disconnect();
     if (this.requests) await SharedProducer.release();
     this.requests = null;

@@ -4,7 +4,7 @@ import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type 
 import { isObservable, lastValueFrom } from 'rxjs';
 import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
-import { watchConsumerCrashes } from '../consumer/consumer-crashes.js';
+import { watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
@@ -46,6 +46,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   /** Offsets handled but not yet committed, by `topic:partition` (the next offset to read). */
   private readonly uncommitted = new Map<string, TopicPartitionOffset>();
   private commitTimer: NodeJS.Timeout | null = null;
+  private crashWatch: ConsumerWatch | null = null;
   private commitScheduled = false;
   /**
    * Offsets handled past the first unhandled one of their partition (a batch cut short by its budget
@@ -70,8 +71,8 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         for (const key of this.uncommitted.keys()) if (!assigned(key)) this.uncommitted.delete(key);
         for (const key of this.handledAhead.keys()) if (!assigned(key)) this.handledAhead.delete(key);
       });
-      watchConsumerCrashes(this.consumer, this.logger);
-      const [replies] = await Promise.all([SharedProducer.acquire(this.options.client), this.consumer.connect()]);
+      const consumer = this.consumer;
+      const [replies] = await Promise.all([SharedProducer.acquire(this.options.client), consumer.connect()]);
       this.replies = replies;
       // Events arrive on their own topics; commands on their app's command topic, named by a header.
       const topics = new Set<string>();
@@ -79,14 +80,20 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         if (typeof pattern !== 'string') continue;
         topics.add(handler.isEventHandler ? pattern : commandTopic(pattern));
       }
-      if (topics.size > 0) await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      if (topics.size > 0) await consumer.subscribe({ topics: [...topics], fromBeginning: true });
       // Offsets are committed here, not by kafkajs after every batch (one request per batch).
-      await this.consumer.run({
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-        eachBatchAutoResolve: false,
-        autoCommit: false,
-        eachBatch: (payload) => this.handleBatch(payload),
-      });
+      const run = () =>
+        consumer.run({
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+          eachBatchAutoResolve: false,
+          autoCommit: false,
+          eachBatch: (payload) => this.handleBatch(payload),
+        });
+      this.crashWatch = watchConsumerCrashes(consumer, async () => {
+        await consumer.connect();
+        await run();
+      }, this.logger);
+      await run();
       this.commitTimer = setInterval(() => void this.commit(), EVENT_COMMIT_INTERVAL_MS);
       callback();
     } catch (error) {
@@ -96,6 +103,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
 
   /** Leaves the group at once (no session timeout for the others to wait out), then sends what is queued. */
   async close(): Promise<void> {
+    this.crashWatch?.stop();
     if (this.commitTimer) clearInterval(this.commitTimer);
     this.commitTimer = null;
     await this.consumer?.stop();
