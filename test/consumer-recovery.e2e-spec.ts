@@ -51,10 +51,7 @@ describe('a Kafka consumer kafkajs gives up on', () => {
       });
     consumer.on(consumer.events.CRASH, ({ payload }) => crashes.push(payload.restart));
     const log = (details: object, message: string) => logged.push(message);
-    watch = watchConsumerCrashes(consumer, async () => {
-      await consumer.connect();
-      await run();
-    }, { error: log, warn: log });
+    watch = watchConsumerCrashes(consumer, run, { error: log, warn: log });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await run();

@@ -5,12 +5,13 @@ import { watchConsumerCrashes } from './consumer-crashes.js';
 
 const PAUSES = { firstMs: 10, maxMs: 25 };
 
-/** The part of a kafkajs consumer the watch listens to: its CRASH and GROUP_JOIN events. */
+/** The part of a kafkajs consumer the watch uses: its CRASH and GROUP_JOIN events, and connect. */
 function fakeConsumer() {
   const emitter = new EventEmitter();
   const consumer = {
     events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
     on: (event: string, listener: (event: unknown) => void) => emitter.on(event, listener),
+    connect: async () => undefined,
   } as unknown as Consumer;
   return {
     consumer,

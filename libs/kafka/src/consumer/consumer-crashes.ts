@@ -22,13 +22,13 @@ export interface ConsumerWatch {
  * Keeps a consumer consuming. kafkajs restarts a crashed consumer only when it judges the error
  * retriable; after any other crash (a group generation or member id the coordinator no longer
  * knows after a stall or a rebalance, kafkajs#1466) it disconnects it and leaves it stopped, while
- * the app goes on answering health checks and consuming nothing. This starts such a consumer again
- * with `start` (connect and run, as at boot), pausing longer after each crash that follows another
- * without a group join in between.
+ * the app goes on answering health checks and consuming nothing. This connects such a consumer
+ * again and calls `run` (its `consumer.run`, as at boot; its subscriptions are kept), pausing longer
+ * after each crash that follows another without a group join in between.
  */
 export function watchConsumerCrashes(
   consumer: Consumer,
-  start: () => Promise<void>,
+  run: () => Promise<void>,
   logger: CrashLogger,
   pauses: RestartPauses = RESTART_PAUSES,
 ): ConsumerWatch {
@@ -42,7 +42,8 @@ export function watchConsumerCrashes(
     if (stopped) return;
     restarted = true;
     try {
-      await start();
+      await consumer.connect();
+      await run();
     } catch (error) {
       // A failed connect or run emits no CRASH: schedule the next try here.
       schedule(error as Error, 'Kafka consumer could not be started again');

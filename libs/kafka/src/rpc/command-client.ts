@@ -129,10 +129,7 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     this.requests = requests;
     await this.consumer.subscribe({ topics: [ReplyTopic], fromBeginning: false });
     const run = () => this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.onReplies(payload) });
-    this.crashWatch = watchConsumerCrashes(this.consumer, async () => {
-      await this.consumer.connect();
-      await run();
-    }, this.logger);
+    this.crashWatch = watchConsumerCrashes(this.consumer, run, this.logger);
     await run();
   }
 

@@ -89,10 +89,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
           autoCommit: false,
           eachBatch: (payload) => this.handleBatch(payload),
         });
-      this.crashWatch = watchConsumerCrashes(consumer, async () => {
-        await consumer.connect();
-        await run();
-      }, this.logger);
+      this.crashWatch = watchConsumerCrashes(consumer, run, this.logger);
       await run();
       this.commitTimer = setInterval(() => void this.commit(), EVENT_COMMIT_INTERVAL_MS);
       callback();
