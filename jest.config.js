@@ -21,6 +21,11 @@ export default {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+      moduleNameMapper: {
+        ...shared.moduleNameMapper,
+        // The console's browser modules import Socket.IO from the path the gateway serves it on.
+        '^/console/vendor/socket\\.io\\.esm\\.min\\.js$': 'socket.io-client',
+      },
     },
     {
       ...shared,

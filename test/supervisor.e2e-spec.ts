@@ -29,13 +29,15 @@ describe('the supervisor that runs the apps for npm start and npm run chaos', ()
     expect((await fetch(`http://127.0.0.1:${instance.port}/health`)).status).toBe(200);
   });
 
-  it('gives up after five failed starts, with the last start’s own error', async () => {
+  it('gives up after five failed starts, with the last start’s own error, and says why each start failed', async () => {
     const { supervisor, lines } = supervise({ KAFKA_PARTITIONS: 'many' });
     const instance = supervisor.start({ app: 'outbound-delivery', port: await freePort(), label: 'outbound-delivery#misconfigured' });
 
     await expect(supervisor.waitHealthy(instance)).rejects.toThrow(/exited with 1\):\n[\s\S]*failed to start[\s\S]*KAFKA_PARTITIONS/);
 
     expect(lines).toHaveLength(5);
-    expect(lines.every((line) => line.includes('outbound-delivery#misconfigured exited (code 1)'))).toBe(true);
+    for (const line of lines) {
+      expect(line).toContain('outbound-delivery#misconfigured exited (code 1: outbound-delivery failed to start: Invalid configuration: - KAFKA_PARTITIONS');
+    }
   });
 });

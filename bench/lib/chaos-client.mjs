@@ -128,6 +128,7 @@ export class ChaosReceiver {
         firstSeen: new Map(), // message id → performance.now() of its first push
         reconnects: 0,
         catchUps: 0,
+        retry: null, // the timer of the next try after a refused handshake
         socket: io(this.realtimeUrl, { auth: { token: this.bearer }, transports: ['websocket'], reconnectionDelayMax: 2000 }),
       };
       device.socket.on('new_message', (payload) => this.pushed(device, payload));
@@ -136,6 +137,16 @@ export class ChaosReceiver {
       device.socket.on('disconnect', (reason) => {
         device.seenAtDisconnect = new Map(device.lastSeq);
         this.log(`socket ${index} disconnected (${reason})`);
+      });
+      // Socket.IO does not retry a handshake realtime refused; a refusal while realtime cannot look
+      // the user up (UNAVAILABLE: mongod restarting) is retried, as the console does.
+      device.socket.on('connect_error', (error) => {
+        if (!device.connectedOnce || device.socket.active || device.retry) return;
+        this.log(`socket ${index} refused (${error.data?.code ?? error.message}); connecting again in 1 s`);
+        device.retry = setTimeout(() => {
+          device.retry = null;
+          device.socket.connect();
+        }, 1000);
       });
       device.socket.on('connect', () => {
         if (device.connectedOnce && !device.socket.recovered) {
@@ -209,6 +220,9 @@ export class ChaosReceiver {
   }
 
   close() {
-    for (const device of this.devices) device.socket.close();
+    for (const device of this.devices) {
+      clearTimeout(device.retry);
+      device.socket.close();
+    }
   }
 }

@@ -15,6 +15,15 @@ const HEALTHY_RUN_MS = 60_000;
  */
 const FAILED_STARTS_TOLERATED = 4;
 
+/** The message of an app's fatal log line, on one line and clipped: a start's error can be long. */
+function fatalMessage(line) {
+  try {
+    return String(JSON.parse(line).msg).replace(/\s+/g, ' ').slice(0, 300);
+  } catch {
+    return line.slice(0, 300);
+  }
+}
+
 export class Supervisor {
   /**
    * @param state the system state (runDir, env, ports) the apps start with
@@ -44,15 +53,23 @@ export class Supervisor {
 
   launch(instance) {
     instance.startedAt = Date.now();
-    const onLine = this.onLine && ((_app, line) => this.onLine(instance, line));
+    let fatal = null;
+    const onLine = (_app, line) => {
+      // The app's last words (runMain logs a failed start at fatal): the exit line says why, since
+      // the log file may be gone by the time someone reads the output (a CI run's, say).
+      if (line.startsWith('{"level":60')) fatal = line;
+      this.onLine?.(instance, line);
+    };
     const child = spawnApp(this.stateOf(instance), instance.app, { onLine, logName: instance.label });
     instance.child = child;
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': by then the app's output has all been read, its fatal line included.
+    child.on('close', (code, signal) => {
       if (this.stopping || instance.child !== child) return;
       if (Date.now() - instance.startedAt > HEALTHY_RUN_MS) instance.restarts = 0;
       instance.restarts += 1;
       const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (instance.restarts - 1));
-      this.log(`✖ ${instance.label} exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s (restart ${instance.restarts}; its log: ${join(this.state.runDir, `${instance.label}.log`)})`);
+      const why = fatal ? `: ${fatalMessage(fatal)}` : '';
+      this.log(`✖ ${instance.label} exited (${signal ?? `code ${code}`}${why}); restarting it in ${delay / 1000} s (restart ${instance.restarts}; its log: ${join(this.state.runDir, `${instance.label}.log`)})`);
       instance.timer = setTimeout(() => {
         instance.timer = null;
         if (!this.stopping) this.launch(instance);

@@ -52,7 +52,9 @@ export function appLogSummary(runDir) {
       if (entry.level < 50) continue;
       // The first error logged under each message names its cause: a message alone ("consumer
       // crashed") does not say which of several errors it was.
-      const seen = errors.get(entry.msg) ?? { count: 0, cause: entry.err ? `${entry.err.type}: ${entry.err.message}`.slice(0, 100) : '' };
+      // kafkajs' own lines carry their error as a string, with their other fields (libs/kafka/src/kafka-log.ts).
+      const cause = entry.err ? `${entry.err.type}: ${entry.err.message}` : typeof entry.kafkajs?.error === 'string' ? entry.kafkajs.error : '';
+      const seen = errors.get(entry.msg) ?? { count: 0, cause: cause.slice(0, 100) };
       seen.count += 1;
       errors.set(entry.msg, seen);
     }

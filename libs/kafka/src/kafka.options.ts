@@ -1,6 +1,7 @@
 import type { CustomStrategy } from '@nestjs/microservices';
 import { logLevel, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
 import { kafkaBrokerList, type PlatformConfig } from '@parley/platform';
+import { kafkajsLogCreator } from './kafka-log.js';
 import { COMMAND_TIMEOUT_MS } from './rpc/command-timeout.js';
 import { KafkaTransportServer } from './transport/kafka-transport.server.js';
 
@@ -17,7 +18,7 @@ const EVENT_BATCH_BUDGET_MS = 250;
  */
 const MAX_BYTES_PER_PARTITION = 256 * 1024;
 
-/** kafkajs client settings: quick reconnects, warnings and errors only in the log. */
+/** kafkajs client settings: quick reconnects, warnings and errors only, in the app's own log. */
 export function kafkaClientConfig(config: PlatformConfig, clientId: string): KafkaConfig {
   return {
     clientId,
@@ -25,6 +26,7 @@ export function kafkaClientConfig(config: PlatformConfig, clientId: string): Kaf
     connectionTimeout: 3000,
     retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 10 },
     logLevel: logLevel.WARN,
+    logCreator: kafkajsLogCreator,
   };
 }
 

@@ -16,6 +16,13 @@ const PUSHES = [
   'support_assigned',
 ];
 
+/**
+ * The wait before connecting again after realtime refused a handshake it may accept later; it
+ * doubles with each refusal up to RETRY_MAX_MS (with jitter, so the tabs of a busy system spread out).
+ */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
 /** Where realtime is: as the gateway says, else this page's host on realtime's default port. */
 export function realtimeUrl(settings) {
   return settings.realtime_url ?? `${location.protocol}//${location.hostname}:3006`;
@@ -30,7 +37,10 @@ export function realtimeUrl(settings) {
 export function connectLive({ url, token, onPush, onState, onCatchUp }) {
   const socket = io(url, { auth: { token }, transports: ['websocket', 'polling'] });
   let connectedBefore = false;
+  let retryMs = RETRY_FIRST_MS;
+  let retryTimer = null;
   socket.on('connect', () => {
+    retryMs = RETRY_FIRST_MS;
     onState('live');
     if (connectedBefore && !socket.recovered) onCatchUp();
     connectedBefore = true;
@@ -45,8 +55,19 @@ export function connectLive({ url, token, onPush, onState, onCatchUp }) {
     if (code === 'UNAUTHENTICATED') {
       socket.disconnect();
       onState('refused', `Realtime refused the token: ${error.message}`);
-    } else {
-      onState('down', error.message);
+      return;
+    }
+    onState('down', error.message);
+    // Socket.IO reconnects by itself after a lost connection, but not after a handshake realtime
+    // refused (the socket is no longer active then). Realtime refuses with UNAVAILABLE when it
+    // cannot look the user up for a moment (its database restarting), and that is to be retried.
+    if (!socket.active && retryTimer === null) {
+      const wait = retryMs * (0.5 + Math.random() / 2);
+      retryMs = Math.min(RETRY_MAX_MS, retryMs * 2);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        socket.connect();
+      }, wait);
     }
   });
   for (const event of PUSHES) socket.on(event, (payload) => onPush(event, payload));
@@ -64,6 +85,8 @@ export function connectLive({ url, token, onPush, onState, onCatchUp }) {
       return new Promise((resolve) => socket.emit('presence', { status }, (ack) => resolve(ack)));
     },
     close() {
+      clearTimeout(retryTimer);
+      retryTimer = null;
       socket.disconnect();
     },
   };
