@@ -13,7 +13,8 @@
 //   - time to the first accepted send and the first delivery after each fault.
 // CHAOS_RATE=50% offers half the rate this machine sustains, measured first (CHAOS_CALIBRATION_SECONDS
 // of closed-loop sends, one in flight per room, counted over the second half): the same strain on a slow machine as on a fast one.
-// Exits 1 on any loss, duplicate, gap, wrong count or unclear answer. CHAOS_FAULTS=a,b picks faults;
+// Exits 1 on any loss, duplicate, gap, wrong count or unclear answer, and on a fault after which no
+// send was accepted or no push reached a socket again. CHAOS_FAULTS=a,b picks faults;
 // CHAOS_SKIP_BUILD=1 uses dist/ as it is. Writes the report as JSON beside its logs (or to CHAOS_REPORT).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -330,6 +331,11 @@ async function check({ mongo, senders, live, rooms, injected, began, bob, gatewa
       recoveryDeliveryMs: firstDeliveryMs === null ? null : Math.round(firstDeliveryMs),
     };
   });
+  // Caught up through the API is not recovered: after each fault, pushes must reach the sockets again.
+  for (const row of faultsTable) {
+    if (row.recoverySendMs === null) failures.push(`no send was accepted after ${row.fault} refused one`);
+    else if (row.recoveryDeliveryMs === null) failures.push(`no push reached a socket after ${row.fault}`);
+  }
   return {
     settings: { seconds: SECONDS, rooms: ROOMS, sockets: SOCKETS, faultEveryMs: FAULT_EVERY_MS, serverDownMs: SERVER_DOWN_MS },
     totals: {
