@@ -14,17 +14,19 @@ export function readState(): SystemState {
 
 /**
  * Restarts one app of the running system, with extra settings (a failpoint, say): stops every
- * process of it, starts a new one and waits until it is healthy. The new pid is recorded so the
- * teardown stops it.
+ * process of it, runs `whileStopped` (what a test does while the app is away), starts a new one and
+ * waits until it is healthy. The new pid is recorded so the teardown stops it.
  */
-export async function restartApp(app: AppName, overrides: Record<string, string> = {}, options: { waitHealthy?: boolean } = {}) {
+export async function restartApp(app: AppName, overrides: Record<string, string> = {}, options: { whileStopped?: () => Promise<void> } = {}) {
   const file = process.env[STATE_VARIABLE] as string;
   const state = apps.readState(file);
   for (const pid of state.pids[app] ?? []) await apps.stopPid(pid);
   state.pids[app] = [];
+  apps.writeState(file, state);
+  await options.whileStopped?.();
   const child = apps.spawnApp(state, app, { overrides });
   apps.writeState(file, state);
-  if (options.waitHealthy !== false) await apps.waitHealthy(state, app, { child });
+  await apps.waitHealthy(state, app, { child });
   return child;
 }
 
