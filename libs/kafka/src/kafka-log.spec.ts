@@ -56,4 +56,23 @@ describe('kafkajs log lines', () => {
     expect(lines[1]).toMatchObject({ level: 40, context: 'kafkajs.Connection', msg: 'Response Heartbeat', kafkajs: { correlationId: 39 } });
     expect(lines[1]).not.toHaveProperty('correlationId');
   });
+
+  it('writes a broker error answer that kafkajs retries itself as a warning, and keeps its other errors', async () => {
+    const lines: Record<string, unknown>[] = [];
+    root.root = appLogger(lines);
+    const log = kafkajsLogCreator(logLevel.WARN);
+    const error = (namespace: string, message: string, fields: Record<string, unknown>) =>
+      log({ namespace, level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'x', logger: 'kafkajs', message, ...fields } });
+    error('Connection', 'Response JoinGroup(key: 11, version: 5)', { error: 'This is not the correct coordinator for this group', correlationId: 7, size: 40 });
+    error('Connection', 'Connection error: connect ECONNREFUSED 127.0.0.1:9092', { stack: 'Error: connect ECONNREFUSED' });
+    error('Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded: connect ECONNREFUSED', { groupId: 'rooms' });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [40, 'Response JoinGroup(key: 11, version: 5)'],
+      [50, 'Connection error: connect ECONNREFUSED 127.0.0.1:9092'],
+      [50, 'Crash: KafkaJSNumberOfRetriesExceeded: connect ECONNREFUSED'],
+    ]);
+    expect(lines[0]).toMatchObject({ kafkajs: { error: 'This is not the correct coordinator for this group' } });
+  });
 });
