@@ -139,3 +139,39 @@ describe('KafkaTransportServer batches', () => {
     expect(ran).toEqual(['0', '10', '1', '3']);
   });
 });
+
+describe('KafkaTransportServer stopping', () => {
+  it('lets a running batch finish and commits it while still in the group, then leaves; a batch fetched meanwhile does not run', async () => {
+    const { transport } = server();
+    const calls: string[] = [];
+    const fakeConsumer = {
+      pause: () => calls.push('pause'),
+      commitOffsets: async (offsets: { offset: string }[]) => calls.push(`commit ${offsets.map((offset) => offset.offset).join(',')}`),
+      stop: async () => calls.push('stop'),
+      disconnect: async () => calls.push('disconnect'),
+    };
+    Object.assign(transport as unknown as Record<string, unknown>, { consumer: fakeConsumer, topics: ['parley.room.updated'] });
+    const ran: number[] = [];
+    transport.addHandler(
+      'parley.room.updated',
+      eventHandler(async ({ n }) => {
+        await pause(50);
+        ran.push(n);
+        calls.push(`handled ${n}`);
+      }),
+      true,
+    );
+    const runBatch = (payload: EachBatchPayload) => (transport as unknown as { runBatch(payload: EachBatchPayload): Promise<void> }).runBatch(payload);
+    const resolved: string[] = [];
+    const running = runBatch(batchOf([message(7, 'room-a', { n: 7 })], resolved));
+    await pause(5);
+    const closed = transport.close();
+    await runBatch(batchOf([message(8, 'room-a', { n: 8 })], resolved));
+    await Promise.all([running, closed]);
+
+    // Offset 8 is the next to read: 7 is committed before kafkajs' stop leaves the group.
+    expect(calls).toEqual(['pause', 'handled 7', 'commit 8', 'stop', 'disconnect']);
+    expect(ran).toEqual([7]);
+    expect(resolved).toEqual(['7']);
+  });
+});

@@ -48,6 +48,10 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   private commitTimer: NodeJS.Timeout | null = null;
   private crashWatch: ConsumerWatch | null = null;
   private commitScheduled = false;
+  /** The batches being run, so that a stop can let them finish and commit them first. */
+  private readonly running = new Set<Promise<void>>();
+  private closing = false;
+  private topics: string[] = [];
   /**
    * Offsets handled past the first unhandled one of their partition (a batch cut short by its budget
    * or a failure), by `topic:partition`: when kafkajs fetches them again they are not run twice.
@@ -80,14 +84,15 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         if (typeof pattern !== 'string') continue;
         topics.add(handler.isEventHandler ? pattern : commandTopic(pattern));
       }
-      if (topics.size > 0) await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      this.topics = [...topics];
+      if (topics.size > 0) await consumer.subscribe({ topics: this.topics, fromBeginning: true });
       // Offsets are committed here, not by kafkajs after every batch (one request per batch).
       const run = () =>
         consumer.run({
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
           eachBatchAutoResolve: false,
           autoCommit: false,
-          eachBatch: (payload) => this.handleBatch(payload),
+          eachBatch: (payload) => this.runBatch(payload),
         });
       this.crashWatch = watchConsumerCrashes(consumer, run, this.logger);
       await run();
@@ -98,13 +103,28 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     }
   }
 
-  /** Leaves the group at once (no session timeout for the others to wait out), then sends what is queued. */
+  /**
+   * Stops taking batches, lets the running ones finish and commits them while this instance is still
+   * in the group (kafkajs' stop leaves the group, after which Kafka refuses the commit, and what was
+   * handled in the last moments ran again on the next owner: a command twice), then leaves at once
+   * (no session timeout for the others to wait out) and sends what is queued.
+   */
   async close(): Promise<void> {
     this.crashWatch?.stop();
     if (this.commitTimer) clearInterval(this.commitTimer);
     this.commitTimer = null;
-    await this.consumer?.stop();
+    this.closing = true;
+    // Paused, kafkajs stops fetching what would only be left (a consumer not running has nothing to pause).
+    if (this.consumer && this.topics.length > 0) {
+      try {
+        this.consumer.pause(this.topics.map((topic) => ({ topic })));
+      } catch {
+        // not running: no fetch to stop
+      }
+    }
+    await Promise.all(this.running);
     await this.commit();
+    await this.consumer?.stop();
     await this.consumer?.disconnect();
     if (this.replies) await SharedProducer.release();
     this.consumer = null;
@@ -126,6 +146,19 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
 
   unwrap<T>(): T {
     return [this.kafka, this.consumer] as T;
+  }
+
+  /** Runs a batch unless the app is stopping (a batch fetched then is left, uncommitted, to the next owner). */
+  private runBatch(payload: EachBatchPayload): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    const batch = this.handleBatch(payload);
+    const settled = batch.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return batch;
   }
 
   /**
