@@ -168,14 +168,16 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(badCursor.body.details[0].field).toBe('before');
   });
 
-  it('gives a malformed JSON body a 400 and an oversized one a 413', async () => {
+  it('gives a malformed JSON body a 400 and an oversized one a 413, each naming the body', async () => {
     const { alice, roomId } = await newDirectRoom();
     const malformed = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: '{"content":' });
     const oversized = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'x'.repeat(400_000) } });
     expect(malformed.status).toBe(400);
     expectErrorShape(malformed.body, 400);
+    expect(malformed.body.details).toEqual([{ field: 'body', messages: [expect.stringContaining('JSON')] }]);
     expect(oversized.status).toBe(413);
     expectErrorShape(oversized.body, 413);
+    expect(oversized.body.details).toEqual([{ field: 'body', messages: ['request entity too large'] }]);
   });
 
   it('refuses a socket with a bad or missing token at the handshake', async () => {

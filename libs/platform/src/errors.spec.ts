@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ArgumentMetadata } from '@nestjs/common';
+import { BadRequestException, HttpException, type ArgumentMetadata, type ArgumentsHost } from '@nestjs/common';
 import { AppError, CreateMessageDto } from '@parley/contracts';
 import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
-import { createValidationPipe, isDependencyUnavailable } from './errors.js';
+import { AppExceptionFilter, createValidationPipe, isDependencyUnavailable } from './errors.js';
 
 const body: ArgumentMetadata = { type: 'body', metatype: CreateMessageDto };
 
@@ -58,5 +58,34 @@ describe('a dependency that is down for a moment', () => {
     expect(isDependencyUnavailable(mongoError('ValidationError', { code: 10107 }))).toBe(false);
     expect(isDependencyUnavailable(new TypeError('x is undefined'))).toBe(false);
     expect(isDependencyUnavailable(null)).toBe(false);
+  });
+});
+
+describe('the exception filter over HTTP', () => {
+  function answer(exception: unknown): { status: number; body: Record<string, unknown> } {
+    const sent = { status: 0, body: {} as Record<string, unknown> };
+    const response = {
+      setHeader: () => undefined,
+      status(code: number) {
+        sent.status = code;
+        return { json: (body: Record<string, unknown>) => void (sent.body = body) };
+      },
+    };
+    const request = { id: 'c-1', path: '/v1/rooms', method: 'POST', headers: {} };
+    const host = { getType: () => 'http', switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ArgumentsHost;
+    new AppExceptionFilter().catch(exception, host);
+    return sent;
+  }
+  const bodyParserError = (status: number, type: string, message: string) => Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
+
+  it('names the body as the offending field of a malformed or oversized body', () => {
+    const malformed = answer(new BadRequestException('Unexpected end of JSON input', { cause: bodyParserError(400, 'entity.parse.failed', 'Unexpected end of JSON input') }));
+    const oversized = answer(new HttpException('request entity too large', 413, { cause: bodyParserError(413, 'entity.too.large', 'request entity too large') }));
+    expect(malformed).toEqual({ status: 400, body: expect.objectContaining({ code: 'VALIDATION_FAILED', details: [{ field: 'body', messages: ['Unexpected end of JSON input'] }] }) });
+    expect(oversized).toEqual({ status: 413, body: expect.objectContaining({ details: [{ field: 'body', messages: ['request entity too large'] }] }) });
+  });
+
+  it('names no field for an HTTP error that is not about the body', () => {
+    expect(answer(new BadRequestException('bad path')).body).not.toHaveProperty('details');
   });
 });

@@ -110,6 +110,18 @@ export function isDependencyUnavailable(exception: unknown): boolean {
   return error.name === 'MongoBulkWriteError' && error.errorResponse instanceof Error && isDependencyUnavailable(error.errorResponse);
 }
 
+/** body-parser's error types: a body that is not JSON, too large, or in an encoding or charset it cannot read. */
+const BODY_ERROR_TYPES = new Set(['entity.parse.failed', 'entity.too.large', 'entity.verify.failed', 'encoding.unsupported', 'charset.unsupported', 'request.size.invalid']);
+
+/**
+ * A body body-parser refused (malformed JSON, too large; Nest's adapter passes it on as the cause of
+ * its HttpException) names `body` as the offending field, as a validation error names its own.
+ */
+function bodyErrorDetails(error: unknown, message: string): FieldError[] | undefined {
+  const type = (error as { type?: unknown } | null | undefined)?.type;
+  return typeof type === 'string' && BODY_ERROR_TYPES.has(type) ? [{ field: 'body', messages: [message] }] : undefined;
+}
+
 /** Turns anything thrown into the one error shape; 500s are logged with the correlation id. */
 function describe(exception: unknown): RpcErrorPayload | null {
   if (exception instanceof AppError) return exception.toRpc();
@@ -125,13 +137,15 @@ function describe(exception: unknown): RpcErrorPayload | null {
         : Array.isArray((response as { message?: unknown }).message)
           ? ((response as { message: string[] }).message.join('; '))
           : String((response as { message?: unknown }).message ?? exception.message);
-    return { statusCode, code: CODE_BY_STATUS[statusCode] ?? ErrorCodes.Internal, message };
+    const details = bodyErrorDetails(exception.cause, message);
+    return { statusCode, code: CODE_BY_STATUS[statusCode] ?? ErrorCodes.Internal, message, ...(details ? { details } : {}) };
   }
   const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    // body-parser and other express middleware errors (413 entity.too.large, 400 malformed JSON)
+    // Express middleware errors that Nest's adapter did not turn into an HttpException.
     const message = (exception as Error).message || statusText(status);
-    return { statusCode: status, code: CODE_BY_STATUS[status] ?? ErrorCodes.ValidationFailed, message };
+    const details = bodyErrorDetails(exception, message);
+    return { statusCode: status, code: CODE_BY_STATUS[status] ?? ErrorCodes.ValidationFailed, message, ...(details ? { details } : {}) };
   }
   return null;
 }
