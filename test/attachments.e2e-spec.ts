@@ -76,6 +76,23 @@ describe('attachments in S3-compatible storage', () => {
       expect(new Uint8Array(await downloaded.arrayBuffer())).toEqual(bytes);
     });
 
+    it('takes an upload named by its storage_key alone, with the name it was presigned with and the size and type stored', async () => {
+      const { alice, roomId } = await newDirectRoom();
+      const bytes = new TextEncoder().encode('%PDF-1.7 the floor plan');
+      const key = await uploaded(alice.token, 'Floor plan.pdf', 'application/pdf', bytes);
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'the plan', attachments: [{ storage_key: key }] } });
+      expect(sent.status).toBe(201);
+      expect(sent.body.attachments).toEqual([expect.objectContaining({ name: 'Floor_plan.pdf', size: bytes.length, content_type: 'application/pdf', storage_key: key })]);
+    });
+
+    it('gives a link without its name, size or type a 400 naming each, and stores nothing', async () => {
+      const { alice, roomId } = await newDirectRoom();
+      const refused = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'see', attachments: [{ url: 'https://files.example.com/a.pdf' }] } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['attachments.0.content_type', 'attachments.0.name', 'attachments.0.size']);
+      expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+    });
+
     it('refuses, with 422 naming the attachment, a key never uploaded and a key of another account, and stores nothing', async () => {
       const { alice, roomId } = await newDirectRoom();
       const stranger = newUser();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { accountOfStorageKey, newStorageKey, sanitizeFileName, storageKeyFor } from './storage-key.js';
+import { accountOfStorageKey, fileNameOfStorageKey, newStorageKey, sanitizeFileName, storageKeyFor } from './storage-key.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -92,5 +92,12 @@ describe('storageKeyFor', () => {
 
   it('refuses an id that is not a UUID, so keys keep one shape', () => {
     expect(() => storageKeyFor('acct', 'SM123/../x', 'f')).toThrow(/UUID/);
+  });
+});
+
+describe('fileNameOfStorageKey', () => {
+  it('is the safe file name a key was made with', () => {
+    expect(fileNameOfStorageKey(newStorageKey('acme', 'C:\\fakepath\\Floor plan (v2).pdf'))).toBe('Floor_plan_v2_.pdf');
+    expect(fileNameOfStorageKey(storageKeyFor('acme', '2c9037b1-6501-401e-9fda-da7e3f218643', 'a.txt'))).toBe('a.txt');
   });
 });

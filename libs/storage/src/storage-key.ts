@@ -37,6 +37,11 @@ export function accountOfStorageKey(key: string): string | null {
   }
 }
 
+/** The file name part of a key of newStorageKey (its last segment, already made safe). */
+export function fileNameOfStorageKey(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1) || FALLBACK_FILE_NAME;
+}
+
 /**
  * A file name as it may appear in a key and in a URL without surprises: its last path segment
  * only (browsers may send `C:\fakepath\x.png`), accents dropped, anything but letters, digits,

@@ -221,7 +221,7 @@ export class MessagesController {
   private checkAttachmentSizes(body: CreateMessageDto): void {
     const limit = this.config.ATTACHMENT_MAX_BYTES;
     const details = (body.attachments ?? []).flatMap((attachment, index) =>
-      attachment.size > limit
+      (attachment.size ?? 0) > limit
         ? [{ field: `attachments.${index}.size`, messages: [`attachments.${index}.size must be at most ${limit} bytes`] }]
         : [],
     );

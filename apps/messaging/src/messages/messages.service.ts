@@ -8,6 +8,7 @@ import {
   Limits,
   Scopes,
   type Actor,
+  type AttachmentView,
   type ContentPolicyView,
   type DeliveryChannel,
   type DeliveryRequestedData,
@@ -63,7 +64,11 @@ interface CreateRequest {
   trace?: TraceHeaders;
 }
 
-interface CheckedSend extends CreateRequest {
+/** A send's payload once its attachments are verified: each one complete, as it will be stored. */
+type CheckedPayload = Omit<MessageCreatePayload, 'attachments'> & { attachments?: AttachmentView[] };
+
+interface CheckedSend extends Omit<CreateRequest, 'payload'> {
+  payload: CheckedPayload;
   room: MemberRoom['room'];
   /** Going out by SMS or email too. */
   outbound?: OutboundPlan;
@@ -186,18 +191,15 @@ export class MessagesService {
       this.access.memberRooms(submitted.map(({ actor, payload }) => ({ actor, roomId: payload.roomId }))),
       Promise.all(submitted.map(({ actor, payload }) => outcomeOf(() => this.storedAttachments.verify(actor, payload.attachments)))),
     ]);
-    const requests = submitted.map((request, index) => {
-      const checked = attachments[index];
-      return checked.ok ? { ...request, payload: { ...request.payload, attachments: checked.value } } : request;
-    });
     const listingAccounts = rooms.flatMap((room) => (room.ok && room.value.room.type === 'listing' ? [room.value.room.account_id] : []));
     const policies = listingAccounts.length > 0 ? await this.contentPolicies.ofAccounts(listingAccounts) : new Map<string, ContentPolicyView>();
-    const checked = requests.map((request, index) => {
+    const checked = submitted.map((request, index) => {
       const room = rooms[index];
       const stored = attachments[index];
       if (!room.ok) return room;
       if (!stored.ok) return stored;
-      return outcomeOfSync(() => this.checkSend(request, room.value, policies.get(room.value.room.account_id)));
+      const verified = { ...request, payload: { ...request.payload, attachments: stored.value } };
+      return outcomeOfSync(() => this.checkSend(verified, room.value, policies.get(room.value.room.account_id)));
     });
     await this.planOutbound(checked);
     return checked;
@@ -225,7 +227,7 @@ export class MessagesService {
   }
 
   /** What a member may send: the cleaned content, within the limits. */
-  private checkSend({ actor, payload, correlationId, trace }: CreateRequest, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
+  private checkSend({ actor, payload, correlationId, trace }: Omit<CreateRequest, 'payload'> & { payload: CheckedPayload }, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
     if (payload.private && room.type !== 'support') throw AppError.unprocessable('private', 'private notes exist only in support rooms');
     const cleaned = this.cleanContent(payload.content);
     // Listing rooms keep deals on the platform, as the account's content policy says.

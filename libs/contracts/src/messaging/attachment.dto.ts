@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
 import { Omittable } from '../dto/omittable.js';
 
@@ -18,24 +18,34 @@ export const WEB_URL_PATTERN =
   `(([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|(${OCTET}\\.){3}${OCTET})` +
   `(:${PORT})?(/${PATH_CHAR}*)?(\\?${QUERY_CHAR}*)?(#${QUERY_CHAR}*)?$`;
 
-/** A file attached to a message: a link or a storage key (at least one), never the bytes themselves. */
+/** A stored upload's name, size and type come from the storage; a link must give them. */
+const GIVEN_OR_LINK = (attachment: AttachmentDto, value: unknown) => attachment.storage_key === undefined || value !== undefined;
+
+/**
+ * A file attached to a message: a link or a storage key (at least one), never the bytes themselves.
+ * A link gives its name, size and type; a storage key needs nothing else (the upload's size and type
+ * are read from the storage, its name from the key unless given).
+ */
 export class AttachmentDto {
-  @ApiProperty({ minLength: 1, maxLength: 255 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255, description: 'Required with url; with storage_key, the file name the upload was presigned with unless given' })
+  @ValidateIf(GIVEN_OR_LINK)
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  name!: string;
+  name?: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Size in bytes (at most ATTACHMENT_MAX_BYTES: a larger one is a 413 naming it)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Size in bytes (at most ATTACHMENT_MAX_BYTES: a larger one is a 413 naming it); required with url, read from the storage with storage_key' })
+  @ValidateIf(GIVEN_OR_LINK)
   @IsInt()
   @Min(0)
-  size!: number;
+  size?: number;
 
-  @ApiProperty({ minLength: 1, maxLength: 255, example: 'image/png' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255, example: 'image/png', description: 'Required with url; read from the storage with storage_key' })
+  @ValidateIf(GIVEN_OR_LINK)
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
-  content_type!: string;
+  content_type?: string;
 
   @ApiPropertyOptional({ format: 'uri', pattern: WEB_URL_PATTERN, description: 'Where the file is (http or https); required without storage_key' })
   @ValidateIf((attachment: AttachmentDto) => attachment.storage_key === undefined || attachment.url !== undefined)

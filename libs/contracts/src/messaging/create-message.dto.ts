@@ -53,8 +53,8 @@ export class CreateMessageDto {
   @ApiPropertyOptional({
     type: 'array',
     maxItems: Limits.attachmentsMax,
-    items: { allOf: [{ $ref: getSchemaPath(AttachmentDto) }], anyOf: [{ required: ['url'] }, { required: ['storage_key'] }] },
-    description: `At most ${Limits.attachmentsMax}; each with a url or a storage_key`,
+    items: { allOf: [{ $ref: getSchemaPath(AttachmentDto) }], anyOf: [{ required: ['url', 'name', 'size', 'content_type'] }, { required: ['storage_key'] }] },
+    description: `At most ${Limits.attachmentsMax}; each a link (url, name, size, content_type) or an upload's storage_key`,
   })
   @Omittable()
   @IsArray()

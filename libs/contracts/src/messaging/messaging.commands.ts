@@ -1,5 +1,8 @@
 import type { AttachmentView, MessageSource, MessageView } from '../views.js';
 
+/** An attachment as a sender names it: a link with its name, size and type, or a stored upload's key (the rest read from the storage). */
+export type AttachmentRef = Omit<AttachmentView, 'name' | 'size' | 'content_type'> & Partial<Pick<AttachmentView, 'name' | 'size' | 'content_type'>>;
+
 /** Payloads of the messaging app's request-reply patterns (what follows `actor` in a CommandMessage). */
 
 export interface MessageCreatePayload {
@@ -7,7 +10,7 @@ export interface MessageCreatePayload {
   content: string;
   source?: MessageSource;
   clientMessageId?: string;
-  attachments?: AttachmentView[];
+  attachments?: AttachmentRef[];
   /** Support rooms: an internal note of the team. */
   private?: boolean;
   /** Email: the subject line. */
