@@ -19,7 +19,16 @@ module.exports = {
       comment: 'Libraries are imported by alias (@parley/<lib>), never by relative path into their src.',
       severity: 'error',
       from: { path: '^(apps|libs)/([^/]+)/' },
-      to: { path: '^libs/([^/]+)/src/(?!index\\.ts$)', pathNot: '^libs/$2/' },
+      to: { path: '^libs/([^/]+)/src/(?!index\\.ts$)', pathNot: ['^libs/$2/', '^libs/contracts/src/http\\.ts$'] },
+    },
+    {
+      name: 'no-openapi-outside-the-gateway',
+      comment:
+        'Only the gateway serves an OpenAPI document: the other apps must not load @nestjs/swagger (6 MB resident, ' +
+        'a fifth of a start), so they take their contracts from @parley/contracts, never @parley/contracts/http.',
+      severity: 'error',
+      from: { path: '^apps/(?!gateway/)[^/]+/src/main\\.ts$' },
+      to: { path: '^node_modules/@nestjs/swagger/', reachable: true },
     },
     {
       name: 'no-testing-lib-in-production-code',

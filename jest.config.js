@@ -8,6 +8,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: {
+    '^@parley/contracts/http$': '<rootDir>/libs/contracts/src/http.ts',
     '^@parley/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,4 +1,4 @@
-import type { MessagePolicyView } from './accounts/content-policy.dto.js';
+import type { MessagePolicyView } from './accounts/content-policy.views.js';
 import type { DeliveryView } from './delivery/delivery.views.js';
 import type { SupportContact, SupportStateView } from './support/support.views.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException, HttpException, type ArgumentMetadata, type ArgumentsHost } from '@nestjs/common';
-import { AppError, CreateMessageDto } from '@parley/contracts';
+import { AppError } from '@parley/contracts';
+import { CreateMessageDto } from '@parley/contracts/http';
 import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
 import { AppExceptionFilter, createValidationPipe, isDependencyUnavailable } from './errors.js';
 

@@ -1,14 +1,8 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import {
-  ContentPolicyDto,
-  ContentPolicySchema,
-  MessagingPatterns,
-  Scopes,
-  type Actor,
-  type ContentPolicyView,
-} from '@parley/contracts';
+import { MessagingPatterns, Scopes, type Actor, type ContentPolicyView } from '@parley/contracts';
+import { ContentPolicyDto, ContentPolicySchema } from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath, type ResponseObject } from '@nestjs/swagger';
-import { ErrorBodySchema } from '@parley/contracts';
+import { ErrorBodySchema } from '@parley/contracts/http';
 
 /** Seconds to wait before a retry: sent with every 429, and with 503 and 504 when a retry may work. */
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } } };

@@ -28,6 +28,21 @@ export function describeGlobalBehaviour(document: OpenAPIObject): OpenAPIObject 
 }
 
 /**
+ * Describes the routes the platform serves in every app (`GET /metrics`), whose controllers carry no
+ * OpenAPI decorators: only the gateway builds a document, and the other apps need not load
+ * @nestjs/swagger for them.
+ */
+export function describePlatformRoutes(document: OpenAPIObject, metricsContentType: string): OpenAPIObject {
+  const metrics: OperationObject | undefined = document.paths['/metrics']?.get;
+  if (metrics) {
+    metrics.summary = "The process's metrics, in Prometheus's text format";
+    metrics.tags = ['service'];
+    metrics.responses['200'] = { description: 'The metrics', content: { [metricsContentType.split(';')[0]]: { schema: { type: 'string' } } } };
+  }
+  return document;
+}
+
+/**
  * Writes the limits that come from configuration into the schemas they bound, where a decorator,
  * evaluated before any configuration is read, cannot: an attachment's declared size over
  * ATTACHMENT_MAX_BYTES is a 413.

@@ -1,14 +1,8 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import {
-  AppError,
-  AttachmentUploadSchema,
-  CreateAttachmentUploadDto,
-  Scopes,
-  type Actor,
-  type AttachmentUploadView,
-} from '@parley/contracts';
+import { AppError, Scopes, type Actor, type AttachmentUploadView } from '@parley/contracts';
+import { AttachmentUploadSchema, CreateAttachmentUploadDto } from '@parley/contracts/http';
 import { newStorageKey, ObjectStorage } from '@parley/storage';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { GatewayConfig } from '../gateway.config.js';

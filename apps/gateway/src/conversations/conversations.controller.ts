@@ -1,17 +1,8 @@
 import { Body, Controller, Get, Patch, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import {
-  ConversationSchema,
-  ListConversationsQueryDto,
-  RoomsPatterns,
-  Scopes,
-  SetStatusDto,
-  UpdateConversationDto,
-  type Actor,
-  type ConversationView,
-  type Page,
-} from '@parley/contracts';
+import { RoomsPatterns, Scopes, type Actor, type ConversationView, type Page } from '@parley/contracts';
+import { ConversationSchema, ListConversationsQueryDto, SetStatusDto, UpdateConversationDto } from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';

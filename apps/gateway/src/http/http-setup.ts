@@ -4,9 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { createValidationPipe, Metrics } from '@parley/platform';
+import { createValidationPipe, Metrics, metricsRegistry } from '@parley/platform';
 import { ApiDocument } from '../api-docs/api-document.js';
-import { describeConfiguredLimits, describeGlobalBehaviour } from '../api-docs/global-behaviour.js';
+import { describeConfiguredLimits, describeGlobalBehaviour, describePlatformRoutes } from '../api-docs/global-behaviour.js';
 import type { GatewayConfig } from '../gateway.config.js';
 import { OverloadShedding } from './overload-shedding.js';
 import { refuseUnservedMethods, RouteMethods } from './route-methods.js';
@@ -55,7 +55,8 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
       .addCookieAuth('access_token')
       .build(),
   );
-  const document = describeConfiguredLimits(describeGlobalBehaviour(built), { attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES });
+  const described = describePlatformRoutes(describeGlobalBehaviour(built), metricsRegistry.contentType);
+  const document = describeConfiguredLimits(described, { attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES });
   SwaggerModule.setup('swagger', app, document, { jsonDocumentUrl: 'swagger/json', yamlDocumentUrl: 'swagger/yaml' });
   app.get(ApiDocument).set(document);
   routes.learn(document);

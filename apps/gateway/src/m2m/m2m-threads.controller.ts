@@ -1,22 +1,18 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
+import { M2mPatterns, Scopes, type Actor, type ConversationThreadView, type M2mWriteResult } from '@parley/contracts';
 import {
   ConversationThreadSchema,
   M2mBulkCreateBody,
   M2mCreateBody,
-  M2mPatterns,
   M2mQueryBody,
   M2mThreadSchemas,
   M2mUpdateBody,
   M2mUpdateByIdListBody,
   M2mUpdateByQueryBody,
   M2mWriteResultSchema,
-  Scopes,
-  type Actor,
-  type ConversationThreadView,
-  type M2mWriteResult,
-} from '@parley/contracts';
+} from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';

@@ -4,20 +4,9 @@ import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
   AppError,
-  AttachmentDto,
-  CreateMessageDto,
-  CreateReminderDto,
-  DeleteMessageQueryDto,
   ErrorCodes,
-  FavoriteMessageSchema,
-  ListMessagesQueryDto,
-  MessageHistorySchema,
-  MessageSchema,
   MessagingPatterns,
-  PageQueryDto,
-  ReminderSchema,
   Scopes,
-  UpdateMessageDto,
   type Actor,
   type FavoriteMessageView,
   type MessageCreateResult,
@@ -26,6 +15,19 @@ import {
   type ReminderView,
   type MessageHistoryView,
 } from '@parley/contracts';
+import {
+  AttachmentDto,
+  CreateMessageDto,
+  CreateReminderDto,
+  DeleteMessageQueryDto,
+  FavoriteMessageSchema,
+  ListMessagesQueryDto,
+  MessageHistorySchema,
+  MessageSchema,
+  PageQueryDto,
+  ReminderSchema,
+  UpdateMessageDto,
+} from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';

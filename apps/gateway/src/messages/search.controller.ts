@@ -1,15 +1,8 @@
 import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import {
-  MessageSchema,
-  MessagingPatterns,
-  Scopes,
-  SearchMessagesQueryDto,
-  type Actor,
-  type MessageStateView,
-  type Page,
-} from '@parley/contracts';
+import { MessagingPatterns, Scopes, type Actor, type MessageStateView, type Page } from '@parley/contracts';
+import { MessageSchema, SearchMessagesQueryDto } from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';

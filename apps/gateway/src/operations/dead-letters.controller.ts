@@ -1,14 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import {
-  DeadLetterPatterns,
-  ListDeadLettersQueryDto,
-  Scopes,
-  type Actor,
-  type DeadLetterView,
-  type Page,
-} from '@parley/contracts';
+import { DeadLetterPatterns, Scopes, type Actor, type DeadLetterView, type Page } from '@parley/contracts';
+import { ListDeadLettersQueryDto } from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';

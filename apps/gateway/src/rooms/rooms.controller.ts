@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
+import { RoomsPatterns, Scopes, type Actor, type Page, type RoomView } from '@parley/contracts';
 import {
   AddMembersDto,
   CREATE_ROOM_SCHEMA,
@@ -9,14 +10,9 @@ import {
   ListRoomsQueryDto,
   ReadRoomDto,
   RoomSchema,
-  RoomsPatterns,
-  Scopes,
   SnoozeRoomDto,
   UpdateRoomDto,
-  type Actor,
-  type Page,
-  type RoomView,
-} from '@parley/contracts';
+} from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';

@@ -3,22 +3,10 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
-  AddInboxMemberDto,
-  AssignSupportRoomDto,
-  CreateInboxDto,
-  InboxSchema,
-  InboxStatsSchema,
-  ListSupportRoomsQueryDto,
   MessagingPatterns,
-  OpenedSupportRoomSchema,
-  OpenSupportRoomDto,
   RoomsPatterns,
   Scopes,
-  SupportContactDto,
   SupportPatterns,
-  SupportRoomSchema,
-  UnroutedInboundSchema,
-  UpdateInboxDto,
   type Actor,
   type InboxStatsView,
   type InboxView,
@@ -29,6 +17,20 @@ import {
   type SupportRoomView,
   type UnroutedInboundView,
 } from '@parley/contracts';
+import {
+  AddInboxMemberDto,
+  AssignSupportRoomDto,
+  CreateInboxDto,
+  InboxSchema,
+  InboxStatsSchema,
+  ListSupportRoomsQueryDto,
+  OpenedSupportRoomSchema,
+  OpenSupportRoomDto,
+  SupportContactDto,
+  SupportRoomSchema,
+  UnroutedInboundSchema,
+  UpdateInboxDto,
+} from '@parley/contracts/http';
 import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
-import type { ContentPolicyView, ContentRule, MessagePolicyView } from '../accounts/content-policy.dto.js';
+import type { ContentPolicyView, ContentRule, MessagePolicyView } from '../accounts/content-policy.views.js';
 import type { AttachmentUploadView } from '../attachments/attachments.views.js';
 import type { DeliveryView } from '../delivery/delivery.views.js';
 import { ID_SCHEMA } from '../ids.js';

@@ -1,8 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
-import { PageQueryDto } from '../dto/page-query.dto.js';
 import type { EventEnvelope } from '../envelope.js';
-import { AllEventTopics } from '../topics.js';
 
 /**
  * Operators' dead letters. Events a consumer gave up on are parked on `<topic>.dlq` by whichever
@@ -37,14 +33,6 @@ export const DeadLetterHeaders = {
  * handled it the first time and pass it by.
  */
 export const REPLAY_FOR_HEADER = 'parley-replay-for';
-
-/** `GET /admin/dead-letters`: the caller's account's dead letters, newest first. */
-export class ListDeadLettersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: AllEventTopics, description: 'Only dead letters of events of this topic' })
-  @IsOptional()
-  @IsIn(AllEventTopics)
-  topic?: string;
-}
 
 /** `outbound-delivery.dead-letter.list`. */
 export interface DeadLetterListPayload {
