@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { describeConfiguredLimits, describeGlobalBehaviour } from './global-behaviour.js';
+import { describeConfiguredLimits, describeGlobalBehaviour, describePlatformRoutes } from './global-behaviour.js';
 
 function documentOf(): OpenAPIObject {
   return {
@@ -38,5 +38,13 @@ describe('describeConfiguredLimits', () => {
   it('bounds an attachment size by ATTACHMENT_MAX_BYTES', () => {
     const schemas = describeConfiguredLimits(documentOf(), { attachmentMaxBytes: 1024 }).components!.schemas as Record<string, { properties: Record<string, { maximum?: number }> }>;
     expect(schemas.AttachmentDto.properties.size.maximum).toBe(1024);
+  });
+
+  it("describes the platform's /metrics, which carries no OpenAPI decorators, as Prometheus text under service", () => {
+    const document = documentOf();
+    document.paths['/metrics'] = { get: { operationId: 'MetricsController_metrics', responses: { '200': { description: '' } } } };
+    const metrics = describePlatformRoutes(document, 'text/plain; version=0.0.4; charset=utf-8').paths['/metrics'].get!;
+    expect(metrics.tags).toEqual(['service']);
+    expect(metrics.responses['200']).toEqual({ description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } });
   });
 });
