@@ -25,7 +25,7 @@ module.exports = {
       name: 'no-openapi-outside-the-gateway',
       comment:
         'Only the gateway serves an OpenAPI document: the other apps must not load @nestjs/swagger (6 MB resident, ' +
-        'a fifth of a start), so they take their contracts from @parley/contracts, never @parley/contracts/http.',
+        '10-15% of a start\'s CPU), so they take their contracts from @parley/contracts, never @parley/contracts/http.',
       severity: 'error',
       from: { path: '^apps/(?!gateway/)[^/]+/src/main\\.ts$' },
       to: { path: '^node_modules/@nestjs/swagger/', reachable: true },

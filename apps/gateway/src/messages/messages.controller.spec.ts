@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Response } from 'express';
 import { AppError, type Actor } from '@parley/contracts';
-import { type CreateMessageDto } from '@parley/contracts/http';
+import type { CreateMessageDto } from '@parley/contracts/http';
 import type { CommandClient } from '@parley/kafka';
 import { GatewayConfig } from '../gateway.config.js';
 import { MessagesController } from './messages.controller.js';

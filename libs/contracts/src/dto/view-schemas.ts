@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
-import type { ContentPolicyView, ContentRule, MessagePolicyView } from '../accounts/content-policy.views.js';
+import { CONTENT_RULES, type ContentPolicyView, type ContentRule, type MessagePolicyView } from '../accounts/content-policy.views.js';
 import type { AttachmentUploadView } from '../attachments/attachments.views.js';
 import type { DeliveryView } from '../delivery/delivery.views.js';
 import { ID_SCHEMA } from '../ids.js';
@@ -247,13 +247,11 @@ export class UnroutedInboundSchema implements UnroutedInboundView {
   @ApiProperty(time) received_at!: string;
 }
 
-const RULES: ContentRule[] = ['allow', 'mask', 'refuse'];
-
 @ApiSchema({ name: 'ContentPolicy' })
 export class ContentPolicySchema implements ContentPolicyView {
-  @ApiProperty({ enum: RULES }) phones!: ContentRule;
-  @ApiProperty({ enum: RULES }) emails!: ContentRule;
-  @ApiProperty({ enum: RULES }) links!: ContentRule;
+  @ApiProperty({ enum: CONTENT_RULES }) phones!: ContentRule;
+  @ApiProperty({ enum: CONTENT_RULES }) emails!: ContentRule;
+  @ApiProperty({ enum: CONTENT_RULES }) links!: ContentRule;
   @ApiProperty({ ...time, nullable: true }) updated!: string | null;
 }
 

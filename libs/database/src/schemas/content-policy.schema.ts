@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument } from 'mongoose';
-import type { ContentRule } from '@parley/contracts';
+import { CONTENT_RULES, type ContentRule } from '@parley/contracts';
 
 /**
  * An account's content policy for listing messages (`accounts.content_policies`): what to do with
@@ -12,13 +12,13 @@ export class ContentPolicy {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ type: String, enum: ['allow', 'mask', 'refuse'], default: 'allow' })
+  @Prop({ type: String, enum: CONTENT_RULES, default: 'allow' })
   phones!: ContentRule;
 
-  @Prop({ type: String, enum: ['allow', 'mask', 'refuse'], default: 'allow' })
+  @Prop({ type: String, enum: CONTENT_RULES, default: 'allow' })
   emails!: ContentRule;
 
-  @Prop({ type: String, enum: ['allow', 'mask', 'refuse'], default: 'allow' })
+  @Prop({ type: String, enum: CONTENT_RULES, default: 'allow' })
   links!: ContentRule;
 
   updated!: Date;
