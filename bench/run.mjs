@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import * as apps from '../deploy/local/apps.mjs';
 import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
 import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.mjs';
+import { startProviderStandIns } from '../deploy/local/providers.mjs';
 import { kafkaRoundTrip, mongoBaseline } from './lib/baseline.mjs';
 import { Watched, cpuBetween } from './lib/processes.mjs';
 import { printResults } from './lib/report.mjs';
@@ -37,7 +38,6 @@ import { pagingBench } from './phases/paging.mjs';
 import { supportBench } from './phases/support.mjs';
 import { omnichannelBench } from './phases/omnichannel.mjs';
 import { m2mBench } from './phases/m2m.mjs';
-import { startTwilioStandIn } from '../libs/testing/src/provider-stand-ins.mjs';
 
 const SEQUENTIAL = setting('BENCH_SEQUENTIAL', 300);
 const CONCURRENT_TOTAL = setting('BENCH_CONCURRENT', 600);
@@ -113,7 +113,8 @@ async function main() {
   for (const app of Object.keys(APPS)) ports[app] = await freePort();
   const secret = randomBytes(32).toString('hex');
   // Twilio cannot be reached from here: the SDK talks to the stand-in the tests use.
-  const twilioStandIn = await startTwilioStandIn({ accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex') });
+  const providers = await startProviderStandIns({ publicUrl: `http://127.0.0.1:${ports.gateway}`, sendgrid: false });
+  const twilioStandIn = providers.twilio;
   const state = {
     runDir,
     ports,
@@ -127,10 +128,7 @@ async function main() {
       // The benchmark is a few users sending thousands of requests: the per-user limit would measure itself.
       RATE_LIMIT_POINTS: '100000000',
       SMS_PER_MINUTE: '100000000',
-      TWILIO_ACCOUNT_SID: twilioStandIn.accountSid,
-      TWILIO_AUTH_TOKEN: twilioStandIn.authToken,
-      TWILIO_BASE_URL: twilioStandIn.url,
-      PUBLIC_URL: `http://127.0.0.1:${ports.gateway}`,
+      ...providers.env,
       // Tuning knobs pass through, to compare settings on the same build.
       ...Object.fromEntries(
         ['KAFKA_MAX_WAIT_MS', 'KAFKA_PARTITIONS', 'COMMANDS_MAX_IN_FLIGHT', 'COMMANDS_ADMISSION_QUEUE']
@@ -390,7 +388,7 @@ async function main() {
     for (const socket of sockets) socket.disconnect();
     await Promise.all(children.map(([, child]) => stopPid(child.pid)));
     await infrastructure.stop();
-    await twilioStandIn.close();
+    await providers.close();
   }
 }
 

@@ -1,13 +1,13 @@
 // Starts real Kafka, MongoDB, Redis and S3 storage on fresh data directories and free ports, then the six apps
 // as separate processes, once for the whole e2e run. Tests isolate themselves by account.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPS, prepareAppRuntime, spawnApp, waitHealthy, writeState } from '../deploy/local/apps.mjs';
 import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mjs';
 import { ROOT } from '../deploy/local/project.mjs';
+import { startProviderStandIns } from '../deploy/local/providers.mjs';
 import { startOtlpCollector } from '../libs/testing/src/otlp-collector.mjs';
-import { startSendgridStandIn, startTwilioStandIn } from '../libs/testing/src/provider-stand-ins.mjs';
 
 export default async function globalSetup() {
   const started = Date.now();
@@ -23,14 +23,13 @@ export default async function globalSetup() {
 
   const ports = {};
   for (const app of Object.keys(APPS)) ports[app] = await freePort();
-  // Twilio and SendGrid cannot be reached from here: the official SDKs talk to local stand-ins.
-  const twilio = await startTwilioStandIn({ accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex') });
-  const sendgrid = await startSendgridStandIn({ apiKey: `SG.${randomBytes(16).toString('hex')}` });
+  // Twilio and SendGrid cannot be reached from here: the official SDKs talk to local stand-ins. The
+  // tests post the providers' delivery reports themselves (callbacks off), signing SendGrid's events
+  // with the private half of its key.
+  const providers = await startProviderStandIns({ publicUrl: `http://127.0.0.1:${ports.gateway}` });
   // Every app exports its spans here, so tests can follow one request's trace across the apps.
   const collector = await startOtlpCollector();
-  globalThis.__parleyStandIns = [twilio, sendgrid, collector];
-  // SendGrid signs its event webhook with a P-256 key; the tests sign as SendGrid with the private half.
-  const eventKeys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  globalThis.__parleyStandIns = [providers, collector];
   const state = {
     runDir,
     ports,
@@ -47,15 +46,8 @@ export default async function globalSetup() {
       GATEWAY_URL: `http://127.0.0.1:${ports.gateway}`,
       REALTIME_URL: `http://127.0.0.1:${ports.realtime}`,
       DEV_TOKENS: 'true',
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_BASE_URL: twilio.url,
-      SENDGRID_API_KEY: sendgrid.apiKey,
-      SENDGRID_BASE_URL: sendgrid.url,
-      SENDGRID_WEBHOOK_PUBLIC_KEY: eventKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-      SENDGRID_WEBHOOK_PRIVATE_KEY_PEM: eventKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      INBOUND_EMAIL_SECRET: randomBytes(12).toString('hex'),
-      PUBLIC_URL: `http://127.0.0.1:${ports.gateway}`,
+      ...providers.env,
+      SENDGRID_WEBHOOK_PRIVATE_KEY_PEM: providers.sendgridEventKeyPem,
       DELIVERY_BACKOFF_MS: '50',
       DELIVERY_BACKOFF_MAX_MS: '400',
       PROVIDER_TIMEOUT_MS: '1500',

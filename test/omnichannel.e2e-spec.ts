@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { createPrivateKey, sign } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
 import twilio from 'twilio';
@@ -13,6 +15,8 @@ import {
   newMember,
   readState,
   restartApp,
+  startSendgridStandIn,
+  startTwilioStandIn,
   topicSize,
   type TestMember,
 } from '@parley/testing';
@@ -423,6 +427,84 @@ describe('SMS and email in support threads', () => {
         expect((await messagesOf(agent.token, roomId)).filter((message) => message.content.startsWith('budget'))).toHaveLength(2);
       } finally {
         await restartApp('gateway');
+      }
+    });
+  });
+
+  // What npm start gives a developer without a Twilio or SendGrid account: stand-ins that report
+  // deliveries back as the providers do, and `npm run inbound` to write in as a customer.
+  describe('tried locally, as npm start runs it', () => {
+    /** `npm run inbound -- <args>` against the test system; its printed answer. */
+    async function inbound(...args: string[]): Promise<string> {
+      const { stdout } = await promisify(execFile)(process.execPath, ['deploy/local/inbound.mjs', ...args], {
+        env: { ...process.env, PARLEY_STATE: process.env.PARLEY_TEST_STATE },
+      });
+      return stdout.trim();
+    }
+
+    /** The inbox's support rooms, once `count` of them are routed. */
+    async function roomsOf(token: string, inboxId: string, count: number): Promise<any[]> {
+      const listed = await eventually(
+        () => api('GET', `/v1/support/rooms?inbox_id=${inboxId}`, { token }),
+        (response) => response.body.data?.length === count && response.body.data.every((room: any) => room.support.assignee !== null),
+        `${count} routed support rooms`,
+      );
+      return listed.body.data;
+    }
+
+    it('npm run inbound writes in as a customer by SMS and by email, signed as the providers sign, into the inbox\'s routed support rooms', async () => {
+      const { agent, inboxId, number, address } = await desk();
+      const phone = newNumber();
+      expect(await inbound('sms', '--from', phone, '--to', number, '--body', 'Is my parcel coming?')).toMatch(/^200 <\?xml/);
+      const [smsRoom] = await roomsOf(agent.token, inboxId, 1);
+      expect(smsRoom.support).toMatchObject({ contact: { phone }, assignee: agent.conversationId });
+      expect(await messagesOf(agent.token, smsRoom.id)).toEqual([expect.objectContaining({ content: 'Is my parcel coming?', source: 'sms', contact: { phone } })]);
+
+      expect(await inbound('email', '--from', 'Dana <dana@example.com>', '--to', address, '--subject', 'Late order', '--text', 'Still waiting')).toBe('200 {"received":true}');
+      const emailRoom = (await roomsOf(agent.token, inboxId, 2)).find((room) => room.id !== smsRoom.id);
+      expect(emailRoom.support.contact).toEqual({ name: 'Dana', email: 'dana@example.com' });
+      expect(await messagesOf(agent.token, emailRoom.id)).toEqual([
+        expect.objectContaining({ content: 'Still waiting', subject: 'Late order', source: 'email', contact: { name: 'Dana', email: 'dana@example.com' } }),
+      ]);
+    });
+
+    it('npm run inbound says how to call it, and exits 2, without --to', async () => {
+      await expect(inbound('sms', '--from', '+14155550100')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run inbound -- sms') });
+    });
+
+    it('the stand-ins npm start runs report an SMS and an email answer delivered by themselves, signed, so the messages reach delivered', async () => {
+      // Stand-ins with the system's credentials and keys, so the gateway takes their signed reports.
+      const twilioStandIn = await startTwilioStandIn({ accountSid: env().TWILIO_ACCOUNT_SID, authToken: env().TWILIO_AUTH_TOKEN, callbacks: true });
+      const sendgridStandIn = await startSendgridStandIn({
+        apiKey: env().SENDGRID_API_KEY,
+        callbacks: { eventWebhookUrl: `${env().PUBLIC_URL}/webhooks/sendgrid/events`, privateKeyPem: env().SENDGRID_WEBHOOK_PRIVATE_KEY_PEM },
+      });
+      try {
+        await restartApp('outbound-delivery', { TWILIO_BASE_URL: twilioStandIn.url, SENDGRID_BASE_URL: sendgridStandIn.url });
+        const { agent, inboxId, number, address } = await desk();
+        const phone = newNumber();
+        await inbound('sms', '--from', phone, '--to', number, '--body', 'Where is it?');
+        await inbound('email', '--from', 'erin@example.com', '--to', address, '--subject', 'Refund', '--text', 'Please refund');
+        const rooms = await roomsOf(agent.token, inboxId, 2);
+        const smsRoom = rooms.find((room) => room.support.contact.phone === phone);
+        const emailRoom = rooms.find((room) => room.support.contact.email === 'erin@example.com');
+
+        const sms = await api('POST', `/v1/rooms/${smsRoom.id}/messages`, { token: agent.token, body: { content: 'It ships today', source: 'sms' } });
+        const email = await api('POST', `/v1/rooms/${emailRoom.id}/messages`, { token: agent.token, body: { content: 'Refunded', source: 'email', subject: 'Re: Refund' } });
+        expect([sms.status, email.status]).toEqual([201, 201]);
+        for (const [roomId, messageId] of [[smsRoom.id, sms.body.id], [emailRoom.id, email.body.id]]) {
+          await eventually(
+            async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === messageId),
+            (message) => message?.delivery?.status === 'delivered',
+            `message ${messageId} delivered`,
+          );
+        }
+        expect(twilioStandIn.messages.map((message) => [message.to, message.status])).toEqual([[phone, 'delivered']]);
+        expect(sendgridStandIn.sent.map((mail) => mail.to)).toEqual(['erin@example.com']);
+      } finally {
+        // outbound-delivery goes back to the suite's stand-ins, which leave the reports to the tests.
+        await restartApp('outbound-delivery');
+        await Promise.all([twilioStandIn.close(), sendgridStandIn.close()]);
       }
     });
   });

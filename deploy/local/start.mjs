@@ -1,14 +1,16 @@
 // `npm start`: installs and builds what is needed, provisions Kafka, MongoDB, Redis and S3 storage
 // (or uses MONGO_URL, KAFKA_BROKERS, REDIS_URL, S3_ENDPOINT), starts the six apps (PARLEY_SCALE for
-// more instances of some), waits until each is healthy and prints where to reach them. An app that
-// dies is started again with backoff, saying which, why and how often. Ctrl-C stops everything,
-// servers included.
+// more instances of some), stands in for Twilio and SendGrid where it was given no credentials
+// (PARLEY_PROVIDERS=none: SMS and email off), waits until each app is healthy and prints where to
+// reach them. An app that dies is started again with backoff, saying which, why and how often.
+// Ctrl-C stops everything, servers included.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPS, prepareAppRuntime, writeState } from './apps.mjs';
 import { defaultCacheDir, freePort, isPortFree, startInfrastructure } from './infrastructure.mjs';
 import { ROOT, build, ensureDependencies, step } from './project.mjs';
+import { startProviderStandIns } from './providers.mjs';
 import { Supervisor } from './supervisor.mjs';
 
 const began = Date.now();
@@ -56,6 +58,26 @@ async function terminalLogFormatter() {
 // PARLEY_INFRA_ONLY=1 provisions the servers only (for running apps or tests by hand against them).
 const INFRA_ONLY = process.env.PARLEY_INFRA_ONLY === '1';
 
+/**
+ * Which providers get a local stand-in: each one whose credentials npm start was not given, unless
+ * PARLEY_PROVIDERS=none (then a provider without credentials is off, as in production).
+ */
+function standInsWanted() {
+  const setting = process.env.PARLEY_PROVIDERS ?? 'stand-ins';
+  if (setting !== 'stand-ins' && setting !== 'none') throw new Error(`PARLEY_PROVIDERS: "${setting}" is neither stand-ins nor none`);
+  const wanted = setting === 'stand-ins';
+  return {
+    twilio: wanted && !(process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN),
+    sendgrid: wanted && !process.env.SENDGRID_API_KEY,
+  };
+}
+
+/** The start banner's line for one channel: on with a provider, on with a stand-in, or off. */
+function channelLine({ standInUrl, configured, provider, baseUrl, detail, off }) {
+  if (standInUrl) return `on, through a local ${provider} stand-in: nothing leaves this machine (what it was sent: ${standInUrl}/_stand-in/requests)`;
+  return configured ? `on (${provider} at ${baseUrl}; ${detail})` : off;
+}
+
 /** Stops what main started when it fails part way (set by main once it can). */
 let stopAfterFailure = async () => undefined;
 
@@ -68,11 +90,13 @@ async function main() {
   let infrastructure;
   let stopping = false;
   let supervisor = null;
+  let providers = null;
   const shutdown = async (code) => {
     if (stopping) return;
     stopping = true;
     step('stopping');
     await supervisor?.stopAll();
+    await providers?.close();
     // Before the servers are up there is nothing to stop gracefully: exiting kills what has started.
     await infrastructure?.stop();
     process.exit(code);
@@ -106,12 +130,21 @@ async function main() {
       throw new Error(`port ${configured} for ${app} is taken: set ${APPS[app].portVariable} to another port`);
     }
   }
+  const standIns = standInsWanted();
+  const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${ports.gateway}`;
+  if (standIns.twilio || standIns.sendgrid) {
+    providers = await startProviderStandIns({ publicUrl, ...standIns, callbacks: true, ports: { twilio: await portFor(7071), sendgrid: await portFor(7072) } });
+  }
   const state = {
     runDir,
     ports,
     pids: {},
     env: {
       ...infrastructure.env,
+      ...providers?.env,
+      // What the user set wins over what the stand-ins would use.
+      ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
+      ...(process.env.INBOUND_EMAIL_SECRET ? { INBOUND_EMAIL_SECRET: process.env.INBOUND_EMAIL_SECRET } : {}),
       JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
       // The console's sign-in form mints tokens on a development machine; the gateway refuses it in production.
       DEV_TOKENS: process.env.DEV_TOKENS ?? (process.env.NODE_ENV === 'production' ? 'false' : 'true'),
@@ -159,13 +192,24 @@ async function main() {
   );
   clearInterval(progress);
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
-  // The apps read these from the environment npm start was given: a channel is on when its credentials are.
-  const sms = process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN
-    ? `on (Twilio at ${process.env.TWILIO_BASE_URL ?? 'https://api.twilio.com'}; webhooks signed for ${process.env.PUBLIC_URL ?? 'PUBLIC_URL unset: inbound SMS refused'})`
-    : 'off (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)';
-  const email = process.env.SENDGRID_API_KEY
-    ? `on (SendGrid at ${process.env.SENDGRID_BASE_URL ?? 'https://api.sendgrid.com'}; inbound ${process.env.INBOUND_EMAIL_SECRET ? 'on' : 'off: INBOUND_EMAIL_SECRET unset'})`
-    : 'off (set SENDGRID_API_KEY)';
+  // A channel is on when its credentials are: given to npm start, or a stand-in's.
+  const sms = channelLine({
+    standInUrl: providers?.twilio?.url,
+    configured: process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN,
+    provider: 'Twilio',
+    baseUrl: process.env.TWILIO_BASE_URL ?? 'https://api.twilio.com',
+    detail: `webhooks signed for ${state.env.PUBLIC_URL ?? 'PUBLIC_URL unset: inbound SMS refused'}`,
+    off: 'off (PARLEY_PROVIDERS=none; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)',
+  });
+  const email = channelLine({
+    standInUrl: providers?.sendgrid?.url,
+    configured: process.env.SENDGRID_API_KEY,
+    provider: 'SendGrid',
+    baseUrl: process.env.SENDGRID_BASE_URL ?? 'https://api.sendgrid.com',
+    detail: `inbound ${state.env.INBOUND_EMAIL_SECRET ? 'on' : 'off: INBOUND_EMAIL_SECRET unset'}`,
+    off: 'off (PARLEY_PROVIDERS=none; set SENDGRID_API_KEY)',
+  });
+  const customers = providers ? '\n  Customers  npm run inbound -- sms --from <phone> --to <inbox number> --body <text>   (or: email --from <address> --to <inbox address> --subject <s> --text <t>)' : '';
   console.log(`
 Parley is up (${seconds} s).
   SMS        ${sms}
@@ -173,7 +217,7 @@ Parley is up (${seconds} s).
   Storage    S3 at ${infrastructure.env.S3_ENDPOINT}, bucket ${infrastructure.env.S3_BUCKET} (attachments: POST /v1/attachments presigns an upload)
   Console    http://localhost:${ports.gateway}/      (try Parley in a browser)
   HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
-  Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
+  Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })${customers}
   A token:   npm run token -- --sub <user> --account <account> [--scopes conversation,conversation.admin]
   Logs:      ${runDir}
 Ctrl-C stops everything.

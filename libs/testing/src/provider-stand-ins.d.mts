@@ -12,5 +12,11 @@ export interface StandIn {
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
-export function startTwilioStandIn(options: { accountSid: string; authToken: string; port?: number }): Promise<StandIn & { accountSid: string; authToken: string; messages: any[] }>;
-export function startSendgridStandIn(options: { apiKey: string; port?: number }): Promise<StandIn & { apiKey: string; sent: any[] }>;
+/** `callbacks`: post signed `sent` and `delivered` to each message's StatusCallback, as Twilio does. */
+export function startTwilioStandIn(options: { accountSid: string; authToken: string; port?: number; callbacks?: boolean }): Promise<StandIn & { accountSid: string; authToken: string; messages: any[] }>;
+/** `callbacks`: post signed `processed` and `delivered` events of each mail to the event webhook, as SendGrid does. */
+export function startSendgridStandIn(options: {
+  apiKey: string;
+  port?: number;
+  callbacks?: { eventWebhookUrl: string; privateKeyPem: string } | null;
+}): Promise<StandIn & { apiKey: string; sent: any[] }>;

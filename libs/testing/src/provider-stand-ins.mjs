@@ -8,7 +8,10 @@
 //                                     the next `times` sends fail that way (recorded all the same)
 //   POST   /_stand-in/media           (Twilio) the body becomes an MMS media file; answers { url } of it
 //                                     at Twilio's media path, served with the account's Basic auth
-import { randomBytes } from 'node:crypto';
+// With `callbacks` on (npm start), they also report back as the providers do: Twilio posts `sent`,
+// then `delivered`, signed, to a message's StatusCallback; SendGrid posts `processed`, then
+// `delivered`, signed, to its event webhook. The tests leave them off and post those reports themselves.
+import { createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 
 /** Reads a request's body: form-encoded and JSON bodies parsed, anything else as text. */
@@ -73,12 +76,38 @@ function failWith(response, failure, errorBody) {
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 /**
+ * Runs a provider's reports a moment after its answer, as the real ones do (Twilio's first callback
+ * comes a second or so after the send); a refused report is logged, not thrown.
+ */
+function afterAWhile(send, name) {
+  setTimeout(() => {
+    send().catch((error) => process.stderr.write(`[${name} stand-in] a status report was not taken: ${error.message}\n`));
+  }, 500).unref();
+}
+
+/**
  * Twilio's Messages API: `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` (form-encoded,
  * HTTP Basic auth with the account SID and auth token) and the list with `To`, `From` and
  * `DateSent>` filters.
  */
-export async function startTwilioStandIn({ accountSid, authToken, port } = {}) {
+export async function startTwilioStandIn({ accountSid, authToken, port, callbacks = false } = {}) {
   const messages = [];
+  // Twilio's own signing (the SDK's), loaded only when this stand-in signs callbacks.
+  const signature = callbacks ? (await import('twilio')).default.getExpectedTwilioSignature : null;
+  /** Moves a message on to `status` and tells its StatusCallback, signed as Twilio signs it. */
+  const report = async (callbackUrl, message, status) => {
+    message.status = status;
+    message.date_updated = new Date().toUTCString();
+    if (status === 'sent') message.date_sent = message.date_updated;
+    const form = { AccountSid: accountSid, ApiVersion: '2010-04-01', MessageSid: message.sid, SmsSid: message.sid, MessageStatus: status, SmsStatus: status, To: message.to, From: message.from };
+    const answer = await fetch(callbackUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature(authToken, callbackUrl, form) },
+      body: new URLSearchParams(form),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!answer.ok) throw new Error(`${callbackUrl} answered ${answer.status}: ${await answer.text()}`);
+  };
   const files = new Map();
   const media = {
     add(bytes, contentType) {
@@ -138,6 +167,12 @@ export async function startTwilioStandIn({ accountSid, authToken, port } = {}) {
     message.uri += `${message.sid}.json`;
     messages.push(message);
     reply(response, 201, message);
+    if (signature && body.StatusCallback) {
+      afterAWhile(async () => {
+        await report(body.StatusCallback, message, 'sent');
+        await report(body.StatusCallback, message, 'delivered');
+      }, 'twilio');
+    }
   }, port, media);
   return { ...stand, accountSid, authToken, messages };
 }
@@ -146,8 +181,25 @@ export async function startTwilioStandIn({ accountSid, authToken, port } = {}) {
  * SendGrid's v3 mail send (`POST /v3/mail/send`, Bearer API key; 202 with `X-Message-Id`) and the
  * email activity search (`GET /v3/messages?query=unique_args['k']="v"`).
  */
-export async function startSendgridStandIn({ apiKey, port } = {}) {
+export async function startSendgridStandIn({ apiKey, port, callbacks = null } = {}) {
   const sent = [];
+  const eventKey = callbacks ? createPrivateKey(callbacks.privateKeyPem) : null;
+  /** Posts one event of a sent mail to the event webhook, signed as SendGrid signs it (ECDSA, P-256). */
+  const report = async (mail, event) => {
+    const payload = JSON.stringify([{ email: mail.to, timestamp: Math.floor(Date.now() / 1000), event, sg_message_id: `${mail.id}.filterdrecv-stand-in`, ...mail.custom_args }]);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const answer = await fetch(callbacks.eventWebhookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-twilio-email-event-webhook-signature': sign('sha256', Buffer.from(timestamp + payload), eventKey).toString('base64'),
+        'x-twilio-email-event-webhook-timestamp': timestamp,
+      },
+      body: payload,
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!answer.ok) throw new Error(`${callbacks.eventWebhookUrl} answered ${answer.status}: ${await answer.text()}`);
+  };
   const sendgridError = (message, field = null) => ({ errors: [{ message, field, help: null }] });
   const stand = await standIn('sendgrid', async (request, response, body, url, nextFailure) => {
     if (request.headers.authorization !== `Bearer ${apiKey}`) {
@@ -168,8 +220,15 @@ export async function startSendgridStandIn({ apiKey, port } = {}) {
     if (!body.subject && !body.personalizations[0].subject) return reply(response, 400, sendgridError('The subject is required.', 'subject'));
     if (!Array.isArray(body.content) || body.content.length === 0) return reply(response, 400, sendgridError('Unless a valid template_id is provided, the content parameter is required.', 'content'));
     const id = randomBytes(16).toString('base64url').slice(0, 22);
-    sent.push({ id, to, from: body.from.email, subject: body.subject, content: body.content, attachments: body.attachments ?? [], custom_args: body.custom_args ?? {} });
+    const mail = { id, to, from: body.from.email, subject: body.subject, content: body.content, attachments: body.attachments ?? [], custom_args: body.custom_args ?? {} };
+    sent.push(mail);
     reply(response, 202, undefined, { 'x-message-id': id });
+    if (eventKey) {
+      afterAWhile(async () => {
+        await report(mail, 'processed');
+        await report(mail, 'delivered');
+      }, 'sendgrid');
+    }
   }, port);
   return { ...stand, apiKey, sent };
 }
