@@ -110,6 +110,16 @@ async function messagesOf(token: string, roomId: string) {
   return (await api('GET', `/v1/rooms/${roomId}/messages`, { token })).body.data as any[];
 }
 
+/** A room's message once its delivery has reached `status`. */
+async function deliveryReached(token: string, roomId: string, messageId: string, status: string, description: string, timeoutMs?: number) {
+  return eventually(
+    async () => (await messagesOf(token, roomId)).find((message) => message.id === messageId),
+    (message) => message?.delivery?.status === status,
+    description,
+    timeoutMs,
+  );
+}
+
 /** Presigns and uploads a file as a client would; its storage key. */
 async function uploaded(token: string, name: string, contentType: string, bytes: Uint8Array): Promise<string> {
   const presigned = await api('POST', '/v1/attachments', { token, body: { name, content_type: contentType, size: bytes.length } });
@@ -266,11 +276,7 @@ describe('SMS and email in support threads', () => {
       const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: body, source: 'sms' } });
       expect(sent.status).toBe(201);
       expect(sent.body.delivery).toMatchObject({ channel: 'sms', status: 'queued' });
-      const delivered = await eventually(
-        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
-        (message) => message?.delivery?.status === 'sent',
-        'the SMS sent',
-      );
+      const delivered = await deliveryReached(agent.token, roomId, sent.body.id, 'sent', 'the SMS sent');
       const calls = (await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body);
       expect(calls).toHaveLength(1);
       expect(calls[0].path).toBe(`/2010-04-01/Accounts/${env().TWILIO_ACCOUNT_SID}/Messages.json`);
@@ -288,11 +294,7 @@ describe('SMS and email in support threads', () => {
       const content = `Here is your invoice ${Date.now()}`;
       const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content, source: 'email', subject: 'Your invoice' } });
       expect(sent.status).toBe(201);
-      const mailed = await eventually(
-        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
-        (message) => message?.delivery?.status === 'sent',
-        'the email sent',
-      );
+      const mailed = await deliveryReached(agent.token, roomId, sent.body.id, 'sent', 'the email sent');
       const calls = (await received('sendgrid')).filter((call) => call.path === '/v3/mail/send' && JSON.stringify(call.body).includes(content));
       expect(calls).toHaveLength(1);
       expect(calls[0].body).toMatchObject({
@@ -307,11 +309,7 @@ describe('SMS and email in support threads', () => {
       const applied = await sendgridEvents([event]);
       expect(applied.status).toBe(200);
       expect(applied.body).toEqual({ applied: 1 });
-      await eventually(
-        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
-        (message) => message?.delivery?.status === 'delivered',
-        'delivered',
-      );
+      await deliveryReached(agent.token, roomId, sent.body.id, 'delivered', 'delivered');
     });
 
     it('attaches stored files to an email and links them (presigned) in an MMS', async () => {
@@ -346,12 +344,7 @@ describe('SMS and email in support threads', () => {
       await failNext('twilio', { mode: 'timeout', times: 1 });
       const body = `retry me ${Date.now()}`;
       const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: body, source: 'sms' } });
-      await eventually(
-        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
-        (message) => message?.delivery?.status === 'sent',
-        'sent after the retries',
-        20_000,
-      );
+      await deliveryReached(agent.token, roomId, sent.body.id, 'sent', 'sent after the retries', 20_000);
       expect((await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body)).toHaveLength(4);
       const record = await (await database()).collection('delivery.attempts').findOne({ _id: sent.body.id as never });
       expect(record?.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['transient', 'transient', 'transient', 'sent']);
@@ -361,27 +354,46 @@ describe('SMS and email in support threads', () => {
       const { agent, roomId } = await openThread();
       await failNext('twilio', { status: 400, times: 1 });
       const refused = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `refused ${Date.now()}`, source: 'sms' } });
-      const failed = await eventually(
-        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === refused.body.id),
-        (message) => message?.delivery?.status === 'failed',
-        'failed at once',
-      );
+      const failed = await deliveryReached(agent.token, roomId, refused.body.id, 'failed', 'failed at once');
       expect(failed.delivery.error_code).toBe('21211');
       expect((await (await database()).collection('delivery.attempts').findOne({ _id: refused.body.id as never }))?.attempts).toHaveLength(1);
 
       const parked = await topicSize('parley.delivery.requested.dlq');
       await failNext('twilio', { status: 503, times: 5 });
       const doomed = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `doomed ${Date.now()}`, source: 'sms' } });
-      const gaveUp = await eventually(
-        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === doomed.body.id),
-        (message) => message?.delivery?.status === 'failed',
-        'failed after the retries',
-        20_000,
-      );
+      const gaveUp = await deliveryReached(agent.token, roomId, doomed.body.id, 'failed', 'failed after the retries', 20_000);
       expect(gaveUp.delivery.error_code).toBe('20500');
       const record = await (await database()).collection('delivery.attempts').findOne({ _id: doomed.body.id as never });
       expect(record?.attempts).toHaveLength(5);
       await eventually(() => topicSize('parley.delivery.requested.dlq'), (size) => size === parked + 1, 'the request on its dead-letter topic');
+    });
+
+    it('holds up neither the providers\' reports nor the rest while one delivery waits for its retry, and sends it after', async () => {
+      const { agent, roomId } = await openThread();
+      const first = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `first ${Date.now()}`, source: 'sms' } });
+      const sid = (await deliveryReached(agent.token, roomId, first.body.id, 'sent', 'the first SMS sent')).delivery.provider_id;
+      // A retry a minute away: a delivery that slept it out inside its handler would stop this app's consumer for that long.
+      await restartApp('outbound-delivery', { DELIVERY_BACKOFF_MS: '60000', DELIVERY_BACKOFF_MAX_MS: '60000' });
+      try {
+        await failNext('twilio', { status: 503, times: 1 });
+        const waiting = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `waiting ${Date.now()}`, source: 'sms' } });
+        await eventually(
+          async () => (await (await database()).collection('delivery.attempts').findOne({ _id: waiting.body.id as never }))?.attempts ?? [],
+          (attempts) => attempts.length === 1 && attempts[0].outcome === 'transient',
+          'the second SMS refused once, its retry scheduled',
+        );
+        // The provider's report of the first SMS goes through while the second waits.
+        expect((await twilioWebhook('/webhooks/twilio/status', { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(200);
+        await deliveryReached(agent.token, roomId, first.body.id, 'delivered', 'the first SMS delivered');
+        expect((await messagesOf(agent.token, roomId)).find((message) => message.id === waiting.body.id)?.delivery?.status).toBe('queued');
+        // A restart fetches the waiting request again at once: it is sent, once.
+        await restartApp('outbound-delivery');
+        await deliveryReached(agent.token, roomId, waiting.body.id, 'sent', 'the second SMS sent after its retry', 30_000);
+        const attempts = (await (await database()).collection('delivery.attempts').findOne({ _id: waiting.body.id as never }))?.attempts;
+        expect(attempts?.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['transient', 'sent']);
+      } finally {
+        await restartApp('outbound-delivery');
+      }
     });
 
     it('never sends a private note, and says with 409 why a message cannot go out', async () => {
@@ -404,12 +416,7 @@ describe('SMS and email in support threads', () => {
       const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: body, source: 'sms' } });
       await eventually(async () => (await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body).length, (count) => count === 1, 'the provider called once');
       await restartApp('outbound-delivery');
-      await eventually(
-        async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id),
-        (message) => message?.delivery?.status === 'sent',
-        'recorded as sent after the restart',
-        30_000,
-      );
+      await deliveryReached(agent.token, roomId, sent.body.id, 'sent', 'recorded as sent after the restart', 30_000);
       expect((await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === body)).toHaveLength(1);
       const record = await (await database()).collection('delivery.attempts').findOne({ _id: sent.body.id as never });
       expect(record?.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['found']);
@@ -493,11 +500,7 @@ describe('SMS and email in support threads', () => {
         const email = await api('POST', `/v1/rooms/${emailRoom.id}/messages`, { token: agent.token, body: { content: 'Refunded', source: 'email', subject: 'Re: Refund' } });
         expect([sms.status, email.status]).toEqual([201, 201]);
         for (const [roomId, messageId] of [[smsRoom.id, sms.body.id], [emailRoom.id, email.body.id]]) {
-          await eventually(
-            async () => (await messagesOf(agent.token, roomId)).find((message) => message.id === messageId),
-            (message) => message?.delivery?.status === 'delivered',
-            `message ${messageId} delivered`,
-          );
+          await deliveryReached(agent.token, roomId, messageId, 'delivered', `message ${messageId} delivered`);
         }
         expect(twilioStandIn.messages.map((message) => [message.to, message.status])).toEqual([[phone, 'delivered']]);
         expect(sendgridStandIn.sent.map((mail) => mail.to)).toEqual(['erin@example.com']);

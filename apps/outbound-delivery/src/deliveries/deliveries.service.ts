@@ -12,7 +12,7 @@ import {
   type EventEnvelope,
 } from '@parley/contracts';
 import { runTransaction } from '@parley/database';
-import { DeadLetterError, Outbox } from '@parley/kafka';
+import { DeadLetterError, Outbox, RetryLaterError } from '@parley/kafka';
 import { ObjectStorage } from '@parley/storage';
 import { OutboundDeliveryConfig } from '../outbound-delivery.config.js';
 import { ProviderFailure, type ChannelProvider, type OutboundAttachment, type OutboundMessage } from '../providers/provider-failure.js';
@@ -35,7 +35,8 @@ const FAILED = new Set(['failed', 'undelivered', 'bounce', 'dropped', 'blocked']
  * `calling` in MongoDB; after it, the outcome and its `parley.delivery.status` event commit together.
  * A redelivered request finds the record and does nothing, or (when a process died mid-call) asks
  * the provider whether the message went out before sending it again. Transient failures retry with
- * exponential backoff and full jitter, then fail and go to the dead-letter topic; permanent ones fail at once.
+ * exponential backoff and full jitter (the request is fetched again after each wait: RetryLaterError),
+ * then fail and go to the dead-letter topic; permanent ones fail at once.
  * An operator's replay of such a dead letter (once the provider is back) reopens the failed delivery
  * with a fresh round of attempts; any other redelivery of a request that ended changes nothing.
  */
@@ -88,35 +89,54 @@ export class DeliveriesService {
         return;
       }
     }
-    for (let attempt = transientSinceReplay(record) + 1; ; attempt++) {
-      await this.attempts.markCalling(record._id);
-      this.inFlight.add(record._id);
+    const attempt = transientSinceReplay(record) + 1;
+    await this.attempts.markCalling(record._id);
+    this.inFlight.add(record._id);
+    try {
+      let accepted: { providerId: string };
       try {
         // Inside the attempt: a storage hiccup retries like a provider's, a missing file fails for good.
-        if (data.attachments?.length && !message.attachments) message = { ...message, attachments: await this.attachmentsOf(data) };
-        const accepted = await provider.send(message);
-        if (this.config.DELIVERY_FAILPOINT === 'delivery.after-provider-call') await this.dieAtFailpoint(data.message_id);
-        await this.finish(envelope, record, { state: 'sent', providerId: accepted.providerId, code: null, attempt: 'sent' }, correlationId);
-        return;
+        if (data.attachments?.length) message = { ...message, attachments: await this.attachmentsOf(data) };
+        accepted = await provider.send(message);
       } catch (error) {
-        const failure = error instanceof ProviderFailure ? error : new ProviderFailure(true, 'network', String((error as Error).message ?? error));
-        if (!failure.transient || attempt >= this.config.DELIVERY_MAX_ATTEMPTS) {
-          this.logger.warn({ messageId: data.message_id, code: failure.code, attempt, err: failure }, 'delivery failed for good');
-          await this.finish(envelope, record, { state: 'failed', providerId: null, code: failure.code, attempt: failure.transient ? 'transient' : 'permanent' }, correlationId);
-          if (this.config.DELIVERY_FAILPOINT === 'delivery.after-failed') await this.dieAtFailpoint(data.message_id);
-          // Parked for an operator to replay once the provider is back; a refusal would be refused again.
-          if (failure.transient) throw new DeadLetterError(`${failure.code}: ${failure.message}`, attempt);
-          return;
-        }
-        await this.attempts.recordRetry(record._id, failure.code);
-        const wait = this.backoff(attempt);
-        this.logger.warn({ messageId: data.message_id, code: failure.code, attempt, retryInMs: wait }, 'delivery failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        record = { ...record, state: 'pending' };
-      } finally {
-        this.inFlight.delete(record._id);
+        return await this.failedAttempt(envelope, record, attempt, error, correlationId);
       }
+      if (this.config.DELIVERY_FAILPOINT === 'delivery.after-provider-call') await this.dieAtFailpoint(data.message_id);
+      // Outside the provider's try: failing to record a message the provider took must not send it
+      // again. The handling is retried, finds the call marked `calling` and asks the provider first.
+      await this.finish(envelope, record, { state: 'sent', providerId: accepted.providerId, code: null, attempt: 'sent' }, correlationId);
+    } finally {
+      this.inFlight.delete(record._id);
     }
+  }
+
+  /**
+   * After a failed provider call: fails the delivery for good (a refusal, or the last attempt, which
+   * is parked as a dead letter), or records the attempt and has the request fetched again after the
+   * backoff (RetryLaterError), so that the wait holds up neither the other deliveries nor the
+   * providers' reports on this app's consumer.
+   */
+  private async failedAttempt(
+    envelope: EventEnvelope<DeliveryRequestedData>,
+    record: StoredAttempt,
+    attempt: number,
+    error: unknown,
+    correlationId?: string,
+  ): Promise<void> {
+    const messageId = envelope.data.message_id;
+    const failure = error instanceof ProviderFailure ? error : new ProviderFailure(true, 'network', String((error as Error).message ?? error));
+    if (!failure.transient || attempt >= this.config.DELIVERY_MAX_ATTEMPTS) {
+      this.logger.warn({ messageId, code: failure.code, attempt, err: failure }, 'delivery failed for good');
+      await this.finish(envelope, record, { state: 'failed', providerId: null, code: failure.code, attempt: failure.transient ? 'transient' : 'permanent' }, correlationId);
+      if (this.config.DELIVERY_FAILPOINT === 'delivery.after-failed') await this.dieAtFailpoint(messageId);
+      // Parked for an operator to replay once the provider is back; a refusal would be refused again.
+      if (failure.transient) throw new DeadLetterError(`${failure.code}: ${failure.message}`, attempt);
+      return;
+    }
+    await this.attempts.recordRetry(record._id, failure.code);
+    const wait = this.backoff(attempt);
+    this.logger.warn({ messageId, code: failure.code, attempt, retryInMs: wait }, 'delivery failed; retrying');
+    throw new RetryLaterError(`${failure.code}: ${failure.message}`, wait);
   }
 
   /**

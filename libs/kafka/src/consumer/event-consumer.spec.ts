@@ -4,7 +4,8 @@ import type { KafkaMessage, Message } from 'kafkajs';
 import type { PinoLogger } from 'nestjs-pino';
 import { createEnvelope, EventTopics } from '@parley/contracts';
 import type { KafkaConnection } from '../kafka-connection.js';
-import { DeadLetterError, EventConsumer, isEnvelope } from './event-consumer.js';
+import { takeLeftForLater } from '../transport/left-for-later.js';
+import { DeadLetterError, EventConsumer, isEnvelope, RetryLaterError } from './event-consumer.js';
 
 describe('isEnvelope', () => {
   it('accepts what createEnvelope makes', () => {
@@ -68,6 +69,19 @@ describe('EventConsumer', () => {
       'x-dlq-offset': '42',
     });
     expect(new Date(String(message.headers?.['x-dlq-at'])).getTime()).toBeGreaterThan(Date.now() - 5000);
+  });
+
+  it('leaves an event whose handler asks to retry later for the transport to fetch again after the delay, without retrying it at once or parking it', async () => {
+    const { events, parked } = consumer();
+    const context = contextOf();
+    let calls = 0;
+    await events.handle('outbound-delivery.delivery-requested', envelope, context, async () => {
+      calls++;
+      throw new RetryLaterError('twilio 503', 2500);
+    });
+    expect(calls).toBe(1);
+    expect(parked).toEqual([]);
+    expect(takeLeftForLater(context.getMessage())).toBe(2500);
   });
 
   it('passes by a replay meant for another consumer of the topic, and handles one meant for it', async () => {

@@ -5,6 +5,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DeadLetterHeaders, deadLetterTopic, REPLAY_FOR_HEADER, type EventEnvelope } from '@parley/contracts';
 import { KafkaConnection } from '../kafka-connection.js';
 import { headersText, headerText } from '../transport/headers.js';
+import { leaveForLater } from '../transport/left-for-later.js';
 
 /** Attempts of one event before it is parked on its dead-letter topic. */
 const MAX_ATTEMPTS = 5;
@@ -40,6 +41,23 @@ export class DeadLetterError extends Error {
   }
 }
 
+/**
+ * Thrown by an event handler that must try again after `delayMs` (a provider's transient failure,
+ * with its backoff) without holding up the rest of its app: the event is left unhandled, its
+ * partition paused for that long, and then fetched again, while the app's other partitions and its
+ * commands run on. Sleeping in the handler instead would stop them all: kafkajs fetches again only
+ * once every batch of the last fetch is done. The handler keeps its own count of attempts.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
 /** Whether the message being handled is an operator's replay of a dead letter (the consumer it is for). */
 export function replayedFor(context: KafkaContext): string | undefined {
   return headerText(context.getMessage(), REPLAY_FOR_HEADER);
@@ -48,7 +66,8 @@ export function replayedFor(context: KafkaContext): string | undefined {
 /**
  * The one pattern for consuming events. `handle` validates the envelope, retries a failing
  * handler with backoff and, after the last attempt, parks the event on `<topic>.dlq` so the
- * partition moves on; the offset is committed only once one of those has happened. A parked event
+ * partition moves on; the offset is committed only once one of those has happened. A handler that
+ * throws RetryLaterError has its event fetched again after the delay it names. A parked event
  * carries where it came from, who gave up and why, for outbound-delivery to keep it for operators.
  */
 @Injectable()
@@ -81,6 +100,11 @@ export class EventConsumer {
         stopTimer({ outcome: 'ok' });
         return;
       } catch (error) {
+        if (error instanceof RetryLaterError) {
+          leaveForLater(context.getMessage(), error.delayMs);
+          stopTimer({ outcome: 'retry_later' });
+          return;
+        }
         if (attempt >= MAX_ATTEMPTS || error instanceof DeadLetterError) {
           await this.deadLetter(consumer, topic, context, error, error instanceof DeadLetterError ? error.attempts : attempt);
           stopTimer({ outcome: 'dead_lettered' });

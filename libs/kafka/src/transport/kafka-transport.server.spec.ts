@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { MessageHandler } from '@nestjs/microservices';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { KafkaTransportServer } from './kafka-transport.server.js';
+import { leaveForLater } from './left-for-later.js';
 
 interface BatchRunner {
   handleBatch(payload: EachBatchPayload): Promise<void>;
@@ -29,13 +30,20 @@ function message(offset: number, key: string, value: unknown): KafkaMessage {
   } as unknown as KafkaMessage;
 }
 
-function batchOf(messages: KafkaMessage[], resolved: string[]): EachBatchPayload {
+/** What kafkajs' pause and resume of the batch's partition were called, in order. */
+type PauseLog = string[];
+
+function batchOf(messages: KafkaMessage[], resolved: string[], pauses: PauseLog = []): EachBatchPayload {
   return {
     batch: { topic: 'parley.room.updated', partition: 0, messages, offsetLag: () => '0' },
     resolveOffset: (offset: string) => resolved.push(offset),
     heartbeat: async () => undefined,
     isRunning: () => true,
     isStale: () => false,
+    pause: () => {
+      pauses.push('pause');
+      return () => pauses.push('resume');
+    },
   } as unknown as EachBatchPayload;
 }
 
@@ -137,6 +145,44 @@ describe('KafkaTransportServer batches', () => {
     await run(batchOf(batch.slice(3), resolved));
     expect(resolved).toEqual(['0', '1', '2', '3']);
     expect(ran).toEqual(['0', '10', '1', '3']);
+  });
+});
+
+describe('KafkaTransportServer and a message left for later', () => {
+  it('leaves the message and its key\'s later ones unresolved, handles the other keys, and pauses the partition until the delay is over', async () => {
+    const { transport, run } = server();
+    const ran: number[] = [];
+    let failing = true;
+    transport.addHandler(
+      'parley.room.updated',
+      Object.assign(
+        async (data: unknown, context: { getMessage(): KafkaMessage }) => {
+          const { n } = data as { n: number };
+          // What EventConsumer does for a handler that threw RetryLaterError.
+          if (n === 1 && failing) return leaveForLater(context.getMessage(), 150);
+          ran.push(n);
+        },
+        { isEventHandler: true },
+      ) as unknown as MessageHandler,
+      true,
+    );
+    const batch = [message(0, 'room-a', { n: 0 }), message(1, 'room-a', { n: 1 }), message(2, 'room-b', { n: 2 }), message(3, 'room-a', { n: 3 })];
+    const resolved: string[] = [];
+    const pauses: PauseLog = [];
+    await run(batchOf(batch, resolved, pauses));
+    expect(ran).toEqual([0, 2]);
+    expect(resolved).toEqual(['0']);
+    expect(pauses).toEqual(['pause']);
+    await pause(50);
+    expect(pauses).toEqual(['pause']);
+    await pause(200);
+    expect(pauses).toEqual(['pause', 'resume']);
+
+    // Fetched again from the message left: it runs, room-b's is not run twice, room-a's next follows.
+    failing = false;
+    await run(batchOf(batch.slice(1), resolved, pauses));
+    expect(ran).toEqual([0, 2, 1, 3]);
+    expect(resolved).toEqual(['0', '1', '2', '3']);
   });
 });
 

@@ -8,6 +8,7 @@ import { watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-c
 import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
+import { takeLeftForLater } from './left-for-later.js';
 import { SharedProducer } from './shared-producer.js';
 
 /** How often handled events' offsets are committed (a crash redelivers at most this much). */
@@ -57,6 +58,8 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
    * or a failure), by `topic:partition`: when kafkajs fetches them again they are not run twice.
    */
   private readonly handledAhead = new Map<string, Set<string>>();
+  /** Partitions paused for a message left for later (RetryLaterError), by `topic:partition`: when they resume. */
+  private readonly pausedUntil = new Map<string, { at: number; timer: NodeJS.Timeout }>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -114,6 +117,8 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     if (this.commitTimer) clearInterval(this.commitTimer);
     this.commitTimer = null;
     this.closing = true;
+    for (const { timer } of this.pausedUntil.values()) clearTimeout(timer);
+    this.pausedUntil.clear();
     // Paused, kafkajs stops fetching what would only be left (a consumer not running has nothing to pause).
     if (this.consumer && this.topics.length > 0) {
       try {
@@ -165,10 +170,11 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
    * Runs a partition's batch: one chain per key, the chains at once. An event batch starts messages
    * only within its budget (eventBatchBudgetMs); the messages not started are left for the next
    * fetch, so that fetch comes soon for every other partition too. Commands have no budget: the
-   * gateway's admission bounds how many wait, and one must not run twice. Offsets are resolved up to
-   * the first message not handled; a failure there is thrown so kafkajs fetches it again.
+   * gateway's admission bounds how many wait, and one must not run twice. A message its handler left
+   * for later (RetryLaterError) is left too, and its partition paused until then. Offsets are
+   * resolved up to the first message not handled; a failure there is thrown so kafkajs fetches it again.
    */
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     Metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     const partitionKey = `${batch.topic}:${batch.partition}`;
     const commands = batch.messages.some((message) => headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined);
@@ -183,7 +189,10 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       const run = async () => {
         if (performance.now() >= deadline) return false;
         await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
-        return true;
+        const delayMs = takeLeftForLater(message);
+        if (delayMs === undefined) return true;
+        this.pauseFor(partitionKey, delayMs, pause);
+        return false;
       };
       // A key's later messages wait for its earlier ones, and are left too when those are.
       const current = previous ? previous.then((handled) => (handled ? run() : false)) : run();
@@ -211,6 +220,25 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     if (commands) this.commitSoon();
     if (failure !== null) throw failure;
     await heartbeat();
+  }
+
+  /**
+   * Pauses a partition (kafkajs fetches the others meanwhile) until `delayMs` from now, or later if
+   * another message of it asked for later still; resumed, kafkajs fetches it again from its first
+   * message not handled.
+   */
+  private pauseFor(partitionKey: string, delayMs: number, pause: EachBatchPayload['pause']): void {
+    const at = Date.now() + delayMs;
+    const current = this.pausedUntil.get(partitionKey);
+    if (current && current.at >= at) return;
+    if (current) clearTimeout(current.timer);
+    const resume = pause();
+    const timer = setTimeout(() => {
+      this.pausedUntil.delete(partitionKey);
+      if (!this.closing) resume();
+    }, delayMs);
+    timer.unref();
+    this.pausedUntil.set(partitionKey, { at, timer });
   }
 
   private commitSoon(): void {
