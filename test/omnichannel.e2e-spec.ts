@@ -67,7 +67,7 @@ async function received(standIn: 'twilio' | 'sendgrid'): Promise<{ method: strin
   return (await fetch(`${base}/_stand-in/requests`)).json() as never;
 }
 
-async function failNext(standIn: 'twilio' | 'sendgrid', failure: { status?: number; mode?: 'timeout'; times: number }): Promise<void> {
+async function failNext(standIn: 'twilio' | 'sendgrid', failure: { status?: number; mode?: 'timeout' | 'lost-answer'; times: number }): Promise<void> {
   const base = standIn === 'twilio' ? env().TWILIO_BASE_URL : env().SENDGRID_BASE_URL;
   await fetch(`${base}/_stand-in/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(failure) });
 }
@@ -366,6 +366,21 @@ describe('SMS and email in support threads', () => {
       const record = await (await database()).collection('delivery.attempts').findOne({ _id: doomed.body.id as never });
       expect(record?.attempts).toHaveLength(5);
       await eventually(() => topicSize('parley.delivery.requested.dlq'), (size) => size === parked + 1, 'the request on its dead-letter topic');
+    });
+
+    it.each(['sms', 'email'] as const)('sends an %s once when the provider took it but its answer was lost: the retry asks the provider first', async (channel) => {
+      const { agent, roomId } = await openThread();
+      await failNext(channel === 'sms' ? 'twilio' : 'sendgrid', { mode: 'lost-answer', times: 1 });
+      const content = `answer lost ${channel} ${Date.now()}`;
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content, source: channel, ...(channel === 'email' ? { subject: 'Lost' } : {}) } });
+      expect(sent.status).toBe(201);
+      await deliveryReached(agent.token, roomId, sent.body.id, 'sent', `the ${channel} recorded as sent`, 20_000);
+      const sends = (await received(channel === 'sms' ? 'twilio' : 'sendgrid')).filter(
+        (call) => call.method === 'POST' && (channel === 'sms' ? call.body?.Body === content : call.body?.content?.[0]?.value === content),
+      );
+      expect(sends).toHaveLength(1);
+      const record = await (await database()).collection('delivery.attempts').findOne({ _id: sent.body.id as never });
+      expect(record?.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['transient', 'found']);
     });
 
     it('holds up neither the providers\' reports nor the rest while one delivery waits for its retry, and sends it after', async () => {

@@ -5,7 +5,9 @@
 //   GET    /_stand-in/requests        every request so far ({ method, path, query, headers, body, at })
 //   DELETE /_stand-in/requests        forget them
 //   POST   /_stand-in/fail            { status: 429|500|400|..., times } or { mode: 'timeout', times }:
-//                                     the next `times` sends fail that way (recorded all the same)
+//                                     the next `times` sends fail that way (recorded all the same);
+//                                     { mode: 'lost-answer', times }: the next sends are taken (the
+//                                     message exists) but the connection drops before the answer
 //   POST   /_stand-in/media           (Twilio) the body becomes an MMS media file; answers { url } of it
 //                                     at Twilio's media path, served with the account's Basic auth
 // With `callbacks` on (npm start), they also report back as the providers do: Twilio posts `sent`,
@@ -49,7 +51,7 @@ async function standIn(name, handle, port = 0, media = null) {
         return reply(response, 201, { url: `http://${request.headers.host}${media.add(body, request.headers['content-type'] ?? 'application/octet-stream')}` });
       }
       if (url.pathname === '/_stand-in/fail' && request.method === 'POST') {
-        for (let index = 0; index < (body.times ?? 1); index++) failures.push(body.mode === 'timeout' ? { mode: 'timeout' } : { status: body.status });
+        for (let index = 0; index < (body.times ?? 1); index++) failures.push(body.mode ? { mode: body.mode } : { status: body.status });
         return reply(response, 200, { queued: failures.length });
       }
       requests.push({ method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body, at: new Date().toISOString() });
@@ -141,7 +143,7 @@ export async function startTwilioStandIn({ accountSid, authToken, port, callback
     }
     if (request.method !== 'POST') return reply(response, 405, twilioError(405, 20004, 'Method not allowed'));
     const failure = nextFailure();
-    if (failure) return failWith(response, failure, (status) => twilioError(status, status === 429 ? 20429 : status >= 500 ? 20500 : 21211, `stand-in failure ${status}`));
+    if (failure && failure.mode !== 'lost-answer') return failWith(response, failure, (status) => twilioError(status, status === 429 ? 20429 : status >= 500 ? 20500 : 21211, `stand-in failure ${status}`));
     if (!E164.test(body.To ?? '')) return reply(response, 400, twilioError(400, 21211, `The 'To' number ${body.To} is not a valid phone number.`));
     if (!body.From) return reply(response, 400, twilioError(400, 21603, "The 'From' phone number is required."));
     if (!body.Body && !body.MediaUrl) return reply(response, 400, twilioError(400, 21602, 'Message body is required.'));
@@ -166,6 +168,7 @@ export async function startTwilioStandIn({ accountSid, authToken, port, callback
     };
     message.uri += `${message.sid}.json`;
     messages.push(message);
+    if (failure?.mode === 'lost-answer') return response.destroy();
     reply(response, 201, message);
     if (signature && body.StatusCallback) {
       afterAWhile(async () => {
@@ -213,7 +216,7 @@ export async function startSendgridStandIn({ apiKey, port, callbacks = null } = 
     if (url.pathname !== '/v3/mail/send') return reply(response, 404, sendgridError('Not found'));
     if (request.method !== 'POST') return reply(response, 405, sendgridError('Method not allowed'));
     const failure = nextFailure();
-    if (failure) return failWith(response, failure, (status) => sendgridError(`stand-in failure ${status}`));
+    if (failure && failure.mode !== 'lost-answer') return failWith(response, failure, (status) => sendgridError(`stand-in failure ${status}`));
     const to = body?.personalizations?.[0]?.to?.[0]?.email;
     if (!to) return reply(response, 400, sendgridError('The to field is required.', 'personalizations.0.to'));
     if (!body.from?.email) return reply(response, 400, sendgridError('The from email does not contain a valid address.', 'from.email'));
@@ -222,6 +225,7 @@ export async function startSendgridStandIn({ apiKey, port, callbacks = null } = 
     const id = randomBytes(16).toString('base64url').slice(0, 22);
     const mail = { id, to, from: body.from.email, subject: body.subject, content: body.content, attachments: body.attachments ?? [], custom_args: body.custom_args ?? {} };
     sent.push(mail);
+    if (failure?.mode === 'lost-answer') return response.destroy();
     reply(response, 202, undefined, { 'x-message-id': id });
     if (eventKey) {
       afterAWhile(async () => {

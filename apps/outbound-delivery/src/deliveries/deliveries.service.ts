@@ -77,19 +77,25 @@ export class DeliveriesService {
       throw new DeadLetterError(`${record.error_code ?? 'failed'}: the delivery had failed before this redelivery`, transientSinceReplay(record));
     }
     if (record.state !== 'pending' && record.state !== 'calling') return;
+    const attempt = transientSinceReplay(record) + 1;
     if (record.state === 'calling') {
       const since = record.calling_since ?? new Date(0);
       // This process has the call out right now (a redelivery raced it): the call records itself.
       if (Date.now() - since.getTime() < CALL_LEASE_MS && this.inFlight.has(record._id)) return;
-      // A call may have reached the provider before the process died: ask before sending again.
-      const found = await provider.findSent(message, since);
+      // A call may have reached the provider (the process died during it, or its answer never came):
+      // ask before sending again. Not reaching the provider to ask is a failed attempt like any other.
+      let found: string | null;
+      try {
+        found = await provider.findSent(message, since);
+      } catch (error) {
+        return await this.failedAttempt(envelope, record, attempt, error, correlationId, true);
+      }
       if (found) {
         this.logger.info({ messageId: data.message_id, providerId: found }, 'an earlier call had sent it: recorded, not sent again');
         await this.finish(envelope, record, { state: 'sent', providerId: found, code: null, attempt: 'found' }, correlationId);
         return;
       }
     }
-    const attempt = transientSinceReplay(record) + 1;
     await this.attempts.markCalling(record._id);
     this.inFlight.add(record._id);
     try {
@@ -114,7 +120,8 @@ export class DeliveriesService {
    * After a failed provider call: fails the delivery for good (a refusal, or the last attempt, which
    * is parked as a dead letter), or records the attempt and has the request fetched again after the
    * backoff (RetryLaterError), so that the wait holds up neither the other deliveries nor the
-   * providers' reports on this app's consumer.
+   * providers' reports on this app's consumer. The next attempt asks the provider first when this
+   * one may have left the message with it: no answer came, or the provider could not be asked (`askFirst`).
    */
   private async failedAttempt(
     envelope: EventEnvelope<DeliveryRequestedData>,
@@ -122,6 +129,7 @@ export class DeliveriesService {
     attempt: number,
     error: unknown,
     correlationId?: string,
+    askFirst?: boolean,
   ): Promise<void> {
     const messageId = envelope.data.message_id;
     const failure = error instanceof ProviderFailure ? error : new ProviderFailure(true, 'network', String((error as Error).message ?? error));
@@ -133,7 +141,7 @@ export class DeliveriesService {
       if (failure.transient) throw new DeadLetterError(`${failure.code}: ${failure.message}`, attempt);
       return;
     }
-    await this.attempts.recordRetry(record._id, failure.code);
+    await this.attempts.recordRetry(record._id, failure.code, askFirst ?? failure.unanswered);
     const wait = this.backoff(attempt);
     this.logger.warn({ messageId, code: failure.code, attempt, retryInMs: wait }, 'delivery failed; retrying');
     throw new RetryLaterError(`${failure.code}: ${failure.message}`, wait);

@@ -22,11 +22,17 @@ export class DeliveryAttemptsRepository {
     await this.attempts.updateOne({ _id: id, state: { $in: ['pending', 'calling'] } }, { $set: { state: 'calling', calling_since: new Date() } });
   }
 
-  /** Records a failed call that will be tried again. */
-  async recordRetry(id: string, code: string): Promise<void> {
+  /**
+   * Records a failed call that will be tried again: `pending`, or still `calling` when no answer
+   * came (the provider may have the message: the next attempt asks it first).
+   */
+  async recordRetry(id: string, code: string, unanswered: boolean): Promise<void> {
     await this.attempts.updateOne(
       { _id: id },
-      { $set: { state: 'pending', calling_since: null }, $push: { attempts: { at: new Date(), outcome: 'transient', provider_id: null, error_code: code } } },
+      {
+        $set: unanswered ? { state: 'calling' } : { state: 'pending', calling_since: null },
+        $push: { attempts: { at: new Date(), outcome: 'transient', provider_id: null, error_code: code } },
+      },
     );
   }
 

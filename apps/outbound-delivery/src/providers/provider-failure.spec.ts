@@ -16,4 +16,11 @@ describe('ProviderFailure', () => {
   it('counts no answer at all as a transient network failure', () => {
     expect(ProviderFailure.fromStatus(null, null, 'ECONNREFUSED')).toMatchObject({ transient: true, code: 'network' });
   });
+
+  it('says a failure left the message maybe taken only when no answer came', () => {
+    expect(new ProviderFailure(true, 'timeout', 'no answer in 10 s').unanswered).toBe(true);
+    expect(ProviderFailure.fromStatus(null, null, 'socket hang up').unanswered).toBe(true);
+    expect(ProviderFailure.fromStatus(503, 20500, 'down').unanswered).toBe(false);
+    expect(ProviderFailure.fromStatus(400, 21211, 'bad number').unanswered).toBe(false);
+  });
 });

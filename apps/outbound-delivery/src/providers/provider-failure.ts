@@ -12,6 +12,14 @@ export class ProviderFailure extends Error {
     super(message);
   }
 
+  /**
+   * No answer came (a timeout, a dropped connection): the provider may have taken the message, so
+   * the next attempt asks it before sending again.
+   */
+  get unanswered(): boolean {
+    return this.code === 'timeout' || this.code === 'network';
+  }
+
   /** Classifies an HTTP status (null: no answer at all). */
   static fromStatus(status: number | null | undefined, code: string | number | null | undefined, message: string): ProviderFailure {
     if (!status) return new ProviderFailure(true, String(code ?? 'network'), message);
