@@ -67,6 +67,15 @@ async function received(standIn: 'twilio' | 'sendgrid'): Promise<{ method: strin
   return (await fetch(`${base}/_stand-in/requests`)).json() as never;
 }
 
+/** The messages Twilio's API (the stand-in) holds for one recipient, as its list answers them. */
+async function twilioMessagesTo(to: string): Promise<{ sid: string; body: string; status: string }[]> {
+  const { TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN } = env();
+  const response = await fetch(`${TWILIO_BASE_URL}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json?${new URLSearchParams({ To: to })}`, {
+    headers: { authorization: `Basic ${Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}` },
+  });
+  return ((await response.json()) as { messages: { sid: string; body: string; status: string }[] }).messages;
+}
+
 async function failNext(standIn: 'twilio' | 'sendgrid', failure: { status?: number; mode?: 'timeout' | 'lost-answer'; times: number }): Promise<void> {
   const base = standIn === 'twilio' ? env().TWILIO_BASE_URL : env().SENDGRID_BASE_URL;
   await fetch(`${base}/_stand-in/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(failure) });
@@ -381,6 +390,38 @@ describe('SMS and email in support threads', () => {
       expect(sends).toHaveLength(1);
       const record = await (await database()).collection('delivery.attempts').findOne({ _id: sent.body.id as never });
       expect(record?.attempts.map((attempt: { outcome: string }) => attempt.outcome)).toEqual(['transient', 'found']);
+    });
+
+    it('keeps a status report that comes before the delivery knows the provider\'s id, and applies it when the retry finds the message', async () => {
+      const { agent, roomId, phone, socket } = await openThread();
+      const updates = collect(socket, 'message_updated');
+      // The answer is lost and the retry is a minute away, so Twilio's report comes first.
+      await restartApp('outbound-delivery', { DELIVERY_BACKOFF_MS: '60000', DELIVERY_BACKOFF_MAX_MS: '60000' });
+      try {
+        await failNext('twilio', { mode: 'lost-answer', times: 1 });
+        const content = `reported early ${Date.now()}`;
+        const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content, source: 'sms' } });
+        const [taken] = await eventually(
+          async () => (await twilioMessagesTo(phone)).filter((message) => message.body === content),
+          (messages) => messages.length === 1,
+          'Twilio has the SMS',
+        );
+        await eventually(
+          async () => (await (await database()).collection('delivery.attempts').findOne({ _id: sent.body.id as never }))?.attempts ?? [],
+          (attempts) => attempts.length === 1,
+          'the unanswered attempt recorded',
+        );
+        expect((await twilioWebhook('/webhooks/twilio/status', { MessageSid: taken.sid, MessageStatus: 'delivered' })).status).toBe(200);
+        expect((await messagesOf(agent.token, roomId)).find((message) => message.id === sent.body.id)?.delivery?.status).toBe('queued');
+        // The retry (at once after a restart) finds the message at Twilio, records it and takes the report.
+        await restartApp('outbound-delivery');
+        const delivered = await deliveryReached(agent.token, roomId, sent.body.id, 'delivered', 'delivered once the retry found it', 30_000);
+        expect(delivered.delivery.provider_id).toBe(taken.sid);
+        await eventually(() => updates, (pushes) => pushes.some((push) => push.message.id === sent.body.id && push.message.delivery?.status === 'delivered'), 'message_updated with delivered');
+        expect(await (await database()).collection('delivery.early_reports').countDocuments({ _id: `twilio:${taken.sid}` as never })).toBe(0);
+      } finally {
+        await restartApp('outbound-delivery');
+      }
     });
 
     it('holds up neither the providers\' reports nor the rest while one delivery waits for its retry, and sends it after', async () => {

@@ -167,21 +167,35 @@ export class DeliveriesService {
     );
   }
 
-  /** Applies a provider's report (the gateway checked its signature): delivered or failed, once. */
+  /**
+   * Applies a provider's report (the gateway checked its signature): delivered or failed, once. A
+   * report for a provider id no delivery has recorded yet is kept for the delivery to claim when it
+   * records it (the provider's callback overtook a call whose answer was lost).
+   */
   async report(payload: DeliveryReportPayload, correlationId?: string): Promise<{ applied: boolean }> {
     const status = DELIVERED.has(payload.provider_status) ? 'delivered' : FAILED.has(payload.provider_status) ? 'failed' : null;
     if (!status) return { applied: false };
-    const record = await this.attempts.findByProviderId(payload.provider, payload.provider_id);
-    if (!record) return { applied: false };
+    const code = payload.error_code ?? null;
+    let record = await this.attempts.findByProviderId(payload.provider, payload.provider_id);
+    if (!record) {
+      await this.attempts.keepEarlyReport(payload.provider, payload.provider_id, status, code);
+      // The delivery may have recorded the id between the look and the keeping: claim it back then.
+      record = await this.attempts.findByProviderId(payload.provider, payload.provider_id);
+      if (!record || !(await this.attempts.claimEarlyReport(payload.provider, payload.provider_id))) return { applied: false };
+    }
+    const found = record;
     const applied = await runTransaction(this.connection, async (session) => {
-      const moved = await this.attempts.report(record._id, status, payload.error_code ?? null, session);
-      if (moved) await this.outbox.add(session, [this.statusEvent(record, status, record.provider_id, payload.error_code ?? null)], correlationId);
+      const moved = await this.attempts.report(found._id, status, code, session);
+      if (moved) await this.outbox.add(session, [this.statusEvent(found, status, found.provider_id, code)], correlationId);
       return moved;
     });
     return { applied };
   }
 
-  /** Records the end of the sending and its status event in one transaction. */
+  /**
+   * Records the end of the sending and its status event in one transaction; a sent message also
+   * takes the provider's report that came before it (delivered or failed), with its event.
+   */
   private async finish(
     envelope: EventEnvelope<DeliveryRequestedData>,
     record: StoredAttempt,
@@ -190,7 +204,12 @@ export class DeliveriesService {
   ): Promise<void> {
     await runTransaction(this.connection, async (session) => {
       if (!(await this.attempts.finish(record._id, outcome, session))) return;
-      await this.outbox.add(session, [this.statusEvent(record, outcome.state, outcome.providerId, outcome.code, envelope)], correlationId);
+      const events = [this.statusEvent(record, outcome.state, outcome.providerId, outcome.code, envelope)];
+      const early = outcome.state === 'sent' && outcome.providerId ? await this.attempts.claimEarlyReport(record.provider, outcome.providerId, session) : null;
+      if (early && (await this.attempts.report(record._id, early.state, early.error_code, session))) {
+        events.push(this.statusEvent(record, early.state, outcome.providerId, early.error_code, envelope));
+      }
+      await this.outbox.add(session, events, correlationId);
     });
   }
 

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ClientSession, Model } from 'mongoose';
-import { DeliveryAttempt } from '@parley/database';
+import { DeliveryAttempt, EarlyDeliveryReport } from '@parley/database';
 
 export type StoredAttempt = DeliveryAttempt;
 
-/** Delivery attempts (`delivery.attempts`), one document per message. */
+/** Delivery attempts (`delivery.attempts`), one document per message, and providers' reports that came before them (`delivery.early_reports`). */
 @Injectable()
 export class DeliveryAttemptsRepository {
-  constructor(@InjectModel(DeliveryAttempt.name) private readonly attempts: Model<DeliveryAttempt>) {}
+  constructor(
+    @InjectModel(DeliveryAttempt.name) private readonly attempts: Model<DeliveryAttempt>,
+    @InjectModel(EarlyDeliveryReport.name) private readonly earlyReports: Model<EarlyDeliveryReport>,
+  ) {}
 
   /** The message's delivery record, made (pending) on first sight. */
   async open(entry: Pick<DeliveryAttempt, '_id' | 'account_id' | 'room_id' | 'channel' | 'provider' | 'to' | 'from'>): Promise<StoredAttempt> {
@@ -81,5 +84,20 @@ export class DeliveryAttemptsRepository {
     const from: DeliveryAttempt['state'][] = state === 'delivered' ? ['sent'] : ['sent', 'delivered'];
     const result = await this.attempts.updateOne({ _id: id, state: { $in: from } }, { $set: { state, error_code: code } }, { session });
     return result.modifiedCount === 1;
+  }
+
+  /**
+   * Keeps a report no delivery has claimed yet: a failure replaces a delivered report (as it would
+   * move a delivered message on), a delivered report does not replace a failure.
+   */
+  async keepEarlyReport(provider: 'twilio' | 'sendgrid', providerId: string, state: 'delivered' | 'failed', code: string | null): Promise<void> {
+    const _id = `${provider}:${providerId}`;
+    const update = state === 'failed' ? { $set: { state, error_code: code, received_at: new Date() } } : { $setOnInsert: { state, error_code: code, received_at: new Date() } };
+    await this.earlyReports.updateOne({ _id }, update, { upsert: true });
+  }
+
+  /** Takes (removes and answers) the report kept for this provider id, if one came early. */
+  async claimEarlyReport(provider: 'twilio' | 'sendgrid', providerId: string, session?: ClientSession): Promise<EarlyDeliveryReport | null> {
+    return this.earlyReports.findOneAndDelete({ _id: `${provider}:${providerId}` }, { session }).lean<EarlyDeliveryReport>();
   }
 }

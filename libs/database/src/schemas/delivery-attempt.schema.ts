@@ -74,3 +74,31 @@ export type DeliveryAttemptDocument = HydratedDocument<DeliveryAttempt>;
 export const DeliveryAttemptSchema = SchemaFactory.createForClass(DeliveryAttempt);
 // Provider reports name the provider's id.
 DeliveryAttemptSchema.index({ provider: 1, provider_id: 1 });
+
+/** How long a provider's report for an unknown message is kept for its delivery to claim. */
+export const EARLY_REPORT_RETENTION_SECONDS = 24 * 3600;
+
+/**
+ * A provider's report that came before outbound-delivery had recorded the provider's id for the
+ * delivery (`delivery.early_reports`, keyed `<provider>:<provider id>`): the call's answer was lost
+ * and its retry had not yet asked the provider, or the process died mid-call. The delivery claims
+ * it when it records that id. Reports no delivery claims (a message Parley did not send, on a
+ * shared provider account) expire after a day. Written by outbound-delivery.
+ */
+@Schema({ collection: 'delivery.early_reports', versionKey: false })
+export class EarlyDeliveryReport {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, enum: ['delivered', 'failed'], required: true })
+  state!: 'delivered' | 'failed';
+
+  @Prop({ type: String, default: null })
+  error_code!: string | null;
+
+  @Prop({ required: true, default: () => new Date() })
+  received_at!: Date;
+}
+
+export const EarlyDeliveryReportSchema = SchemaFactory.createForClass(EarlyDeliveryReport);
+EarlyDeliveryReportSchema.index({ received_at: 1 }, { expireAfterSeconds: EARLY_REPORT_RETENTION_SECONDS });
