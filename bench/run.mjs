@@ -270,17 +270,18 @@ async function main() {
     }
 
     let support = null;
+    /** Runs a phase between CPU snapshots: its outcome, and the CPU split per unit of its work. */
+    const measureCpu = async (run, units) => {
+      await sleep(SETTLE_MS);
+      const before = watched.cpu();
+      const outcome = await run();
+      // Let the tail of the phase (room mirrors, pushes, status events) finish inside the window it is charged to.
+      await sleep(500);
+      const after = watched.cpu();
+      return { outcome, cpu: cpuSplit(watched, before, after, units) };
+    };
     if (SUPPORT_OPENS > 0 || SUPPORT_BURST > 0) {
       step(`support: ${SUPPORT_OPENS} rooms opened one at a time, then ${SUPPORT_BURST} at once, into an inbox of three online agents`);
-      const measureCpu = async (run, assignments) => {
-        await sleep(SETTLE_MS);
-        const before = watched.cpu();
-        const outcome = await run();
-        // Let the tail of the burst (room mirrors, pushes) finish inside the window it is charged to.
-        await sleep(500);
-        const after = watched.cpu();
-        return { outcome, cpu: cpuSplit(watched, before, after, assignments) };
-      };
       support = await supportBench({
         call,
         token,
@@ -310,6 +311,7 @@ async function main() {
         inbound: INBOUND_SMS,
         outbound: OUTBOUND_SMS,
         inFlight: IN_FLIGHT,
+        measureCpu,
       });
     }
 

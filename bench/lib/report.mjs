@@ -19,6 +19,15 @@ const statusText = (phase) =>
 
 const guarantees = (phase) => `lost ${phase.lost}, missed ${phase.missed}, dup ${phase.duplicates}, disorder ${phase.outOfOrder}`;
 
+/** A phase's CPU per unit of work, per process (the bench client left out), and the apps' sum. */
+function cpuPerUnit(cpu) {
+  const perProcess = Object.entries(cpu.msPerDelivered)
+    .filter(([name]) => name !== 'bench client')
+    .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
+    .join(', ');
+  return `${perProcess}; Parley apps ${fmt(cpu.appsMsPerDelivered, 2)}`;
+}
+
 export function printResults(results) {
   const { baseline, settings } = results;
   const inFlight = settings.inFlight;
@@ -148,11 +157,7 @@ export function printResults(results) {
       const { burst } = support;
       const ratio = burst.ratioToTransactionRate !== undefined ? ` = ${fmt(burst.ratioToTransactionRate, 3)}× the raw transaction rate (${results.settings.inFlight} in flight)` : '';
       console.log(`  ${burst.rooms} opened at once (${burst.inFlight} in flight): all assigned in ${fmt(burst.seconds, 2)} s, ${fmt(burst.assignmentsPerSecond, 0)} assignments/s${ratio}`);
-      const perAssignment = Object.entries(burst.cpu.msPerDelivered)
-        .filter(([name]) => name !== 'bench client')
-        .map(([name, ms]) => `${name} ${fmt(ms, 2)}`)
-        .join(', ');
-      console.log(`  CPU ms per assignment (open with a first message, routing, mirror, pushes): ${perAssignment}; Parley apps ${fmt(burst.cpu.appsMsPerDelivered, 2)}`);
+      console.log(`  CPU ms per assignment (open with a first message, routing, mirror, pushes): ${cpuPerUnit(burst.cpu)}`);
     }
   }
   if (omnichannel) {
@@ -164,6 +169,7 @@ export function printResults(results) {
     if (omnichannel.outbound) {
       const out = omnichannel.outbound;
       console.log(`  outbound: ${out.messages} SMS to ${out.rooms} contacts (${out.inFlight} in flight) all at the stand-in in ${fmt(out.seconds, 2)} s = ${fmt(out.sendsPerSecond, 0)}/s; the stand-in alone through the SDK ${fmt(out.standInPerSecond, 0)}/s (ratio ${fmt(out.ratioToStandIn, 3)})`);
+      console.log(`  CPU ms per outbound SMS (store, request, provider call, status): ${cpuPerUnit(out.cpu)}`);
     }
   }
   if (m2m) {

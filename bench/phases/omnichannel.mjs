@@ -10,7 +10,7 @@ import { connectSocket } from '../lib/traffic.mjs';
 /** Contacts the outbound SMS go to, in turn. */
 const OUTBOUND_ROOMS = 20;
 
-export async function omnichannelBench({ call, token, gateway, realtimeUrl, publicUrl, standIn, inbound, outbound, inFlight }) {
+export async function omnichannelBench({ call, token, gateway, realtimeUrl, publicUrl, standIn, inbound, outbound, inFlight, measureCpu }) {
   const admin = token('omni-admin', ['conversation', 'conversation.support', 'conversation.admin']);
   const agentBearer = token('omni-agent', ['conversation', 'conversation.support']);
   const agent = await call('GET', '/v1/conversations/me', agentBearer);
@@ -65,10 +65,12 @@ export async function omnichannelBench({ call, token, gateway, realtimeUrl, publ
     }
     const marker = randomUUID();
     const countAtStandIn = () => standIn.requests.filter((request) => request.method === 'POST' && String(request.body?.Body ?? '').startsWith(marker)).length;
-    const began = performance.now();
-    await pool(outbound, inFlight, async (index) => call('POST', `/v1/rooms/${rooms[index % rooms.length].id}/messages`, agentBearer, { content: `${marker} ${index}`, source: 'sms' }));
-    await waitFor(() => countAtStandIn() >= outbound, 'every outbound SMS at the stand-in', 60_000);
-    const seconds = (performance.now() - began) / 1000;
+    const { outcome: seconds, cpu } = await measureCpu(async () => {
+      const began = performance.now();
+      await pool(outbound, inFlight, async (index) => call('POST', `/v1/rooms/${rooms[index % rooms.length].id}/messages`, agentBearer, { content: `${marker} ${index}`, source: 'sms' }));
+      await waitFor(() => countAtStandIn() >= outbound, 'every outbound SMS at the stand-in', 60_000);
+      return (performance.now() - began) / 1000;
+    }, outbound);
 
     // The stand-in alone, through the same SDK and host swap as outbound-delivery.
     const client = twilio(standIn.accountSid, standIn.authToken, {
@@ -79,7 +81,7 @@ export async function omnichannelBench({ call, token, gateway, realtimeUrl, publ
       })(),
     });
     const rawSeconds = await pool(outbound, inFlight, (index) => client.messages.create({ to: '+18880009998', from: number, body: `raw ${index}` }));
-    outboundResult = { messages: outbound, rooms: OUTBOUND_ROOMS, inFlight, seconds, sendsPerSecond: outbound / seconds, standInPerSecond: outbound / rawSeconds };
+    outboundResult = { messages: outbound, rooms: OUTBOUND_ROOMS, inFlight, seconds, sendsPerSecond: outbound / seconds, standInPerSecond: outbound / rawSeconds, cpu };
     outboundResult.ratioToStandIn = outboundResult.sendsPerSecond / outboundResult.standInPerSecond;
   }
   socket.disconnect();
