@@ -71,7 +71,11 @@ async function main() {
     process.exit(2);
   }
   const system = runningSystem();
-  const answer = channel === 'sms' ? await smsIn(system, values) : await emailIn(system, values);
+  const answer = await (channel === 'sms' ? smsIn(system, values) : emailIn(system, values)).catch((error) => {
+    // fetch's own failure (nothing listening, a bad host) says only "fetch failed": say what to check.
+    if (!(error instanceof TypeError)) throw error;
+    throw new Error(`could not reach the gateway at ${system.gateway} (${error.cause?.code ?? error.message}): is npm start running?`);
+  });
   const text = await answer.text();
   console.log(`${answer.status} ${text}`);
   if (!answer.ok) process.exit(1);
