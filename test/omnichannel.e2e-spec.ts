@@ -424,6 +424,21 @@ describe('SMS and email in support threads', () => {
       }
     });
 
+    it('sends the contact the text the agent wrote, not the stored HTML: entities decoded, tags gone', async () => {
+      const { agent, roomId } = await openThread();
+      const marker = Date.now();
+      const sms = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `${marker} ships today & costs < $5 <b>promise</b>`, source: 'sms' } });
+      const email = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `${marker} refund <i>done</i> & closed`, source: 'email', subject: 'Q & A' } });
+      expect([sms.status, email.status]).toEqual([201, 201]);
+      expect(sms.body.content).toBe(`${marker} ships today &amp; costs &lt; $5 <b>promise</b>`);
+      await deliveryReached(agent.token, roomId, sms.body.id, 'sent', 'the SMS sent');
+      await deliveryReached(agent.token, roomId, email.body.id, 'sent', 'the email sent');
+      const texted = (await received('twilio')).filter((call) => call.method === 'POST' && String(call.body?.Body).startsWith(String(marker)));
+      expect(texted.map((call) => call.body.Body)).toEqual([`${marker} ships today & costs < $5 promise`]);
+      const mailed = (await received('sendgrid')).filter((call) => call.method === 'POST' && String(call.body?.content?.[0]?.value).startsWith(String(marker)));
+      expect(mailed.map((call) => [call.body.content[0].value, call.body.subject])).toEqual([[`${marker} refund done & closed`, 'Q & A']]);
+    });
+
     it('holds up neither the providers\' reports nor the rest while one delivery waits for its retry, and sends it after', async () => {
       const { agent, roomId } = await openThread();
       const first = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `first ${Date.now()}`, source: 'sms' } });

@@ -46,6 +46,7 @@ import { OutboundPlanner, type OutboundPlan } from '../delivery/outbound-planner
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
 import { ContentSanitizer } from './content-sanitizer.js';
+import { plainTextOf } from '../delivery/plain-text.js';
 import { MessageAccess } from './message-access.js';
 import { MessagesRepository, type TimePosition } from './messages.repository.js';
 import { onePosition, toPage } from './paging.js';
@@ -362,7 +363,8 @@ export class MessagesService {
             channel: send.outbound.channel,
             to: send.outbound.to,
             from: send.outbound.from,
-            content: send.content,
+            // The contact gets text, not the stored HTML: `a < b & c`, not `a &lt; b &amp; c`.
+            content: plainTextOf(send.content),
             ...(send.outbound.subject ? { subject: send.outbound.subject } : {}),
           };
           const stored = (send.payload.attachments ?? []).flatMap((attachment) =>

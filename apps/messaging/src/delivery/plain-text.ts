@@ -1,0 +1,10 @@
+import { convert } from 'html-to-text';
+
+/**
+ * Stored message content (clean HTML, see ContentSanitizer) as the plain text an SMS or a text
+ * email carries: entities decoded (`&amp;` is `&`), tags gone, breaks and paragraphs as new lines,
+ * a link as its text and `[url]`.
+ */
+export function plainTextOf(content: string): string {
+  return convert(content, { wordwrap: false }).trim();
+}
