@@ -249,6 +249,11 @@ describe('the console at /', () => {
     await message(jack, 'Welcome, Jack').waitFor();
     await textOf(receipt(ivy, 'Welcome, Jack'), `Seen by ${jackId}`, 'Jack’s read receipt in the channel');
     await screenshot(ivy, 'ivy-sees-jack-read-the-channel');
+    // Stored as clean HTML (`Tom &amp; Jerry &lt;3`), shown as typed, on both sides.
+    await ivy.getByLabel('Message', { exact: true }).fill('Tom & Jerry <3');
+    await ivy.keyboard.press('Enter');
+    await textOf(message(jack, 'Tom & Jerry').locator('.message-body'), 'Tom & Jerry <3', 'the message as Ivy typed it, in Jack’s tab');
+    await textOf(message(ivy, 'Tom & Jerry').locator('.message-body'), 'Tom & Jerry <3', 'the message as Ivy typed it, in hers once stored');
     expect(pageErrors).toEqual([]);
   }, BROWSER_TEST_MS);
 

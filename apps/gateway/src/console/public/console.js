@@ -319,6 +319,14 @@ function showRoomPlaceholder() {
   elements.placeholder.hidden = false;
 }
 
+/**
+ * The text of stored content: Parley stores it as clean HTML (`Tom &amp; Jerry`, `<b>…</b>`), and
+ * the page shows and edits text. DOMParser builds an inert document: nothing in it runs or loads.
+ */
+function textOf(html) {
+  return new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';
+}
+
 /** A message as the page keeps it: the API's view, plus where it stands on this page. */
 function fromView(view, key) {
   return {
@@ -328,7 +336,7 @@ function fromView(view, key) {
     conversation_id: view.conversation_id,
     contact: view.contact,
     private: view.private,
-    content: view.content,
+    content: textOf(view.content),
     created: view.created,
     edited_at: view.edited_at ?? null,
     deleted: !!view.deleted,
