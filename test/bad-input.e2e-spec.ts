@@ -155,6 +155,21 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await documentsOfAccount(alice.accountId)).toEqual(before);
   });
 
+  it('gives a time on a day that does not exist a 400 naming the field, and changes nothing', async () => {
+    const { roomId, alice } = await newDirectRoom();
+    const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'remind me' } });
+    expect(sent.status).toBe(201);
+    const before = await documentsOfAccount(alice.accountId);
+    const snooze = await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: alice.token, body: { until: '2030-02-30T00:00:00Z' } });
+    const reminder = await api('POST', `/v1/messages/${sent.body.id}/reminders`, { token: alice.token, body: { at: '2030-04-31T09:00:00Z' } });
+    for (const [response, field] of [[snooze, 'until'], [reminder, 'at']] as const) {
+      expect(response.status).toBe(400);
+      expectErrorShape(response.body, 400);
+      expect(response.body.details).toEqual([expect.objectContaining({ field })]);
+    }
+    expect(await documentsOfAccount(alice.accountId)).toEqual(before);
+  });
+
   it('gives malformed ids a 400 naming the field', async () => {
     const { alice, roomId } = await newDirectRoom();
     const badRoom = await api('POST', '/v1/rooms/not-an-id/messages', { token: alice.token, body: { content: 'hi' } });

@@ -8,6 +8,7 @@ export * from './scopes.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './ids.js';
+export * from './times.js';
 export * from './views.js';
 // rooms app
 export * from './rooms/rooms.patterns.js';

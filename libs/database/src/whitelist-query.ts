@@ -1,5 +1,4 @@
-import { isRFC3339 } from 'class-validator';
-import { AppError } from '@parley/contracts';
+import { AppError, isCalendarTime } from '@parley/contracts';
 import { toObjectId } from './ids.js';
 
 /** How one field of a public object maps onto a stored one: its path, and how a value is checked and cast. */
@@ -21,9 +20,10 @@ export const QueryCasts = {
     return value;
   }) as (value: unknown, field: string) => boolean,
   time: ((value, field) => {
-    // RFC 3339 only, as the document says: Date alone would also read "1" or "June 2020" as times.
-    const at = typeof value === 'string' && isRFC3339(value) ? new Date(value) : null;
-    if (!at || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} must be an RFC 3339 time such as 2030-01-01T09:00:00Z`);
+    // RFC 3339 on a real day only, as the document says: Date alone would also read "1" or "June 2020"
+    // as times, and roll 30 February on to March.
+    const at = isCalendarTime(value) ? new Date(value) : null;
+    if (!at || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} must be an RFC 3339 time on a real day, such as 2030-01-01T09:00:00Z`);
     return at;
   }) as (value: unknown, field: string) => Date,
 };

@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsRFC3339, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { Omittable } from '../dto/omittable.js';
 import { PageQueryDto } from '../dto/page-query.dto.js';
+import { IsCalendarTime } from '../times.js';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -54,6 +55,6 @@ export class SnoozeRoomDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the snooze ends (RFC 3339), in the future' })
   @Omittable()
-  @IsRFC3339({ message: 'until must be an RFC 3339 time such as 2030-01-01T09:00:00Z' })
+  @IsCalendarTime({ message: 'until must be an RFC 3339 time on a real day, such as 2030-01-01T09:00:00Z' })
   until?: string;
 }
