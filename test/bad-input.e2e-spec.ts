@@ -72,7 +72,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('gives a partial update that sets nothing, without a body or with an empty one, a 400 naming body and changes nothing', async () => {
-    const admin = newUser(newAccountId(), ['conversation', 'conversation.admin']);
+    const admin = newUser(newAccountId(), ['conversation', 'conversation.admin', 'conversation.support']);
     const before = await api('GET', '/v1/conversations/me', { token: admin.token });
     const noBody = await api('PATCH', '/v1/conversations/me', { token: admin.token });
     const emptyBody = await api('PATCH', '/v1/conversations/me', { token: admin.token, body: {} });

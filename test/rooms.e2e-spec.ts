@@ -304,17 +304,31 @@ describe('conversations', () => {
   });
 
   it('keeps at most one default SMS and email inbound per account: setting it moves it', async () => {
-    const { accountId, admin, people } = await team(1);
-    const first = await api('PATCH', '/v1/conversations/me', { token: admin.token, body: { default_sms_inbound: true, default_email_inbound: true } });
-    expect(first.body).toMatchObject({ default_sms_inbound: true, default_email_inbound: true });
-    const moved = await api('PATCH', '/v1/conversations/me', { token: people[0].token, body: { default_sms_inbound: true } });
+    const { accountId } = await team(0);
+    const [first, second] = await Promise.all([0, 1].map(() => newMember(accountId, ['conversation', 'conversation.support'])));
+    const set = await api('PATCH', '/v1/conversations/me', { token: first.token, body: { default_sms_inbound: true, default_email_inbound: true } });
+    expect(set.body).toMatchObject({ default_sms_inbound: true, default_email_inbound: true });
+    const moved = await api('PATCH', '/v1/conversations/me', { token: second.token, body: { default_sms_inbound: true } });
     expect(moved.body).toMatchObject({ default_sms_inbound: true, default_email_inbound: false });
     const db = await database();
     expect(await db.collection('conversations').countDocuments({ account_id: accountId, default_sms_inbound: true })).toBe(1);
     expect(await db.collection('conversations').countDocuments({ account_id: accountId, default_email_inbound: true })).toBe(1);
-    const bad = await api('PATCH', '/v1/conversations/me', { token: admin.token, body: { default_sms_inbound: 'yes' } });
+    const bad = await api('PATCH', '/v1/conversations/me', { token: first.token, body: { default_sms_inbound: 'yes' } });
     expect(bad.status).toBe(400);
-    const badStatus = await api('PUT', '/v1/conversations/me/status', { token: admin.token, body: { status: 'away' } });
+    const badStatus = await api('PUT', '/v1/conversations/me/status', { token: first.token, body: { status: 'away' } });
     expect(badStatus.status).toBe(400);
+  });
+
+  it('lets only a support agent take the account\'s default inbound: anyone else gets 403 and it stays where it was', async () => {
+    const { accountId, admin, people } = await team(1);
+    const agent = await newMember(accountId, ['conversation', 'conversation.support']);
+    expect((await api('PATCH', '/v1/conversations/me', { token: agent.token, body: { default_sms_inbound: true } })).status).toBe(200);
+    for (const member of [people[0], admin]) {
+      const refused = await api('PATCH', '/v1/conversations/me', { token: member.token, body: { default_sms_inbound: true } });
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toContain('conversation.support');
+    }
+    const holders = await (await database()).collection('conversations').find({ account_id: accountId, default_sms_inbound: true }).toArray();
+    expect(holders.map((conversation) => conversation._id.toHexString())).toEqual([agent.conversationId]);
   });
 });

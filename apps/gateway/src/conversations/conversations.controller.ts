@@ -26,13 +26,15 @@ export class ConversationsController {
   }
 
   @Patch('me')
+  // Customers' SMS and email to numbers no inbox owns land here: a support agent's call, not any user's.
+  @RequireScopes(Scopes.Support)
   @ApiOperation({
     summary: 'Where inbound SMS and email land by default: at most one conversation per account each',
-    description: 'Each field is optional; a body that sets none (or no body) is a 400 naming `body`.',
+    description: 'Scope `conversation.support`. Each field is optional; a body that sets none (or no body) is a 400 naming `body`.',
   })
   @NonEmptyBody(UpdateConversationDto)
   @ApiOkResponse({ description: 'The conversation', type: ConversationSchema })
-  @ApiErrors(400, 404, 413)
+  @ApiErrors(400, 403, 404, 413)
   update(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: UpdateConversationDto): Promise<ConversationView> {
     return this.commands.send(RoomsPatterns.ConversationUpdate, actor, body, { correlationId, key: actor.accountId });
   }
