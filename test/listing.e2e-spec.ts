@@ -106,8 +106,15 @@ describe('listing threads', () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'CONTENT_REFUSED', details: [{ field: 'content' }] });
     expect(refused.body.message).toMatch(/links refuse/);
+    // Markup does not hide a detail: it is read in the text the seller would see.
+    expect((await send(buyer, room.id, 'call 415<b></b>-555-0199, bob<i></i>@example.com')).content).toBe('call [phone number hidden], [email address hidden]');
+    const hiddenLink = await api('POST', `/v1/rooms/${room.id}/messages`, { token: buyer.token, body: { content: '<a href="https://pay.example/abc">here</a>' } });
+    expect(hiddenLink.status).toBe(422);
     const seen = await api('GET', `/v1/rooms/${room.id}/messages`, { token: seller.token });
-    expect(seen.body.data.map((message: { content: string }) => message.content)).toEqual(['Call me at [phone number hidden] or [email address hidden]']);
+    expect(seen.body.data.map((message: { content: string }) => message.content)).toEqual([
+      'call [phone number hidden], [email address hidden]',
+      'Call me at [phone number hidden] or [email address hidden]',
+    ]);
     // Other rooms of the account are not listing threads: the policy leaves them alone.
     const direct = (await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'direct', member: seller.conversationId } })).body;
     expect((await send(buyer, direct.id, 'my number is (415) 555-0199')).content).toBe('my number is (415) 555-0199');

@@ -32,4 +32,16 @@ describe('applyContentPolicy', () => {
     expect(refusal).toMatchObject({ statusCode: 422, code: 'CONTENT_REFUSED' });
     expect((refusal as AppError).message).toMatch(/links refuse/);
   });
+
+  it('finds details that markup splits or hides, and stores a masked message as its text, escaped', () => {
+    // What ContentSanitizer stores for `415<b></b>-555-0100`, `bob<i></i>@example.com` and a link's href.
+    expect(() => applyContentPolicy('call 415<b></b>-555-0100', { ...allow, phones: 'refuse' })).toThrow(AppError);
+    expect(() => applyContentPolicy('<a href="https://pay.example/x">here</a>', { ...allow, links: 'refuse' })).toThrow(AppError);
+    const result = applyContentPolicy('mail bob<i></i>@example.com &amp; <b>Tom</b> &lt;3', { ...allow, emails: 'mask' });
+    expect(result).toEqual({ content: 'mail [email address hidden] &amp; Tom &lt;3', policy: { masked: ['emails'] } });
+  });
+
+  it('keeps the formatting of a message with nothing to mask', () => {
+    expect(applyContentPolicy('<b>Still</b> available &amp; boxed', { phones: 'mask', emails: 'mask', links: 'mask' })).toEqual({ content: '<b>Still</b> available &amp; boxed' });
+  });
 });

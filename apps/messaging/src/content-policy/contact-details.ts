@@ -1,6 +1,8 @@
+import escapeHtml from 'escape-html';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import { LinkifyIt } from 'linkify-it';
 import { AppError, type ContentPolicyView, type MessagePolicyView } from '@parley/contracts';
+import { plainTextOf } from '../messages/plain-text.js';
 
 type Kind = 'phones' | 'emails' | 'links';
 
@@ -25,12 +27,16 @@ function detailsIn(text: string): { kind: Kind; start: number; end: number }[] {
 }
 
 /**
- * Applies an account's content policy to a listing message: a refused kind is a 422 naming the
- * rule; masked kinds are replaced in the stored content, and the message says which were.
+ * Applies an account's content policy to a listing message (stored content: clean HTML): a refused
+ * kind is a 422 naming the rule; masked kinds are replaced, and the message says which were. The
+ * details are looked for in the text a reader sees (`415<b></b>-555-0100` is a phone number, a
+ * link's `href` is a link), so markup cannot hide them; a masked message is stored as that text,
+ * masked, without its formatting.
  */
 export function applyContentPolicy(content: string, policy: Pick<ContentPolicyView, Kind>): { content: string; policy?: MessagePolicyView } {
   if (policy.phones === 'allow' && policy.emails === 'allow' && policy.links === 'allow') return { content };
-  const details = detailsIn(content).filter((detail) => policy[detail.kind] !== 'allow');
+  const text = plainTextOf(content);
+  const details = detailsIn(text).filter((detail) => policy[detail.kind] !== 'allow');
   const refused = details.find((detail) => policy[detail.kind] === 'refuse');
   if (refused) {
     throw AppError.contentRefused(`${refused.kind}: refuse`, `Listing messages of this account may not contain ${refused.kind === 'phones' ? 'phone numbers' : refused.kind === 'emails' ? 'email addresses' : 'links'} (content policy: ${refused.kind} refuse)`);
@@ -39,9 +45,9 @@ export function applyContentPolicy(content: string, policy: Pick<ContentPolicyVi
   let masked = '';
   let at = 0;
   for (const detail of details) {
-    masked += content.slice(at, detail.start) + MASKS[detail.kind];
+    masked += text.slice(at, detail.start) + MASKS[detail.kind];
     at = detail.end;
   }
-  masked += content.slice(at);
-  return { content: masked, policy: { masked: [...new Set(details.map((detail) => detail.kind))] } };
+  masked += text.slice(at);
+  return { content: escapeHtml(masked), policy: { masked: [...new Set(details.map((detail) => detail.kind))] } };
 }

@@ -46,7 +46,7 @@ import { OutboundPlanner, type OutboundPlan } from '../delivery/outbound-planner
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
 import { ContentSanitizer } from './content-sanitizer.js';
-import { plainTextOf } from '../delivery/plain-text.js';
+import { plainTextOf } from './plain-text.js';
 import { MessageAccess } from './message-access.js';
 import { MessagesRepository, type TimePosition } from './messages.repository.js';
 import { onePosition, toPage } from './paging.js';
