@@ -7,7 +7,9 @@ import { isRFC3339, ValidateBy, type ValidationOptions } from 'class-validator';
 export function isCalendarTime(value: unknown): value is string {
   if (typeof value !== 'string' || !isRFC3339(value)) return false;
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
