@@ -37,6 +37,7 @@ describe('applyContentPolicy', () => {
     // What ContentSanitizer stores for `415<b></b>-555-0100`, `bob<i></i>@example.com` and a link's href.
     expect(() => applyContentPolicy('call 415<b></b>-555-0100', { ...allow, phones: 'refuse' })).toThrow(AppError);
     expect(() => applyContentPolicy('<a href="https://pay.example/x">here</a>', { ...allow, links: 'refuse' })).toThrow(AppError);
+    expect(applyContentPolicy('<a href="https://pay.example/x">here</a>', { ...allow, links: 'mask' }).content).toBe('here [link hidden]');
     const result = applyContentPolicy('mail bob<i></i>@example.com &amp; <b>Tom</b> &lt;3', { ...allow, emails: 'mask' });
     expect(result).toEqual({ content: 'mail [email address hidden] &amp; Tom &lt;3', policy: { masked: ['emails'] } });
   });

@@ -5,7 +5,7 @@ describe('plainTextOf', () => {
   it('gives an SMS or a text email the text a person wrote, not the stored HTML', () => {
     // What ContentSanitizer stores for `It ships today & costs < $5 <b>promise</b><br>See <a href="...">tracking</a>`.
     const stored = 'It ships today &amp; costs &lt; $5 <b>promise</b><br />See <a href="https://acme.example/t">tracking</a>';
-    expect(plainTextOf(stored)).toBe('It ships today & costs < $5 promise\nSee tracking [https://acme.example/t]');
+    expect(plainTextOf(stored)).toBe('It ships today & costs < $5 promise\nSee tracking https://acme.example/t');
   });
 
   it('keeps paragraphs and list items apart', () => {
