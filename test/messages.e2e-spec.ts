@@ -225,6 +225,51 @@ describe('messages: edit and delete', () => {
       bobSocket.disconnect();
     }
   });
+  it('takes a message hidden from one member out of that member\'s unread count only, and a later delete for everyone does not take it twice', async () => {
+    const accountId = newAccountId();
+    const author = await newMember(accountId, ['conversation', 'conversation.admin']);
+    const [bob, carol] = [await newMember(accountId), await newMember(accountId)];
+    const channel = await api('POST', '/v1/rooms', { token: author.token, body: { type: 'channel', name: 'hidden', members: [bob.conversationId, carol.conversationId] } });
+    expect(channel.status).toBe(201);
+    const roomId = channel.body.id;
+    await send(author, roomId, 'first');
+    const second = await send(author, roomId, 'second');
+    const third = await send(author, roomId, 'third');
+    const unreadOf = async (member: TestMember) => (await api('GET', `/v1/rooms/${roomId}`, { token: member.token })).body.unread_count;
+    await eventually(() => Promise.all([unreadOf(bob), unreadOf(carol)]), (counts) => counts.every((count) => count === 3), 'three unread for both');
+    const bobSocket = await connectSocket(bob.token);
+    const bobUpdates = collect(bobSocket, 'room_updated');
+
+    try {
+      expect((await api('DELETE', `/v1/messages/${second.id}?for=me`, { token: bob.token })).status).toBe(204);
+      await eventually(() => unreadOf(bob), (count) => count === 2, 'Bob’s count without the message he hid');
+      await eventually(() => bobUpdates, (updates) => updates.some((update) => update.room_id === roomId && update.unread_count === 2), 'room_updated to Bob');
+      expect(await unreadOf(carol)).toBe(3);
+      // Hiding it again changes nothing.
+      expect((await api('DELETE', `/v1/messages/${second.id}?for=me`, { token: bob.token })).status).toBe(204);
+
+      // Deleted for everyone after Bob hid it: Carol loses it, Bob does not lose it a second time.
+      expect((await api('DELETE', `/v1/messages/${second.id}?for=everyone`, { token: author.token })).status).toBe(204);
+      await eventually(() => unreadOf(carol), (count) => count === 2, 'Carol’s count without the deleted message');
+      // And the other order: deleted for everyone, then hidden by Bob, leaves him one unread.
+      expect((await api('DELETE', `/v1/messages/${third.id}?for=everyone`, { token: author.token })).status).toBe(204);
+      await eventually(() => unreadOf(carol), (count) => count === 1, 'Carol’s count without the second deleted message');
+      await eventually(() => unreadOf(bob), (count) => count === 1, 'Bob’s count without the deleted message');
+      expect((await api('DELETE', `/v1/messages/${third.id}?for=me`, { token: bob.token })).status).toBe(204);
+      // Once rooms has applied all four deletes, the counts stand.
+      const db = await database();
+      const deletes = await db.collection('messaging.outbox').find({ 'envelope.type': 'parley.message.deleted', 'envelope.key': roomId }).toArray();
+      expect(deletes).toHaveLength(4);
+      await eventually(
+        () => db.collection('rooms.processed_events').countDocuments({ _id: { $in: deletes.map((entry) => `rooms.message-deleted:${entry._id}`) } as never }),
+        (applied) => applied === 4,
+        'the four deletes applied by rooms',
+      );
+      expect([await unreadOf(bob), await unreadOf(carol), await unreadOf(author)]).toEqual([1, 1, 0]);
+    } finally {
+      bobSocket.disconnect();
+    }
+  });
 });
 
 describe('messages: paging, catching up and search', () => {

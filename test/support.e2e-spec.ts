@@ -391,6 +391,31 @@ describe('support inbox', () => {
       expect(JSON.stringify(wrongPlace.body)).toMatch(/private/);
     });
 
+    it('lets the inbox team and the assignee see each other typing in a support room, and nobody outside it', async () => {
+      const { admin, agents } = await supportTeam(2);
+      const [ann, ben] = agents;
+      const outsider = await newMember(admin.accountId, AGENT);
+      const inbox = await createInbox(admin, { name: 'Typists', members: [ann.conversationId, ben.conversationId] });
+      const annSocket = await online(ann, admin);
+      const room = await openRoom(admin.token, inbox, { phone: newPhone() }, 'Anyone there?');
+      expect((await assigned(room.body.id, admin.token)).assignee).toBe(ann.conversationId);
+      const benSocket = await connectSocket(ben.token);
+      const outsiderSocket = await connectSocket(outsider.token);
+      sockets.push(benSocket, outsiderSocket);
+      const annSees = collect(annSocket, 'typing_indicator');
+      const benSees = collect(benSocket, 'typing_indicator');
+      const outsiderSees = collect(outsiderSocket, 'typing_indicator');
+
+      // Ben is in the inbox, not in the room: he works it, so he types in it.
+      expect(await benSocket.emitWithAck('typing', { room_id: room.body.id })).toEqual({ ok: true });
+      await eventually(() => annSees, (seen) => seen.some((event) => event.room_id === room.body.id && event.conversation_id === ben.conversationId), 'Ben typing, seen by Ann');
+      expect(await annSocket.emitWithAck('typing', { room_id: room.body.id })).toEqual({ ok: true });
+      await eventually(() => benSees, (seen) => seen.some((event) => event.room_id === room.body.id && event.conversation_id === ann.conversationId), 'Ann typing, seen by Ben');
+      expect(await outsiderSocket.emitWithAck('typing', { room_id: room.body.id })).toEqual({ ok: false, error: 'not a member of this room' });
+      expect(outsiderSees).toEqual([]);
+      expect(annSees.filter((event) => event.conversation_id === ann.conversationId)).toEqual([]);
+    });
+
     it('lets a team member delete for themselves a message sent before they joined the inbox: gone for them, there for the assignee', async () => {
       const { admin, agents } = await supportTeam(2);
       const [ann, ben] = agents;

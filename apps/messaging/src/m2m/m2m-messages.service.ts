@@ -200,7 +200,13 @@ export class M2mMessagesService {
     const by = { ...actor, conversationId: undefined };
     const members = room?.members.map((member) => member.conversation_id.toHexString()) ?? after.receivers.map((receiver) => receiver.toHexString());
     if (!before.deleted && after.deleted) {
-      const data: MessageDeletedData = { room_id: roomId, message_id: after._id.toHexString(), for: 'everyone', receivers: after.receivers.map((receiver) => receiver.toHexString()) };
+      const data: MessageDeletedData = {
+        room_id: roomId,
+        message_id: after._id.toHexString(),
+        for: 'everyone',
+        receivers: after.receivers.map((receiver) => receiver.toHexString()),
+        hidden_from: after.deleted_by.map((hidden) => hidden.toHexString()),
+      };
       return createEnvelope({ type: EventTopics.MessageDeleted, accountId: actor.accountId, key: roomId, actor: by, data });
     }
     if (!before.is_read && after.is_read) {

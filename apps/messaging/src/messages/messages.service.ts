@@ -507,6 +507,7 @@ export class MessagesService {
         for: 'me',
         conversation_id: conversationId.toHexString(),
         receivers: [conversationId.toHexString()],
+        ...(hidden.deleted ? { deleted_for_everyone: true } : {}),
       };
       await this.outbox.add(
         session,
@@ -541,6 +542,7 @@ export class MessagesService {
         message_id: deleted._id.toHexString(),
         for: 'everyone',
         receivers: deleted.receivers.map((receiver) => receiver.toHexString()),
+        hidden_from: deleted.deleted_by.map((hidden) => hidden.toHexString()),
       };
       await this.outbox.add(
         session,

@@ -15,12 +15,13 @@ type Ack = { ok: true } | { ok: false; error: string };
 
 /**
  * What clients send: `typing` ({ room_id }) becomes `typing_indicator` for the room's other
- * members (members only, throttled, expiring), and `presence` ({ status }) sets the user's status.
- * Connects and disconnects feed presence.
+ * members (members only, throttled, expiring; in a support room its inbox's team counts, as it
+ * reads and writes there), and `presence` ({ status }) sets the user's status. Connects and
+ * disconnects feed presence.
  */
 @WebSocketGateway()
 export class ClientEventsGateway implements OnGatewayConnection, OnGatewayDisconnect {
-  /** Room members, briefly cached: typing arrives per keystroke and must not cost a query each. */
+  /** Who types and sees typing in a room, briefly cached: typing arrives per keystroke and must not cost a query each. */
   private readonly members = new LRUCache<string, string[]>({ max: 10_000, ttl: 5000 });
 
   constructor(
@@ -76,15 +77,18 @@ export class ClientEventsGateway implements OnGatewayConnection, OnGatewayDiscon
     return { ok: true };
   }
 
+  /** The room's members and, in a support room, its inbox's team: the people its messages are pushed to. */
   private async membersOf(accountId: string, roomId: string): Promise<string[] | null> {
     const key = `${accountId}:${roomId}`;
     const cached = this.members.get(key);
     if (cached) return cached;
     const room = await this.rooms
-      .findOne({ _id: new Types.ObjectId(roomId), account_id: accountId, deleted: false }, { 'members.conversation_id': 1 })
-      .lean<{ members: { conversation_id: Types.ObjectId }[] }>();
+      .findOne({ _id: new Types.ObjectId(roomId), account_id: accountId, deleted: false }, { 'members.conversation_id': 1, 'support.team': 1 })
+      .lean<{ members: { conversation_id: Types.ObjectId }[]; support?: { team?: Types.ObjectId[] } | null }>();
     if (!room) return null;
-    const members = room.members.map((member) => member.conversation_id.toHexString());
+    const members = [
+      ...new Set([...room.members.map((member) => member.conversation_id.toHexString()), ...(room.support?.team ?? []).map((member) => member.toHexString())]),
+    ];
     this.members.set(key, members);
     return members;
   }

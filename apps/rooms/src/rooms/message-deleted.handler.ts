@@ -5,7 +5,10 @@ import { EventConsumer, EventLedger, OnEvent } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
 import { RoomsService } from './rooms.service.js';
 
-/** Applies `parley.message.deleted` (for everyone) to the room's unread counts, once per event. */
+/**
+ * Applies `parley.message.deleted` to the room's unread counts, once per event: deleted for
+ * everyone, it leaves every count that holds it; hidden from one member, that member's.
+ */
 @Controller()
 export class MessageDeletedHandler {
   constructor(
@@ -17,8 +20,6 @@ export class MessageDeletedHandler {
   @OnEvent(EventTopics.MessageDeleted)
   async handle(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<MessageDeletedData>('rooms.message-deleted', payload, context, async (envelope) => {
-      // Deleted for one user only: the message still counts for everyone else, and for them it was read or not.
-      if (envelope.data.for !== 'everyone') return;
       await this.ledger.applyOnce('rooms.message-deleted', envelope, (session) =>
         this.rooms.applyMessageDeleted(envelope, session, correlationIdOfKafka(context)),
       );

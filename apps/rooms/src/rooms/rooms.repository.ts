@@ -182,7 +182,7 @@ export class RoomsRepository {
     session: ClientSession,
   ): Promise<boolean> {
     const stillUnread = await this.messages.countDocuments(
-      { room_id: room._id, seq: { $gt: message.seq, $lte: room.last_message_seq }, conversation_id: { $ne: reader }, deleted: false },
+      { room_id: room._id, seq: { $gt: message.seq, $lte: room.last_message_seq }, conversation_id: { $ne: reader }, deleted: false, deleted_by: { $ne: reader } },
       { session },
     );
     const result = await this.rooms.updateOne(
@@ -211,31 +211,32 @@ export class RoomsRepository {
   }
 
   /**
-   * Takes a message deleted for everyone out of the unread counts that hold it: each member but
-   * its author who has not read past it loses one unread. Only once the room has counted the
-   * message (a delete can overtake its create on another topic); otherwise, and when no count
-   * holds it, nothing changes and this returns null. A later read recounts without it anyway.
+   * Takes a deleted or hidden message out of the unread counts of the readers given that hold it:
+   * each of them but its author who has not read past it loses one unread. Only once the room has
+   * counted the message (a delete can overtake its create on another topic); otherwise, and when
+   * no count holds it, nothing changes and this returns null. A later read recounts without it anyway.
    */
-  async uncountMessage(
-    accountId: string,
-    roomId: Types.ObjectId,
-    message: { seq: number; author: Types.ObjectId },
-    session: ClientSession,
-  ): Promise<StoredRoom | null> {
+  async uncountMessage(accountId: string, roomId: Types.ObjectId, message: UncountedMessage, session: ClientSession): Promise<StoredRoom | null> {
+    const chosen = (reader: string) =>
+      'only' in message.readers
+        ? { $eq: [`${reader}.conversation_id`, message.readers.only] }
+        : { $not: [{ $in: [`${reader}.conversation_id`, message.readers.except] }] };
     const holds = (reader: string) => ({
       $and: [
         { $ne: [`${reader}.conversation_id`, message.author] },
+        chosen(reader),
         { $lt: [`${reader}.last_read_seq`, message.seq] },
         { $gt: [`${reader}.count`, 0] },
       ],
     });
+    const whose = 'only' in message.readers ? { $eq: message.readers.only, $ne: message.author } : { $nin: [...message.readers.except, message.author] };
     return this.rooms
       .findOneAndUpdate(
         {
           _id: roomId,
           account_id: accountId,
           last_message_seq: { $gte: message.seq },
-          unread_count: { $elemMatch: { conversation_id: { $ne: message.author }, last_read_seq: { $lt: message.seq }, count: { $gt: 0 } } },
+          unread_count: { $elemMatch: { conversation_id: whose, last_read_seq: { $lt: message.seq }, count: { $gt: 0 } } },
         },
         [
           {
@@ -255,6 +256,14 @@ export class RoomsRepository {
       )
       .lean<StoredRoom>();
   }
+}
+
+/** A message that stops counting as unread, and for whom: one reader (hidden from them) or all but some (deleted for everyone). */
+export interface UncountedMessage {
+  seq: number;
+  /** null: a support room's contact wrote it. */
+  author: Types.ObjectId | null;
+  readers: { only: Types.ObjectId } | { except: Types.ObjectId[] };
 }
 
 /** A stored message as a room counts it. */

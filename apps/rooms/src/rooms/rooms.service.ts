@@ -22,7 +22,7 @@ import { ConversationsRepository, type StoredConversation } from '../conversatio
 import { UsersRepository } from '../conversations/users.repository.js';
 import { SupportRoomsService } from '../support/support-rooms.service.js';
 import { roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
-import { RoomsRepository, type RoomPagePosition } from './rooms.repository.js';
+import { RoomsRepository, type RoomPagePosition, type UncountedMessage } from './rooms.repository.js';
 import { toRoomView, type StoredRoom } from './room.view.js';
 
 /** The caller's room and conversation, once membership is checked. */
@@ -223,12 +223,34 @@ export class RoomsService {
     }
   }
 
-  /** A message deleted for everyone stops counting as unread; members' badges follow. */
-  async applyMessageDeleted(envelope: EventEnvelope<MessageDeletedData>, session: ClientSession, correlationId?: string): Promise<void> {
+  /**
+   * A service marked a message read for its receiver (the m2m endpoints): the receiver's read mark
+   * moves up to it (never back) and their unread count is recounted, as their own read mark would.
+   */
+  async applyServiceRead(envelope: EventEnvelope<RoomReadData>, session: ClientSession, correlationId?: string): Promise<void> {
     const roomId = toObjectId(envelope.data.room_id, 'room_id');
+    const room = await this.rooms.findById(envelope.accountId, roomId, session);
     const message = await this.rooms.findMessage(envelope.accountId, roomId, toObjectId(envelope.data.message_id, 'message_id'));
+    if (!room || !message) return;
+    const reader = toObjectId(envelope.data.conversation_id, 'conversation_id');
+    if (!(await this.rooms.markRead(envelope.accountId, room, reader, { id: message._id, seq: message.seq }, session))) return;
+    const updated = (await this.rooms.findById(envelope.accountId, roomId, session)) ?? room;
+    await this.outbox.add(session, [roomUpdatedEvent(updated, null)], correlationId);
+  }
+
+  /** A message deleted for everyone, or hidden from one member, stops counting as unread for them; badges follow. */
+  async applyMessageDeleted(envelope: EventEnvelope<MessageDeletedData>, session: ClientSession, correlationId?: string): Promise<void> {
+    const { data } = envelope;
+    // Hidden from someone after it was deleted for everyone: their count let it go with that delete.
+    if (data.for === 'me' && (data.deleted_for_everyone || !data.conversation_id)) return;
+    const roomId = toObjectId(data.room_id, 'room_id');
+    const message = await this.rooms.findMessage(envelope.accountId, roomId, toObjectId(data.message_id, 'message_id'));
     if (!message) return;
-    const room = await this.rooms.uncountMessage(envelope.accountId, roomId, { seq: message.seq, author: message.conversation_id }, session);
+    const readers: UncountedMessage['readers'] =
+      data.for === 'me'
+        ? { only: toObjectId(data.conversation_id as string, 'conversation_id') }
+        : { except: (data.hidden_from ?? []).map((hidden) => toObjectId(hidden, 'hidden_from')) };
+    const room = await this.rooms.uncountMessage(envelope.accountId, roomId, { seq: message.seq, author: message.conversation_id, readers }, session);
     if (!room) return;
     await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
   }

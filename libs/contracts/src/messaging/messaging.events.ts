@@ -20,6 +20,10 @@ export interface MessageDeletedData {
   conversation_id?: string;
   /** Conversation ids whose devices should drop the message: the one caller for `me`, every receiver for `everyone`. */
   receivers: string[];
+  /** With `for: 'everyone'`: who had already hidden it for themselves (their unread counts let it go then). */
+  hidden_from?: string[];
+  /** With `for: 'me'`: it was already deleted for everyone (unread counts let it go then). */
+  deleted_for_everyone?: boolean;
 }
 
 /** What a `parley.reminder.due` event carries (version 1). Key: room id. Fired once per reminder. */
