@@ -133,6 +133,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['an unknown field', { content: 'hi', admin: true }, 'admin'],
     ['empty content', { content: '' }, 'content'],
     ['content over 5000 characters', { content: 'x'.repeat(5001) }, 'content'],
+    ['content over 5000 characters, emoji counted one each', { content: '😀'.repeat(5001) }, 'content'],
     ['eleven attachments', { content: 'hi', attachments: Array.from({ length: 11 }, () => ({ name: 'a', size: 1, content_type: 'text/plain', url: 'https://x.test/a' })) }, 'attachments'],
     ['an attachment without a name', { content: 'hi', attachments: [{ size: 1, content_type: 'text/plain', url: 'https://x.test/a' }] }, 'attachments.0.name'],
   ])('gives a message with %s a 400 naming the field and stores nothing', async (_, body, field) => {
@@ -145,14 +146,25 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await documentsOfAccount(alice.accountId)).toEqual(before);
   });
 
-  it('gives a message whose content is only markup, which sanitizing empties, a 422 naming content and stores nothing', async () => {
+  it.each([
+    ['only markup, which sanitizing empties', '<script>alert(1)</script>'],
+    ['only empty paragraphs and breaks', '<br><p></p><p> </p>'],
+    ['only zero-width spaces and joiners', '\u200b\u200b\u200d\u2060'],
+  ])('gives a message whose content shows nothing (%s) a 422 naming content and stores nothing', async (_, content) => {
     const { alice, roomId } = await newDirectRoom();
     const before = await documentsOfAccount(alice.accountId);
-    const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: '<script>alert(1)</script>' } });
+    const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content } });
     expect(response.status).toBe(422);
     expectErrorShape(response.body, 422);
     expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(['content']);
     expect(await documentsOfAccount(alice.accountId)).toEqual(before);
+  });
+
+  it('takes 5000 emoji as 5000 characters, the limit the API documents', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: '😀'.repeat(5000) } });
+    expect(response.status).toBe(201);
+    expect([...response.body.content]).toHaveLength(5000);
   });
 
   it('gives a time on a day that does not exist a 400 naming the field, and changes nothing', async () => {

@@ -189,7 +189,7 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     expect(missing.body.details[0].field).toBe('listing_id');
   });
 
-  it('filters the caller’s rooms by type, unread, favorite and search (channel name or the other user’s name)', async () => {
+  it('filters the caller’s rooms by type, unread or not, favorite or not, and search (channel name or the other user’s name)', async () => {
     const { accountId, admin, people } = await team(2);
     const [carol, dave] = people;
     const db = await database();
@@ -207,7 +207,9 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     const ids = async (query: string) => (await api('GET', `/v1/rooms?${query}`, { token: admin.token })).body.data.map((room: { id: string }) => room.id);
     expect(await ids('type=channel')).toEqual([channel.id]);
     expect(await ids('unread=true')).toEqual([withDave.id]);
+    expect(await ids('unread=false')).toEqual([channel.id, withCarol.id]);
     expect(await ids('favorite=true')).toEqual([withCarol.id]);
+    expect(await ids('favorite=false')).toEqual([withDave.id, channel.id]);
     expect(await ids('search=danvers')).toEqual([withCarol.id]);
     expect(await ids('search=dwarf')).toEqual([channel.id]);
     expect((await ids('search=lister&type=channel'))).toEqual([]);

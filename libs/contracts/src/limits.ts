@@ -6,3 +6,10 @@ export const Limits = {
   pageSizeDefault: 50,
   pageSizeMax: 100,
 } as const;
+
+/** The length a text limit counts, as JSON Schema and class-validator do: characters, an emoji one (not its UTF-16 units). */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

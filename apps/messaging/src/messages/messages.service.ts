@@ -5,6 +5,7 @@ import {
   AppError,
   createEnvelope,
   EventTopics,
+  characterCount,
   Limits,
   Scopes,
   type Actor,
@@ -46,7 +47,7 @@ import { OutboundPlanner, type OutboundPlan } from '../delivery/outbound-planner
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { RemindersRepository } from '../reminders/reminders.repository.js';
 import { ContentSanitizer } from './content-sanitizer.js';
-import { plainTextOf } from './plain-text.js';
+import { plainTextOf, showsAnything } from './plain-text.js';
 import { MessageAccess } from './message-access.js';
 import { MessagesRepository, type TimePosition } from './messages.repository.js';
 import { onePosition, toPage } from './paging.js';
@@ -553,16 +554,17 @@ export class MessagesService {
   }
 
   /**
-   * Sanitized content within the limits. Blank or too long as given is a 400 (it breaks the
-   * document); content that sanitizing empties (markup only) or escapes past the limit is a 422.
+   * Sanitized content within the limits (in characters: an emoji is one). Blank or too long as
+   * given is a 400 (it breaks the document); content that shows nothing once sanitized (markup
+   * only, empty paragraphs, zero-width spaces) or that escaping takes past the limit is a 422.
    */
   private cleanContent(raw: string | undefined, field = 'content'): string {
     const given = raw ?? '';
     if (!given.trim()) throw AppError.badRequest(field, `${field} must not be empty`);
-    if (given.length > Limits.contentMaxLength) throw AppError.badRequest(field, `${field} must be at most ${Limits.contentMaxLength} characters`);
+    if (characterCount(given) > Limits.contentMaxLength) throw AppError.badRequest(field, `${field} must be at most ${Limits.contentMaxLength} characters`);
     const content = this.sanitizer.clean(given);
-    if (!content) throw AppError.unprocessable(field, `${field} holds nothing once sanitized (markup only)`);
-    if (content.length > Limits.contentMaxLength) {
+    if (!content || !showsAnything(content)) throw AppError.unprocessable(field, `${field} shows nothing once sanitized (markup or invisible characters only)`);
+    if (characterCount(content) > Limits.contentMaxLength) {
       throw AppError.unprocessable(field, `${field} is over ${Limits.contentMaxLength} characters once sanitized (escaped)`);
     }
     return content;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { plainTextOf } from './plain-text.js';
+import { plainTextOf, showsAnything } from './plain-text.js';
 
 describe('plainTextOf', () => {
   it('gives an SMS or a text email the text a person wrote, not the stored HTML', () => {
@@ -10,5 +10,15 @@ describe('plainTextOf', () => {
 
   it('keeps paragraphs and list items apart', () => {
     expect(plainTextOf('<p>Hello</p><p>Your order:</p><ul><li>a lamp</li><li>a chair</li></ul>')).toBe('Hello\n\nYour order:\n\n * a lamp\n * a chair');
+  });
+});
+
+describe('showsAnything', () => {
+  it('sees nothing in empty paragraphs, breaks, white space and zero-width characters', () => {
+    for (const content of ['<br /><p></p>', '<p> </p>&nbsp;', '\u200b\u200c\u200d\u2060\ufeff', '<b>\u200b</b>']) expect(showsAnything(content)).toBe(false);
+  });
+
+  it('sees a letter, an emoji (joined ones too) or a link', () => {
+    for (const content of ['a', '<p>😀</p>', '👩\u200d💻', '<a href="https://acme.example">x</a>', '.']) expect(showsAnything(content)).toBe(true);
   });
 });

@@ -115,8 +115,11 @@ export class RoomsRepository {
     const and: Record<string, unknown>[] = [];
     if (filters.type) filter.type = filters.type;
     if (filters.listingId) Object.assign(filter, { type: 'listing', listing_id: filters.listingId });
-    if (filters.unread) filter.unread_count = { $elemMatch: { conversation_id: conversationId, count: { $gt: 0 } } };
-    if (filters.favorite) and.push({ members: { $elemMatch: { conversation_id: conversationId, favorite: true } } });
+    // false asks for the other rooms: nothing unread, not a favorite.
+    const unread = { $elemMatch: { conversation_id: conversationId, count: { $gt: 0 } } };
+    if (filters.unread !== undefined) filter.unread_count = filters.unread ? unread : { $not: unread };
+    const favorite = { $elemMatch: { conversation_id: conversationId, favorite: true } };
+    if (filters.favorite !== undefined) and.push({ members: filters.favorite ? favorite : { $not: favorite } });
     if (filters.search) {
       const pattern = containsText(filters.search);
       and.push({

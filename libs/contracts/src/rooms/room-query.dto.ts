@@ -14,13 +14,13 @@ export class ListRoomsQueryDto extends PageQueryDto {
   @IsIn(['direct', 'channel', 'listing', 'support'])
   type?: 'direct' | 'channel' | 'listing' | 'support';
 
-  @ApiPropertyOptional({ description: 'Only rooms with unread messages' })
+  @ApiPropertyOptional({ description: 'true: only rooms with unread messages; false: only rooms with none' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   unread?: boolean;
 
-  @ApiPropertyOptional({ description: "Only the caller's favorite rooms" })
+  @ApiPropertyOptional({ description: "true: only the caller's favorite rooms; false: only the others" })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
