@@ -12,6 +12,7 @@ import {
   type TestMember,
   newMember,
   newDirectRoom,
+  restartApp,
 } from '@parley/testing';
 
 async function send(user: TestMember, roomId: string, content: string, extra: Record<string, unknown> = {}): Promise<{ id: string; seq: number; content: string }> {
@@ -324,6 +325,22 @@ describe('messages: paging, catching up and search', () => {
     expect(empty.body.details[0].field).toBe('q');
   });
 
+  it('searches the text a reader sees, not the stored markup, and follows edits', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const formatted = await send(alice, roomId, '<strong>espresso</strong> & <a href="https://cafe.example/menu">menu</a>');
+    await send(alice, roomId, 'the strong one is sold out');
+    const found = async (q: string) => contents((await api('GET', `/v1/rooms/${roomId}/messages?q=${q}`, { token: alice.token })).body);
+    expect(await found('espresso')).toEqual([formatted.content]);
+    expect(await found('strong')).toEqual(['the strong one is sold out']);
+    expect(await found('amp')).toEqual([]);
+    expect(await found('href')).toEqual([]);
+    expect(await found('cafe.example')).toEqual([formatted.content]);
+    expect((await api('PATCH', `/v1/messages/${formatted.id}`, { token: alice.token, body: { content: '<em>flat white</em>' } })).status).toBe(200);
+    expect(await found('espresso')).toEqual([]);
+    expect(await found('white')).toEqual(['<em>flat white</em>']);
+    expect((await api('GET', '/v1/search?q=white', { token: alice.token })).body.data.map((hit: { id: string }) => hit.id)).toEqual([formatted.id]);
+  });
+
   it('searches every room the caller belongs to, newest first, with the room of each hit, paged; never other rooms or accounts', async () => {
     const accountId = newAccountId();
     const [me, carol, dave] = [await newMember(accountId), await newMember(accountId), await newMember(accountId)];
@@ -438,5 +455,34 @@ describe('messages: attachments', () => {
     expect(noLink.status).toBe(400);
     expect(noLink.body.details[0].field).toBe('attachments.0.url');
     expect(await footprint(alice.accountId)).toEqual(before);
+  });
+});
+
+describe('messages: search on a database from before plain-text search', () => {
+  afterAll(closeStores);
+
+  it('fills in the search text of older messages once messaging starts, and replaces the old index over the markup', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const old = await send(alice, roomId, '<b>vintage</b> record player, barely used');
+    const db = await database();
+    const messages = db.collection('conversations.messages');
+    await restartApp('messaging', {}, {
+      whileStopped: async () => {
+        // As an earlier version left it: no plain text, the text index over the stored HTML, no migration run.
+        await messages.updateOne({ _id: new ObjectId(old.id) }, { $unset: { plain_text: '' } });
+        await messages.dropIndex('account_id_1_plain_text_text');
+        await messages.createIndex({ account_id: 1, content: 'text' });
+        await db.collection('messaging.migrations').deleteMany({});
+      },
+    });
+    const textIndexes = async () => (await messages.indexes()).filter((index) => index.key._fts === 'text').map((index) => index.name);
+    await eventually(textIndexes, (names) => JSON.stringify(names) === JSON.stringify(['account_id_1_plain_text_text']), 'the text index over the plain text only');
+    await eventually(
+      async () => contents((await api('GET', `/v1/rooms/${roomId}/messages?q=vintage`, { token: alice.token })).body),
+      (found) => found.length === 1 && found[0] === old.content,
+      'the older message found by its text',
+    );
+    expect(await messages.findOne({ _id: new ObjectId(old.id) })).toMatchObject({ plain_text: 'vintage record player, barely used' });
+    expect(await db.collection('messaging.migrations').findOne({ _id: 'message-plain-text' as never })).toMatchObject({ done_at: expect.any(Date) });
   });
 });

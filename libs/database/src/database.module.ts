@@ -4,15 +4,44 @@ import type { Connection } from 'mongoose';
 import type { PlatformConfig } from '@parley/platform';
 
 /**
+ * Indexes an earlier schema had that today's conflict with, by collection (MongoDB keeps one text
+ * index per collection, so a text index over another field cannot be built beside it).
+ */
+export const OBSOLETE_INDEXES: Record<string, string[]> = {
+  // The message search index over the stored HTML, now over `plain_text` (messaging fills it in for older messages).
+  'conversations.messages': ['account_id_1_content_text'],
+};
+
+/** MongoDB's answers when an index conflicts with one already there. */
+const INDEX_CONFLICTS = new Set([85, 86]);
+
+/**
  * Holds start-up until every model this app registered has its collection and indexes, so the
- * first request cannot race a unique index into existence.
+ * first request cannot race a unique index into existence. Obsolete indexes go first; a model whose
+ * indexes were tried (when it was registered) before they went builds them again.
  */
 @Injectable()
 class ModelsReady implements OnModuleInit {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async onModuleInit(): Promise<void> {
-    await Promise.all(Object.values(this.connection.models).map((model) => model.init()));
+    const models = Object.values(this.connection.models);
+    for (const model of models) {
+      for (const name of OBSOLETE_INDEXES[model.collection.collectionName] ?? []) {
+        // Gone already (another app, another instance, a new database): nothing to do.
+        await model.collection.dropIndex(name).catch((error: { code?: number }) => {
+          if (error.code !== 26 && error.code !== 27) throw error;
+        });
+      }
+    }
+    await Promise.all(
+      models.map((model) =>
+        model.init().catch(async (error: { code?: number }) => {
+          if (!INDEX_CONFLICTS.has(error.code ?? 0)) throw error;
+          await model.ensureIndexes();
+        }),
+      ),
+    );
   }
 }
 

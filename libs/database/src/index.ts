@@ -22,3 +22,4 @@ export * from './schemas/unrouted-inbound.schema.js';
 export * from './schemas/dead-letter.schema.js';
 export * from './whitelist-query.js';
 export * from './support-state.js';
+export * from './schemas/messaging-migration.schema.js';

@@ -11,6 +11,8 @@ import {
   MessageSchema,
   MessageSequence,
   MessageSequenceSchema,
+  MessagingMigration,
+  MessagingMigrationSchema,
   Reminder,
   ReminderSchema,
   Room,
@@ -36,6 +38,7 @@ import { MessageAccess } from './message-access.js';
 import { MessagesHandler } from './messages.handler.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
+import { PlainTextBackfill } from './plain-text.backfill.js';
 import { RoomAccess } from './room-access.js';
 import { RoomReadHandler } from './room-read.handler.js';
 import { StoredAttachments } from './stored-attachments.js';
@@ -51,6 +54,7 @@ import { StoredAttachments } from './stored-attachments.js';
       { name: MessageSequence.name, schema: MessageSequenceSchema },
       { name: MessageFavorite.name, schema: MessageFavoriteSchema },
       { name: Reminder.name, schema: ReminderSchema },
+      { name: MessagingMigration.name, schema: MessagingMigrationSchema },
       // read only: membership checks (rooms owns these)
       { name: Room.name, schema: RoomSchema },
       { name: Conversation.name, schema: ConversationSchema },
@@ -75,6 +79,7 @@ import { StoredAttachments } from './stored-attachments.js';
     StoredAttachments,
     ContentPolicyRepository,
     M2mMessagesService,
+    PlainTextBackfill,
   ],
 })
 export class MessagesModule {}

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Types, type ClientSession, type Model } from 'mongoose';
 import { Message, MessageSequence } from '@parley/database';
 import type { StoredMessage } from './message.view.js';
+import { plainTextOf } from './plain-text.js';
 
 /** A position in a list ordered by creation time, ties broken by id. */
 export interface TimePosition {
@@ -34,6 +35,7 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     ...(message.delivery ? { delivery: message.delivery } : {}),
     ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at ?? null } : {}),
     content: message.content,
+    plain_text: plainTextOf(message.content),
     source: message.source,
     attachments: message.attachments.map(({ name, size, content_type, url, storage_key }) => ({
       name,
@@ -255,7 +257,7 @@ export class MessagesRepository {
     return this.messages
       .findOneAndUpdate(
         { _id: current._id, account_id: accountId, deleted: false },
-        { $set: { content, edited_at: editedAt }, $push: { edits: { content: current.content, edited_at: editedAt } } },
+        { $set: { content, plain_text: plainTextOf(content), edited_at: editedAt }, $push: { edits: { content: current.content, edited_at: editedAt } } },
         { returnDocument: 'after', session },
       )
       .lean<StoredMessage>();

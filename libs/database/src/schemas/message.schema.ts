@@ -28,6 +28,10 @@ export class MessageEdit {
   @Prop({ required: true })
   content!: string;
 
+  /** The content as a reader sees it (no markup, entities decoded): what message search matches. */
+  @Prop({ type: String })
+  plain_text?: string;
+
   @Prop({ required: true })
   edited_at!: Date;
 }
@@ -108,6 +112,10 @@ export class Message {
   @Prop({ required: true })
   content!: string;
 
+  /** The content as a reader sees it (no markup, entities decoded): what message search matches. */
+  @Prop({ type: String })
+  plain_text?: string;
+
   @Prop({ type: String, enum: ['chat', 'sms', 'email'], default: 'chat' })
   source!: MessageSource;
 
@@ -153,13 +161,15 @@ MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
 // The machine-to-machine queries of listing messages name a sender or a receiver.
 MessageSchema.index({ account_id: 1, receiver_user_id: 1 }, { partialFilterExpression: { receiver_user_id: { $type: 'string' } } });
-// The account leads the text index, so a search reads only its own account's postings (both
-// searches name the account by equality, which a compound text index requires).
-MessageSchema.index({ account_id: 1, content: 'text' });
 MessageSchema.index(
   { account_id: 1, conversation_id: 1, client_message_id: 1 },
   { unique: true, partialFilterExpression: { client_message_id: { $type: 'string' } } },
 );
+// The account leads the text index, so a search reads only its own account's postings (both
+// searches name the account by equality, which a compound text index requires). Over the plain
+// text: over the stored HTML, `strong` or `amp` found every formatted message. Last, so that on a
+// database that still has the old one (see OBSOLETE_INDEXES) the indexes before it are built.
+MessageSchema.index({ account_id: 1, plain_text: 'text' });
 
 /** The last sequence number handed out per room. Written by messaging, in each message's transaction. */
 @Schema({ collection: 'conversations.message_sequences', versionKey: false })
