@@ -139,6 +139,27 @@ describe('support inbox', () => {
       expect((await api('POST', '/v1/support/inboxes', { token: admin.token, body: { name: 'billing', members: [], channels: { phone_numbers: ['+14155550111'] } } })).status).toBe(201);
     });
 
+    it('refuses a phone number or address an inbox of another account holds with 409 naming the field, and writes nothing', async () => {
+      const { admin } = await supportTeam(0);
+      const { admin: intruder, accountId: intruderAccount } = await supportTeam(0);
+      const phone = newPhone();
+      const address = `help-${phone.slice(1)}@acme.example`;
+      await createInbox(admin, { name: 'Help', members: [], channels: { phone_numbers: [phone], email_addresses: [address] } });
+      const before = await documentsOfAccount(intruderAccount);
+      const number = await api('POST', '/v1/support/inboxes', { token: intruder.token, body: { name: 'Steal', members: [], channels: { phone_numbers: [phone] } } });
+      const mail = await api('POST', '/v1/support/inboxes', { token: intruder.token, body: { name: 'Steal', members: [], channels: { email_addresses: [address.toUpperCase()] } } });
+      expect([number.status, mail.status]).toEqual([409, 409]);
+      expect(number.body.details.map((detail: { field: string }) => detail.field)).toEqual(['channels.phone_numbers']);
+      expect(mail.body.details.map((detail: { field: string }) => detail.field)).toEqual(['channels.email_addresses']);
+      expect(JSON.stringify([number.body, mail.body])).not.toContain(admin.accountId);
+      expect(await documentsOfAccount(intruderAccount)).toEqual(before);
+      // Nor by changing an inbox it has.
+      const own = await createInbox(intruder, { name: 'Own', members: [] });
+      const patched = await api('PATCH', `/v1/support/inboxes/${own}`, { token: intruder.token, body: { channels: { phone_numbers: [phone] } } });
+      expect(patched.status).toBe(409);
+      expect(patched.body.details[0].field).toBe('channels.phone_numbers');
+    });
+
     it('answers 422 for a member from another account, 400 naming a bad field, 403 without the admin scope, and writes nothing', async () => {
       const { admin, agents, accountId } = await supportTeam(1);
       const stranger = await newMember(newAccountId(), ADMIN);

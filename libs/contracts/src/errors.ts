@@ -112,8 +112,8 @@ export class AppError extends Error {
     return new AppError(ErrorCodes.ContentRefused, 422, message, [{ field: 'content', messages: [`refused by the content policy: ${rule}`] }]);
   }
 
-  static conflict(message: string): AppError {
-    return new AppError(ErrorCodes.Conflict, 409, message);
+  static conflict(message: string, field?: string): AppError {
+    return new AppError(ErrorCodes.Conflict, 409, message, field ? [{ field, messages: [message] }] : undefined);
   }
 
   /** A field's value is larger than allowed (413), the field named as a 400 names it. */

@@ -52,7 +52,7 @@ export class SupportController {
 
   @Post('inboxes')
   @RequireScopes(Scopes.Admin)
-  @ApiOperation({ summary: 'Create a support inbox (admins): its team, capacity and channels', description: '409 when the name, a number or an address is taken in the account.' })
+  @ApiOperation({ summary: 'Create a support inbox (admins): its team, capacity and channels', description: '409 when the name is taken in the account, or a number or an address by any inbox (of any account: it is what inbound SMS and email are routed by).' })
   @ApiCreatedResponse({ description: 'The inbox', type: InboxSchema, links: INBOX_LINKS })
   @ApiErrors(400, 409, 413, 422)
   createInbox(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: CreateInboxDto): Promise<InboxView> {
@@ -80,7 +80,7 @@ export class SupportController {
   @ApiIdParam('id', 'Inbox id')
   @ApiOperation({
     summary: 'Rename an inbox, change its capacity or channels (admins); more capacity assigns waiting rooms',
-    description: 'Each field is optional; a body that sets none (or no body) is a 400 naming `body`. 409 when the name, a number or an address is taken in the account.',
+    description: 'Each field is optional; a body that sets none (or no body) is a 400 naming `body`. 409 when the name is taken in the account, or a number or an address by any inbox (of any account: it is what inbound SMS and email are routed by).',
   })
   @NonEmptyBody(UpdateInboxDto)
   @ApiOkResponse({ description: 'The inbox', type: InboxSchema, links: INBOX_LINKS })

@@ -23,8 +23,9 @@ function conflictOf(error: unknown): AppError | null {
   const duplicate = error as { code?: number; keyPattern?: Record<string, unknown> };
   if (duplicate.code !== 11000) return null;
   const keys = Object.keys(duplicate.keyPattern ?? {});
-  if (keys.includes('channels.phone_numbers')) return AppError.conflict('A phone number of this inbox already belongs to another inbox of the account');
-  if (keys.includes('channels.email_addresses')) return AppError.conflict('An email address of this inbox already belongs to another inbox of the account');
+  // Another account's inbox may hold it: the answer names no account.
+  if (keys.includes('channels.phone_numbers')) return AppError.conflict('A phone number of this inbox already belongs to another inbox', 'channels.phone_numbers');
+  if (keys.includes('channels.email_addresses')) return AppError.conflict('An email address of this inbox already belongs to another inbox', 'channels.email_addresses');
   return AppError.conflict('An inbox of this name already exists in the account');
 }
 

@@ -79,13 +79,15 @@ SupportInboxSchema.index({ 'members.conversation_id': 1, deleted: 1 });
 // Inbound SMS and email find their inbox by the number or address they were sent to.
 SupportInboxSchema.index({ 'channels.phone_numbers': 1, deleted: 1 });
 SupportInboxSchema.index({ 'channels.email_addresses': 1, deleted: 1 });
-// A number or address belongs to at most one live inbox of an account. `$type: 'string'` leaves
-// inboxes without any out of the index (an empty array would otherwise count as one shared value).
+// A number or address belongs to at most one live inbox of any account: it is what an inbound SMS
+// or email is routed by, and what answers go out from, so another account must not claim it.
+// `$type: 'string'` leaves inboxes without any out of the index (an empty array would otherwise
+// count as one shared value).
 SupportInboxSchema.index(
-  { account_id: 1, 'channels.phone_numbers': 1 },
-  { unique: true, partialFilterExpression: { deleted: false, 'channels.phone_numbers': { $type: 'string' } } },
+  { 'channels.phone_numbers': 1 },
+  { unique: true, name: 'channels_phone_number_owner', partialFilterExpression: { deleted: false, 'channels.phone_numbers': { $type: 'string' } } },
 );
 SupportInboxSchema.index(
-  { account_id: 1, 'channels.email_addresses': 1 },
-  { unique: true, partialFilterExpression: { deleted: false, 'channels.email_addresses': { $type: 'string' } } },
+  { 'channels.email_addresses': 1 },
+  { unique: true, name: 'channels_email_address_owner', partialFilterExpression: { deleted: false, 'channels.email_addresses': { $type: 'string' } } },
 );
