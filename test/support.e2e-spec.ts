@@ -492,6 +492,37 @@ describe('support inbox', () => {
       expect((await api('POST', `/v1/support/rooms/${roomId}/resolve`, { token: ben.token })).status).toBe(403);
     });
 
+    it('refuses to reopen a room whose contact wrote again since (409 naming the open room), so both views keep one open room per contact', async () => {
+      const { admin, agents } = await supportTeam(1);
+      const [ann] = agents;
+      const inbox = await createInbox(admin, { name: 'Again', members: [ann.conversationId] });
+      await online(ann, admin);
+      const contact = { phone: newPhone() };
+      const first = (await openRoom(admin.token, inbox, contact, 'Where is my order?')).body.id;
+      await assigned(first, admin.token);
+      expect((await api('POST', `/v1/support/rooms/${first}/resolve`, { token: ann.token })).status).toBe(200);
+      await eventually(() => api('GET', `/v1/rooms/${first}`, { token: admin.token }), (response) => response.body.support?.status === 'resolved', 'the room resolved');
+      const second = await openRoom(admin.token, inbox, contact, 'Me again');
+      expect(second.status).toBe(201);
+      expect(second.body.id).not.toBe(first);
+      await assigned(second.body.id, admin.token);
+
+      const reopened = await api('POST', `/v1/support/rooms/${first}/reopen`, { token: ann.token });
+      expect(reopened.status).toBe(409);
+      expect(reopened.body.message).toContain(second.body.id);
+      expect((await api('GET', `/v1/rooms/${first}`, { token: admin.token })).body.support.status).toBe('resolved');
+      const open = (await api('GET', `/v1/support/rooms?inbox_id=${inbox}`, { token: admin.token })).body.data.filter((room: { support: { status: string } }) => room.support.status === 'open');
+      expect(open.map((room: { id: string }) => room.id)).toEqual([second.body.id]);
+      // Once that one is resolved too, the first can be reopened.
+      expect((await api('POST', `/v1/support/rooms/${second.body.id}/resolve`, { token: ann.token })).status).toBe(200);
+      const reopenedNow = await api('POST', `/v1/support/rooms/${first}/reopen`, { token: ann.token });
+      expect(reopenedNow.status).toBe(200);
+      expect(reopenedNow.body.support.status).toBe('open');
+      await eventually(() => api('GET', `/v1/rooms/${first}`, { token: admin.token }), (response) => response.body.support?.status === 'open', 'the first room open in rooms too');
+      const db = await database();
+      expect(await db.collection('ops.dead_letters').countDocuments({ account_id: admin.accountId })).toBe(0);
+    });
+
     it('records first response and resolution times, not counting private notes, in the inbox statistics', async () => {
       const { admin, agents } = await supportTeam(1);
       const [ann] = agents;

@@ -22,6 +22,7 @@ export * from './messaging/messaging.events.js';
 export * from './support/support.patterns.js';
 export * from './support/support.commands.js';
 export * from './support/support.views.js';
+export * from './support/contact-key.js';
 // attachments (gateway and object storage)
 export * from './attachments/attachments.views.js';
 // accounts (messaging applies the content policy)

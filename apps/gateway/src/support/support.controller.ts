@@ -222,7 +222,10 @@ export class SupportController {
   @Post('rooms/:id/reopen')
   @HttpCode(200)
   @ApiIdParam('id', 'Room id')
-  @ApiOperation({ summary: 'Reopen a resolved support room (idempotent); routed again if its assignee is gone or at capacity' })
+  @ApiOperation({
+    summary: 'Reopen a resolved support room (idempotent); routed again if its assignee is gone or at capacity',
+    description: '409 when its contact has another open room (they wrote again since it was resolved): one open room per contact.',
+  })
   @ApiOkResponse({ description: 'The support room', type: SupportRoomSchema, links: SUPPORT_ROOM_LINKS })
   @ApiErrors(400, 404, 409)
   reopen(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string): Promise<SupportRoomView> {

@@ -3,6 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { Types, type ClientSession, type Connection, type UpdateQuery } from 'mongoose';
 import {
   AppError,
+  contactKey,
   Scopes,
   type Actor,
   type RoomView,
@@ -18,14 +19,6 @@ import { roomCreatedEvent, roomUpdatedEvent } from '../rooms/room-events.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { toRoomView, type StoredRoom } from '../rooms/room.view.js';
 import { SupportInboxesRepository } from './support-inboxes.repository.js';
-
-/** A contact's identity within an account: the CRM id when known, else the number, else the address. */
-export function contactKey(contact: SupportContact): string {
-  if (contact.id) return `id:${contact.id}`;
-  if (contact.phone) return `phone:${contact.phone}`;
-  if (contact.email) return `email:${contact.email.toLowerCase()}`;
-  throw AppError.badRequest('contact', 'contact needs an id, a phone or an email');
-}
 
 /**
  * Support rooms as rooms: opening one per contact, mirroring the support state support-routing

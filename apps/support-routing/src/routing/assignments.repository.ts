@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ClientSession, QueryFilter, Model, Types, UpdateQuery } from 'mongoose';
+import { contactKey } from '@parley/contracts';
 import { SupportAssignment } from '@parley/database';
 
 export type StoredAssignment = SupportAssignment & { _id: Types.ObjectId };
@@ -68,6 +69,21 @@ export class AssignmentsRepository {
 
   async findByRoom(accountId: string, roomId: Types.ObjectId, session?: ClientSession): Promise<StoredAssignment | null> {
     return this.assignments.findOne({ room_id: roomId, account_id: accountId }).session(session ?? null).lean<StoredAssignment>();
+  }
+
+  /** Another open room of the account for the same contact (by contactKey), if there is one. */
+  async otherOpenRoomOf(entry: StoredAssignment, session: ClientSession): Promise<StoredAssignment | null> {
+    const key = contactKey(entry.contact);
+    const same = [
+      ...(entry.contact.id ? [{ 'contact.id': entry.contact.id }] : []),
+      ...(entry.contact.phone ? [{ 'contact.phone': entry.contact.phone }] : []),
+      ...(entry.contact.email ? [{ 'contact.email': { $in: [entry.contact.email, entry.contact.email.toLowerCase()] } }] : []),
+    ];
+    const candidates = await this.assignments
+      .find({ account_id: entry.account_id, status: 'open', room_id: { $ne: entry.room_id }, $or: same })
+      .session(session)
+      .lean<StoredAssignment[]>();
+    return candidates.find((candidate) => contactKey(candidate.contact) === key) ?? null;
   }
 
   /** Open rooms of an inbox nobody holds, oldest wait first. */

@@ -117,11 +117,14 @@ export class SupportRoomsService {
 
   /**
    * Reopens a resolved room: its assignee keeps it if they are still in the inbox and below their
-   * capacity, else it is routed again. Reopening an open room changes nothing.
+   * capacity, else it is routed again. Reopening an open room changes nothing; reopening one whose
+   * contact has another open room (they wrote again since) is a 409: one open room per contact.
    */
   async reopen(actor: Actor, roomIdText: string, correlationId?: string): Promise<SupportRoomView> {
     return this.underLock(actor, roomIdText, async (session, entry, inbox) => {
       if (entry.status === 'open') return entry;
+      const other = await this.assignments.otherOpenRoomOf(entry, session);
+      if (other) throw AppError.conflict(`The contact has another open room (${other.room_id.toHexString()}): answer there`);
       let keeps = false;
       if (entry.assignee) {
         const member = inbox.members.find((candidate) => candidate.conversation_id.equals(entry.assignee as Types.ObjectId));
@@ -135,7 +138,8 @@ export class SupportRoomsService {
         { status: 'resolved' },
         keeps
           ? { $set: { status: 'open', resolved_at: null } }
-          : { $set: { status: 'open', resolved_at: null, assignee: null, waiting_since: now } },
+          : // Routed again: the old decision no longer says why it has (or has no) assignee.
+            { $set: { status: 'open', resolved_at: null, assignee: null, assignment: null, waiting_since: now } },
         session,
       );
       if (!updated) throw AppError.conflict('The room changed meanwhile; try again');
