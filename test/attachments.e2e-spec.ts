@@ -108,6 +108,35 @@ describe('attachments in S3-compatible storage', () => {
       }
       expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
     });
+
+    it('lets only its uploader attach a file: a key seen in a message cannot be sent on by another user of the account', async () => {
+      const { alice, bob, roomId } = await newDirectRoom();
+      const key = await uploaded(alice.token, 'salaries.txt', 'text/plain', new TextEncoder().encode('the salary list'));
+      expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'oops', attachments: [{ storage_key: key }] } })).status).toBe(201);
+      const seen = (await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body.data[0].attachments[0].storage_key;
+      expect(seen).toBe(key);
+      const forwarded = await api('POST', `/v1/rooms/${roomId}/messages`, { token: bob.token, body: { content: 'look', attachments: [{ storage_key: seen, name: 'innocent.txt' }] } });
+      expect(forwarded.status).toBe(422);
+      expect(forwarded.body.details[0].field).toBe('attachments.0.storage_key');
+      // The uploader may send it again.
+      expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'again', attachments: [{ storage_key: key }] } })).status).toBe(201);
+    });
+
+    it('deletes the file of a message deleted for everyone once no live message holds it: its links stop working', async () => {
+      const { alice, bob, roomId } = await newDirectRoom();
+      const key = await uploaded(alice.token, 'plan.txt', 'text/plain', new TextEncoder().encode('the plan'));
+      const first = (await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'plan', attachments: [{ storage_key: key }] } })).body;
+      const second = (await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'plan again', attachments: [{ storage_key: key }] } })).body;
+      const link: string = (await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body.data[0].attachments[0].url;
+      expect((await fetch(link)).status).toBe(200);
+
+      expect((await api('DELETE', `/v1/messages/${first.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+      expect(await storedObject(key)).not.toBeNull(); // the second message still holds it
+      expect((await fetch(link)).status).toBe(200);
+      expect((await api('DELETE', `/v1/messages/${second.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+      expect(await storedObject(key)).toBeNull();
+      expect((await fetch(link)).status).toBe(404);
+    });
   });
 
 

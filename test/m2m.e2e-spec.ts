@@ -208,4 +208,16 @@ describe('machine-to-machine thread endpoints', () => {
     expect((await threads(service, 'update-by-id-list', { idList: Array.from({ length: 1001 }, () => first.id), dataClause: { isActive: true } })).status).toBe(413);
     expect((await threads(service, 'update-by-query', { query: { listingId, participantIds: 'c' }, dataClause: { isActive: true } })).body).toEqual({ matched: 1, modified: 1 });
   });
+
+  it('answers a user opening a thread a service closed with 409 naming listing_id, and the thread again once reactivated', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const listingId = (await api('GET', `/v1/rooms/${threadId}`, { token: buyer.token })).body.listing_id;
+    expect((await threads(service, `update/${threadId}`, { dataClause: { isActive: false } })).status).toBe(200);
+    const closed = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', member: seller.conversationId, listing_id: listingId } });
+    expect(closed.status).toBe(409);
+    expect(closed.body.details[0].field).toBe('listing_id');
+    expect((await threads(service, `update/${threadId}`, { dataClause: { isActive: true } })).status).toBe(200);
+    const again = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', member: seller.conversationId, listing_id: listingId } });
+    expect([again.status, again.body.id]).toEqual([200, threadId]);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { PinoLogger } from 'nestjs-pino';
-import { ObjectStorage } from './object-storage.js';
+import { ObjectStorage, uploaderTag } from './object-storage.js';
 
 const silent = { debug: () => undefined, warn: () => undefined } as unknown as PinoLogger;
 const settings = {
@@ -17,15 +17,19 @@ describe('ObjectStorage presigning', () => {
   const storage = new ObjectStorage(settings, silent);
   afterAll(() => storage.onApplicationShutdown());
 
-  it('signs an upload for the public host, the key in the path, with its content type and length', async () => {
-    const upload = await storage.presignPut('acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf', 'application/pdf', 1234, 600);
+  it('signs an upload for the public host, the key in the path, with its content type, length and uploader', async () => {
+    const uploader = uploaderTag('acct-1', 'alice');
+    const upload = await storage.presignPut('acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf', 'application/pdf', 1234, 600, uploader);
     const url = new URL(upload.url);
     expect(url.host).toBe('localhost:7070');
     expect(url.pathname).toBe('/parley-attachments/acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-length', 'content-type', 'host']);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-length', 'content-type', 'host', 'x-amz-meta-uploader']);
+    expect([...url.searchParams.keys()].filter((name) => name.toLowerCase().startsWith('x-amz-meta'))).toEqual([]);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
     expect([...url.searchParams.keys()].filter((name) => name.startsWith('x-amz-checksum'))).toEqual([]);
-    expect(upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf' } });
+    expect(upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf', 'x-amz-meta-uploader': uploader } });
+    expect(uploader).toMatch(/^[0-9a-f]{64}$/);
+    expect(uploaderTag('acct-1', 'bob')).not.toBe(uploader);
     expect(upload.expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
   });
 
@@ -38,6 +42,6 @@ describe('ObjectStorage presigning', () => {
 
   it('refuses a lifetime SigV4 cannot sign (none, or over a week)', async () => {
     await expect(storage.presignGet('k', 0)).rejects.toThrow(RangeError);
-    await expect(storage.presignPut('k', 'image/png', 1, 8 * 24 * 3600)).rejects.toThrow(RangeError);
+    await expect(storage.presignPut('k', 'image/png', 1, 8 * 24 * 3600, uploaderTag('a', 'b'))).rejects.toThrow(RangeError);
   });
 });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -16,6 +18,17 @@ import type { StorageSettings } from './storage-settings.js';
 /** Injection token of the StorageSettings given to StorageModule. */
 export const STORAGE_SETTINGS = 'PARLEY_STORAGE_SETTINGS';
 
+/** The metadata header a presigned upload must carry: who presigned it. */
+const UPLOADER_HEADER = 'x-amz-meta-uploader';
+
+/**
+ * Who uploads a file, as its object's metadata says: a digest of account and user, so any user id
+ * fits an S3 header, and a storage key attached by anyone else reads as never uploaded.
+ */
+export function uploaderTag(accountId: string, userId: string): string {
+  return createHash('sha256').update(`${accountId}\u0000${userId}`).digest('hex');
+}
+
 /** SigV4 presigned URLs live at most a week. */
 const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
 
@@ -26,6 +39,8 @@ export interface StoredObject {
   contentType: string | null;
   etag: string | null;
   lastModified: Date | null;
+  /** Who uploaded it through a presigned URL (uploaderTag), as signed into the upload; null for the apps' own. */
+  uploader: string | null;
 }
 
 /** A stored object with its bytes. */
@@ -88,12 +103,22 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
    * A URL to upload one object with. Its content type and size are signed, so the storage refuses
    * (403) an upload of other bytes, another type or another key than the ones presigned.
    */
-  async presignPut(key: string, contentType: string, size: number, expiresSeconds: number): Promise<PresignedUpload> {
+  async presignPut(key: string, contentType: string, size: number, expiresSeconds: number, uploader: string): Promise<PresignedUpload> {
     checkExpiry(expiresSeconds);
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size });
-    // The presigner leaves content-type unsigned by default; signing it holds the client to the type presigned.
-    const url = await getSignedUrl(this.signer, command, { expiresIn: expiresSeconds, signableHeaders: new Set(['content-type']) });
-    return { url, method: 'PUT', headers: { 'content-type': contentType }, expiresAt: expiryOf(expiresSeconds) };
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size, Metadata: { uploader } });
+    // The presigner leaves content-type unsigned by default and would move metadata into the query;
+    // signing both as headers holds the client to the type presigned and stores who presigned it.
+    const url = await getSignedUrl(this.signer, command, {
+      expiresIn: expiresSeconds,
+      signableHeaders: new Set(['content-type', UPLOADER_HEADER]),
+      unhoistableHeaders: new Set([UPLOADER_HEADER]),
+    });
+    return { url, method: 'PUT', headers: { 'content-type': contentType, [UPLOADER_HEADER]: uploader }, expiresAt: expiryOf(expiresSeconds) };
+  }
+
+  /** Deletes one object; deleting one that is not there is not an error (S3 answers 204 either way). */
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   /** A URL to download one object with, until it expires. */
@@ -164,6 +189,7 @@ function describe(key: string, response: HeadObjectCommandOutput | GetObjectComm
     contentType: response.ContentType ?? null,
     etag: response.ETag ?? null,
     lastModified: response.LastModified ?? null,
+    uploader: response.Metadata?.uploader ?? null,
   };
 }
 

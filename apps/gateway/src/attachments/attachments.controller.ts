@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import { AppError, Scopes, type Actor, type AttachmentUploadView } from '@parley/contracts';
 import { AttachmentUploadSchema, CreateAttachmentUploadDto } from '@parley/contracts/http';
-import { newStorageKey, ObjectStorage } from '@parley/storage';
+import { newStorageKey, ObjectStorage, uploaderTag } from '@parley/storage';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { GatewayConfig } from '../gateway.config.js';
 
@@ -37,7 +37,7 @@ export class AttachmentsController {
       throw AppError.unsupportedMediaType('content_type', `content_type ${mediaTypeEssence(body.content_type)} is not accepted for attachments`);
     }
     const key = newStorageKey(actor.accountId, body.name);
-    const upload = await this.storage.presignPut(key, body.content_type, body.size, this.config.ATTACHMENT_UPLOAD_EXPIRES_SECONDS);
+    const upload = await this.storage.presignPut(key, body.content_type, body.size, this.config.ATTACHMENT_UPLOAD_EXPIRES_SECONDS, uploaderTag(actor.accountId, actor.userId));
     return { storage_key: key, upload_url: upload.url, method: upload.method, headers: upload.headers, expires_at: upload.expiresAt.toISOString() };
   }
 }

@@ -274,6 +274,11 @@ export class MessagesRepository {
       .lean<StoredMessage>();
   }
 
+  /** Whether a live message (not deleted for everyone) of the account has this stored file attached. */
+  async holdsFile(accountId: string, storageKey: string): Promise<boolean> {
+    return (await this.messages.exists({ account_id: accountId, 'attachments.storage_key': storageKey, deleted: false })) !== null;
+  }
+
   /** Hides a message from one conversation; null if it already was hidden from it. */
   async hideFrom(accountId: string, id: Types.ObjectId, reader: Types.ObjectId, session: ClientSession): Promise<StoredMessage | null> {
     return this.messages

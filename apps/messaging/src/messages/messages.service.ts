@@ -533,9 +533,9 @@ export class MessagesService {
     }
     if (message.deleted) return;
     const by = { ...actor, conversationId: conversationId?.toHexString() };
-    await runTransaction(this.connection, async (session) => {
+    const deleted = await runTransaction(this.connection, async (session) => {
       const deleted = await this.messages.deleteForEveryone(actor.accountId, message._id, actor.userId, new Date(), session);
-      if (!deleted) return;
+      if (!deleted) return null;
       await this.favorites.removeForAll(actor.accountId, message._id, session);
       await this.reminders.cancelForMessage(actor.accountId, message._id, session);
       const data: MessageDeletedData = {
@@ -550,7 +550,9 @@ export class MessagesService {
         [createEnvelope({ type: EventTopics.MessageDeleted, accountId: actor.accountId, key: data.room_id, actor: by, data })],
         correlationId,
       );
+      return deleted;
     });
+    if (deleted) await this.storedAttachments.release(deleted);
   }
 
   /**

@@ -89,8 +89,12 @@ export class RoomsService {
       // A concurrent create of the same pair won the unique index: return its room.
       if ((error as { code?: number }).code !== 11000) throw error;
       const winner = await this.rooms.findPairRoom(actor.accountId, type, pair, listingId);
-      if (!winner) throw error;
-      return { created: false, room: toRoomView(winner, me._id) };
+      if (winner) return { created: false, room: toRoomView(winner, me._id) };
+      // No live room holds the key: the pair's thread about this listing was closed (a service deactivated it).
+      if (type === 'listing' && 'listing_id' in ((error as { keyPattern?: object }).keyPattern ?? {})) {
+        throw AppError.conflict('This pair’s thread about the listing is closed; a service of the account can reactivate it (/m2m/conversationthread)', 'listing_id');
+      }
+      throw error;
     }
   }
 

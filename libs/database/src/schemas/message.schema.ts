@@ -159,6 +159,8 @@ export type MessageDocument = HydratedDocument<Message>;
 export const MessageSchema = SchemaFactory.createForClass(Message);
 MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
+// Whether a stored file is still attached to a live message, when one holding it is deleted.
+MessageSchema.index({ account_id: 1, 'attachments.storage_key': 1 }, { partialFilterExpression: { 'attachments.storage_key': { $type: 'string' } } });
 // The machine-to-machine queries of listing messages name a sender or a receiver.
 MessageSchema.index({ account_id: 1, receiver_user_id: 1 }, { partialFilterExpression: { receiver_user_id: { $type: 'string' } } });
 MessageSchema.index(
