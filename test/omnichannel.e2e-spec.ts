@@ -260,6 +260,16 @@ describe('SMS and email in support threads', () => {
       expect(unrouted.body.data).toHaveLength(1);
       expect(unrouted.body.data[0]).toMatchObject({ channel: 'sms', to: form.To, from: form.From, content: 'anyone?', external_id: form.MessageSid });
     });
+
+    it('keeps an SMS to the number of a deleted inbox for the account that held it, listed for its admins', async () => {
+      const { admin, inboxId, number } = await desk();
+      expect((await api('DELETE', `/v1/support/inboxes/${inboxId}`, { token: admin.token })).status).toBe(204);
+      const form = { MessageSid: `SM-d-${Date.now()}`, From: newNumber(), To: number, Body: 'are you still there?' };
+      // As Twilio posts it for a number whose webhook names no account.
+      expect((await twilioWebhook('/webhooks/twilio/sms', form)).status).toBe(200);
+      const unrouted = await api('GET', '/v1/support/unrouted', { token: admin.token });
+      expect(unrouted.body.data).toEqual([expect.objectContaining({ channel: 'sms', to: number, content: 'are you still there?', external_id: form.MessageSid })]);
+    });
   });
 
   describe('outbound', () => {

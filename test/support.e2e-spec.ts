@@ -523,6 +523,28 @@ describe('support inbox', () => {
       expect(await db.collection('ops.dead_letters').countDocuments({ account_id: admin.accountId })).toBe(0);
     });
 
+    it('takes an agent removed from an inbox out of its resolved rooms too: no history, no writing to the contact', async () => {
+      const { admin, agents } = await supportTeam(2);
+      const [ann, ben] = agents;
+      const inbox = await createInbox(admin, { name: 'Leavers', members: [ann.conversationId] });
+      await online(ann, admin);
+      const roomId = (await openRoom(admin.token, inbox, { phone: newPhone() }, 'My order?')).body.id;
+      expect((await assigned(roomId, admin.token)).assignee).toBe(ann.conversationId);
+      expect((await api('POST', `/v1/support/rooms/${roomId}/resolve`, { token: ann.token })).status).toBe(200);
+      expect((await api('POST', `/v1/support/inboxes/${inbox}/members`, { token: admin.token, body: { conversationId: ben.conversationId } })).status).toBe(200);
+
+      expect((await api('DELETE', `/v1/support/inboxes/${inbox}/members/${ann.conversationId}`, { token: admin.token })).status).toBe(200);
+      await eventually(() => api('GET', `/v1/rooms/${roomId}/messages`, { token: ann.token }), (response) => response.status === 403, 'Ann out of the resolved room');
+      expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: ann.token, body: { content: 'hi again', source: 'sms' } })).status).toBe(403);
+      expect((await api('GET', '/v1/rooms?type=support', { token: ann.token })).body.data).toEqual([]);
+      const state = (await api('GET', `/v1/rooms/${roomId}`, { token: admin.token })).body.support;
+      expect(state).toMatchObject({ status: 'resolved', assignee: null });
+      // Reopened, it goes to whoever works the inbox now.
+      expect((await api('POST', `/v1/support/rooms/${roomId}/reopen`, { token: admin.token })).status).toBe(200);
+      await online(ben, admin);
+      expect((await assigned(roomId, admin.token)).assignee).toBe(ben.conversationId);
+    });
+
     it('records first response and resolution times, not counting private notes, in the inbox statistics', async () => {
       const { admin, agents } = await supportTeam(1);
       const [ann] = agents;

@@ -19,7 +19,9 @@ export class InboundService {
   /**
    * The live inbox whose channels hold the address the message was sent to (within the account
    * the webhook names, if it names one); else that account's default inbound conversation for the
-   * channel; else the message is kept as unrouted, once.
+   * channel; else the message is kept as unrouted, once. A webhook that names no account is the
+   * account's whose inbox last held the address (an inbox deleted with its rooms still open: the
+   * contact writes on), so its admins see what came in.
    */
   async route(actor: Actor, payload: InboundRoutePayload): Promise<InboundRouteResult> {
     const field = payload.channel === 'sms' ? 'channels.phone_numbers' : 'channels.email_addresses';
@@ -28,14 +30,15 @@ export class InboundService {
     if (actor.accountId) filter.account_id = actor.accountId;
     const inbox = await this.inboxes.findOne(filter, { account_id: 1 }).sort({ created: 1 }).lean<{ _id: Types.ObjectId; account_id: string }>();
     if (inbox) return { inbox: { id: inbox._id.toHexString(), account_id: inbox.account_id } };
-    if (actor.accountId) {
+    const accountId = actor.accountId || (await this.formerOwner(field, address));
+    if (accountId) {
       // The account named a conversation to take what no inbox owns on this channel.
       const flag = payload.channel === 'sms' ? 'default_sms_inbound' : 'default_email_inbound';
-      const fallback = await this.conversations.findOne({ account_id: actor.accountId, [flag]: true }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-      if (fallback) return { inbox: null, default_conversation: { id: fallback._id.toHexString(), account_id: actor.accountId } };
+      const fallback = await this.conversations.findOne({ account_id: accountId, [flag]: true }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+      if (fallback) return { inbox: null, default_conversation: { id: fallback._id.toHexString(), account_id: accountId } };
     }
     await this.unrouted.keep({
-      account_id: actor.accountId || null,
+      account_id: accountId,
       channel: payload.channel,
       to: address,
       from: payload.from,
@@ -43,8 +46,14 @@ export class InboundService {
       content: payload.content,
       subject: payload.subject ?? null,
     });
-    this.logger.warn({ channel: payload.channel, to: address, externalId: payload.external_id, accountId: actor.accountId || null }, 'inbound message to an address no inbox owns: kept as unrouted');
+    this.logger.warn({ channel: payload.channel, to: address, externalId: payload.external_id, accountId }, 'inbound message to an address no inbox owns: kept as unrouted');
     return { inbox: null };
+  }
+
+  /** The account whose inbox last held an address (deleted since), or null when none ever did. */
+  private async formerOwner(field: string, address: string): Promise<string | null> {
+    const inbox = await this.inboxes.findOne({ [field]: address, deleted: true }, { account_id: 1 }).sort({ updated: -1 }).lean<{ account_id: string }>();
+    return inbox?.account_id ?? null;
   }
 
   /** The caller's account's unrouted inbound, newest first. */

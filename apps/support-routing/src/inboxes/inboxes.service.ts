@@ -121,7 +121,14 @@ export class InboxesService {
         const entry = await this.assignments.change(room.room_id, { status: 'open', assignee: conversationId }, { $set: { assignee: null, waiting_since: room.opened_at } }, session);
         if (entry) released.push(entry);
       }
-      await this.outbox.add(session, released.map((entry) => supportUpdatedEvent(entry, updated, actor, conversationId.toHexString())), correlationId);
+      // Their resolved rooms go too: as assignee they stay the room's member, reading the customer's
+      // history and texting them from the inbox's number. Reopened, such a room is routed again.
+      const closed = [];
+      for (const room of await this.assignments.resolvedOf(inbox._id, conversationId, session)) {
+        const entry = await this.assignments.change(room.room_id, { status: 'resolved', assignee: conversationId }, { $set: { assignee: null } }, session);
+        if (entry) closed.push(entry);
+      }
+      await this.outbox.add(session, [...released, ...closed].map((entry) => supportUpdatedEvent(entry, updated, actor, conversationId.toHexString())), correlationId);
       return { inbox: updated, fresh: released.map((entry) => entry.room_id.toHexString()) };
     });
   }

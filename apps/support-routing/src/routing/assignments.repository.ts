@@ -117,6 +117,11 @@ export class AssignmentsRepository {
     return new Map(groups.map((group) => [group._id.toHexString(), group.rooms]));
   }
 
+  /** Resolved rooms of an inbox one member was assigned last. */
+  async resolvedOf(inboxId: Types.ObjectId, assignee: Types.ObjectId, session: ClientSession): Promise<StoredAssignment[]> {
+    return this.assignments.find({ inbox_id: inboxId, status: 'resolved', assignee }).session(session).lean<StoredAssignment[]>();
+  }
+
   /** Open rooms of an inbox one member holds. */
   async openOf(inboxId: Types.ObjectId, assignee: Types.ObjectId, session: ClientSession): Promise<StoredAssignment[]> {
     return this.assignments.find({ inbox_id: inboxId, status: 'open', assignee }).session(session).lean<StoredAssignment[]>();
