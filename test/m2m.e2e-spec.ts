@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { ObjectId } from 'mongodb';
 import type { Socket } from 'socket.io-client';
 import { api, closeStores, collect, connectSocket, database, eventually, mintToken, newAccountId, newMember, type TestMember } from '@parley/testing';
 
@@ -115,6 +116,46 @@ describe('machine-to-machine message endpoints', () => {
     expect(all.body).toEqual({ matched: 1, modified: 1 });
     await eventually(unread, (count) => count === 0, 'nothing unread once every message is read');
     expect((await api('GET', `/v1/rooms/${threadId}`, { token: buyer.token })).body.unread_count).toBe(0);
+  });
+
+  it('refuses a read time a message cannot have with 422 naming readAt, and changes nothing', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const created = (await m2m(service, 'create', { data: { conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: 'still for sale?' } })).body;
+    for (const dataClause of [
+      { isRead: true, readAt: '1970-01-01T00:00:00Z' },
+      { isRead: true, readAt: '2099-01-01T00:00:00Z' },
+      { isRead: false, readAt: new Date().toISOString() },
+      { readAt: new Date().toISOString() },
+    ]) {
+      const refused = await m2m(service, `update/${created.id}`, { dataClause });
+      expect([refused.status, refused.body.details?.[0]?.field]).toEqual([422, 'dataClause.readAt']);
+    }
+    const stored = await (await database()).collection('conversations.messages').findOne({ _id: new ObjectId(created.id) });
+    expect(stored).toMatchObject({ is_read: false, read_at: null });
+
+    const read = await m2m(service, `update/${created.id}`, { dataClause: { isRead: true } });
+    const again = await m2m(service, 'update-by-id-list', { idList: [created.id], dataClause: { isRead: true } });
+    expect(again.body).toEqual({ matched: 1, modified: 0 });
+    expect((await m2m(service, `update/${created.id}`, { dataClause: { isRead: true } })).body.readAt).toBe(read.body.readAt);
+  });
+
+  it('keeps a message its author deleted for everyone deleted: a service reactivating it is a 409, and one it deactivated itself comes back', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const [byUser, byService] = (
+      await m2m(service, 'bulk-create', {
+        dataList: ['mine to take back', 'moderated'].map((content) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content })),
+      })
+    ).body;
+    expect((await api('DELETE', `/v1/messages/${byUser.id}?for=everyone`, { token: buyer.token })).status).toBe(204);
+    const revived = await m2m(service, `update/${byUser.id}`, { dataClause: { isActive: true } });
+    expect([revived.status, revived.body.details?.[0]?.field]).toEqual([409, 'dataClause.isActive']);
+    expect(JSON.stringify(revived.body)).not.toContain('mine to take back');
+    const seen = (await api('GET', `/v1/rooms/${threadId}/messages`, { token: seller.token })).body.data.find((message: { id: string }) => message.id === byUser.id);
+    expect(seen).toMatchObject({ deleted: true, content: '' });
+
+    expect((await api('POST', `/m2m/conversationmessage/delete/${byService.id}`, { token: service })).status).toBe(200);
+    const back = await m2m(service, `update/${byService.id}`, { dataClause: { isActive: true } });
+    expect(back.body).toMatchObject({ isActive: true, content: 'moderated' });
   });
 
   it('takes queries as a whitelist: operators and unknown fields are 400, and another account\'s thread changes nothing', async () => {

@@ -23,6 +23,11 @@ import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
  * The listing conversation service's message endpoints, for back-end services of an account (scope
  * `conversation.m2m`), in the seed's paths, body shapes and field names.
  */
+/** What a change of messages may not do; the same for one message and for many (all or nothing). */
+const CHANGE_RULES =
+  'All or nothing. 422 naming dataClause.readAt for a read time before a message was sent, in the future, or on a message left unread; ' +
+  '409 naming dataClause.isActive for reactivating a message a user deleted for everyone. `modified` counts the messages that did change.';
+
 @ApiTags('m2m')
 @ApiBearerAuth()
 @ApiErrors(401, 403, 503, 504)
@@ -55,10 +60,13 @@ export class M2mMessagesController {
   @Post('update/:id')
   @HttpCode(200)
   @ApiIdParam('id', 'Message id')
-  @ApiOperation({ summary: 'Change isRead, readAt or isActive: { dataClause } (a constant field is a 400 naming it)' })
+  @ApiOperation({
+    summary: 'Change isRead, readAt or isActive: { dataClause } (a constant field is a 400 naming it)',
+    description: CHANGE_RULES,
+  })
   @ApiBody({ required: true, schema: M2mMessageSchemas.update })
   @ApiOkResponse({ description: 'The message', type: ConversationMessageSchema, links: M2M_MESSAGE_LINKS })
-  @ApiErrors(400, 404, 413)
+  @ApiErrors(400, 404, 409, 413, 422)
   update(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -80,10 +88,10 @@ export class M2mMessagesController {
 
   @Post('update-by-query')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change the messages a query picks: { query, dataClause } (equality and $in on the message\'s own fields only)' })
+  @ApiOperation({ summary: 'Change the messages a query picks: { query, dataClause } (equality and $in on the message\'s own fields only)', description: CHANGE_RULES })
   @ApiBody({ required: true, schema: M2mMessageSchemas.updateByQuery })
   @ApiOkResponse({ description: 'What the write matched and changed', type: M2mWriteResultSchema })
-  @ApiErrors(400, 413)
+  @ApiErrors(400, 409, 413, 422)
   updateByQuery(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mUpdateByQueryBody): Promise<M2mWriteResult> {
     return this.commands.send(M2mPatterns.MessageUpdateByQuery, actor, { query: body.query, dataClause: body.dataClause }, { correlationId, key: actor.accountId });
   }
@@ -100,10 +108,10 @@ export class M2mMessagesController {
 
   @Post('update-by-id-list')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change the messages of a list of ids: { idList, dataClause }' })
+  @ApiOperation({ summary: 'Change the messages of a list of ids: { idList, dataClause }', description: CHANGE_RULES })
   @ApiBody({ required: true, schema: M2mMessageSchemas.updateByIdList })
   @ApiOkResponse({ description: 'What the write matched and changed', type: M2mWriteResultSchema })
-  @ApiErrors(400, 413)
+  @ApiErrors(400, 409, 413, 422)
   updateByIdList(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mUpdateByIdListBody): Promise<M2mWriteResult> {
     return this.commands.send(M2mPatterns.MessageUpdateByIdList, actor, { idList: body.idList, dataClause: body.dataClause }, { correlationId, key: actor.accountId });
   }

@@ -45,6 +45,44 @@ const QUERY_FIELDS: Record<string, QueryField> = {
 const CONSTANT = ['id', 'content', 'conversationThreadId', 'senderId', 'receiverId', 'sentAt', 'listingId'];
 const CREATE_FIELDS = ['conversationThreadId', 'senderId', 'receiverId', 'content'];
 
+/** How far a service's clock may run ahead of ours for a readAt it gives. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** A dataClause as values: each field left out stays as it is. */
+interface WantedChange {
+  isRead?: boolean;
+  /** undefined: not given (a new read mark is read now); null: cleared. */
+  readAt?: Date | null;
+  isActive?: boolean;
+}
+
+/**
+ * The fields of one message a dataClause changes, or null when it changes nothing. A read time
+ * before the message was sent, or on a message left unread, is a 422; reactivating a message a
+ * user deleted for everyone (its author or an admin, not a service) is a 409: it stays deleted.
+ */
+function changeOf(message: StoredMessage, wanted: WantedChange, now: Date): Record<string, unknown> | null {
+  const id = message._id.toHexString();
+  const set: Record<string, unknown> = {};
+  const read = wanted.isRead ?? message.is_read ?? false;
+  if (wanted.readAt && wanted.readAt < message.created) throw AppError.unprocessable('dataClause.readAt', `readAt is before message ${id} was sent`);
+  if (wanted.readAt && !read) throw AppError.unprocessable('dataClause.readAt', `message ${id} is unread: mark it read (isRead) to give it a readAt`);
+  if (wanted.isRead !== undefined && wanted.isRead !== (message.is_read ?? false)) {
+    set.is_read = wanted.isRead;
+    set.read_at = wanted.isRead ? (wanted.readAt ?? now) : null;
+  } else if (wanted.readAt !== undefined && read && (wanted.readAt?.getTime() ?? null) !== (message.read_at?.getTime() ?? null)) {
+    set.read_at = wanted.readAt;
+  }
+  if (wanted.isActive !== undefined && wanted.isActive === message.deleted) {
+    if (wanted.isActive && message.deleted_by_user_id) {
+      throw AppError.conflict(`message ${id} was deleted for everyone by a user: it stays deleted`, 'dataClause.isActive');
+    }
+    set.deleted = !wanted.isActive;
+    set.deleted_at = wanted.isActive ? null : now;
+  }
+  return Object.keys(set).length > 0 ? set : null;
+}
+
 /** A listing message in the seed's vocabulary. */
 export function toConversationMessage(message: StoredMessage): ConversationMessageView {
   return {
@@ -168,29 +206,41 @@ export class M2mMessagesService {
   /**
    * Changes the caller's account's listing messages a filter picks, in one transaction with one
    * event each (read marks push `read_receipt`, deactivation is a delete for everyone, anything
-   * else an update); more than the batch limit is a 413 and changes nothing.
+   * else an update). All or nothing: more than the batch limit is a 413, a read time a message
+   * cannot have a 422, reactivating a message a user deleted for everyone a 409. `modified` counts
+   * the messages that did change (marking a read message read again changes nothing).
    */
   private async change(actor: Actor, filter: Record<string, unknown>, clause: Record<string, unknown> | undefined, correlationId?: string): Promise<M2mWriteResult> {
-    const set = this.dataClause(clause);
+    const wanted = this.dataClause(clause);
     return runTransaction(this.connection, async (session) => {
       // The account and "listing messages only" are added beside the client's filter, never merged into it.
       const scoped: Record<string, unknown> = { $and: [filter, { account_id: actor.accountId, receiver_user_id: { $type: 'string' } }] };
       const targets = await this.messages.find(scoped).limit(this.config.M2M_BATCH_MAX + 1).session(session).lean<StoredMessage[]>();
       this.checkBatchSize(targets.length, 'query');
       if (targets.length === 0) return { matched: 0, modified: 0 };
-      const ids = targets.map((message) => message._id);
-      const result = await this.messages.updateMany({ _id: { $in: ids } }, { $set: set }, { session });
-      const after = await this.messages.find({ _id: { $in: ids } }).session(session).lean<StoredMessage[]>();
-      const before = new Map(targets.map((message) => [message._id.toHexString(), message]));
-      const rooms = await this.listingRooms(actor.accountId, [...new Set(after.map((message) => message.room_id.toHexString()))].map((id) => new Types.ObjectId(id)), session);
-      await this.outbox.addEach(
-        session,
-        after.flatMap((message) => {
-          const envelope = this.eventOf(actor, before.get(message._id.toHexString()) as StoredMessage, message, rooms.get(message.room_id.toHexString()));
-          return envelope ? [{ envelope, correlationId }] : [];
-        }),
-      );
-      return { matched: result.matchedCount, modified: result.modifiedCount };
+      const now = new Date();
+      const changes = targets.flatMap((message) => {
+        const set = changeOf(message, wanted, now);
+        return set ? [{ message, set }] : [];
+      });
+      if (changes.length > 0) {
+        await this.messages.bulkWrite(
+          changes.map(({ message, set }) => ({ updateOne: { filter: { _id: message._id }, update: { $set: set } } })),
+          { session, ordered: true },
+        );
+        const ids = changes.map(({ message }) => message._id);
+        const after = await this.messages.find({ _id: { $in: ids } }).session(session).lean<StoredMessage[]>();
+        const before = new Map(targets.map((message) => [message._id.toHexString(), message]));
+        const rooms = await this.listingRooms(actor.accountId, [...new Set(after.map((message) => message.room_id.toHexString()))].map((id) => new Types.ObjectId(id)), session);
+        await this.outbox.addEach(
+          session,
+          after.flatMap((message) => {
+            const envelope = this.eventOf(actor, before.get(message._id.toHexString()) as StoredMessage, message, rooms.get(message.room_id.toHexString()));
+            return envelope ? [{ envelope, correlationId }] : [];
+          }),
+        );
+      }
+      return { matched: targets.length, modified: changes.length };
     });
   }
 
@@ -221,24 +271,21 @@ export class M2mMessagesService {
     return createEnvelope({ type: EventTopics.MessageUpdated, accountId: actor.accountId, key: roomId, actor: by, data });
   }
 
-  /** The stored form of a dataClause: only isRead, readAt and isActive change; a constant field is a 400 naming it. */
-  private dataClause(clause: Record<string, unknown> | undefined): Record<string, unknown> {
+  /** What a dataClause asks for: only isRead, readAt and isActive change; a constant field is a 400 naming it. */
+  private dataClause(clause: Record<string, unknown> | undefined): WantedChange {
     if (!clause || Object.keys(clause).length === 0) throw AppError.badRequest('dataClause', 'dataClause must not be empty');
-    const set: Record<string, unknown> = {};
+    const wanted: WantedChange = {};
     for (const [key, value] of Object.entries(clause)) {
       const field = `dataClause.${key}`;
       if (CONSTANT.includes(key)) throw AppError.badRequest(field, `${key} is constant: a message keeps it for ever`);
-      if (key === 'isRead') {
-        set.is_read = flag(value, field);
-        if (value === true && clause.readAt === undefined) set.read_at = new Date();
-        if (value === false) set.read_at = null;
-      } else if (key === 'readAt') set.read_at = value === null ? null : time(value, field);
-      else if (key === 'isActive') {
-        set.deleted = !flag(value, field);
-        set.deleted_at = value === false ? new Date() : null;
-      } else throw AppError.badRequest(field, `${key} is not a field of a conversationMessage that can change`);
+      if (key === 'isRead') wanted.isRead = flag(value, field);
+      else if (key === 'readAt') wanted.readAt = value === null ? null : (time(value, field) as Date);
+      else if (key === 'isActive') wanted.isActive = flag(value, field);
+      else throw AppError.badRequest(field, `${key} is not a field of a conversationMessage that can change`);
     }
-    return set;
+    if (wanted.isRead === false && wanted.readAt) throw AppError.unprocessable('dataClause.readAt', 'an unread message has no readAt');
+    if (wanted.readAt && wanted.readAt.getTime() > Date.now() + CLOCK_SKEW_MS) throw AppError.unprocessable('dataClause.readAt', 'readAt is in the future');
+    return wanted;
   }
 
   private checkBatchSize(size: number, field: string): void {
