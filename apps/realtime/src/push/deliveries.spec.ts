@@ -20,7 +20,7 @@ function envelope<T>(type: (typeof EventTopics)[keyof typeof EventTopics], data:
 }
 
 describe('new_message', () => {
-  it('goes to every receiver in one broadcast, carrying ids and the message without its storage fields', () => {
+  it('goes to every receiver in one broadcast, carrying ids and the message as the API shows it, without its storage fields', () => {
     const deliveries = newMessageDeliveries(
       envelope(EventTopics.MessageCreated, { room_id: 'r1', message, receivers: ['c-alice', 'c-bob'] }),
     );
@@ -37,11 +37,21 @@ describe('new_message', () => {
             created: '2026-01-01T00:00:00.000Z',
             attachments: [{ name: 'a.png', size: 10, content_type: 'image/png' }],
             seq: 7,
+            source: 'chat',
             client_message_id: 'client-1',
           },
         },
       },
     ]);
+  });
+
+  it('carries where a message came from and, in a listing room, its read state and what the policy masked', () => {
+    const sms = { ...message, source: 'sms' as const, contact: { phone: '+14155550100' }, conversation_id: null };
+    const listing = { ...message, is_read: false, read_at: null, policy: { masked: ['phones' as const] } };
+    const [smsPush] = newMessageDeliveries(envelope(EventTopics.MessageCreated, { room_id: 'r1', message: sms, receivers: ['c-bob'] }));
+    const [listingPush] = newMessageDeliveries(envelope(EventTopics.MessageCreated, { room_id: 'r1', message: listing, receivers: ['c-bob'] }));
+    expect(smsPush.payload).toMatchObject({ message: { source: 'sms', contact: { phone: '+14155550100' }, conversation_id: null } });
+    expect(listingPush.payload).toMatchObject({ message: { is_read: false, read_at: null, policy: { masked: ['phones'] } } });
   });
 });
 

@@ -71,7 +71,7 @@ export interface StatusChangedPush {
 export interface MessageUpdatedPush {
   event: 'message_updated';
   room_id: string;
-  message: Pick<MessageStateView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'edited_at'>;
+  message: PushedMessage & Pick<MessageStateView, 'edited_at' | 'deleted'>;
 }
 
 /** `message_deleted`: drop the message (for this user only, or for everyone). */
@@ -122,15 +122,19 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
   return [{ conversationIds: [], wholeAccount: true, payload: { event: 'status_changed', conversation_id, user_id, status } }];
 }
 
-type PushedMessage = Pick<MessageView, 'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'contact' | 'private' | 'subject' | 'delivery'>;
+type PushedMessage = Pick<
+  MessageView,
+  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at'
+>;
 
 /**
  * The part of a message every message push carries (design.md section 5: the message itself,
- * nothing more); in support rooms also the contact who wrote it, whether it is a team note, and
- * where its SMS or email stands.
+ * nothing more), as the API shows it: where it came from (chat, SMS, email); in support rooms also
+ * the contact who wrote it, whether it is a team note, and where its SMS or email stands; in
+ * listing rooms its read state and what the content policy masked.
  */
 function pushedMessage(message: MessageView): PushedMessage {
-  const { id, content, conversation_id, created, attachments, seq } = message;
+  const { id, content, conversation_id, created, attachments, seq, source } = message;
   return {
     id,
     content,
@@ -138,10 +142,13 @@ function pushedMessage(message: MessageView): PushedMessage {
     created,
     attachments,
     seq,
+    source,
     ...(message.contact ? { contact: message.contact } : {}),
     ...(message.private ? { private: true } : {}),
     ...(message.subject ? { subject: message.subject } : {}),
     ...(message.delivery ? { delivery: message.delivery } : {}),
+    ...(message.policy ? { policy: message.policy } : {}),
+    ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at ?? null } : {}),
   };
 }
 
@@ -217,7 +224,8 @@ export function messageUpdatedDeliveries(envelope: EventEnvelope<MessageUpdatedD
   const payload: MessageUpdatedPush = {
     event: 'message_updated',
     room_id,
-    message: { ...pushedMessage(message), edited_at: message.edited_at },
+    // deleted says whether it is: a service's soft delete can be taken back.
+    message: { ...pushedMessage(message), edited_at: message.edited_at, deleted: message.deleted },
   };
   return [{ conversationIds: receivers, payload }];
 }
