@@ -106,6 +106,31 @@ describe('channels', () => {
     expect((await api('POST', `/v1/rooms/${channel.id}/messages`, { token: bob.token, body: { content: 'hi' } })).status).toBe(403);
   });
 
+  it('tells an added member the room is new (room_created), and the others who is in it now as members come and go', async () => {
+    const { admin, people } = await team(2);
+    const [alice, bob] = people;
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'comings', members: [alice.conversationId] } })).body;
+    const [aliceSocket, bobSocket] = [await connectSocket(alice.token), await connectSocket(bob.token)];
+    sockets.push(aliceSocket, bobSocket);
+    const bobCreated = collect(bobSocket, 'room_created');
+    const aliceUpdates = collect(aliceSocket, 'room_updated');
+
+    expect((await api('POST', `/v1/rooms/${channel.id}/members`, { token: alice.token, body: { members: [bob.conversationId] } })).status).toBe(200);
+    await eventually(() => bobCreated, (pushes) => pushes.some((push) => push.room_id === channel.id && push.type === 'channel'), 'room_created to Bob');
+    const everyone = [admin.conversationId, alice.conversationId, bob.conversationId].sort();
+    await eventually(
+      () => aliceUpdates,
+      (pushes) => pushes.some((push) => push.room_id === channel.id && JSON.stringify([...(push.members ?? [])].sort()) === JSON.stringify(everyone)),
+      'room_updated with Bob among the members, to Alice',
+    );
+    expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${bob.conversationId}`, { token: bob.token })).status).toBe(200);
+    await eventually(
+      () => aliceUpdates,
+      (pushes) => pushes.some((push) => push.room_id === channel.id && push.members?.length === 2 && !push.members.includes(bob.conversationId)),
+      'room_updated without Bob, to Alice',
+    );
+  });
+
   it('lets a member leave but not remove someone else', async () => {
     const { admin, people } = await team(2);
     const [alice, bob] = people;

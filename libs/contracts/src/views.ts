@@ -120,9 +120,13 @@ export interface UnreadCountView {
 /** What a `parley.room.updated` event carries (version 1). */
 export interface RoomUpdatedData {
   room_id: string;
+  /** Absent in events from before it was added. */
+  type?: RoomType;
   name?: string | null;
   /** Conversations removed from the room by this change: told once, then no more events. */
   removed?: string[];
+  /** Conversations this change put in the room: to them it is a new room. */
+  added?: string[];
   deleted?: boolean;
   last_message_id: string | null;
   last_activity: string;

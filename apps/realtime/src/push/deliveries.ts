@@ -42,6 +42,8 @@ export interface RoomUpdatedPush {
   removed?: true;
   /** Only when the room was deleted. */
   deleted?: true;
+  /** Only when this change put members in or took them out: who is in the room now. */
+  members?: string[];
 }
 
 /** `read_receipt`: a member read the room up to a message. */
@@ -171,7 +173,8 @@ export function newMessageDeliveries(envelope: EventEnvelope<MessageCreatedData>
 
 /**
  * `room_updated` to each member with that member's own unread count (0 when the event has none
- * for it), and once more to members the change removed, marked `removed`. Members with the same
+ * for it), and once more to members the change removed, marked `removed`; `room_created` to
+ * members it added. Members with the same
  * count share one broadcast, so a large channel costs a few broadcasts, not one per member.
  */
 export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>): Delivery[] {
@@ -184,6 +187,7 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     unread_count: 0,
     ...(data.name !== undefined ? { name: data.name } : {}),
     ...(data.deleted ? { deleted: true as const } : {}),
+    ...(data.added?.length || data.removed?.length ? { members: data.members } : {}),
   };
   const counts = new Map(data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
   const byCount = new Map<number, string[]>();
@@ -198,6 +202,9 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
   const viewers = viewersOf(data);
   const removed = (data.removed ?? []).filter((conversationId) => !viewers.includes(conversationId));
   if (removed.length > 0) deliveries.push({ conversationIds: removed, payload: { ...base, removed: true } });
+  // To members just put in, the room is new: the push a client already handles by fetching it.
+  const added = (data.added ?? []).filter((conversationId) => viewers.includes(conversationId));
+  if (added.length > 0 && data.type) deliveries.push({ conversationIds: added, payload: { event: 'room_created', room_id: data.room_id, type: data.type } });
   return deliveries;
 }
 

@@ -110,6 +110,7 @@ export class ChannelsService {
         },
       },
       correlationId,
+      { added: added.map((conversation) => conversation._id.toHexString()) },
     );
     return toRoomView(updated, me._id);
   }
@@ -125,7 +126,7 @@ export class ChannelsService {
       room,
       { $pull: { members: { conversation_id: target }, unread_count: { conversation_id: target } } },
       correlationId,
-      [target.toHexString()],
+      { removed: [target.toHexString()] },
     );
     return toRoomView(updated, me._id);
   }
@@ -136,12 +137,12 @@ export class ChannelsService {
     room: StoredRoom,
     update: Record<string, unknown>,
     correlationId: string | undefined,
-    removed: string[] = [],
+    membership: { added?: string[]; removed?: string[] } = {},
   ): Promise<StoredRoom> {
     return runTransaction(this.connection, async (session: ClientSession) => {
       const updated = await this.rooms.update(actor.accountId, room._id, update, session);
       if (!updated) throw AppError.notFound('room');
-      await this.outbox.add(session, [roomUpdatedEvent(updated, this.by(actor, me), removed)], correlationId);
+      await this.outbox.add(session, [roomUpdatedEvent(updated, this.by(actor, me), membership.removed, membership.added)], correlationId);
       return updated;
     });
   }

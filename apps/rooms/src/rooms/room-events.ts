@@ -24,10 +24,11 @@ export function roomCreatedEvent(room: StoredRoom, actor: Actor | null): EventEn
   return createEnvelope({ type: EventTopics.RoomCreated, accountId: room.account_id, key: data.room_id, actor, data });
 }
 
-/** `parley.room.updated` with the room's state; `removed` members are told once more, then no more. */
-export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed: string[] = []): EventEnvelope<RoomUpdatedData> {
+/** `parley.room.updated` with the room's state; `removed` members are told once more, then no more; `added` ones were just put in. */
+export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed: string[] = [], added: string[] = []): EventEnvelope<RoomUpdatedData> {
   const data: RoomUpdatedData = {
     room_id: room._id.toHexString(),
+    type: room.type,
     name: room.name,
     last_message_id: room.last_message_id?.toHexString() ?? null,
     last_activity: room.last_activity.toISOString(),
@@ -35,6 +36,7 @@ export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed:
     members: room.members.map((member) => member.conversation_id.toHexString()),
     ...(room.support ? { team: room.support.team.map((id) => id.toHexString()) } : {}),
     ...(removed.length > 0 ? { removed } : {}),
+    ...(added.length > 0 ? { added } : {}),
     ...(room.deleted ? { deleted: true } : {}),
   };
   return createEnvelope({ type: EventTopics.RoomUpdated, accountId: room.account_id, key: data.room_id, actor, data });
