@@ -73,6 +73,32 @@ describe('channels', () => {
     expect(again.status).toBe(201);
   });
 
+  it('reads channel names as people do: one Unicode form, and a 422 naming name for one that shows nothing or holds control characters', async () => {
+    const { admin } = await team(0);
+    const composed = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Caf\u00e9' } });
+    expect(composed.status).toBe(201);
+    const decomposed = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Cafe\u0301' } });
+    expect(decomposed.status).toBe(409);
+    for (const name of ['\u200b', '\u200b\u2060 ', 'a\u0000b', 'line\nbreak', '\u202egnp.exe']) {
+      const refused = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name } });
+      expect([name, refused.status, refused.body.details?.[0]?.field]).toEqual([name, 422, 'name']);
+    }
+    const renamed = await api('PATCH', `/v1/rooms/${composed.body.id}`, { token: admin.token, body: { name: '\u200b' } });
+    expect([renamed.status, renamed.body.details?.[0]?.field]).toEqual([422, 'name']);
+    expect((await api('GET', `/v1/rooms/${composed.body.id}`, { token: admin.token })).body.name).toBe('Caf\u00e9');
+  });
+
+  it('deletes a channel its last member leaves, freeing its name', async () => {
+    const { admin, people } = await team(1);
+    const [alice] = people;
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'last one out', members: [alice.conversationId] } })).body;
+    expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${admin.conversationId}`, { token: admin.token })).status).toBe(200);
+    expect((await api('GET', `/v1/rooms/${channel.id}`, { token: alice.token })).status).toBe(200);
+    expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${alice.conversationId}`, { token: alice.token })).status).toBe(200);
+    expect((await api('GET', `/v1/rooms/${channel.id}`, { token: admin.token })).status).toBe(404);
+    expect((await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Last One Out' } })).status).toBe(201);
+  });
+
   it('renames a channel for an admin', async () => {
     const { admin } = await team(0);
     const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'old' } })).body;

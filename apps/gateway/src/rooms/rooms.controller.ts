@@ -94,7 +94,7 @@ export class RoomsController {
   @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: 'Rename a channel (admins); 409 for a room that is not a channel, or a name taken' })
   @ApiOkResponse({ description: 'The channel', type: RoomSchema, links: ROOM_LINKS })
-  @ApiErrors(400, 404, 409, 413)
+  @ApiErrors(400, 404, 409, 413, 422)
   rename(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,

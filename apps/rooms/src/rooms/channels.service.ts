@@ -28,6 +28,27 @@ function member(conversation: StoredConversation) {
  * others; an admin removes anyone and a member may leave. Names are unique per account among
  * live channels (409 on a clash).
  */
+/** Control characters, and the ones that reorder what follows them (a name must read as it is). */
+const UNREADABLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+/** Characters that show: not white space, separators or format characters (zero-width ones). */
+const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
+
+/**
+ * A channel name as people read it: trimmed and in one Unicode form (NFC), so `Café` typed either
+ * way is one name. One that shows nothing or holds control characters is a 422 naming `name`.
+ */
+function channelName(given: string): string {
+  const name = given.trim().normalize('NFC');
+  if (!VISIBLE.test(name)) throw AppError.unprocessable('name', 'name shows nothing: give it a letter, digit or symbol');
+  if (UNREADABLE.test(name)) throw AppError.unprocessable('name', 'name must not hold control characters or text-direction overrides');
+  return name;
+}
+
+/** What makes two channel names the same: case. */
+function channelNameKey(name: string): string {
+  return name.toLowerCase();
+}
+
 @Injectable()
 export class ChannelsService {
   constructor(
@@ -40,8 +61,8 @@ export class ChannelsService {
 
   async create(actor: Actor, payload: RoomCreatePayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
     requireAdmin(actor, 'create a channel');
-    const name = (payload.name ?? '').trim();
-    if (!name) throw AppError.badRequest('name', 'name is required for a channel');
+    if (!(payload.name ?? '').trim()) throw AppError.badRequest('name', 'name is required for a channel');
+    const name = channelName(payload.name as string);
     const me = await this.conversations.ensure(actor.accountId, actor.userId);
     const others = await this.accountConversations(actor.accountId, payload.members ?? [], 'members');
     const everyone = [me, ...others.filter((other) => !other._id.equals(me._id))];
@@ -52,7 +73,7 @@ export class ChannelsService {
             account_id: actor.accountId,
             type: 'channel',
             name,
-            name_key: name.toLowerCase(),
+            name_key: channelNameKey(name),
             members: everyone.map(member),
             unread_count: everyone.map((conversation) => ({ conversation_id: conversation._id, count: 0, last_read_seq: 0 })),
             last_activity: new Date(),
@@ -71,10 +92,10 @@ export class ChannelsService {
 
   async rename(actor: Actor, roomIdText: string, nameText: string, correlationId?: string): Promise<RoomView> {
     requireAdmin(actor, 'rename a channel');
+    const name = channelName(nameText);
     const { room, me } = await this.channel(actor, roomIdText);
-    const name = nameText.trim();
     try {
-      const updated = await this.change(actor, me, room, { $set: { name, name_key: name.toLowerCase() } }, correlationId);
+      const updated = await this.change(actor, me, room, { $set: { name, name_key: channelNameKey(name) } }, correlationId);
       return toRoomView(updated, me._id);
     } catch (error) {
       if (isDuplicateName(error)) throw AppError.conflict(`A channel named "${name}" already exists`);
@@ -140,8 +161,10 @@ export class ChannelsService {
     membership: { added?: string[]; removed?: string[] } = {},
   ): Promise<StoredRoom> {
     return runTransaction(this.connection, async (session: ClientSession) => {
-      const updated = await this.rooms.update(actor.accountId, room._id, update, session);
+      let updated = await this.rooms.update(actor.accountId, room._id, update, session);
       if (!updated) throw AppError.notFound('room');
+      // The last member left: nobody could reach the channel again, and it would hold its name for ever.
+      if (updated.members.length === 0) updated = (await this.rooms.update(actor.accountId, room._id, { $set: { deleted: true } }, session)) ?? updated;
       await this.outbox.add(session, [roomUpdatedEvent(updated, this.by(actor, me), membership.removed, membership.added)], correlationId);
       return updated;
     });

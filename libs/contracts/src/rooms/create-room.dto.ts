@@ -19,6 +19,9 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 type CreatedRoomType = 'direct' | 'channel' | 'listing';
 const ROOM_TYPES: CreatedRoomType[] = ['direct', 'channel', 'listing'];
 const CHANNEL_NAME_MAX = 80;
+const CHANNEL_NAME_RULES =
+  'Channel name, unique in the account among live channels (case aside, in one Unicode form: NFC); trimmed. ' +
+  'One that shows nothing (zero-width characters only) or holds control characters or text-direction overrides is a 422.';
 const LISTING_ID_MAX = 200;
 const MEMBERS_MAX = 1000;
 
@@ -55,7 +58,7 @@ export class CreateRoomDto {
   @IsId('member must be a conversation id')
   member?: string;
 
-  @ApiPropertyOptional({ maxLength: CHANNEL_NAME_MAX, description: 'Channel name, unique in the account among live channels' })
+  @ApiPropertyOptional({ maxLength: CHANNEL_NAME_MAX, description: CHANNEL_NAME_RULES })
   @ValidateIf((dto: CreateRoomDto) => dto.type === 'channel' || dto.name !== undefined)
   @OnlyFor('channel')
   @Transform(trim)
@@ -101,7 +104,7 @@ export const CREATE_ROOM_SCHEMA: SchemaObject = {
       additionalProperties: false,
       properties: {
         type: { type: 'string', enum: ['channel'] },
-        name: { type: 'string', minLength: 1, maxLength: CHANNEL_NAME_MAX, pattern: '\\S', description: 'Unique in the account among live channels; trimmed' },
+        name: { type: 'string', minLength: 1, maxLength: CHANNEL_NAME_MAX, pattern: '\\S', description: CHANNEL_NAME_RULES },
         members: { type: 'array', maxItems: MEMBERS_MAX, uniqueItems: true, items: { ...ID_SCHEMA }, description: 'Members besides the creator (conversation ids)' },
       },
     },
@@ -121,7 +124,7 @@ export const CREATE_ROOM_SCHEMA: SchemaObject = {
 
 /** `PATCH /v1/rooms/:id`: rename a channel. */
 export class UpdateRoomDto {
-  @ApiProperty({ minLength: 1, maxLength: CHANNEL_NAME_MAX, pattern: '\\S', description: 'Trimmed' })
+  @ApiProperty({ minLength: 1, maxLength: CHANNEL_NAME_MAX, pattern: '\\S', description: CHANNEL_NAME_RULES })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
