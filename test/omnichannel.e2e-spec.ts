@@ -308,6 +308,26 @@ describe('SMS and email in support threads', () => {
       await eventually(() => updates, (pushes) => pushes.some((push) => push.message.id === sent.body.id && push.message.delivery?.status === 'delivered'), 'message_updated with delivered');
     });
 
+    it('answers a customer\'s email in its thread: Re: its subject and In-Reply-To its Message-ID; a subject of two lines is a 400', async () => {
+      const { admin, agent, inboxId, address } = await desk();
+      const messageId = `dana-${Date.now()}@mail.example`;
+      const email = await inboundEmail({ to: address, from: 'Dana <dana@example.com>', subject: 'Refund for order 7', text: 'Please refund', headers: `Message-ID: <${messageId}>` });
+      expect(email.status).toBe(200);
+      const room = await roomOf(admin.token, inboxId);
+      const twoLines = await api('POST', `/v1/rooms/${room.id}/messages`, { token: agent.token, body: { content: 'x', source: 'email', subject: 'Hi\r\nBcc: someone@evil.example' } });
+      expect([twoLines.status, twoLines.body.details?.[0]?.field]).toEqual([400, 'subject']);
+      const content = `Refund issued ${Date.now()}`;
+      const sent = await api('POST', `/v1/rooms/${room.id}/messages`, { token: agent.token, body: { content, source: 'email' } });
+      expect(sent.status).toBe(201);
+      expect(sent.body.subject).toBe('Re: Refund for order 7');
+      const calls = await eventually(
+        async () => (await received('sendgrid')).filter((call) => call.path === '/v3/mail/send' && JSON.stringify(call.body).includes(content)),
+        (found) => found.length === 1,
+        'the answer at SendGrid',
+      );
+      expect(calls[0].body).toMatchObject({ subject: 'Re: Refund for order 7', headers: { 'In-Reply-To': `<${messageId}>`, References: `<${messageId}>` } });
+    });
+
     it('sends an email answer through SendGrid with its subject, and a signed delivered event reaches the message; a forged one is refused', async () => {
       const { agent, roomId, email, address } = await openThread();
       const content = `Here is your invoice ${Date.now()}`;

@@ -1,19 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { Types, type Model } from 'mongoose';
 import { AppError } from '@parley/contracts';
-import type { SupportInbox } from '@parley/database';
+import type { Message, SupportInbox } from '@parley/database';
 import { MessagingConfig } from '../messaging.config.js';
 import type { MemberRoom } from '../messages/room-access.js';
 import { OutboundPlanner } from './outbound-planner.js';
 
 const inboxes = {} as Model<SupportInbox>;
+const messages = {} as Model<Message>;
 
 function planner(channels: { sms?: boolean; email?: boolean }) {
   const config = Object.assign(new MessagingConfig(), {
     ...(channels.sms ? { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token' } : {}),
     ...(channels.email ? { SENDGRID_API_KEY: 'SG.key' } : {}),
   });
-  return new OutboundPlanner(inboxes, config);
+  return new OutboundPlanner(inboxes, messages, config);
 }
 
 function room(contact: { phone?: string; email?: string }, support: Record<string, unknown> = {}): MemberRoom['room'] {
@@ -43,6 +44,20 @@ describe('OutboundPlanner', () => {
       from: 'help@acme.test',
       subject: 'Re: Help',
     });
+  });
+
+  it('answers the contact\'s last email in its thread: Re: its subject, once, and In-Reply-To its Message-ID', () => {
+    const both = planner({ sms: true, email: true });
+    const dana = room({ email: 'dana@example.com' });
+    expect(both.plan(dana, 'email', inbox, undefined, { subject: 'Refund', messageId: 'abc.1@mail.example' })).toMatchObject({
+      subject: 'Re: Refund',
+      inReplyTo: 'abc.1@mail.example',
+    });
+    expect(both.plan(dana, 'email', inbox, undefined, { subject: 'RE: Refund', messageId: null })).toEqual(
+      expect.not.objectContaining({ inReplyTo: expect.anything() }),
+    );
+    expect(both.plan(dana, 'email', inbox, undefined, { subject: 'RE: Refund', messageId: null }).subject).toBe('RE: Refund');
+    expect(both.plan(dana, 'email', inbox, 'Your invoice', { subject: 'Refund', messageId: 'abc.1@mail.example' }).subject).toBe('Your invoice');
   });
 
   it('answers 409 saying why when a channel is off, the contact cannot be reached, or the inbox has nothing to send from', () => {

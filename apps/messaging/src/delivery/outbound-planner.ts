@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, Types } from 'mongoose';
 import { AppError, type DeliveryChannel, type MessageSource } from '@parley/contracts';
-import { SupportInbox } from '@parley/database';
+import { Message, SupportInbox } from '@parley/database';
 import { MessagingConfig } from '../messaging.config.js';
 import type { MemberRoom } from '../messages/room-access.js';
 
@@ -12,6 +12,22 @@ export interface OutboundPlan {
   to: string;
   from: string;
   subject?: string;
+  /** Email: the Message-ID of the contact's last email, which this answers. */
+  inReplyTo?: string;
+}
+
+/** The contact's last email in a room: what an answer's subject and threading headers follow. */
+export interface EmailThread {
+  subject: string | null;
+  messageId: string | null;
+}
+
+/** An RFC 5322 msg-id without its brackets (inbound emails without one are keyed otherwise). */
+const MESSAGE_ID = /^[^\s:<>@]+@[^\s:<>@]+$/;
+
+/** `Re: <subject>`, once: an answer to `Re: Refund` is `Re: Refund`. */
+function answerSubject(subject: string): string {
+  return /^re:/i.test(subject.trim()) ? subject.trim() : `Re: ${subject.trim()}`;
 }
 
 /** A room without an inbox answers from the number or address its contact wrote to, on that channel. */
@@ -32,8 +48,25 @@ type InboxChannels = { _id: Types.ObjectId; name: string; channels?: { phone_num
 export class OutboundPlanner {
   constructor(
     @InjectModel(SupportInbox.name) private readonly inboxes: Model<SupportInbox>,
+    @InjectModel(Message.name) private readonly messages: Model<Message>,
     private readonly config: MessagingConfig,
   ) {}
+
+  /** Each room's last email from its contact (one read for a batch of email sends). */
+  async emailThreadsOf(roomIds: Types.ObjectId[]): Promise<Map<string, EmailThread>> {
+    if (roomIds.length === 0) return new Map();
+    const last = await this.messages.aggregate<{ _id: Types.ObjectId; subject: string | null; key: string | null }>([
+      { $match: { room_id: { $in: roomIds }, source: 'email', conversation_id: null } },
+      { $sort: { room_id: 1, seq: -1 } },
+      { $group: { _id: '$room_id', subject: { $first: '$subject' }, key: { $first: '$client_message_id' } } },
+    ]);
+    return new Map(
+      last.map((entry) => {
+        const id = entry.key?.startsWith('email:') ? entry.key.slice('email:'.length) : null;
+        return [entry._id.toHexString(), { subject: entry.subject ?? null, messageId: id && MESSAGE_ID.test(id) ? id : null }];
+      }),
+    );
+  }
 
   /** Whether a send on this source in this room goes out at all. */
   needsPlan(room: MemberRoom['room'], source: MessageSource | undefined, isPrivate: boolean | undefined): source is DeliveryChannel {
@@ -49,7 +82,7 @@ export class OutboundPlanner {
   }
 
   /** The plan of one send (see the class), or the 409 that says why it cannot go out. */
-  plan(room: MemberRoom['room'], channel: DeliveryChannel, inbox: InboxChannels | undefined, subject: string | undefined): OutboundPlan {
+  plan(room: MemberRoom['room'], channel: DeliveryChannel, inbox: InboxChannels | undefined, subject: string | undefined, thread?: EmailThread): OutboundPlan {
     const contact = room.support?.contact;
     if (channel === 'sms') {
       if (!this.config.smsEnabled) throw AppError.conflict('SMS is off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set');
@@ -62,6 +95,13 @@ export class OutboundPlanner {
     if (!contact?.email) throw AppError.conflict('The contact of this room has no email address');
     const from = inbox?.channels?.email_addresses?.[0] ?? replyFrom(room, 'email');
     if (!from) throw AppError.conflict("The room's inbox has no email address to send from");
-    return { channel, to: contact.email, from, subject: subject ?? `Re: ${inbox?.name ?? 'your message'}` };
+    // An answer follows the contact's last email: its subject, and its thread in their mail client.
+    return {
+      channel,
+      to: contact.email,
+      from,
+      subject: subject ?? (thread?.subject ? answerSubject(thread.subject) : `Re: ${inbox?.name ?? 'your message'}`),
+      ...(thread?.messageId ? { inReplyTo: thread.messageId } : {}),
+    };
   }
 }

@@ -213,9 +213,13 @@ export class MessagesService {
       check.ok && this.outboundPlanner.needsPlan(check.value.room, check.value.payload.source, check.value.payload.private) ? [index] : [],
     );
     if (going.length === 0) return;
-    const inboxes = await this.outboundPlanner.inboxesOf(going.map((index) => (checked[index] as { value: CheckedSend }).value.room));
-    for (const index of going) {
-      const send = (checked[index] as { value: CheckedSend }).value;
+    const sends = going.map((index) => (checked[index] as { value: CheckedSend }).value);
+    const [inboxes, threads] = await Promise.all([
+      this.outboundPlanner.inboxesOf(sends.map((send) => send.room)),
+      this.outboundPlanner.emailThreadsOf(sends.filter((send) => send.payload.source === 'email').map((send) => send.room._id)),
+    ]);
+    going.forEach((index, at) => {
+      const send = sends[at];
       checked[index] = outcomeOfSync(() => ({
         ...send,
         outbound: this.outboundPlanner.plan(
@@ -223,9 +227,10 @@ export class MessagesService {
           send.payload.source as DeliveryChannel,
           inboxes.get(send.room.support?.inbox_id?.toHexString() ?? ''),
           send.payload.subject,
+          threads.get(send.room._id.toHexString()),
         ),
       }));
-    }
+    });
   }
 
   /** What a member may send: the cleaned content, within the limits. */
@@ -367,6 +372,7 @@ export class MessagesService {
             // The contact gets text, not the stored HTML: `a < b & c`, not `a &lt; b &amp; c`.
             content: plainTextOf(send.content),
             ...(send.outbound.subject ? { subject: send.outbound.subject } : {}),
+            ...(send.outbound.inReplyTo ? { in_reply_to: send.outbound.inReplyTo } : {}),
           };
           const stored = (send.payload.attachments ?? []).flatMap((attachment) =>
             attachment.storage_key ? [{ name: attachment.name, content_type: attachment.content_type, storage_key: attachment.storage_key }] : [],

@@ -60,7 +60,7 @@ export class DeliveriesService {
   async deliver(envelope: EventEnvelope<DeliveryRequestedData>, correlationId?: string, replayed = false): Promise<void> {
     const { data } = envelope;
     const provider: ChannelProvider = data.channel === 'sms' ? this.sms : this.email;
-    let message: OutboundMessage = { to: data.to, from: data.from, content: data.content, subject: data.subject, idempotencyKey: data.message_id };
+    let message: OutboundMessage = { to: data.to, from: data.from, content: data.content, subject: data.subject, inReplyTo: data.in_reply_to, idempotencyKey: data.message_id };
     let record = await this.attempts.open({
       _id: data.message_id,
       account_id: envelope.accountId,

@@ -47,6 +47,8 @@ export interface OutboundMessage {
   from: string;
   content: string;
   subject?: string;
+  /** Email: the Message-ID (without brackets) of the email this answers. */
+  inReplyTo?: string;
   attachments?: OutboundAttachment[];
   idempotencyKey: string;
 }

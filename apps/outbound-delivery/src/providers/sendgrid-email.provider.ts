@@ -37,6 +37,8 @@ export class SendgridEmailProvider implements ChannelProvider {
         subject: message.subject ?? '',
         text: message.content,
         customArgs: { [KEY_ARG]: message.idempotencyKey },
+        // An answer joins the contact's thread in their mail client.
+        ...(message.inReplyTo ? { headers: { 'In-Reply-To': `<${message.inReplyTo}>`, References: `<${message.inReplyTo}>` } } : {}),
         ...(message.attachments?.length
           ? {
               attachments: message.attachments.flatMap((attachment) =>

@@ -27,6 +27,8 @@ export interface DeliveryRequestedData {
   content: string;
   /** Email only. */
   subject?: string;
+  /** Email only: the Message-ID of the contact's email this answers, so it joins their thread (In-Reply-To, References). */
+  in_reply_to?: string;
   /** Stored files to send with it: attached to an email, linked (presigned) in an MMS. */
   attachments?: { name: string; content_type: string; storage_key: string }[];
 }

@@ -63,11 +63,17 @@ export class CreateMessageDto {
   @Type(() => AttachmentDto)
   attachments?: AttachmentDto[];
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Email: the subject line (support rooms, source email)' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^[^\\r\\n]*$',
+    description: "Email: the subject line (support rooms, source email), one line; without it an answer follows the contact's last email (`Re: <its subject>`)",
+  })
   @Omittable()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @Matches(/^[^\r\n]*$/, { message: 'subject must be one line (no CR or LF)' })
   subject?: string;
 
   @ApiPropertyOptional({ type: 'boolean', default: false, description: 'Support rooms: an internal note, pushed to the team and never sent to the contact' })
