@@ -131,7 +131,7 @@ describe('message reminders', () => {
     expect(consumed.filter((event) => event.envelope.data?.reminder_id === created.id)).toHaveLength(0);
   });
 
-  it('refuses a time in the past (422) or not a time (400), a non-member and another account, writing nothing', async () => {
+  it('refuses a time in the past or years away (422) or not a time (400), a non-member and another account, writing nothing', async () => {
     const { alice, messageId } = await messageBetweenTwo();
     const stranger = await newMember(alice.accountId);
     const outsider = await newMember(newAccountId());
@@ -139,6 +139,8 @@ describe('message reminders', () => {
     const before = await documentsOfAccount(alice.accountId);
     const past = await api('POST', `/v1/messages/${messageId}/reminders`, { token: alice.token, body: { at: inMs(-1000) } });
     const notATime = await api('POST', `/v1/messages/${messageId}/reminders`, { token: alice.token, body: { at: 'tomorrow' } });
+    const farAway = await api('POST', `/v1/messages/${messageId}/reminders`, { token: alice.token, body: { at: '9999-12-31T23:59:59Z' } });
+    expect([farAway.status, farAway.body.details?.[0]?.field]).toEqual([422, 'at']);
     const missing = await api('POST', `/v1/messages/${messageId}/reminders`, { token: alice.token, body: {} });
     const extra = await api('POST', `/v1/messages/${messageId}/reminders`, { token: alice.token, body: { at: inMs(60_000), repeat: true } });
     const byStranger = await api('POST', `/v1/messages/${messageId}/reminders`, { token: stranger.token, body: { at: inMs(60_000) } });

@@ -497,10 +497,15 @@ describe('SMS and email in support threads', () => {
       }
     });
 
-    it('never sends a private note, and says with 409 why a message cannot go out', async () => {
+    it('never sends a private note (a note by SMS is a 422 naming source), and says with 409 why a message cannot go out', async () => {
       const { agent, roomId, admin, inboxId } = await openThread();
       const note = `internal ${Date.now()}`;
-      expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: note, source: 'sms', private: true } })).status).toBe(201);
+      const bySms = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: note, source: 'sms', private: true } });
+      expect([bySms.status, bySms.body.details?.[0]?.field]).toEqual([422, 'source']);
+      expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: note, private: true } })).status).toBe(201);
+      const direct = await api('POST', '/v1/rooms', { token: agent.token, body: { type: 'direct', member: admin.conversationId } });
+      const noContact = await api('POST', `/v1/rooms/${direct.body.id}/messages`, { token: agent.token, body: { content: 'by sms?', source: 'sms' } });
+      expect([noContact.status, noContact.body.details?.[0]?.field]).toEqual([422, 'source']);
       const emailOnly = await api('POST', '/v1/support/rooms', { token: admin.token, body: { inbox_id: inboxId, contact: { email: `only-${Date.now()}@example.com` } } });
       await eventually(() => api('GET', `/v1/rooms/${emailOnly.body.id}`, { token: agent.token }), (response) => response.status === 200, 'the agent sees the room');
       const noNumber = await api('POST', `/v1/rooms/${emailOnly.body.id}/messages`, { token: agent.token, body: { content: 'by sms?', source: 'sms' } });

@@ -190,7 +190,7 @@ export class MessagesController {
   @ApiIdParam('id', 'Message id')
   @ApiOperation({
     summary: 'Be reminded of a message at a time: reminder_due on every device and a parley.reminder.due event, once',
-    description: 'A time already past is a 422; a deleted message a 409.',
+    description: 'A time already past, or more than five years away, is a 422; a deleted message a 409. A reminder of a room its owner has left is cancelled, not fired.',
   })
   @ApiCreatedResponse({ description: 'The pending reminder', type: ReminderSchema, links: REMINDER_LINKS })
   @ApiErrors(400, 404, 409, 413, 422)

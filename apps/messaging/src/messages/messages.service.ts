@@ -236,6 +236,10 @@ export class MessagesService {
   /** What a member may send: the cleaned content, within the limits. */
   private checkSend({ actor, payload, correlationId, trace }: Omit<CreateRequest, 'payload'> & { payload: CheckedPayload }, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
     if (payload.private && room.type !== 'support') throw AppError.unprocessable('private', 'private notes exist only in support rooms');
+    // An SMS or email goes to a room's contact: a room without one, or a note kept in the team, has nobody to send it to.
+    if ((payload.source === 'sms' || payload.source === 'email') && (!room.support || payload.private)) {
+      throw AppError.unprocessable('source', `${payload.source} goes to a support room's contact: ${payload.private ? 'a private note never leaves the team' : 'this room has no contact'}`);
+    }
     const cleaned = this.cleanContent(payload.content);
     // Listing rooms keep deals on the platform, as the account's content policy says.
     const applied = room.type === 'listing' && policy ? applyContentPolicy(cleaned, policy) : { content: cleaned };

@@ -7,6 +7,7 @@ import type { Outbox } from '@parley/kafka';
 import type { StoredMessage } from '../messages/message.view.js';
 import type { MessagesRepository } from '../messages/messages.repository.js';
 import { MessagingConfig } from '../messaging.config.js';
+import type { RoomAccess } from '../messages/room-access.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import type { RemindersRepository, StoredReminder } from './reminders.repository.js';
 
@@ -31,7 +32,7 @@ function reminder(at: Date, messageId = new Types.ObjectId()): StoredReminder {
 }
 
 /** A scheduler over in-memory reminders; `transaction` runs its callback and records which ones committed. */
-function harness(reminders: StoredReminder[], messages: Map<string, Partial<StoredMessage>>) {
+function harness(reminders: StoredReminder[], messages: Map<string, Partial<StoredMessage>>, members: Types.ObjectId[] = [owner]) {
   const session = { id: 'session' };
   const queued: EventEnvelope[][] = [];
   const cancelled: string[] = [];
@@ -64,9 +65,14 @@ function harness(reminders: StoredReminder[], messages: Map<string, Partial<Stor
       return found ? ({ receivers: [owner], deleted_by: [], deleted: false, ...found } as StoredMessage) : null;
     },
   } as unknown as MessagesRepository;
+  const rooms = {
+    async roomOfAccount() {
+      return { members: members.map((conversationId) => ({ conversation_id: conversationId })), support: null };
+    },
+  } as unknown as RoomAccess;
   const outbox = { add: async (s: unknown, envelopes: EventEnvelope[]) => void (s === session && queued.push(envelopes)) } as unknown as Outbox;
   const logger = { error() {} } as unknown as PinoLogger;
-  const scheduler = new ReminderScheduler(connection, repository, messageRepository, outbox, new MessagingConfig(), logger);
+  const scheduler = new ReminderScheduler(connection, repository, messageRepository, rooms, outbox, new MessagingConfig(), logger);
   return { scheduler, queued, cancelled, transactions };
 }
 
@@ -121,5 +127,15 @@ describe('ReminderScheduler', () => {
     await scheduler.fireDue(now);
     expect(queued).toEqual([]);
     expect(cancelled).toEqual([onDeleted, onHidden, onMissing].map((item) => item._id.toHexString()));
+  });
+
+  it('cancels instead of firing when its owner has left the room since', async () => {
+    const now = new Date('2030-01-01T12:00:00Z');
+    const left = reminder(new Date('2030-01-01T11:00:00Z'));
+    const { scheduler, queued, cancelled } = harness([left], new Map([[left.message_id.toHexString(), {}]]), [new Types.ObjectId()]);
+
+    await scheduler.fireDue(now);
+    expect(queued).toEqual([]);
+    expect(cancelled).toEqual([left._id.toHexString()]);
   });
 });

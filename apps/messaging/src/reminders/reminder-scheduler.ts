@@ -8,6 +8,7 @@ import { runTransaction } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { isVisibleTo } from '../messages/message.view.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
+import { RoomAccess } from '../messages/room-access.js';
 import { MessagingConfig } from '../messaging.config.js';
 import { reminderDueData } from './reminder.view.js';
 import { RemindersRepository } from './reminders.repository.js';
@@ -32,6 +33,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     @InjectConnection() private readonly connection: Connection,
     private readonly reminders: RemindersRepository,
     private readonly messages: MessagesRepository,
+    private readonly rooms: RoomAccess,
     private readonly outbox: Outbox,
     private readonly config: MessagingConfig,
     @InjectPinoLogger(ReminderScheduler.name) private readonly logger: PinoLogger,
@@ -75,9 +77,12 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     return runTransaction(this.connection, async (session) => {
       const reminder = await this.reminders.claimDue(now, this.instanceId, session);
       if (!reminder) return false;
-      // Deleting a message cancels its reminders; this also covers a message changed by other means.
+      // Deleting a message cancels its reminders; this also covers a message changed by other means,
+      // and a user who has left the room since (removed, or out of a support room's inbox team).
       const message = await this.messages.findById(reminder.account_id, reminder.message_id, session);
-      if (!message || message.deleted || !isVisibleTo(message, reminder.conversation_id)) {
+      const room = message ? await this.rooms.roomOfAccount(reminder.account_id, message.room_id) : null;
+      const stillIn = !!room && [...room.members.map((member) => member.conversation_id), ...(room.support?.team ?? [])].some((id) => id.equals(reminder.conversation_id));
+      if (!message || message.deleted || !isVisibleTo(message, reminder.conversation_id) || !stillIn) {
         await this.reminders.markCancelled(reminder.account_id, reminder._id, session);
         return true;
       }

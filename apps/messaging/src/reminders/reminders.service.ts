@@ -13,6 +13,9 @@ import { toReminderView } from './reminder.view.js';
 import { RemindersRepository } from './reminders.repository.js';
 
 /** Reminders users set on messages; the ReminderScheduler fires them. */
+/** How far ahead a reminder may be set: year 9999 is a typo, not a plan. */
+const REMINDER_HORIZON_MS = 5 * 366 * 24 * 3600 * 1000;
+
 @Injectable()
 export class RemindersService {
   constructor(
@@ -26,6 +29,7 @@ export class RemindersService {
     const at = new Date(payload.at);
     if (Number.isNaN(at.getTime())) throw AppError.badRequest('at', 'at must be an RFC 3339 time');
     if (at.getTime() <= Date.now()) throw AppError.unprocessable('at', 'at must be a time in the future');
+    if (at.getTime() > Date.now() + REMINDER_HORIZON_MS) throw AppError.unprocessable('at', 'at must be within five years');
     const { message, conversationId } = await this.messageAccess.readable(actor, payload.messageId);
     if (message.deleted) throw AppError.conflict('The message was deleted');
     const reminder = await this.reminders.insert({
