@@ -207,7 +207,7 @@ describe('attachments in S3-compatible storage', () => {
 
   it('refuses a denied content type with 415, whatever its case or parameters, and presigns nothing', async () => {
     const user = newUser();
-    for (const contentType of ['application/x-msdownload', 'Application/X-SH; charset=binary']) {
+    for (const contentType of ['application/x-msdownload', 'Application/X-SH; charset=binary', 'text/x-shellscript']) {
       const denied = await presign(user.token, { name: 'setup.exe', content_type: contentType, size: 100 });
       expect(denied.status).toBe(415);
       expect(denied.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', details: [{ field: 'content_type' }] });

@@ -150,7 +150,9 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['only markup, which sanitizing empties', '<script>alert(1)</script>'],
     ['only empty paragraphs and breaks', '<br><p></p><p> </p>'],
     ['only zero-width spaces and joiners', '\u200b\u200b\u200d\u2060'],
-  ])('gives a message whose content shows nothing (%s) a 422 naming content and stores nothing', async (_, content) => {
+    ['a NUL', 'a\u0000b'],
+    ['half a surrogate pair', 'x\ud800y'],
+  ])('gives a message whose content is not text a person reads (%s) a 422 naming content and stores nothing', async (_, content) => {
     const { alice, roomId } = await newDirectRoom();
     const before = await documentsOfAccount(alice.accountId);
     const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content } });

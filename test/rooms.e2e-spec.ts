@@ -10,6 +10,7 @@ import {
   documentsOfAccount,
   eventually,
   newAccountId,
+  newDirectRoom,
   newMember,
   newUser,
   type TestMember,
@@ -88,14 +89,17 @@ describe('channels', () => {
     expect((await api('GET', `/v1/rooms/${composed.body.id}`, { token: admin.token })).body.name).toBe('Caf\u00e9');
   });
 
-  it('deletes a channel its last member leaves, freeing its name', async () => {
+  it('keeps a channel\'s last member in it (409): a channel nobody is in could not be reached again', async () => {
     const { admin, people } = await team(1);
     const [alice] = people;
     const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'last one out', members: [alice.conversationId] } })).body;
     expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${admin.conversationId}`, { token: admin.token })).status).toBe(200);
-    expect((await api('GET', `/v1/rooms/${channel.id}`, { token: alice.token })).status).toBe(200);
-    expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${alice.conversationId}`, { token: alice.token })).status).toBe(200);
-    expect((await api('GET', `/v1/rooms/${channel.id}`, { token: admin.token })).status).toBe(404);
+    const last = await api('DELETE', `/v1/rooms/${channel.id}/members/${alice.conversationId}`, { token: alice.token });
+    expect(last.status).toBe(409);
+    expect(last.body.message).toMatch(/last member/);
+    expect((await api('GET', `/v1/rooms/${channel.id}`, { token: alice.token })).body.members.map((member: { conversation_id: string }) => member.conversation_id)).toEqual([alice.conversationId]);
+    // An admin deletes it, and its name is free.
+    expect((await api('DELETE', `/v1/rooms/${channel.id}`, { token: admin.token })).status).toBe(204);
     expect((await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'Last One Out' } })).status).toBe(201);
   });
 
@@ -284,6 +288,25 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     const back = (await api('GET', `/v1/rooms?limit=2&after=${second.previous}`, { token: admin.token })).body;
     expect(back.data.map((room: { name: string }) => room.name)).toEqual(['e', 'd']);
     expect(created).toHaveLength(5);
+  });
+
+  it('tells the caller\'s other devices, and nobody else, when they favorite or snooze a room', async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const [aliceOther, bobSocket] = [await connectSocket(alice.token), await connectSocket(bob.token)];
+    const aliceUpdates = collect(aliceOther, 'room_updated');
+    const bobUpdates = collect(bobSocket, 'room_updated');
+
+    expect((await api('PUT', `/v1/rooms/${roomId}/favorite`, { token: alice.token })).status).toBe(200);
+    await eventually(() => aliceUpdates, (pushes) => pushes.some((push) => push.room_id === roomId && push.favorite === true), 'favorite on Alice’s other device');
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: alice.token, body: { until } })).status).toBe(200);
+    await eventually(() => aliceUpdates, (pushes) => pushes.some((push) => push.room_id === roomId && push.snoozed_until === until), 'the snooze on Alice’s other device');
+    // Bob's devices hear of Alice's next message, not of her settings.
+    const sent = (await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'after the settings' } })).body;
+    await eventually(() => bobUpdates, (pushes) => pushes.some((push) => push.last_message_id === sent.id), 'Bob’s room_updated for the message');
+    expect(bobUpdates.filter((push) => push.favorite !== undefined || push.snoozed_until !== undefined)).toEqual([]);
+    aliceOther.disconnect();
+    bobSocket.disconnect();
   });
 
   it('snoozes a room for the caller until a time: pushes come quietly, unread still counts; and ends the snooze', async () => {

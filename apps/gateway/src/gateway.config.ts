@@ -78,7 +78,7 @@ export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
   /** Media types refused for attachments (415), comma-separated: executables and scripts by default. */
   @IsString()
   ATTACHMENT_DENIED_TYPES =
-    'application/x-msdownload,application/x-msdos-program,application/vnd.microsoft.portable-executable,application/x-dosexec,application/x-executable,application/x-elf,application/x-sh,application/x-csh,application/x-bat';
+    'application/x-msdownload,application/x-msdos-program,application/vnd.microsoft.portable-executable,application/x-dosexec,application/x-executable,application/x-elf,application/x-sh,application/x-csh,application/x-bat,text/x-shellscript,application/x-shellscript,text/x-sh,application/x-msi';
 
   /** How long a presigned attachment upload URL stays valid. */
   @Transform(({ value }) => Number(value))

@@ -32,6 +32,7 @@ export * from './delivery/delivery.views.js';
 export * from './delivery/delivery.patterns.js';
 // machine-to-machine endpoints
 export * from './m2m/m2m.patterns.js';
+export * from './m2m/m2m.rules.js';
 // operations (every app with an outbox)
 export * from './ops/ops.patterns.js';
 export * from './ops/dead-letters.js';

@@ -127,6 +127,8 @@ export interface RoomUpdatedData {
   removed?: string[];
   /** Conversations this change put in the room: to them it is a new room. */
   added?: string[];
+  /** A change of one member's own settings of the room: for that member's devices only. */
+  member_state?: { conversation_id: string; favorite: boolean; snoozed_until: string | null };
   deleted?: boolean;
   last_message_id: string | null;
   last_activity: string;

@@ -137,7 +137,7 @@ export class RoomsController {
   @Delete(':id/members/:conversationId')
   @ApiIdParam('id', 'Room id')
   @ApiIdParam('conversationId', 'Conversation id of the member')
-  @ApiOperation({ summary: 'Remove a member from a channel (admins; anyone may leave); 409 for a room that is not a channel' })
+  @ApiOperation({ summary: 'Remove a member from a channel (admins; anyone may leave); 409 for a room that is not a channel, or for its last member' })
   @ApiOkResponse({ description: 'The channel', type: RoomSchema })
   @ApiErrors(400, 404, 409)
   removeMember(

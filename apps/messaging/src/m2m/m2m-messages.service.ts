@@ -7,6 +7,7 @@ import {
   ErrorCodes,
   EventTopics,
   isId,
+  problemsIn,
   type Actor,
   type ConversationMessageView,
   type EventEnvelope,
@@ -168,7 +169,7 @@ export class M2mMessagesService {
     });
     const problems = [...malformed, ...unfit];
     if (problems.length > 0) {
-      const summary = `${problems.length} problem${problems.length > 1 ? 's' : ''} in ${name}; nothing was created`;
+      const summary = problemsIn(name, problems.length);
       throw malformed.length > 0 ? new AppError(ErrorCodes.ValidationFailed, 400, summary, problems) : new AppError(ErrorCodes.Unprocessable, 422, summary, problems);
     }
     const stored = await this.messaging.storeFromService(actor, prepared as NonNullable<(typeof prepared)[number]>[], correlationId);

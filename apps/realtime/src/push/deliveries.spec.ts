@@ -106,12 +106,12 @@ describe('room_updated after a membership change', () => {
     removed: ['c-bob'],
   };
 
-  it('tells a removed member once, marked removed, and the remaining members without the mark', () => {
+  it('tells a removed member once, marked removed, and the remaining members without the mark, with who is in the room now', () => {
     const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, data));
     expect(deliveries).toEqual([
       {
         conversationIds: ['c-alice'],
-        payload: { event: 'room_updated', room_id: 'r1', name: 'launch', last_message_id: null, last_activity: data.last_activity, unread_count: 0 },
+        payload: { event: 'room_updated', room_id: 'r1', name: 'launch', last_message_id: null, last_activity: data.last_activity, unread_count: 0, members: ['c-alice'] },
       },
       {
         conversationIds: ['c-bob'],
@@ -126,6 +126,17 @@ describe('room_updated after a membership change', () => {
         },
       },
     ]);
+  });
+
+  it('tells an added member the room is new, with room_created', () => {
+    const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, type: 'channel' as const, members: ['c-alice', 'c-carol'], removed: undefined, added: ['c-carol'] }));
+    expect(deliveries).toContainEqual({ conversationIds: ['c-carol'], payload: { event: 'room_created', room_id: 'r1', type: 'channel' } });
+  });
+
+  it('tells only the member whose own settings changed, with them', () => {
+    const member_state = { conversation_id: 'c-alice', favorite: true, snoozed_until: null };
+    const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, removed: undefined, member_state }));
+    expect(deliveries).toEqual([{ conversationIds: ['c-alice'], payload: expect.objectContaining({ event: 'room_updated', favorite: true, snoozed_until: null }) }]);
   });
 
   it('marks every delivery of a deleted room as deleted', () => {

@@ -44,6 +44,9 @@ export interface RoomUpdatedPush {
   deleted?: true;
   /** Only when this change put members in or took them out: who is in the room now. */
   members?: string[];
+  /** Only after the receiving member changed their own settings of the room (on another device, say). */
+  favorite?: boolean;
+  snoozed_until?: string | null;
 }
 
 /** `read_receipt`: a member read the room up to a message. */
@@ -190,6 +193,11 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     ...(data.added?.length || data.removed?.length ? { members: data.members } : {}),
   };
   const counts = new Map(data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
+  if (data.member_state) {
+    // One member's own settings: nobody else's devices hear of it.
+    const { conversation_id, favorite, snoozed_until } = data.member_state;
+    return [{ conversationIds: [conversation_id], payload: { ...base, unread_count: counts.get(conversation_id) ?? 0, favorite, snoozed_until } }];
+  }
   const byCount = new Map<number, string[]>();
   for (const conversationId of viewersOf(data)) {
     const count = counts.get(conversationId) ?? 0;
@@ -201,7 +209,11 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
   }));
   const viewers = viewersOf(data);
   const removed = (data.removed ?? []).filter((conversationId) => !viewers.includes(conversationId));
-  if (removed.length > 0) deliveries.push({ conversationIds: removed, payload: { ...base, removed: true } });
+  if (removed.length > 0) {
+    // Who stays is no longer their business.
+    const { members: _members, ...last } = base;
+    deliveries.push({ conversationIds: removed, payload: { ...last, removed: true } });
+  }
   // To members just put in, the room is new: the push a client already handles by fetching it.
   const added = (data.added ?? []).filter((conversationId) => viewers.includes(conversationId));
   if (added.length > 0 && data.type) deliveries.push({ conversationIds: added, payload: { event: 'room_created', room_id: data.room_id, type: data.type } });

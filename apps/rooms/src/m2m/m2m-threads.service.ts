@@ -4,6 +4,8 @@ import { Types, type Connection, type Model } from 'mongoose';
 import {
   AppError,
   ErrorCodes,
+  M2M_USER_ID_MAX,
+  problemsIn,
   type Actor,
   type ConversationThreadView,
   type FieldError,
@@ -102,15 +104,15 @@ export class M2mThreadsService {
         if (key !== 'listingId' && !fields.includes(key)) errors.push({ field: at(index, key), messages: [`${key} cannot be set on a new thread beside ${fields.join(' and ')}`] });
       }
       if (typeof listingId !== 'string' || !listingId.trim() || listingId.length > 200) errors.push({ field: at(index, 'listingId'), messages: ['listingId is required text, at most 200 characters'] });
-      if (users.length !== 2 || users.some((user) => typeof user !== 'string' || !user.trim())) {
-        errors.push({ field: at(index, fields[0]), messages: ['a thread has exactly two participants (user ids)'] });
+      if (users.length !== 2 || users.some((user) => typeof user !== 'string' || !user.trim() || user.length > M2M_USER_ID_MAX)) {
+        errors.push({ field: at(index, fields[0]), messages: [`a thread has exactly two participants (user ids of at most ${M2M_USER_ID_MAX} characters)`] });
         return null;
       }
       if (users[0] === users[1]) sameUser.push({ field: at(index, fields[0]), messages: ['a thread has two different participants'] });
       return { listingId: String(listingId), users: users as string[] };
     });
-    if (errors.length > 0) throw new AppError(ErrorCodes.ValidationFailed, 400, `${errors.length + sameUser.length} problem(s) in ${name}; nothing was created`, [...errors, ...sameUser]);
-    if (sameUser.length > 0) throw new AppError(ErrorCodes.Unprocessable, 422, `${sameUser.length} problem(s) in ${name}; nothing was created`, sameUser);
+    if (errors.length > 0) throw new AppError(ErrorCodes.ValidationFailed, 400, problemsIn(name, errors.length + sameUser.length), [...errors, ...sameUser]);
+    if (sameUser.length > 0) throw new AppError(ErrorCodes.Unprocessable, 422, problemsIn(name, sameUser.length), sameUser);
     const valid = wanted as { listingId: string; users: string[] }[];
     const people = new Map<string, Awaited<ReturnType<ConversationsRepository['ensure']>>>();
     for (const userId of new Set(valid.flatMap((entry) => entry.users))) people.set(userId, await this.conversations.ensure(actor.accountId, userId));
@@ -137,7 +139,7 @@ export class M2mThreadsService {
       if (taken.has(key) || seen.has(key)) errors.push({ field: at(index, 'listingId'), messages: ['a thread for this listing and pair exists already'] });
       seen.add(key);
     });
-    if (errors.length > 0) throw new AppError(ErrorCodes.Conflict, 409, `${errors.length} problem(s) in ${name}; nothing was created`, errors);
+    if (errors.length > 0) throw new AppError(ErrorCodes.Conflict, 409, problemsIn(name, errors.length), errors);
     try {
       const stored = await runTransaction(this.connection, async (session) => {
         const inserted = (await this.rooms.insertMany(docs, { session })).map((doc) => doc.toObject() as StoredRoom);

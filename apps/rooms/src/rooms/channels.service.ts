@@ -161,10 +161,11 @@ export class ChannelsService {
     membership: { added?: string[]; removed?: string[] } = {},
   ): Promise<StoredRoom> {
     return runTransaction(this.connection, async (session: ClientSession) => {
-      let updated = await this.rooms.update(actor.accountId, room._id, update, session);
+      const updated = await this.rooms.update(actor.accountId, room._id, update, session);
       if (!updated) throw AppError.notFound('room');
-      // The last member left: nobody could reach the channel again, and it would hold its name for ever.
-      if (updated.members.length === 0) updated = (await this.rooms.update(actor.accountId, room._id, { $set: { deleted: true } }, session)) ?? updated;
+      // Nobody could reach a channel without members again (there is no directory), and it would hold
+      // its name for ever; the transaction also catches two last members leaving at once.
+      if (updated.members.length === 0) throw AppError.conflict('The last member of a channel cannot leave it: an admin may delete the channel instead');
       await this.outbox.add(session, [roomUpdatedEvent(updated, this.by(actor, me), membership.removed, membership.added)], correlationId);
       return updated;
     });

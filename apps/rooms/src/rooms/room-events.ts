@@ -6,7 +6,8 @@ import {
   type RoomCreatedData,
   type RoomUpdatedData,
 } from '@parley/contracts';
-import type { StoredRoom } from './room.view.js';
+import type { Types } from 'mongoose';
+import { toRoomView, type StoredRoom } from './room.view.js';
 
 /** `parley.room.created` for a new room. */
 export function roomCreatedEvent(room: StoredRoom, actor: Actor | null): EventEnvelope<RoomCreatedData> {
@@ -40,4 +41,12 @@ export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed:
     ...(room.deleted ? { deleted: true } : {}),
   };
   return createEnvelope({ type: EventTopics.RoomUpdated, accountId: room.account_id, key: data.room_id, actor, data });
+}
+
+/** `parley.room.updated` for one member's own settings of the room (favorite, snooze): their other devices follow. */
+export function memberStateEvent(room: StoredRoom, member: Types.ObjectId, actor: Actor | null): EventEnvelope<RoomUpdatedData> {
+  const envelope = roomUpdatedEvent(room, actor);
+  const state = toRoomView(room, member);
+  envelope.data.member_state = { conversation_id: member.toHexString(), favorite: state.favorite, snoozed_until: state.snoozed_until };
+  return envelope;
 }

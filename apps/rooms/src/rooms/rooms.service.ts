@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { ClientSession, Connection } from 'mongoose';
+import type { ClientSession, Connection, Types } from 'mongoose';
 import {
   AppError,
   createEnvelope,
@@ -21,7 +21,7 @@ import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
 import { UsersRepository } from '../conversations/users.repository.js';
 import { SupportRoomsService } from '../support/support-rooms.service.js';
-import { roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
+import { memberStateEvent, roomCreatedEvent, roomUpdatedEvent } from './room-events.js';
 import { RoomsRepository, type RoomPagePosition, type UncountedMessage } from './rooms.repository.js';
 import { toRoomView, type StoredRoom } from './room.view.js';
 
@@ -170,11 +170,7 @@ export class RoomsService {
   /** Favorites or unfavorites a room for the caller only. */
   async setFavorite(actor: Actor, roomIdText: string, favorite: boolean): Promise<RoomView> {
     const { room, me } = await this.memberRoom(actor, roomIdText);
-    const updated = await runTransaction(this.connection, (session) =>
-      this.rooms.update(actor.accountId, room._id, { $set: { 'members.$[me].favorite': favorite } }, session, {
-        arrayFilters: [{ 'me.conversation_id': me._id }],
-      }),
-    );
+    const updated = await this.changeMemberState(actor, room, me._id, { 'members.$[me].favorite': favorite });
     return toRoomView(updated ?? room, me._id);
   }
 
@@ -184,12 +180,17 @@ export class RoomsService {
     if (until && Number.isNaN(until.getTime())) throw AppError.badRequest('until', 'until must be a time');
     if (until && until.getTime() <= Date.now()) throw AppError.unprocessable('until', 'until must be a time in the future');
     const { room, me } = await this.memberRoom(actor, roomIdText);
-    const updated = await runTransaction(this.connection, (session) =>
-      this.rooms.update(actor.accountId, room._id, { $set: { 'members.$[me].snoozed_until': until } }, session, {
-        arrayFilters: [{ 'me.conversation_id': me._id }],
-      }),
-    );
+    const updated = await this.changeMemberState(actor, room, me._id, { 'members.$[me].snoozed_until': until });
     return toRoomView(updated ?? room, me._id);
+  }
+
+  /** Sets one member's own settings of a room, and tells that member's devices. */
+  private async changeMemberState(actor: Actor, room: StoredRoom, member: Types.ObjectId, set: Record<string, unknown>): Promise<StoredRoom | null> {
+    return runTransaction(this.connection, async (session) => {
+      const updated = await this.rooms.update(actor.accountId, room._id, { $set: set }, session, { arrayFilters: [{ 'me.conversation_id': member }] });
+      if (updated) await this.outbox.add(session, [memberStateEvent(updated, member, { ...actor, conversationId: member.toHexString() })]);
+      return updated;
+    });
   }
 
   /**

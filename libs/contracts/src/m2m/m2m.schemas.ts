@@ -1,6 +1,7 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { ID_SCHEMA } from '../ids.js';
 import { Limits } from '../limits.js';
+import { M2M_USER_ID_MAX } from './m2m.rules.js';
 
 /**
  * The m2m bodies as the OpenAPI document shows them, one shape per endpoint. The DTOs of m2m.dto.ts
@@ -17,7 +18,7 @@ const text: SchemaObject = { type: 'string', minLength: 1, pattern: '\\S' };
 const flag: SchemaObject = { type: 'boolean' };
 const time: SchemaObject = { type: 'string', format: 'date-time' };
 const content: SchemaObject = { type: 'string', minLength: 1, maxLength: Limits.contentMaxLength, pattern: '\\S', description: 'Sanitized before it is stored' };
-const userId: SchemaObject = { ...text, description: 'A user id (the JWT sub)' };
+const userId: SchemaObject = { ...text, maxLength: M2M_USER_ID_MAX, description: 'A user id (the JWT sub)' };
 const listingId: SchemaObject = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' };
 
 /** A query on the given fields: each one a value, or `{ $in: [values] }`; at least one field. */
