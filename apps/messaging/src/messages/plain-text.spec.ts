@@ -8,6 +8,10 @@ describe('plainTextOf', () => {
     expect(plainTextOf(stored)).toBe('It ships today & costs < $5 promise\nSee tracking https://acme.example/t');
   });
 
+  it('gives text without markup or entities back as it is, line breaks kept', () => {
+    expect(plainTextOf('  Your order ships today.\nTracking follows.  ')).toBe('Your order ships today.\nTracking follows.');
+  });
+
   it('keeps paragraphs and list items apart', () => {
     expect(plainTextOf('<p>Hello</p><p>Your order:</p><ul><li>a lamp</li><li>a chair</li></ul>')).toBe('Hello\n\nYour order:\n\n * a lamp\n * a chair');
   });

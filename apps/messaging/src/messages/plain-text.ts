@@ -3,6 +3,9 @@ import { compile } from 'html-to-text';
 /** Compiled once: html-to-text builds its selectors per call otherwise (about 250 µs a message, against 6-10 compiled). */
 const convert = compile({ wordwrap: false, selectors: [{ selector: 'a', options: { linkBrackets: false } }] });
 
+/** What only an HTML reading turns into text: a tag or an entity. */
+const MARKUP = /[<&]/;
+
 /** Characters that show: not white space, separators or format characters (zero-width spaces, joiners). */
 const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
 
@@ -12,6 +15,8 @@ const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
  * a link as its text and its url (`tracking https://...`: no brackets, so a masked link reads `[link hidden]`).
  */
 export function plainTextOf(content: string): string {
+  // Most chat messages have no markup and no entity: they are their own text (and keep their line breaks).
+  if (!MARKUP.test(content)) return content.trim();
   return convert(content).trim();
 }
 
