@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import { M2mPatterns, Scopes, type Actor, type ConversationMessageView, type M2mWriteResult } from '@parley/contracts';
+import { M2mPatterns, RoomsPatterns, Scopes, type Actor, type ConversationMessageView, type M2mChanged, type M2mWriteResult } from '@parley/contracts';
 import {
   ConversationMessageSchema,
   M2mBulkCreateBody,
@@ -73,7 +73,7 @@ export class M2mMessagesController {
     @Param('id', new IdParamPipe('id')) id: string,
     @Body() body: M2mUpdateBody,
   ): Promise<ConversationMessageView> {
-    return this.commands.send(M2mPatterns.MessageUpdate, actor, { id, dataClause: body.dataClause }, { correlationId, key: id });
+    return this.withReadMarks(actor, correlationId, this.commands.send(M2mPatterns.MessageUpdate, actor, { id, dataClause: body.dataClause }, { correlationId, key: id }));
   }
 
   @Post('delete/:id')
@@ -93,7 +93,11 @@ export class M2mMessagesController {
   @ApiOkResponse({ description: 'What the write matched and changed', type: M2mWriteResultSchema })
   @ApiErrors(400, 409, 413, 422)
   updateByQuery(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mUpdateByQueryBody): Promise<M2mWriteResult> {
-    return this.commands.send(M2mPatterns.MessageUpdateByQuery, actor, { query: body.query, dataClause: body.dataClause }, { correlationId, key: actor.accountId });
+    return this.withReadMarks(
+      actor,
+      correlationId,
+      this.commands.send(M2mPatterns.MessageUpdateByQuery, actor, { query: body.query, dataClause: body.dataClause }, { correlationId, key: actor.accountId }),
+    );
   }
 
   @Post('delete-by-query')
@@ -113,6 +117,21 @@ export class M2mMessagesController {
   @ApiOkResponse({ description: 'What the write matched and changed', type: M2mWriteResultSchema })
   @ApiErrors(400, 409, 413, 422)
   updateByIdList(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mUpdateByIdListBody): Promise<M2mWriteResult> {
-    return this.commands.send(M2mPatterns.MessageUpdateByIdList, actor, { idList: body.idList, dataClause: body.dataClause }, { correlationId, key: actor.accountId });
+    return this.withReadMarks(
+      actor,
+      correlationId,
+      this.commands.send(M2mPatterns.MessageUpdateByIdList, actor, { idList: body.idList, dataClause: body.dataClause }, { correlationId, key: actor.accountId }),
+    );
+  }
+
+  /**
+   * Answers once rooms has moved the readers' unread counts along the read marks a change set, as a
+   * user's own read mark does. Applying one again changes nothing, so a client that lost the answer
+   * and retries still gets the counts right.
+   */
+  private async withReadMarks<T>(actor: Actor, correlationId: string, changing: Promise<M2mChanged<T>>): Promise<T> {
+    const { value, reads } = await changing;
+    if (reads.length > 0) await this.commands.send(RoomsPatterns.ServiceReads, actor, { reads }, { correlationId, key: reads[0].room_id });
+    return value;
   }
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, KafkaContext, MessagePattern, Payload } from '@nestjs/microservices';
-import { M2mPatterns, type CommandMessage, type ConversationMessageView, type M2mPayload, type M2mWriteResult } from '@parley/contracts';
+import { M2mPatterns, type CommandMessage, type ConversationMessageView, type M2mChanged, type M2mPayload, type M2mWriteResult } from '@parley/contracts';
 import { correlationIdOfKafka } from '@parley/platform';
 import { M2mMessagesService } from './m2m-messages.service.js';
 
@@ -20,7 +20,7 @@ export class M2mMessagesHandler {
   }
 
   @MessagePattern(M2mPatterns.MessageUpdate)
-  update(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<ConversationMessageView> {
+  update(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<M2mChanged<ConversationMessageView>> {
     return this.messages.update(command.actor, command.payload, correlationIdOfKafka(context));
   }
 
@@ -30,7 +30,7 @@ export class M2mMessagesHandler {
   }
 
   @MessagePattern(M2mPatterns.MessageUpdateByQuery)
-  updateByQuery(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<M2mWriteResult> {
+  updateByQuery(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<M2mChanged<M2mWriteResult>> {
     return this.messages.updateByQuery(command.actor, command.payload, correlationIdOfKafka(context));
   }
 
@@ -40,7 +40,7 @@ export class M2mMessagesHandler {
   }
 
   @MessagePattern(M2mPatterns.MessageUpdateByIdList)
-  updateByIdList(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<M2mWriteResult> {
+  updateByIdList(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<M2mChanged<M2mWriteResult>> {
     return this.messages.updateByIdList(command.actor, command.payload, correlationIdOfKafka(context));
   }
 }

@@ -12,11 +12,13 @@ import {
   type ConversationMessageView,
   type EventEnvelope,
   type FieldError,
+  type M2mChanged,
   type M2mPayload,
   type M2mWriteResult,
   type MessageDeletedData,
   type MessageUpdatedData,
   type RoomReadData,
+  type ServiceReadMark,
 } from '@parley/contracts';
 import { Message, Room, runTransaction, toObjectId, QueryCasts, whitelistQuery, type QueryField } from '@parley/database';
 import { Outbox } from '@parley/kafka';
@@ -178,26 +180,26 @@ export class M2mMessagesService {
     return stored.map((view) => toConversationMessage(byId.get(view.id) as StoredMessage));
   }
 
-  async update(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView> {
+  async update(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mChanged<ConversationMessageView>> {
     const id = toObjectId(payload.id ?? '', 'id');
-    const result = await this.change(actor, { _id: id }, payload.dataClause, correlationId);
-    if (result.matched === 0) throw AppError.notFound('conversationMessage');
-    return toConversationMessage((await this.messages.findById(id).lean<StoredMessage>()) as StoredMessage);
+    const { value, reads } = await this.change(actor, { _id: id }, payload.dataClause, correlationId);
+    if (value.matched === 0) throw AppError.notFound('conversationMessage');
+    return { value: toConversationMessage((await this.messages.findById(id).lean<StoredMessage>()) as StoredMessage), reads };
   }
 
   async remove(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView> {
-    return this.update(actor, { id: payload.id, dataClause: { isActive: false } }, correlationId);
+    return (await this.update(actor, { id: payload.id, dataClause: { isActive: false } }, correlationId)).value;
   }
 
-  updateByQuery(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
+  updateByQuery(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mChanged<M2mWriteResult>> {
     return this.change(actor, whitelistQuery(payload.query ?? {}, QUERY_FIELDS), payload.dataClause, correlationId);
   }
 
-  deleteByQuery(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
-    return this.change(actor, whitelistQuery(payload.query ?? {}, QUERY_FIELDS), { isActive: false }, correlationId);
+  async deleteByQuery(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
+    return (await this.change(actor, whitelistQuery(payload.query ?? {}, QUERY_FIELDS), { isActive: false }, correlationId)).value;
   }
 
-  updateByIdList(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mWriteResult> {
+  updateByIdList(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mChanged<M2mWriteResult>> {
     const ids = payload.idList ?? [];
     if (ids.length === 0) throw AppError.badRequest('idList', 'idList must not be empty');
     this.checkBatchSize(ids.length, 'idList');
@@ -209,16 +211,18 @@ export class M2mMessagesService {
    * event each (read marks push `read_receipt`, deactivation is a delete for everyone, anything
    * else an update). All or nothing: more than the batch limit is a 413, a read time a message
    * cannot have a 422, reactivating a message a user deleted for everyone a 409. `modified` counts
-   * the messages that did change (marking a read message read again changes nothing).
+   * the messages that did change (marking a read message read again changes nothing). With the
+   * read marks rooms applies to the readers' unread counts: those of every matched message read
+   * now, changed or not, so a retry after a lost answer still brings the counts along.
    */
-  private async change(actor: Actor, filter: Record<string, unknown>, clause: Record<string, unknown> | undefined, correlationId?: string): Promise<M2mWriteResult> {
+  private async change(actor: Actor, filter: Record<string, unknown>, clause: Record<string, unknown> | undefined, correlationId?: string): Promise<M2mChanged<M2mWriteResult>> {
     const wanted = this.dataClause(clause);
-    return runTransaction(this.connection, async (session) => {
+    const changed = await runTransaction(this.connection, async (session) => {
       // The account and "listing messages only" are added beside the client's filter, never merged into it.
       const scoped: Record<string, unknown> = { $and: [filter, { account_id: actor.accountId, receiver_user_id: { $type: 'string' } }] };
       const targets = await this.messages.find(scoped).limit(this.config.M2M_BATCH_MAX + 1).session(session).lean<StoredMessage[]>();
       this.checkBatchSize(targets.length, 'query');
-      if (targets.length === 0) return { matched: 0, modified: 0 };
+      if (targets.length === 0) return { value: { matched: 0, modified: 0 }, nowRead: [] };
       const now = new Date();
       const changes = targets.flatMap((message) => {
         const set = changeOf(message, wanted, now);
@@ -241,7 +245,25 @@ export class M2mMessagesService {
           }),
         );
       }
-      return { matched: targets.length, modified: changes.length };
+      const changedById = new Map(changes.map(({ message, set }) => [message._id.toHexString(), set]));
+      const nowRead = targets.filter((message) => ((changedById.get(message._id.toHexString())?.is_read ?? message.is_read) === true));
+      return { value: { matched: targets.length, modified: changes.length }, nowRead };
+    });
+    return { value: changed.value, reads: changed.nowRead.length > 0 ? await this.readMarksOf(actor.accountId, changed.nowRead) : [] };
+  }
+
+  /** Per room and receiver, the latest of these read messages: the read mark rooms applies. */
+  private async readMarksOf(accountId: string, read: StoredMessage[]): Promise<ServiceReadMark[]> {
+    const latest = new Map<string, StoredMessage>();
+    for (const message of read) {
+      const key = `${message.room_id.toHexString()}\u0000${message.receiver_user_id}`;
+      const seen = latest.get(key);
+      if (!seen || seen.seq < message.seq) latest.set(key, message);
+    }
+    const rooms = await this.listingRooms(accountId, [...new Set([...latest.values()].map((message) => message.room_id.toHexString()))].map((id) => new Types.ObjectId(id)));
+    return [...latest.values()].flatMap((message) => {
+      const reader = rooms.get(message.room_id.toHexString())?.members.find((member) => member.user_id === message.receiver_user_id);
+      return reader ? [{ room_id: message.room_id.toHexString(), conversation_id: reader.conversation_id.toHexString(), message_id: message._id.toHexString() }] : [];
     });
   }
 

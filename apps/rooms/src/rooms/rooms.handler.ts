@@ -12,6 +12,7 @@ import {
   type RoomReadPayload,
   type RoomRefPayload,
   type RoomSnoozePayload,
+  type ServiceReadMark,
   type RoomUpdatePayload,
   type RoomView,
 } from '@parley/contracts';
@@ -69,6 +70,11 @@ export class RoomsHandler {
   @MessagePattern(RoomsPatterns.RoomRead)
   read(@Payload() command: CommandMessage<RoomReadPayload>, @Ctx() context: KafkaContext): Promise<RoomView> {
     return this.rooms.markRead(command.actor, command.payload.roomId, command.payload.messageId, correlationIdOfKafka(context));
+  }
+
+  @MessagePattern(RoomsPatterns.ServiceReads)
+  serviceReads(@Payload() command: CommandMessage<{ reads: ServiceReadMark[] }>, @Ctx() context: KafkaContext): Promise<{ applied: number }> {
+    return this.rooms.applyServiceReads(command.actor, command.payload.reads ?? [], correlationIdOfKafka(context));
   }
 
   @MessagePattern(RoomsPatterns.RoomSetFavorite)

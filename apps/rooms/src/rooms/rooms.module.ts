@@ -8,7 +8,6 @@ import { MessageDeletedHandler } from './message-deleted.handler.js';
 import { RoomsHandler } from './rooms.handler.js';
 import { RoomsRepository } from './rooms.repository.js';
 import { RoomsService } from './rooms.service.js';
-import { ServiceReadHandler } from './service-read.handler.js';
 import { M2mThreadsHandler } from '../m2m/m2m-threads.handler.js';
 import { M2mThreadsService } from '../m2m/m2m-threads.service.js';
 import { SupportInboxesRepository } from '../support/support-inboxes.repository.js';
@@ -27,7 +26,7 @@ import { SupportRoomsService } from '../support/support-rooms.service.js';
       { name: CrmContact.name, schema: CrmContactSchema },
     ]),
   ],
-  controllers: [RoomsHandler, MessageCreatedHandler, MessageDeletedHandler, ServiceReadHandler, SupportRoomsHandler, M2mThreadsHandler],
+  controllers: [RoomsHandler, MessageCreatedHandler, MessageDeletedHandler, SupportRoomsHandler, M2mThreadsHandler],
   providers: [RoomsRepository, RoomsService, ChannelsService, SupportRoomsService, SupportInboxesRepository, M2mThreadsService],
 })
 export class RoomsModule {}

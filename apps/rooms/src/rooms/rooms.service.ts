@@ -15,6 +15,7 @@ import {
   type RoomListPayload,
   type RoomReadData,
   type RoomView,
+  type ServiceReadMark,
 } from '@parley/contracts';
 import { cutPage, decodeCursor, encodeCursor, runTransaction, toObjectId } from '@parley/database';
 import { Outbox, type LedgerEvent } from '@parley/kafka';
@@ -229,18 +230,27 @@ export class RoomsService {
   }
 
   /**
-   * A service marked a message read for its receiver (the m2m endpoints): the receiver's read mark
-   * moves up to it (never back) and their unread count is recounted, as their own read mark would.
+   * Read marks a service set (the m2m endpoints, relayed by the gateway once messaging stored them):
+   * each reader's read mark moves up to their message (never back) and their unread count is
+   * recounted, as their own read mark would; each room's members are told. Within the caller's account.
    */
-  async applyServiceRead(envelope: EventEnvelope<RoomReadData>, session: ClientSession, correlationId?: string): Promise<void> {
-    const roomId = toObjectId(envelope.data.room_id, 'room_id');
-    const room = await this.rooms.findById(envelope.accountId, roomId, session);
-    const message = await this.rooms.findMessage(envelope.accountId, roomId, toObjectId(envelope.data.message_id, 'message_id'));
-    if (!room || !message) return;
-    const reader = toObjectId(envelope.data.conversation_id, 'conversation_id');
-    if (!(await this.rooms.markRead(envelope.accountId, room, reader, { id: message._id, seq: message.seq }, session))) return;
-    const updated = (await this.rooms.findById(envelope.accountId, roomId, session)) ?? room;
-    await this.outbox.add(session, [roomUpdatedEvent(updated, null)], correlationId);
+  async applyServiceReads(actor: Actor, reads: ServiceReadMark[], correlationId?: string): Promise<{ applied: number }> {
+    let applied = 0;
+    for (const read of reads) {
+      const roomId = toObjectId(read.room_id, 'reads.room_id');
+      const message = await this.rooms.findMessage(actor.accountId, roomId, toObjectId(read.message_id, 'reads.message_id'));
+      if (!message) continue;
+      const reader = toObjectId(read.conversation_id, 'reads.conversation_id');
+      const moved = await runTransaction(this.connection, async (session) => {
+        const room = await this.rooms.findById(actor.accountId, roomId, session);
+        if (!room || !(await this.rooms.markRead(actor.accountId, room, reader, { id: message._id, seq: message.seq }, session))) return false;
+        const updated = (await this.rooms.findById(actor.accountId, roomId, session)) ?? room;
+        await this.outbox.add(session, [roomUpdatedEvent(updated, null)], correlationId);
+        return true;
+      });
+      if (moved) applied++;
+    }
+    return { applied };
   }
 
   /** A message deleted for everyone, or hidden from one member, stops counting as unread for them; badges follow. */

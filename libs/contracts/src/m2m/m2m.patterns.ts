@@ -58,3 +58,20 @@ export interface M2mWriteResult {
   matched: number;
   modified: number;
 }
+
+/**
+ * A read mark a service set, as rooms applies it to the reader's unread count: per room and
+ * reader, the latest message now read (rooms never moves a read mark back, so applying it again
+ * changes nothing).
+ */
+export interface ServiceReadMark {
+  room_id: string;
+  conversation_id: string;
+  message_id: string;
+}
+
+/** messaging's answer to an m2m change: what the caller gets, and the read marks rooms applies before the gateway answers. */
+export interface M2mChanged<T> {
+  value: T;
+  reads: ServiceReadMark[];
+}

@@ -27,6 +27,8 @@ export const RoomsPatterns = {
   RoomRemoveMember: 'rooms.room.remove-member',
   /** Mark a room read up to a message for the caller. */
   RoomRead: 'rooms.room.read',
+  /** A service's read marks (the m2m endpoints): the readers' unread counts follow. Payload: { reads: ServiceReadMark[] }. */
+  ServiceReads: 'rooms.room.service-reads',
   /** Favorite or unfavorite a room for the caller. */
   RoomSetFavorite: 'rooms.room.set-favorite',
   /** The open support room of a contact in an inbox, opened if there is none (routing follows from its event). */
