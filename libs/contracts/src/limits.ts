@@ -13,3 +13,11 @@ export function characterCount(text: string): number {
   for (const _ of text) count++;
   return count;
 }
+
+/** Characters that show: not white space, separators or format characters (zero-width spaces, joiners). */
+const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
+
+/** Whether text shows a reader anything: white space and zero-width characters alone do not. */
+export function showsText(text: string): boolean {
+  return VISIBLE.test(text);
+}

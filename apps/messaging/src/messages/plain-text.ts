@@ -1,4 +1,5 @@
 import { compile } from 'html-to-text';
+import { showsText } from '@parley/contracts';
 
 /** Compiled once: html-to-text builds its selectors per call otherwise (about 250 µs a message, against 6-10 compiled). */
 const convert = compile({ wordwrap: false, selectors: [{ selector: 'a', options: { linkBrackets: false } }] });
@@ -6,8 +7,6 @@ const convert = compile({ wordwrap: false, selectors: [{ selector: 'a', options:
 /** What only an HTML reading turns into text: a tag or an entity. */
 const MARKUP = /[<&]/;
 
-/** Characters that show: not white space, separators or format characters (zero-width spaces, joiners). */
-const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
 
 /**
  * Stored message content (clean HTML, see ContentSanitizer) as the plain text an SMS or a text
@@ -22,5 +21,5 @@ export function plainTextOf(content: string): string {
 
 /** Whether clean content shows a reader anything: `<br><p></p>` or zero-width spaces alone do not. */
 export function showsAnything(content: string): boolean {
-  return VISIBLE.test(plainTextOf(content));
+  return showsText(plainTextOf(content));
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { ClientSession, Connection, Types } from 'mongoose';
-import { AppError, Scopes, type Actor, type RoomCreatePayload, type RoomView } from '@parley/contracts';
+import { AppError, Scopes, showsText, type Actor, type RoomCreatePayload, type RoomView } from '@parley/contracts';
 import { runTransaction, toObjectId } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
@@ -30,8 +30,6 @@ function member(conversation: StoredConversation) {
  */
 /** Control characters, and the ones that reorder what follows them (a name must read as it is). */
 const UNREADABLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
-/** Characters that show: not white space, separators or format characters (zero-width ones). */
-const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
 
 /**
  * A channel name as people read it: trimmed and in one Unicode form (NFC), so `Café` typed either
@@ -39,7 +37,7 @@ const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
  */
 function channelName(given: string): string {
   const name = given.trim().normalize('NFC');
-  if (!VISIBLE.test(name)) throw AppError.unprocessable('name', 'name shows nothing: give it a letter, digit or symbol');
+  if (!showsText(name)) throw AppError.unprocessable('name', 'name shows nothing: give it a letter, digit or symbol');
   if (UNREADABLE.test(name)) throw AppError.unprocessable('name', 'name must not hold control characters or text-direction overrides');
   return name;
 }
