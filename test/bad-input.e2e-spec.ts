@@ -209,6 +209,23 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(oversized.body.details).toEqual([{ field: 'body', messages: ['request entity too large'] }]);
   });
 
+  it('gives JSON sent as a form (curl -d without a Content-Type) or as text a 415 naming content-type, and stores nothing', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const before = await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token });
+    const body = JSON.stringify({ content: 'hello' });
+    const asForm = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const asText = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: body, headers: { 'content-type': 'text/plain' } });
+    for (const refused of [asForm, asText]) {
+      expect(refused.status).toBe(415);
+      expectErrorShape(refused.body, 415);
+      expect(refused.body.details).toEqual([{ field: 'content-type', messages: [expect.stringContaining('application/json')] }]);
+    }
+    const withCharset = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(withCharset.status).toBe(201);
+    const after = await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token });
+    expect(after.body.data.length).toBe(before.body.data.length + 1);
+  });
+
   it('refuses a socket with a bad or missing token at the handshake', async () => {
     await expect(connectSocket(undefined)).rejects.toThrow(/unauthorized/i);
     await expect(connectSocket('not-a-jwt')).rejects.toThrow(/unauthorized/i);

@@ -10,17 +10,20 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
  *   views answered are exactly their interfaces: so every object schema says
  *   `additionalProperties: false` (unless it says otherwise itself);
  * - the rate limit interceptor counts every request but the providers' webhooks, so every other
- *   operation can answer 429.
+ *   operation can answer 429;
+ * - a body in a media type the operation does not take is refused (refuseUnsupportedBodies), so
+ *   every operation with a body can answer 415.
  */
 export function describeGlobalBehaviour(document: OpenAPIObject): OpenAPIObject {
   for (const schema of Object.values(document.components?.schemas ?? {}) as SchemaObject[]) {
     if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
   }
   for (const [path, item] of Object.entries(document.paths) as [string, PathItemObject][]) {
-    if (path.startsWith('/webhooks/')) continue;
     for (const method of METHODS) {
       const operation: OperationObject | undefined = item[method];
-      if (!operation || operation.responses['429']) continue;
+      if (!operation) continue;
+      if (operation.requestBody && !operation.responses['415']) operation.responses['415'] = errorResponse(415);
+      if (path.startsWith('/webhooks/') || operation.responses['429']) continue;
       operation.responses['429'] = errorResponse(429);
     }
   }

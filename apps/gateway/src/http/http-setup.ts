@@ -9,7 +9,7 @@ import { ApiDocument } from '../api-docs/api-document.js';
 import { describeConfiguredLimits, describeGlobalBehaviour, describePlatformRoutes } from '../api-docs/global-behaviour.js';
 import type { GatewayConfig } from '../gateway.config.js';
 import { OverloadShedding } from './overload-shedding.js';
-import { refuseUnservedMethods, RouteMethods } from './route-methods.js';
+import { refuseUnservedMethods, refuseUnsupportedBodies, RouteMethods } from './route-methods.js';
 
 /** Times every request into parley_http_request_duration_seconds, by its route pattern (not its path: ids would explode the labels). */
 function measureRequests(request: Request, response: Response, next: NextFunction): void {
@@ -38,6 +38,7 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
   app.use(app.get(OverloadShedding).middleware());
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(refuseUnservedMethods(routes));
+  app.use(refuseUnsupportedBodies(routes));
   app.use(cookieParser());
   // SendGrid signs its event webhook over the body's bytes: that route keeps them (and only it).
   app.use('/webhooks/sendgrid/events', json({ limit: config.BODY_LIMIT, verify: keepRawBody }));

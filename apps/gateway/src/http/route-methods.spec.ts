@@ -6,7 +6,8 @@ const document = {
   openapi: '3.0.0',
   info: { title: 't', version: '1' },
   paths: {
-    '/v1/rooms': { get: {}, post: {} },
+    '/v1/rooms': { get: {}, post: { requestBody: { content: { 'application/json': {} } } } },
+    '/webhooks/twilio/sms': { post: { requestBody: { content: { 'application/x-www-form-urlencoded': {} } } } },
     '/v1/rooms/{id}': { get: {}, patch: {}, delete: {} },
     '/v1/rooms/{id}/messages': { get: {}, post: {} },
     '/v1/messages/favorites': { get: {} },
@@ -28,6 +29,15 @@ describe('RouteMethods', () => {
     routes.learn(document);
     expect(routes.of('/v1/messages/favorites')).toEqual(['GET', 'HEAD']);
     expect(routes.of('/v1/messages/abc')).toEqual(['PATCH', 'DELETE']);
+  });
+
+  it('names the media types an operation takes a body in, and none for an operation without a body', () => {
+    const routes = new RouteMethods();
+    routes.learn(document);
+    expect(routes.bodyTypesOf('POST', '/v1/rooms')).toEqual(['application/json']);
+    expect(routes.bodyTypesOf('POST', '/webhooks/twilio/sms')).toEqual(['application/x-www-form-urlencoded']);
+    expect(routes.bodyTypesOf('GET', '/v1/rooms')).toBeNull();
+    expect(routes.bodyTypesOf('POST', '/v1/nowhere')).toBeNull();
   });
 
   it('names the document path a request path is served at', () => {

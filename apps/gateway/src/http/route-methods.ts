@@ -7,7 +7,7 @@ import { AppError, ErrorCodes } from '@parley/contracts';
  * (so it always matches the routes): for a 405 with `Allow` when a path is right but the method is not.
  */
 export class RouteMethods {
-  private routes: { path: string; pattern: RegExp; parameters: number; methods: string[] }[] = [];
+  private routes: { path: string; pattern: RegExp; parameters: number; methods: string[]; bodies: Map<string, string[]> }[] = [];
 
   /** Learns the routes of the document (call once it is built). */
   learn(document: OpenAPIObject): void {
@@ -17,8 +17,13 @@ export class RouteMethods {
         .map((method) => method.toUpperCase());
       // A GET route answers HEAD too (Express does).
       if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
+      const bodies = new Map<string, string[]>();
+      for (const [method, operation] of Object.entries(item)) {
+        const content = (operation as { requestBody?: { content?: Record<string, unknown> } } | undefined)?.requestBody?.content;
+        if (content) bodies.set(method.toUpperCase(), Object.keys(content).map((type) => type.toLowerCase()));
+      }
       const pattern = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}/]+\}/g, '[^/]+')}/?$`);
-      return { path, pattern, parameters: (path.match(/\{[^}/]+\}/g) ?? []).length, methods };
+      return { path, pattern, parameters: (path.match(/\{[^}/]+\}/g) ?? []).length, methods, bodies };
     });
   }
 
@@ -36,7 +41,16 @@ export class RouteMethods {
     return this.routesOf(path)[0]?.path ?? null;
   }
 
-  private routesOf(path: string): { path: string; methods: string[] }[] {
+  /** The media types a route's body may have, as its document says; null when it takes no body (or the path is unknown). */
+  bodyTypesOf(method: string, path: string): string[] | null {
+    for (const route of this.routesOf(path)) {
+      const types = route.bodies.get(method);
+      if (types) return types;
+    }
+    return null;
+  }
+
+  private routesOf(path: string): { path: string; methods: string[]; bodies: Map<string, string[]> }[] {
     const matching = this.routes.filter((route) => route.pattern.test(path));
     if (matching.length === 0) return [];
     const fewest = Math.min(...matching.map((route) => route.parameters));
@@ -55,5 +69,22 @@ export function refuseUnservedMethods(routes: RouteMethods) {
     if (!allowed || allowed.includes(request.method)) return next();
     response.setHeader('Allow', allowed.join(', '));
     next(new AppError(ErrorCodes.MethodNotAllowed, 405, `${request.method} is not served at ${request.path}; it takes ${allowed.join(', ')}`));
+  };
+}
+
+/**
+ * Answers a body the route does not take by 415 naming `content-type`, before any parser reads it:
+ * `curl -d '{...}'` sends JSON labelled as a form, which would otherwise reach validation as one
+ * odd field and come back as a 400 about every field but the real mistake.
+ */
+export function refuseUnsupportedBodies(routes: RouteMethods) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const sent = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    const accepted = sent ? routes.bodyTypesOf(request.method, request.path) : null;
+    if (!accepted) return next();
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const json = accepted.includes('application/json') && /^application\/([\w.-]+\+)?json$/.test(type);
+    if (json || accepted.includes(type)) return next();
+    next(AppError.unsupportedMediaType('content-type', `${type ? `Content-Type ${type}` : 'A body without a Content-Type'} is not taken here; send ${accepted.join(' or ')}`));
   };
 }
