@@ -110,6 +110,13 @@ describe('listing threads', () => {
     expect((await send(buyer, room.id, 'call 415<b></b>-555-0199, bob<i></i>@example.com')).content).toBe('call [phone number hidden], [email address hidden]');
     const hiddenLink = await api('POST', `/v1/rooms/${room.id}/messages`, { token: buyer.token, body: { content: '<a href="https://pay.example/abc">here</a>' } });
     expect(hiddenLink.status).toBe(422);
+    // A link sent as an attachment is a link too.
+    const linkAttached = await api('POST', `/v1/rooms/${room.id}/messages`, {
+      token: buyer.token,
+      body: { content: 'see the deal', attachments: [{ name: 'deal.pdf', size: 10, content_type: 'application/pdf', url: 'https://pay.example/deal.pdf' }] },
+    });
+    expect(linkAttached.status).toBe(422);
+    expect(linkAttached.body).toMatchObject({ code: 'CONTENT_REFUSED', details: [{ field: 'attachments.0.url' }] });
     const seen = await api('GET', `/v1/rooms/${room.id}/messages`, { token: seller.token });
     expect(seen.body.data.map((message: { content: string }) => message.content)).toEqual([
       'call [phone number hidden], [email address hidden]',

@@ -107,9 +107,9 @@ export class AppError extends Error {
     return new AppError(ErrorCodes.Unprocessable, 422, message, [{ field, messages: [message] }]);
   }
 
-  /** A message the account's content policy refuses (422), naming the rule. */
-  static contentRefused(rule: string, message: string): AppError {
-    return new AppError(ErrorCodes.ContentRefused, 422, message, [{ field: 'content', messages: [`refused by the content policy: ${rule}`] }]);
+  /** A message the account's content policy refuses (422), naming the rule and the field that broke it. */
+  static contentRefused(rule: string, message: string, field = 'content'): AppError {
+    return new AppError(ErrorCodes.ContentRefused, 422, message, [{ field, messages: [`refused by the content policy: ${rule}`] }]);
   }
 
   static conflict(message: string, field?: string): AppError {

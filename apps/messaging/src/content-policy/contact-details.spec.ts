@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AppError } from '@parley/contracts';
+import { AppError, type AttachmentView } from '@parley/contracts';
 import { applyContentPolicy } from './contact-details.js';
 
 const allow = { phones: 'allow', emails: 'allow', links: 'allow' } as const;
@@ -44,5 +44,14 @@ describe('applyContentPolicy', () => {
 
   it('keeps the formatting of a message with nothing to mask', () => {
     expect(applyContentPolicy('<b>Still</b> available &amp; boxed', { phones: 'mask', emails: 'mask', links: 'mask' })).toEqual({ content: '<b>Still</b> available &amp; boxed' });
+  });
+
+  it('treats an attachment given by url as a link: refused or left out as the links rule says, an uploaded file kept', () => {
+    const link: AttachmentView = { name: 'deal.pdf', size: 10, content_type: 'application/pdf', url: 'https://pay.example/deal.pdf' };
+    const upload: AttachmentView = { name: 'photo.jpg', size: 10, content_type: 'image/jpeg', storage_key: 'acc/photo.jpg' };
+    expect(() => applyContentPolicy('see attached', { ...allow, links: 'refuse' }, [link])).toThrow(/links refuse/);
+    expect(applyContentPolicy('see attached', { ...allow, links: 'mask' }, [link, upload])).toEqual({ content: 'see attached', policy: { masked: ['links'] }, attachments: [upload] });
+    expect(applyContentPolicy('see attached', { ...allow, links: 'refuse' }, [upload])).toEqual({ content: 'see attached', attachments: [upload] });
+    expect(applyContentPolicy('see attached', allow, [link])).toEqual({ content: 'see attached', attachments: [link] });
   });
 });

@@ -27,21 +27,30 @@ function detailsIn(text: string): { kind: Kind; start: number; end: number }[] {
 }
 
 /**
- * Applies an account's content policy to a listing message (stored content: clean HTML): a refused
- * kind is a 422 naming the rule; masked kinds are replaced, and the message says which were. The
- * details are looked for in the text a reader sees (`415<b></b>-555-0100` is a phone number, a
- * link's `href` is a link), so markup cannot hide them; a masked message is stored as that text,
- * masked, without its formatting.
+ * Applies an account's content policy to a listing message (stored content: clean HTML, and its
+ * attachments): a refused kind is a 422 naming the rule; masked kinds are replaced, and the message
+ * says which were. The details are looked for in the text a reader sees (`415<b></b>-555-0100` is a
+ * phone number, a link's `href` is a link), so markup cannot hide them; a masked message is stored
+ * as that text, masked, without its formatting. An attachment given by `url` is a link however it
+ * is sent: refused, or left out (masked), as a link in the text would be.
  */
-export function applyContentPolicy(content: string, policy: Pick<ContentPolicyView, Kind>): { content: string; policy?: MessagePolicyView } {
-  if (policy.phones === 'allow' && policy.emails === 'allow' && policy.links === 'allow') return { content };
+export function applyContentPolicy<A extends { url?: string }>(
+  content: string,
+  policy: Pick<ContentPolicyView, Kind>,
+  attachments?: A[],
+): { content: string; policy?: MessagePolicyView; attachments?: A[] } {
+  const linked = (attachments ?? []).filter((attachment) => attachment.url !== undefined);
+  const kept = attachments && policy.links === 'mask' && linked.length > 0 ? { attachments: attachments.filter((attachment) => attachment.url === undefined) } : attachments ? { attachments } : {};
+  if (policy.links === 'refuse' && linked.length > 0) throw refusal('links', `attachments.${(attachments ?? []).indexOf(linked[0])}.url`);
+  if (policy.phones === 'allow' && policy.emails === 'allow' && policy.links === 'allow') return { content, ...kept };
   const text = plainTextOf(content);
   const details = detailsIn(text).filter((detail) => policy[detail.kind] !== 'allow');
   const refused = details.find((detail) => policy[detail.kind] === 'refuse');
-  if (refused) {
-    throw AppError.contentRefused(`${refused.kind}: refuse`, `Listing messages of this account may not contain ${refused.kind === 'phones' ? 'phone numbers' : refused.kind === 'emails' ? 'email addresses' : 'links'} (content policy: ${refused.kind} refuse)`);
-  }
-  if (details.length === 0) return { content };
+  if (refused) throw refusal(refused.kind);
+  const maskedKinds = new Set<Kind>(details.map((detail) => detail.kind));
+  if (policy.links === 'mask' && linked.length > 0) maskedKinds.add('links');
+  if (maskedKinds.size === 0) return { content, ...kept };
+  if (details.length === 0) return { content, policy: { masked: [...maskedKinds] }, ...kept };
   let masked = '';
   let at = 0;
   for (const detail of details) {
@@ -49,5 +58,9 @@ export function applyContentPolicy(content: string, policy: Pick<ContentPolicyVi
     at = detail.end;
   }
   masked += text.slice(at);
-  return { content: escapeHtml(masked), policy: { masked: [...new Set(details.map((detail) => detail.kind))] } };
+  return { content: escapeHtml(masked), policy: { masked: [...maskedKinds] }, ...kept };
+}
+
+function refusal(kind: Kind, field?: string): AppError {
+  return AppError.contentRefused(`${kind}: refuse`, `Listing messages of this account may not contain ${kind === 'phones' ? 'phone numbers' : kind === 'emails' ? 'email addresses' : 'links'} (content policy: ${kind} refuse)`, field);
 }

@@ -245,10 +245,10 @@ export class MessagesService {
     }
     const cleaned = this.cleanContent(payload.content);
     // Listing rooms keep deals on the platform, as the account's content policy says.
-    const applied = room.type === 'listing' && policy ? applyContentPolicy(cleaned, policy) : { content: cleaned };
+    const applied = room.type === 'listing' && policy ? applyContentPolicy(cleaned, policy, payload.attachments) : { content: cleaned };
     return {
       actor,
-      payload,
+      payload: applied.attachments ? { ...payload, attachments: applied.attachments } : payload,
       correlationId,
       trace,
       room,
