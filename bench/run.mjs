@@ -21,6 +21,8 @@
 // bob), and bob listens on BENCH_SOCKETS sockets (2); every socket must get every message once.
 // CPU (ms per delivered message, cores) and peak resident memory are read per process from /proc,
 // for each app and for Kafka, mongod, Redis and S3 storage (VersityGW). BENCH_SKIP_BUILD=1 uses dist/ as it is.
+// BENCH_TRACE=1 runs the apps with tracing on, exported to the bench, and says where the sequential
+// sends' time went, hop by hop (tracing has a cost of its own: compare totals from untraced runs).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +34,7 @@ import { kafkaRoundTrip, mongoBaseline } from './lib/baseline.mjs';
 import { Watched, cpuBetween } from './lib/processes.mjs';
 import { printResults } from './lib/report.mjs';
 import { setting, sleep } from './lib/stats.mjs';
+import { startTraceCollector } from './lib/trace-collector.mjs';
 import { DELIVERY_GRACE_MS, Traffic, analyse, benchClient, connectSocket, setupRooms } from './lib/traffic.mjs';
 import { fanOut } from './phases/fanout.mjs';
 import { pagingBench } from './phases/paging.mjs';
@@ -70,6 +73,7 @@ const PAGING_ROOMS = setting('BENCH_PAGING_ROOMS', 10_000);
 const PAGING_MESSAGES = setting('BENCH_PAGING_MESSAGES', 100_000);
 const PAGING_REQUESTS = setting('BENCH_PAGING_REQUESTS', 200);
 const SKIP_BUILD = ['1', 'true', 'yes'].includes(String(process.env.BENCH_SKIP_BUILD ?? '').toLowerCase());
+const TRACE = ['1', 'true', 'yes'].includes(String(process.env.BENCH_TRACE ?? '').toLowerCase());
 
 const { APPS, spawnApp, stopPid, waitHealthy } = apps;
 
@@ -115,6 +119,7 @@ async function main() {
   // Twilio cannot be reached from here: the SDK talks to the stand-in the tests use.
   const providers = await startProviderStandIns({ publicUrl: `http://127.0.0.1:${ports.gateway}`, sendgrid: false });
   const twilioStandIn = providers.twilio;
+  const tracing = TRACE ? await startTraceCollector() : null;
   const state = {
     runDir,
     ports,
@@ -129,6 +134,7 @@ async function main() {
       RATE_LIMIT_POINTS: '100000000',
       SMS_PER_MINUTE: '100000000',
       ...providers.env,
+      ...(tracing ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing.url, OTEL_BSP_SCHEDULE_DELAY: '200' } : {}),
       // Tuning knobs pass through, to compare settings on the same build.
       ...Object.fromEntries(
         ['KAFKA_MAX_WAIT_MS', 'KAFKA_PARTITIONS', 'COMMANDS_MAX_IN_FLIGHT', 'COMMANDS_ADMISSION_QUEUE']
@@ -216,8 +222,14 @@ async function main() {
     let sequential = null;
     if (SEQUENTIAL > 0) {
       step(`sequential: ${SEQUENTIAL} messages one at a time, each awaited until delivered`);
+      const from = Date.now();
       const { outcome, phase } = await measured(() => traffic.closedLoop({ inFlight: 1, total: SEQUENTIAL, waitForDelivery: true }));
       sequential = { ...phase, messagesPerSecond: phase.accepted / outcome.elapsed };
+      if (tracing) {
+        // The apps export spans every 200 ms: a moment more and the last sends' spans are in.
+        await sleep(1000);
+        sequential.traced = tracing.hopsOfSends(from, Date.now());
+      }
     }
 
     let concurrent = null;
@@ -391,6 +403,7 @@ async function main() {
     await Promise.all(children.map(([, child]) => stopPid(child.pid)));
     await infrastructure.stop();
     await providers.close();
+    await tracing?.close();
   }
 }
 

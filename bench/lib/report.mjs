@@ -75,6 +75,14 @@ export function printResults(results) {
     if (sequential && Number.isFinite(kafkaP50)) {
       console.log(`1 in flight: send p50 − (txn p50 + Kafka round trip p50 ${fmt(kafkaP50)} ms) = ${signed(sequential.sendMs.p50 - txP50 - kafkaP50)} ms`);
     }
+    if (sequential?.traced) {
+      const { traced, total, hops } = sequential.traced;
+      table(
+        `Where a send's time went, 1 in flight (BENCH_TRACE: ${traced} traced sends, gateway HTTP span ${triple(total)} ms; tracing adds its own cost)`,
+        ['hop', 'p50 / p95 / p99 ms'],
+        hops.map(({ hop, ms }) => [hop, triple(ms)]),
+      );
+    }
   }
   for (const [name, phase] of [['open loop', openLoop], ['overload', overload]]) {
     if (!phase) continue;
