@@ -131,6 +131,29 @@ describe('message reminders', () => {
     expect(consumed.filter((event) => event.envelope.data?.reminder_id === created.id)).toHaveLength(0);
   });
 
+  it('lists the caller\'s pending reminders soonest first, page by page: not cancelled ones, not another user\'s', async () => {
+    const { alice, bob, messageId } = await messageBetweenTwo();
+    const remind = async (token: string, inDays: number) =>
+      (await api('POST', `/v1/messages/${messageId}/reminders`, { token, body: { at: inMs(inDays * 24 * 3600 * 1000) } })).body as { id: string };
+    const third = await remind(bob.token, 3);
+    const first = await remind(bob.token, 1);
+    const cancelled = await remind(bob.token, 2);
+    const second = await remind(bob.token, 2.5);
+    const alices = await remind(alice.token, 1.5);
+    expect((await api('DELETE', `/v1/messages/${messageId}/reminders/${cancelled.id}`, { token: bob.token })).status).toBe(204);
+
+    const page = await api('GET', '/v1/messages/reminders?limit=2', { token: bob.token });
+    expect(page.status).toBe(200);
+    expect(page.body.data.map((reminder: { id: string }) => reminder.id)).toEqual([first.id, second.id]);
+    expect(page.body.data[0]).toMatchObject({ message_id: messageId, status: 'pending' });
+    const rest = await api('GET', `/v1/messages/reminders?limit=2&cursor=${encodeURIComponent(page.body.next)}`, { token: bob.token });
+    expect(rest.body.data.map((reminder: { id: string }) => reminder.id)).toEqual([third.id]);
+    expect(rest.body.next).toBeNull();
+    expect((await api('GET', '/v1/messages/reminders', { token: alice.token })).body.data.map((reminder: { id: string }) => reminder.id)).toEqual([alices.id]);
+    expect((await api('GET', '/v1/messages/reminders?cursor=not-a-cursor', { token: bob.token })).status).toBe(400);
+    expect((await api('GET', '/v1/messages/reminders', { token: newUser().token })).body.data).toEqual([]);
+  });
+
   it('refuses a time in the past or years away (422) or not a time (400), a non-member and another account, writing nothing', async () => {
     const { alice, messageId } = await messageBetweenTwo();
     const stranger = await newMember(alice.accountId);

@@ -22,6 +22,7 @@ import {
   DeleteMessageQueryDto,
   FavoriteMessageSchema,
   ListMessagesQueryDto,
+  ForwardPageQueryDto,
   MessageHistorySchema,
   MessageSchema,
   PageQueryDto,
@@ -116,6 +117,17 @@ export class MessagesController {
   @ApiErrors(400, 422)
   favorites(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: PageQueryDto): Promise<Page<FavoriteMessageView>> {
     return this.commands.send(MessagingPatterns.FavoriteList, actor, query, { correlationId, key: actor.userId });
+  }
+
+  @Get('messages/reminders')
+  @ApiOperation({
+    summary: "The caller's pending reminders, soonest first, in rooms they belong to",
+    description: 'Fired and cancelled reminders are not listed. `next` pages on to later ones (as `cursor`).',
+  })
+  @ApiOkPage(ReminderSchema, 'A page of pending reminders')
+  @ApiErrors(400)
+  reminders(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ForwardPageQueryDto): Promise<Page<ReminderView>> {
+    return this.commands.send(MessagingPatterns.ReminderList, actor, query, { correlationId, key: actor.userId });
   }
 
   @Get('messages/:id/history')

@@ -4,7 +4,9 @@ import {
   MessagingPatterns,
   type CommandMessage,
   type ReminderCreatePayload,
+  type Page,
   type ReminderDeletePayload,
+  type ReminderListPayload,
   type ReminderView,
 } from '@parley/contracts';
 import { RemindersService } from './reminders.service.js';
@@ -17,6 +19,11 @@ export class RemindersHandler {
   @MessagePattern(MessagingPatterns.ReminderCreate)
   create(@Payload() command: CommandMessage<ReminderCreatePayload>): Promise<ReminderView> {
     return this.reminders.create(command.actor, command.payload);
+  }
+
+  @MessagePattern(MessagingPatterns.ReminderList)
+  list(@Payload() command: CommandMessage<ReminderListPayload>): Promise<Page<ReminderView>> {
+    return this.reminders.list(command.actor, command.payload);
   }
 
   @MessagePattern(MessagingPatterns.ReminderDelete)

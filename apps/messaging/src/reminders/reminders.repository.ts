@@ -22,6 +22,19 @@ export class RemindersRepository {
       .lean<StoredReminder>();
   }
 
+  /** A conversation's pending reminders in some rooms, soonest first, after a position. */
+  async pendingOf(
+    accountId: string,
+    conversationId: Types.ObjectId,
+    roomIds: Types.ObjectId[],
+    after: { at: Date; id: Types.ObjectId } | undefined,
+    limit: number,
+  ): Promise<StoredReminder[]> {
+    const filter: Record<string, unknown> = { account_id: accountId, conversation_id: conversationId, status: 'pending', room_id: { $in: roomIds } };
+    if (after) filter.$or = [{ at: { $gt: after.at } }, { at: after.at, _id: { $gt: after.id } }];
+    return this.reminders.find(filter).sort({ at: 1, _id: 1 }).limit(limit).lean<StoredReminder[]>();
+  }
+
   /** Cancels a reminder if it is still pending; returns whether this call cancelled it. */
   async cancel(accountId: string, id: Types.ObjectId, session?: ClientSession): Promise<boolean> {
     const result = await this.reminders.updateOne(

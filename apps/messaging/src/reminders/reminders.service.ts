@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import {
   AppError,
+  Limits,
   type Actor,
+  type Page,
   type ReminderCreatePayload,
   type ReminderDeletePayload,
+  type ReminderListPayload,
   type ReminderView,
 } from '@parley/contracts';
-import { toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
 import { MessageAccess } from '../messages/message-access.js';
 import { RoomAccess } from '../messages/room-access.js';
 import { toReminderView } from './reminder.view.js';
@@ -44,6 +47,25 @@ export class RemindersService {
   }
 
   /**
+   * The caller's pending reminders, soonest first, in rooms they still belong to (one of a room they
+   * left is cancelled when it falls due, so it is not shown as coming).
+   */
+  async list(actor: Actor, payload: ReminderListPayload): Promise<Page<ReminderView>> {
+    const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
+    const after = payload.cursor ? reminderPosition(payload.cursor) : undefined;
+    const { conversationId, roomIds } = await this.rooms.memberRoomIds(actor);
+    if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: null };
+    const found = await this.reminders.pendingOf(actor.accountId, conversationId, roomIds, after, limit + 1);
+    const data = found.slice(0, limit);
+    const last = data[data.length - 1];
+    return {
+      data: data.map(toReminderView),
+      next: found.length > limit && last ? encodeCursor({ t: last.at.getTime(), id: last._id.toHexString() }) : null,
+      previous: null,
+    };
+  }
+
+  /**
    * Cancels one of the caller's reminders so it never fires; someone else's is a 404. Cancelling
    * again changes nothing; one that already fired is a 409.
    */
@@ -60,4 +82,12 @@ export class RemindersService {
     const settled = await this.reminders.findOwn(actor.accountId, reminder.conversation_id, messageId, reminderId);
     if (settled?.status !== 'cancelled') throw AppError.conflict('The reminder already fired');
   }
+}
+
+/** Reads a reminders cursor; a tampered one is a 400 naming `cursor`. */
+function reminderPosition(cursor: string): { at: Date; id: ReturnType<typeof toObjectId> } {
+  const decoded = decodeCursor<{ t: number; id: string }>(cursor, 'cursor', { t: 'number', id: 'string' });
+  const at = new Date(decoded.t);
+  if (Number.isNaN(at.getTime())) throw AppError.badRequest('cursor', 'cursor is not a valid cursor');
+  return { at, id: toObjectId(decoded.id, 'cursor') };
 }

@@ -13,8 +13,19 @@ export const CURSOR_PROPERTY = { type: 'string', format: 'cursor', minLength: 1,
 /** How the document shows the size of a page. */
 export const LIMIT_PROPERTY = { type: 'integer', minimum: 1, maximum: Limits.pageSizeMax, default: Limits.pageSizeDefault } as const;
 
+/** The size of a page, every paged list's. */
+class PageSizeQueryDto {
+  @ApiPropertyOptional({ ...LIMIT_PROPERTY })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Limits.pageSizeMax)
+  limit?: number;
+}
+
 /** Query of a cursor-paged list: `before` and `after` are opaque cursors from a previous page. */
-export class PageQueryDto {
+export class PageQueryDto extends PageSizeQueryDto {
   @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: items older than this (the `next` of a page)' })
   @IsOptional()
   @IsString()
@@ -28,12 +39,17 @@ export class PageQueryDto {
   @IsNotEmpty()
   @MaxLength(512)
   after?: string;
+}
 
-  @ApiPropertyOptional({ ...LIMIT_PROPERTY })
+/**
+ * Query of a list paged one way only (`previous` is always null): `cursor` is the `next` of the
+ * page before. For lists in an order that moves while they are read (activity, due times).
+ */
+export class ForwardPageQueryDto extends PageSizeQueryDto {
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: the `next` of a previous page' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Limits.pageSizeMax)
-  limit?: number;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  cursor?: string;
 }

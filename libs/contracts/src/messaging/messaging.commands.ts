@@ -94,3 +94,8 @@ export interface ReminderDeletePayload {
   messageId: string;
   reminderId: string;
 }
+
+export interface ReminderListPayload {
+  cursor?: string;
+  limit?: number;
+}

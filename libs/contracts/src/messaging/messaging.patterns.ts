@@ -29,4 +29,6 @@ export const MessagingPatterns = {
   ReminderCreate: 'messaging.reminder.create',
   /** Cancel one of the caller's pending reminders. */
   ReminderDelete: 'messaging.reminder.delete',
+  /** The caller's pending reminders, soonest first. */
+  ReminderList: 'messaging.reminder.list',
 } as const;

@@ -22,7 +22,7 @@ import {
 } from 'class-validator';
 import { Omittable } from '../dto/omittable.js';
 import { ID_SCHEMA, IsId } from '../ids.js';
-import { CURSOR_PROPERTY, LIMIT_PROPERTY } from '../dto/page-query.dto.js';
+import { ForwardPageQueryDto } from '../dto/page-query.dto.js';
 import { Limits } from '../limits.js';
 import { CONTENT_PROPERTY, NOT_BLANK } from '../messaging/create-message.dto.js';
 
@@ -189,7 +189,7 @@ export class AssignSupportRoomDto {
 }
 
 /** `GET /v1/support/rooms`. */
-export class ListSupportRoomsQueryDto {
+export class ListSupportRoomsQueryDto extends ForwardPageQueryDto {
   @ApiPropertyOptional({ ...ID_SCHEMA })
   @IsOptional()
   @IsId('inbox_id must be an inbox id')
@@ -210,19 +210,4 @@ export class ListSupportRoomsQueryDto {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   waiting?: boolean;
-
-  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: the `next` of a previous page' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(512)
-  cursor?: string;
-
-  @ApiPropertyOptional({ ...LIMIT_PROPERTY })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Limits.pageSizeMax)
-  limit?: number;
 }

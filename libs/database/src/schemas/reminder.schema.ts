@@ -50,3 +50,5 @@ export const ReminderSchema = SchemaFactory.createForClass(Reminder);
 // The scheduler's query: the oldest due pending reminders, across accounts.
 ReminderSchema.index({ status: 1, at: 1 });
 ReminderSchema.index({ account_id: 1, conversation_id: 1, message_id: 1 });
+// A user's pending reminders, soonest first (GET /v1/messages/reminders).
+ReminderSchema.index({ account_id: 1, conversation_id: 1, status: 1, at: 1, _id: 1 });
