@@ -306,6 +306,13 @@ describe('SMS and email in support threads', () => {
       expect((await twilioWebhook('/webhooks/twilio/status', { MessageSid: sid, MessageStatus: 'delivered' }, { forged: true })).status).toBe(403);
       expect((await twilioWebhook('/webhooks/twilio/status', { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(200);
       await eventually(() => updates, (pushes) => pushes.some((push) => push.message.id === sent.body.id && push.message.delivery?.status === 'delivered'), 'message_updated with delivered');
+
+      // The customer has the text that went out: an edit would reach nobody, so it is refused and changes nothing.
+      const edited = await api('PATCH', `/v1/messages/${sent.body.id}`, { token: agent.token, body: { content: 'It ships TOMORROW actually' } });
+      expect(edited.status).toBe(409);
+      expect(edited.body.message).toMatch(/SMS/);
+      const history = await api('GET', `/v1/messages/${sent.body.id}/history`, { token: agent.token });
+      expect(history.body).toMatchObject({ edits: [], current: { content: body, edited_at: null } });
     });
 
     it('answers a customer\'s email in its thread: Re: its subject and In-Reply-To its Message-ID; a subject of two lines is a 400', async () => {
@@ -457,14 +464,15 @@ describe('SMS and email in support threads', () => {
     it('sends the contact the text the agent wrote, not the stored HTML: entities decoded, tags gone', async () => {
       const { agent, roomId } = await openThread();
       const marker = Date.now();
-      const sms = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `${marker} ships today & costs < $5 <b>promise</b>`, source: 'sms' } });
+      const sms = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `${marker} ships today & costs < $5 <b>promise</b>\nReply STOP`, source: 'sms' } });
       const email = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: `${marker} refund <i>done</i> & closed`, source: 'email', subject: 'Q & A' } });
       expect([sms.status, email.status]).toEqual([201, 201]);
-      expect(sms.body.content).toBe(`${marker} ships today &amp; costs &lt; $5 <b>promise</b>`);
+      expect(sms.body.content).toBe(`${marker} ships today &amp; costs &lt; $5 <b>promise</b>\nReply STOP`);
       await deliveryReached(agent.token, roomId, sms.body.id, 'sent', 'the SMS sent');
       await deliveryReached(agent.token, roomId, email.body.id, 'sent', 'the email sent');
       const texted = (await received('twilio')).filter((call) => call.method === 'POST' && String(call.body?.Body).startsWith(String(marker)));
-      expect(texted.map((call) => call.body.Body)).toEqual([`${marker} ships today & costs < $5 promise`]);
+      // The line break typed is kept, though the entities make the text go through an HTML reading.
+      expect(texted.map((call) => call.body.Body)).toEqual([`${marker} ships today & costs < $5 promise\nReply STOP`]);
       const mailed = (await received('sendgrid')).filter((call) => call.method === 'POST' && String(call.body?.content?.[0]?.value).startsWith(String(marker)));
       expect(mailed.map((call) => [call.body.content[0].value, call.body.subject])).toEqual([[`${marker} refund done & closed`, 'Q & A']]);
     });

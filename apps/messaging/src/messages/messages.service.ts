@@ -454,6 +454,8 @@ export class MessagesService {
     }
     if (!message.conversation_id?.equals(conversationId)) throw AppError.forbidden('Only the author may edit a message');
     if (message.deleted) throw AppError.conflict('The message was deleted');
+    // The contact has the text that went out; an edit would reach nobody and leave the team a record they never got.
+    if (message.delivery) throw AppError.conflict(`This message went to the contact by ${message.delivery.channel === 'email' ? 'email' : 'SMS'}; it cannot be edited (send a correction)`);
     const content = this.cleanContent(payload.content);
     const by = { ...actor, conversationId: conversationId.toHexString() };
     return runTransaction(this.connection, async (session) => {

@@ -12,6 +12,12 @@ describe('plainTextOf', () => {
     expect(plainTextOf('  Your order ships today.\nTracking follows.  ')).toBe('Your order ships today.\nTracking follows.');
   });
 
+  it('keeps the line breaks typed in a text that holds an entity or markup', () => {
+    // What ContentSanitizer stores for `Order #5 & #6\nship Monday\n\nReply <b>STOP</b>`.
+    expect(plainTextOf('Order #5 &amp; #6\nship Monday\n\nReply <b>STOP</b>')).toBe('Order #5 & #6\nship Monday\n\nReply STOP');
+    expect(plainTextOf('Price is 5 &lt; 6\r\nThanks')).toBe('Price is 5 < 6\nThanks');
+  });
+
   it('keeps paragraphs and list items apart', () => {
     expect(plainTextOf('<p>Hello</p><p>Your order:</p><ul><li>a lamp</li><li>a chair</li></ul>')).toBe('Hello\n\nYour order:\n\n * a lamp\n * a chair');
   });
