@@ -461,6 +461,35 @@ describe('SMS and email in support threads', () => {
       }
     });
 
+    it('resolves the open rooms of a deleted inbox and sends nothing more from them: its number may be another inbox\'s now', async () => {
+      const { admin, agent, roomId, inboxId } = await openThread();
+      expect((await api('DELETE', `/v1/support/inboxes/${inboxId}`, { token: admin.token })).status).toBe(204);
+      await eventually(() => api('GET', `/v1/rooms/${roomId}`, { token: agent.token }), (response) => response.body.support?.status === 'resolved', 'the room resolved');
+      const sms = await api('POST', `/v1/rooms/${roomId}/messages`, { token: agent.token, body: { content: 'still here?', source: 'sms' } });
+      expect(sms.status).toBe(409);
+      expect(sms.body.message).toMatch(/inbox was deleted/);
+      expect((await messagesOf(agent.token, roomId)).map((message) => message.content)).not.toContain('still here?');
+    });
+
+    it('answers from the inbox number or address the customer wrote to, not the inbox\'s first', async () => {
+      const team = await desk();
+      const [secondNumber, secondAddress] = [newNumber('1778'), `billing-${counter}-${Date.now()}@acme.test`];
+      const changed = await api('PATCH', `/v1/support/inboxes/${team.inboxId}`, {
+        token: team.admin.token,
+        body: { channels: { phone_numbers: [team.number, secondNumber], email_addresses: [team.address, secondAddress] } },
+      });
+      expect(changed.status).toBe(200);
+      const phone = newNumber();
+      expect((await twilioWebhook('/webhooks/twilio/sms', { MessageSid: `SM-w-${Date.now()}`, From: phone, To: secondNumber, Body: 'texting your second number' })).status).toBe(200);
+      const roomId = (await roomOf(team.admin.token, team.inboxId)).id;
+      const marker = `from-second-${Date.now()}`;
+      const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: team.agent.token, body: { content: marker, source: 'sms' } });
+      expect(sent.status).toBe(201);
+      await deliveryReached(team.agent.token, roomId, sent.body.id, 'sent', 'the SMS sent');
+      const calls = (await received('twilio')).filter((call) => call.method === 'POST' && call.body?.Body === marker);
+      expect(calls.map((call) => [call.body.From, call.body.To])).toEqual([[secondNumber, phone]]);
+    });
+
     it('sends the contact the text the agent wrote, not the stored HTML: entities decoded, tags gone', async () => {
       const { agent, roomId } = await openThread();
       const marker = Date.now();

@@ -545,6 +545,33 @@ describe('support inbox', () => {
       expect((await assigned(roomId, admin.token)).assignee).toBe(ben.conversationId);
     });
 
+    it('stops the live feed of a member taken out of an inbox and starts one for a member put in; resolving reaches the team live', async () => {
+      const { admin, agents } = await supportTeam(3);
+      const [ann, ben, cat] = agents;
+      const inbox = await createInbox(admin, { name: 'Feed', members: [ann.conversationId, ben.conversationId] });
+      await online(ann, admin);
+      const roomId = (await openRoom(admin.token, inbox, { phone: newPhone() }, 'First')).body.id;
+      expect((await assigned(roomId, admin.token)).assignee).toBe(ann.conversationId);
+      const [benSocket, catSocket] = [await connectSocket(ben.token), await connectSocket(cat.token)];
+      sockets.push(benSocket, catSocket);
+      const [benMessages, benUpdates] = [collect(benSocket, 'new_message'), collect(benSocket, 'room_updated')];
+      const [catMessages, catUpdates, catCreated] = [collect(catSocket, 'new_message'), collect(catSocket, 'room_updated'), collect(catSocket, 'room_created')];
+
+      expect((await api('DELETE', `/v1/support/inboxes/${inbox}/members/${ben.conversationId}`, { token: admin.token })).status).toBe(200);
+      expect((await api('POST', `/v1/support/inboxes/${inbox}/members`, { token: admin.token, body: { conversationId: cat.conversationId } })).status).toBe(200);
+      await eventually(() => benUpdates, (pushed) => pushed.some((push) => push.room_id === roomId && push.removed === true), 'Ben told the room is gone for him');
+      await eventually(() => catCreated, (pushed) => pushed.some((push) => push.room_id === roomId), 'the room new to Cat');
+
+      const note = await api('POST', `/v1/rooms/${roomId}/messages`, { token: ann.token, body: { content: 'card on file ends 1111', private: true } });
+      expect(note.status).toBe(201);
+      await eventually(() => catMessages, (pushed) => pushed.some((push) => push.message.id === note.body.id), 'the note pushed to Cat');
+      // One event pushes to everyone it names at once: Cat has it, so Ben would have too.
+      expect(benMessages.some((push) => push.message.id === note.body.id)).toBe(false);
+
+      expect((await api('POST', `/v1/support/rooms/${roomId}/resolve`, { token: ann.token })).status).toBe(200);
+      await eventually(() => catUpdates, (pushed) => pushed.some((push) => push.room_id === roomId && push.support?.status === 'resolved' && push.support?.assignee === ann.conversationId), 'the resolve pushed to the team');
+    });
+
     it('records first response and resolution times, not counting private notes, in the inbox statistics', async () => {
       const { admin, agents } = await supportTeam(1);
       const [ann] = agents;

@@ -136,6 +136,8 @@ export interface RoomUpdatedData {
   members: string[];
   /** Support rooms: the inbox's members, who see the room without being members. */
   team?: string[];
+  /** Support rooms: whether the room is open or resolved, and who holds it. */
+  support?: Pick<SupportStateView, 'status' | 'assignee'>;
 }
 
 /** What a `parley.room.created` event carries (version 1). */

@@ -71,7 +71,7 @@ export class InboundMessagesService {
       ? await this.commands.send<{ created: boolean; room: RoomView }>(
           RoomsPatterns.SupportRoomOpen,
           actor,
-          { inbox_id: route.inbox.id, contact },
+          { inbox_id: route.inbox.id, contact, written_to: { channel: inbound.channel, address: inbound.to } },
           { correlationId, key: inbound.from },
         )
       : await this.commands.send<{ created: boolean; room: RoomView }>(

@@ -67,6 +67,21 @@ describe('OutboundPlanner', () => {
     expect(refusal(() => planner({ sms: true }).plan(room({ phone: '+15550001' }), 'sms', { ...inbox, channels: {} }, undefined))).toMatch(/inbox has no phone number/);
   });
 
+  it('answers from the inbox number or address the contact last wrote to while the inbox has it, else from its first', () => {
+    const both = planner({ sms: true, email: true });
+    const owned = { ...inbox, channels: { phone_numbers: ['+14155550100', '+14155550300'], email_addresses: ['help@acme.test', 'billing@acme.test'] } };
+    const wrote = room({ phone: '+15550001', email: 'a@b.c' }, { written_to: { sms: '+14155550300', email: 'billing@acme.test' } });
+    expect(both.plan(wrote, 'sms', owned, undefined)).toMatchObject({ from: '+14155550300' });
+    expect(both.plan(wrote, 'email', owned, undefined)).toMatchObject({ from: 'billing@acme.test' });
+    // The inbox gave that number up since: its first answers.
+    expect(both.plan(wrote, 'sms', inbox, undefined)).toMatchObject({ from: '+14155550100' });
+  });
+
+  it('sends nothing from a room whose inbox was deleted (409): its numbers may be another inbox\'s now', () => {
+    const orphan = room({ phone: '+15550001' }, { reply_from: '+14155550100' });
+    expect(refusal(() => planner({ sms: true }).plan(orphan, 'sms', undefined, undefined))).toMatch(/inbox was deleted/);
+  });
+
   it('answers a room without an inbox from the address its contact wrote to, on that channel only', () => {
     const direct = room({ phone: '+15550001', email: 'a@b.c' }, { inbox_id: null, reply_from: '+14155550999' });
     const both = planner({ sms: true, email: true });

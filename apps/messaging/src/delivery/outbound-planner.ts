@@ -30,6 +30,15 @@ function answerSubject(subject: string): string {
   return /^re:/i.test(subject.trim()) ? subject.trim() : `Re: ${subject.trim()}`;
 }
 
+/**
+ * An inbox's number (or address) an answer goes out from: the one its contact last wrote to while
+ * the inbox still has it (an answer from another number opens another thread on their phone), else its first.
+ */
+function inboxFrom(room: MemberRoom['room'], channel: DeliveryChannel, owned: string[] | undefined): string | undefined {
+  const writtenTo = room.support?.written_to?.[channel];
+  return writtenTo && owned?.includes(writtenTo) ? writtenTo : owned?.[0];
+}
+
 /** A room without an inbox answers from the number or address its contact wrote to, on that channel. */
 function replyFrom(room: MemberRoom['room'], channel: DeliveryChannel): string | undefined {
   const from = room.support?.reply_from ?? undefined;
@@ -73,27 +82,29 @@ export class OutboundPlanner {
     return !!room.support && !isPrivate && (source === 'sms' || source === 'email');
   }
 
-  /** The inboxes the planned sends go out from, read once for a batch. */
+  /** The live inboxes the planned sends go out from, read once for a batch (a deleted one sends nothing). */
   async inboxesOf(rooms: MemberRoom['room'][]): Promise<Map<string, InboxChannels>> {
     const ids = rooms.flatMap((room) => (room.support?.inbox_id ? [room.support.inbox_id] : []));
     if (ids.length === 0) return new Map();
-    const found = await this.inboxes.find({ _id: { $in: ids } }, { name: 1, channels: 1 }).lean<InboxChannels[]>();
+    const found = await this.inboxes.find({ _id: { $in: ids }, deleted: false }, { name: 1, channels: 1 }).lean<InboxChannels[]>();
     return new Map(found.map((inbox) => [inbox._id.toHexString(), inbox]));
   }
 
   /** The plan of one send (see the class), or the 409 that says why it cannot go out. */
   plan(room: MemberRoom['room'], channel: DeliveryChannel, inbox: InboxChannels | undefined, subject: string | undefined, thread?: EmailThread): OutboundPlan {
     const contact = room.support?.contact;
+    // Its numbers and addresses were given up with it: another inbox, of any account, may hold them now.
+    if (room.support?.inbox_id && !inbox) throw AppError.conflict("This room's inbox was deleted: it has no number or address to send from");
     if (channel === 'sms') {
       if (!this.config.smsEnabled) throw AppError.conflict('SMS is off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set');
       if (!contact?.phone) throw AppError.conflict('The contact of this room has no phone number');
-      const from = inbox?.channels?.phone_numbers?.[0] ?? replyFrom(room, 'sms');
+      const from = inboxFrom(room, 'sms', inbox?.channels?.phone_numbers) ?? replyFrom(room, 'sms');
       if (!from) throw AppError.conflict("The room's inbox has no phone number to send from");
       return { channel, to: contact.phone, from };
     }
     if (!this.config.emailEnabled) throw AppError.conflict('Email is off: SENDGRID_API_KEY is not set');
     if (!contact?.email) throw AppError.conflict('The contact of this room has no email address');
-    const from = inbox?.channels?.email_addresses?.[0] ?? replyFrom(room, 'email');
+    const from = inboxFrom(room, 'email', inbox?.channels?.email_addresses) ?? replyFrom(room, 'email');
     if (!from) throw AppError.conflict("The room's inbox has no email address to send from");
     // An answer follows the contact's last email: its subject, and its thread in their mail client.
     return {

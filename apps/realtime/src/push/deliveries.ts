@@ -44,6 +44,8 @@ export interface RoomUpdatedPush {
   deleted?: true;
   /** Only when this change put members in or took them out: who is in the room now. */
   members?: string[];
+  /** Support rooms: open or resolved, and who holds it (status and assignment changes arrive so). */
+  support?: { status: 'open' | 'resolved'; assignee: string | null };
   /** Only after the receiving member changed their own settings of the room (on another device, say). */
   favorite?: boolean;
   snoozed_until?: string | null;
@@ -191,6 +193,7 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     ...(data.name !== undefined ? { name: data.name } : {}),
     ...(data.deleted ? { deleted: true as const } : {}),
     ...(data.added?.length || data.removed?.length ? { members: data.members } : {}),
+    ...(data.support ? { support: data.support } : {}),
   };
   const counts = new Map(data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
   if (data.member_state) {

@@ -35,7 +35,9 @@ export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed:
     last_activity: room.last_activity.toISOString(),
     unread_count: room.unread_count.map((entry) => ({ conversation_id: entry.conversation_id.toHexString(), count: entry.count })),
     members: room.members.map((member) => member.conversation_id.toHexString()),
-    ...(room.support ? { team: room.support.team.map((id) => id.toHexString()) } : {}),
+    ...(room.support
+      ? { team: room.support.team.map((id) => id.toHexString()), support: { status: room.support.status, assignee: room.support.assignee?.toHexString() ?? null } }
+      : {}),
     ...(removed.length > 0 ? { removed } : {}),
     ...(added.length > 0 ? { added } : {}),
     ...(room.deleted ? { deleted: true } : {}),

@@ -54,9 +54,9 @@ export class RoomsRepository {
    * change's version, in one write; returns the rooms that changed, as they are after.
    */
   async updateEachIfOlder(
-    changes: { accountId: string; roomId: Types.ObjectId; version: number; update: UpdateQuery<Room>; removed: string[] }[],
+    changes: { accountId: string; roomId: Types.ObjectId; version: number; update: UpdateQuery<Room>; removed: string[]; added: string[] }[],
     session: ClientSession,
-  ): Promise<{ room: StoredRoom; removed: string[] }[]> {
+  ): Promise<{ room: StoredRoom; removed: string[]; added: string[] }[]> {
     if (changes.length === 0) return [];
     await this.rooms.bulkWrite(
       changes.map((change) => ({
@@ -70,8 +70,13 @@ export class RoomsRepository {
     const after = await this.findManyById(changes, session);
     return changes.flatMap((change) => {
       const room = after.get(`${change.accountId}\u0000${change.roomId.toHexString()}`);
-      return room?.support?.version === change.version ? [{ room, removed: change.removed }] : [];
+      return room?.support?.version === change.version ? [{ room, removed: change.removed, added: change.added }] : [];
     });
+  }
+
+  /** Keeps the number and address of its inbox a support room's contact last wrote to. */
+  async noteWrittenTo(accountId: string, roomId: Types.ObjectId, writtenTo: { sms?: string | null; email?: string | null }): Promise<void> {
+    await this.rooms.updateOne({ _id: roomId, account_id: accountId, 'support.inbox_id': { $ne: null } }, { $set: { 'support.written_to': writtenTo } });
   }
 
   /** The open support room of a contact, if there is one. */

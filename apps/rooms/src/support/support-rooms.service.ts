@@ -49,7 +49,14 @@ export class SupportRoomsService {
     const key = contactKey(contact);
     const viewer = caller?._id ?? null;
     const existing = await this.rooms.findOpenSupportRoom(actor.accountId, key);
-    if (existing) return { created: false, room: toRoomView(existing, viewer) };
+    // Inboxes keep their addresses in lower case (routing matches them so).
+    const writtenTo = payload.written_to && { ...payload.written_to, address: payload.written_to.channel === 'email' ? payload.written_to.address.toLowerCase() : payload.written_to.address };
+    if (existing) {
+      if (writtenTo && existing.support?.written_to?.[writtenTo.channel] !== writtenTo.address) {
+        await this.rooms.noteWrittenTo(actor.accountId, existing._id, { ...existing.support?.written_to, [writtenTo.channel]: writtenTo.address });
+      }
+      return { created: false, room: toRoomView(existing, viewer) };
+    }
     const team = inbox.members.map((member) => member.conversation_id);
     try {
       const room = await runTransaction(this.connection, async (session) => {
@@ -64,6 +71,7 @@ export class SupportRoomsService {
               inbox_id: inboxId,
               contact,
               contact_key: key,
+              written_to: writtenTo ? { [writtenTo.channel]: writtenTo.address } : null,
               status: 'open',
               assignee: null,
               assignment: null,
@@ -163,7 +171,7 @@ export class SupportRoomsService {
     );
     const assignees = latest.flatMap(({ envelope }) => (envelope.data.support.assignee ? [toObjectId(envelope.data.support.assignee, 'support.assignee')] : []));
     const holders = new Map((await this.conversations.findManyByIds(assignees)).map((holder) => [`${holder.account_id}\u0000${holder._id.toHexString()}`, holder]));
-    const changes: { accountId: string; roomId: Types.ObjectId; version: number; update: UpdateQuery<Room>; removed: string[] }[] = [];
+    const changes: { accountId: string; roomId: Types.ObjectId; version: number; update: UpdateQuery<Room>; removed: string[]; added: string[] }[] = [];
     for (const { envelope } of latest) {
       const { data } = envelope;
       const room = rooms.get(`${envelope.accountId}\u0000${data.room_id}`);
@@ -185,11 +193,16 @@ export class SupportRoomsService {
           },
       );
       const assignment = data.support.assignment;
+      // Who sees the room (its members and the inbox's team) before and after: who left is told
+      // once more, and to who came, it is a new room.
+      const before = new Set([...room.members.map((member) => member.conversation_id.toHexString()), ...room.support.team.map((id) => id.toHexString())]);
+      const after = new Set([...members.map((member) => member.conversation_id.toHexString()), ...data.team]);
       changes.push({
         accountId: envelope.accountId,
         roomId: room._id,
         version: data.version,
-        removed: room.members.filter((member) => !members.some((entry) => entry.conversation_id.equals(member.conversation_id))).map((member) => member.conversation_id.toHexString()),
+        removed: [...before].filter((viewer) => !after.has(viewer)),
+        added: [...after].filter((viewer) => !before.has(viewer)),
         update: {
           $set: {
             members,
@@ -209,7 +222,7 @@ export class SupportRoomsService {
     const causes = new Map(latest.map((event) => [event.envelope.data.room_id, event.correlationId]));
     await this.outbox.addEach(
       session,
-      updated.map(({ room, removed }) => ({ envelope: roomUpdatedEvent(room, null, removed), correlationId: causes.get(room._id.toHexString()) })),
+      updated.map(({ room, removed, added }) => ({ envelope: roomUpdatedEvent(room, null, removed, added), correlationId: causes.get(room._id.toHexString()) })),
     );
   }
 

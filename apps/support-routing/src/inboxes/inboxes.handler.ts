@@ -44,8 +44,8 @@ export class InboxesHandler {
   }
 
   @MessagePattern(SupportPatterns.InboxDelete)
-  async remove(@Payload() command: CommandMessage<InboxRefPayload>): Promise<{ deleted: true }> {
-    await this.inboxes.remove(command.actor, command.payload.inboxId);
+  async remove(@Payload() command: CommandMessage<InboxRefPayload>, @Ctx() context: KafkaContext): Promise<{ deleted: true }> {
+    await this.inboxes.remove(command.actor, command.payload.inboxId, correlationIdOfKafka(context));
     return { deleted: true };
   }
 

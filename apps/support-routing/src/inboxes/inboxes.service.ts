@@ -79,10 +79,19 @@ export class InboxesService {
     return this.changeAndRoute(actor, inbox._id, correlationId, (session) => this.inboxes.update(actor.accountId, inbox._id, { $set: set }, session));
   }
 
-  /** Soft-deletes an inbox: it takes no new rooms; its rooms keep their state. */
-  async remove(actor: Actor, inboxIdText: string): Promise<void> {
+  /**
+   * Soft-deletes an inbox: it takes no new rooms, its open rooms are resolved (nobody answers from
+   * its numbers and addresses any more: another inbox, of any account, may take them), and its team
+   * no longer sees its rooms. Their assignees keep them, to read.
+   */
+  async remove(actor: Actor, inboxIdText: string, correlationId?: string): Promise<void> {
     const inbox = await this.live(actor, inboxIdText);
-    await this.routing.withInbox(actor.accountId, inbox._id, (session) => this.inboxes.update(actor.accountId, inbox._id, { $set: { deleted: true } }, session));
+    await this.routing.withInbox(actor.accountId, inbox._id, async (session) => {
+      await this.inboxes.update(actor.accountId, inbox._id, { $set: { deleted: true } }, session);
+      await this.assignments.resolveAllOf(inbox._id, session);
+      const rooms = await this.assignments.touchAllOf(inbox._id, [], session);
+      await this.outbox.add(session, rooms.map((entry) => supportUpdatedEvent(entry, null, actor)), correlationId);
+    });
   }
 
   /** Adds a member (or changes their capacity); waiting rooms may go to them at once. */
@@ -98,12 +107,14 @@ export class InboxesService {
           : this.inboxes.update(actor.accountId, inbox._id, { $set: { 'members.$[m].capacity': payload.capacity } }, session, {
               arrayFilters: [{ 'm.conversation_id': conversationId }],
             })
-        : this.inboxes.update(
-            actor.accountId,
-            inbox._id,
-            { $push: { members: { conversation_id: conversationId, capacity: payload.capacity ?? null, last_assigned_at: null, added: new Date() } } },
-            session,
-          ),
+        : this.inboxes
+            .update(
+              actor.accountId,
+              inbox._id,
+              { $push: { members: { conversation_id: conversationId, capacity: payload.capacity ?? null, last_assigned_at: null, added: new Date() } } },
+              session,
+            )
+            .then((added) => this.withTeamChange(actor, correlationId, added, [], session)),
     );
   }
 
@@ -129,8 +140,26 @@ export class InboxesService {
         if (entry) closed.push(entry);
       }
       await this.outbox.add(session, [...released, ...closed].map((entry) => supportUpdatedEvent(entry, updated, actor, conversationId.toHexString())), correlationId);
+      await this.withTeamChange(actor, correlationId, updated, [...released, ...closed].map((entry) => entry.room_id), session);
       return { inbox: updated, fresh: released.map((entry) => entry.room_id.toHexString()) };
     });
+  }
+
+  /**
+   * Tells every room of an inbox whose team changed (but `announced`, told already) of its new team:
+   * who sees a room's messages live follows who may read them.
+   */
+  private async withTeamChange(
+    actor: Actor,
+    correlationId: string | undefined,
+    inbox: StoredInbox | null,
+    announced: Types.ObjectId[],
+    session: ClientSession,
+  ): Promise<StoredInbox | null> {
+    if (!inbox) return null;
+    const rooms = await this.assignments.touchAllOf(inbox._id, announced, session);
+    await this.outbox.add(session, rooms.map((entry) => supportUpdatedEvent(entry, inbox, actor)), correlationId);
+    return inbox;
   }
 
   /** Runs an inbox change under its routing lock, then assigns whatever waiting rooms the change made room for. */

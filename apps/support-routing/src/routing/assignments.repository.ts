@@ -127,6 +127,25 @@ export class AssignmentsRepository {
     return this.assignments.find({ inbox_id: inboxId, status: 'open', assignee }).session(session).lean<StoredAssignment[]>();
   }
 
+  /**
+   * Raises the version of every room of an inbox but `except`, and returns them as they are after:
+   * a change of the inbox's team (who sees its rooms) is a new state of each of its rooms.
+   */
+  async touchAllOf(inboxId: Types.ObjectId, except: Types.ObjectId[], session: ClientSession): Promise<StoredAssignment[]> {
+    const filter = { inbox_id: inboxId, room_id: { $nin: except } };
+    await this.assignments.updateMany(filter, { $inc: { version: 1 } }, { session });
+    return this.assignments.find(filter).session(session).lean<StoredAssignment[]>();
+  }
+
+  /** Resolves every open room of an inbox (it is being deleted), raising their versions. */
+  async resolveAllOf(inboxId: Types.ObjectId, session: ClientSession): Promise<void> {
+    await this.assignments.updateMany(
+      { inbox_id: inboxId, status: 'open' },
+      { $set: { status: 'resolved', resolved_at: new Date(), waiting_since: null }, $inc: { version: 1 } },
+      { session },
+    );
+  }
+
   /** Changes one room's support state if it is still as `expected` says, raising its version; null if it was not. */
   async change(
     roomId: Types.ObjectId,

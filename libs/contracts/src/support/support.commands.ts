@@ -55,6 +55,8 @@ export interface SupportRoomAssignPayload {
 export interface SupportRoomOpenPayload {
   inbox_id: string;
   contact: SupportContact;
+  /** Opened by an inbound SMS or email: the inbox's number or address it came to (answers go out from it). */
+  written_to?: { channel: 'sms' | 'email'; address: string };
 }
 
 /** `support.inbound.route`: an SMS or email came in to `to` from `from`. */

@@ -54,6 +54,13 @@ export class RoomSupport {
   @Prop({ type: String, default: null })
   reply_from?: string | null;
 
+  /**
+   * Rooms of an inbox: the number and the address of the inbox the contact last wrote to, which
+   * answers on that channel go out from while the inbox still has them (else its first).
+   */
+  @Prop({ type: { sms: { type: String, default: null }, email: { type: String, default: null } }, _id: false, default: null })
+  written_to?: { sms?: string | null; email?: string | null } | null;
+
   @Prop({ type: SupportContactEntrySchema, required: true })
   contact!: SupportContactEntry;
 
