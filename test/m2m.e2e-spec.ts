@@ -148,8 +148,12 @@ describe('machine-to-machine message endpoints', () => {
     expect(seen).toMatchObject({ deleted: true, content: '' });
 
     expect((await api('POST', `/m2m/conversationmessage/delete/${byService.id}`, { token: service })).status).toBe(200);
+    const unread = async () => (await api('GET', `/v1/rooms/${threadId}`, { token: seller.token })).body.unread_count;
+    await eventually(unread, (count) => count === 0, 'both deleted messages out of the seller\'s count');
     const back = await m2m(service, `update/${byService.id}`, { dataClause: { isActive: true } });
     expect(back.body).toMatchObject({ isActive: true, content: 'moderated' });
+    // Back and unread: the answer comes once the seller's count has it again.
+    expect(await unread()).toBe(1);
   });
 
   it('takes queries as a whitelist: operators and unknown fields are 400, and another account\'s thread changes nothing', async () => {

@@ -401,6 +401,10 @@ describe('support inbox', () => {
       const history = await api('GET', `/v1/rooms/${room.body.id}/messages`, { token: ben.token });
       expect(history.body.data.map((message: { content: string }) => message.content)).toEqual(['VIP customer', 'Hi team']);
       await eventually(() => benMessages, (pushed) => pushed.some((push) => push.message.content === 'VIP customer' && push.message.private === true), 'the note pushed to the team');
+      // Search covers the rooms Ben works through the inbox, not only those he is a member of.
+      const found = await api('GET', '/v1/search?q=VIP', { token: ben.token });
+      expect(found.body.data.map((message: { id: string }) => message.id)).toEqual([note.body.id]);
+      expect((await api('GET', '/v1/search?q=VIP', { token: outsider.token })).body.data).toEqual([]);
 
       expect((await api('GET', `/v1/rooms/${room.body.id}`, { token: outsider.token })).status).toBe(403);
       expect((await api('POST', `/v1/rooms/${room.body.id}/messages`, { token: outsider.token, body: { content: 'let me in' } })).status).toBe(403);
@@ -538,7 +542,8 @@ describe('support inbox', () => {
       expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: ann.token, body: { content: 'hi again', source: 'sms' } })).status).toBe(403);
       expect((await api('GET', '/v1/rooms?type=support', { token: ann.token })).body.data).toEqual([]);
       const state = (await api('GET', `/v1/rooms/${roomId}`, { token: admin.token })).body.support;
-      expect(state).toMatchObject({ status: 'resolved', assignee: null });
+      // Nor does the decision that chose Ann explain the room any more.
+      expect(state).toMatchObject({ status: 'resolved', assignee: null, assignment: null });
       // Reopened, it goes to whoever works the inbox now.
       expect((await api('POST', `/v1/support/rooms/${roomId}/reopen`, { token: admin.token })).status).toBe(200);
       await online(ben, admin);

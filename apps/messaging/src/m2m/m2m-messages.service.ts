@@ -182,9 +182,9 @@ export class M2mMessagesService {
 
   async update(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<M2mChanged<ConversationMessageView>> {
     const id = toObjectId(payload.id ?? '', 'id');
-    const { value, reads } = await this.change(actor, { _id: id }, payload.dataClause, correlationId);
+    const { value, ...counts } = await this.change(actor, { _id: id }, payload.dataClause, correlationId);
     if (value.matched === 0) throw AppError.notFound('conversationMessage');
-    return { value: toConversationMessage((await this.messages.findById(id).lean<StoredMessage>()) as StoredMessage), reads };
+    return { value: toConversationMessage((await this.messages.findById(id).lean<StoredMessage>()) as StoredMessage), ...counts };
   }
 
   async remove(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView> {
@@ -222,7 +222,7 @@ export class M2mMessagesService {
       const scoped: Record<string, unknown> = { $and: [filter, { account_id: actor.accountId, receiver_user_id: { $type: 'string' } }] };
       const targets = await this.messages.find(scoped).limit(this.config.M2M_BATCH_MAX + 1).session(session).lean<StoredMessage[]>();
       this.checkBatchSize(targets.length, 'query');
-      if (targets.length === 0) return { value: { matched: 0, modified: 0 }, nowRead: [] };
+      if (targets.length === 0) return { value: { matched: 0, modified: 0 }, nowRead: [], restoredIn: [] };
       const now = new Date();
       const changes = targets.flatMap((message) => {
         const set = changeOf(message, wanted, now);
@@ -247,9 +247,14 @@ export class M2mMessagesService {
       }
       const changedById = new Map(changes.map(({ message, set }) => [message._id.toHexString(), set]));
       const nowRead = targets.filter((message) => ((changedById.get(message._id.toHexString())?.is_read ?? message.is_read) === true));
-      return { value: { matched: targets.length, modified: changes.length }, nowRead };
+      const restoredIn = [...new Set(changes.filter(({ message, set }) => message.deleted && set.deleted === false).map(({ message }) => message.room_id.toHexString()))];
+      return { value: { matched: targets.length, modified: changes.length }, nowRead, restoredIn };
     });
-    return { value: changed.value, reads: changed.nowRead.length > 0 ? await this.readMarksOf(actor.accountId, changed.nowRead) : [] };
+    return {
+      value: changed.value,
+      reads: changed.nowRead.length > 0 ? await this.readMarksOf(actor.accountId, changed.nowRead) : [],
+      recounts: changed.restoredIn,
+    };
   }
 
   /** Per room and receiver, the latest of these read messages: the read mark rooms applies. */

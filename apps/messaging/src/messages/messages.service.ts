@@ -428,14 +428,14 @@ export class MessagesService {
     return toPage(found, limit, forward, cursorOf, toMessageView, forward ? encodeCursor({ s: afterSeq }) : null);
   }
 
-  /** Messages matching a text search in every room the caller belongs to, newest first. */
+  /** Messages matching a text search in every room the caller belongs to or works through an inbox, newest first. */
   async search(actor: Actor, payload: MessageSearchPayload): Promise<Page<MessageStateView>> {
     const q = this.searchText(payload.q, true) as string;
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
     onePosition({ before: payload.before, after: payload.after });
     const before = payload.before ? timePosition(payload.before, 'before') : undefined;
     const after = payload.after ? timePosition(payload.after, 'after') : undefined;
-    const { conversationId, roomIds } = await this.access.memberRoomIds(actor);
+    const { conversationId, roomIds } = await this.access.memberRoomIds(actor, { team: true });
     if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: payload.after ?? null };
     const found = await this.messages.search(actor.accountId, roomIds, conversationId, { q, before, after, limit: limit + 1 });
     const cursorOf = (message: StoredMessage) => encodeCursor({ t: message.created.getTime(), id: message._id.toHexString() });

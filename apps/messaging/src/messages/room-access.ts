@@ -111,12 +111,23 @@ export class RoomAccess {
     return room;
   }
 
-  /** The caller's conversation and the ids of every live room they belong to now. */
-  async memberRoomIds(actor: Actor): Promise<{ conversationId: Types.ObjectId | null; roomIds: Types.ObjectId[] }> {
+  /**
+   * The caller's conversation and the ids of every live room they belong to now; with `team`, also
+   * the support rooms they work through an inbox's team (with the support scope), as search reads them.
+   */
+  async memberRoomIds(actor: Actor, { team = false } = {}): Promise<{ conversationId: Types.ObjectId | null; roomIds: Types.ObjectId[] }> {
     const conversationId = await this.conversationOf(actor);
     if (!conversationId) return { conversationId, roomIds: [] };
+    const worksInboxes = team && actor.scopes.includes(Scopes.Support);
     const rooms = await this.rooms
-      .find({ account_id: actor.accountId, 'members.conversation_id': conversationId, deleted: false }, { _id: 1 })
+      .find(
+        {
+          account_id: actor.accountId,
+          ...(worksInboxes ? { $or: [{ 'members.conversation_id': conversationId }, { type: 'support', 'support.team': conversationId }] } : { 'members.conversation_id': conversationId }),
+          deleted: false,
+        },
+        { _id: 1 },
+      )
       .lean<{ _id: Types.ObjectId }[]>();
     return { conversationId, roomIds: rooms.map((room) => room._id) };
   }

@@ -73,8 +73,8 @@ export class RoomsHandler {
   }
 
   @MessagePattern(RoomsPatterns.ServiceReads)
-  serviceReads(@Payload() command: CommandMessage<{ reads: ServiceReadMark[] }>, @Ctx() context: KafkaContext): Promise<{ applied: number }> {
-    return this.rooms.applyServiceReads(command.actor, command.payload.reads ?? [], correlationIdOfKafka(context));
+  serviceReads(@Payload() command: CommandMessage<{ reads: ServiceReadMark[]; recounts?: string[] }>, @Ctx() context: KafkaContext): Promise<{ applied: number }> {
+    return this.rooms.applyServiceReads(command.actor, command.payload.reads ?? [], command.payload.recounts ?? [], correlationIdOfKafka(context));
   }
 
   @MessagePattern(RoomsPatterns.RoomSetFavorite)

@@ -211,6 +211,38 @@ export class RoomsRepository {
     return result.modifiedCount > 0;
   }
 
+  /**
+   * Counts every reader's unread messages of a room again (after its last read mark: by others, not
+   * deleted, not hidden from them) and returns the room as it is after; null if it is not there.
+   */
+  async recountUnread(accountId: string, roomId: Types.ObjectId, session: ClientSession): Promise<StoredRoom | null> {
+    const room = await this.rooms.findOne({ _id: roomId, account_id: accountId, deleted: false }).session(session).lean<StoredRoom>();
+    if (!room) return null;
+    // One after the other: a transaction's operations do not run concurrently.
+    const counts: number[] = [];
+    for (const entry of room.unread_count) {
+      counts.push(
+        await this.messages.countDocuments(
+          {
+            room_id: room._id,
+            seq: { $gt: entry.last_read_seq, $lte: room.last_message_seq },
+            conversation_id: { $ne: entry.conversation_id },
+            deleted: false,
+            deleted_by: { $ne: entry.conversation_id },
+          },
+          { session },
+        ),
+      );
+    }
+    return this.rooms
+      .findOneAndUpdate(
+        { _id: room._id, account_id: accountId },
+        { $set: Object.fromEntries(counts.map((count, index) => [`unread_count.${index}.count`, count])) },
+        { session, returnDocument: 'after' },
+      )
+      .lean<StoredRoom>();
+  }
+
   /** A message of this room (its place and author), if it is there. */
   async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId) {
     return this.messages

@@ -234,8 +234,18 @@ export class RoomsService {
    * each reader's read mark moves up to their message (never back) and their unread count is
    * recounted, as their own read mark would; each room's members are told. Within the caller's account.
    */
-  async applyServiceReads(actor: Actor, reads: ServiceReadMark[], correlationId?: string): Promise<{ applied: number }> {
+  async applyServiceReads(actor: Actor, reads: ServiceReadMark[], recounts: string[], correlationId?: string): Promise<{ applied: number }> {
     let applied = 0;
+    // A message a service took back from deletion is unread again for whoever had not read past it.
+    for (const roomIdText of recounts) {
+      const roomId = toObjectId(roomIdText, 'recounts');
+      const recounted = await runTransaction(this.connection, async (session) => {
+        const room = await this.rooms.recountUnread(actor.accountId, roomId, session);
+        if (room) await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
+        return room;
+      });
+      if (recounted) applied++;
+    }
     for (const read of reads) {
       const roomId = toObjectId(read.room_id, 'reads.room_id');
       const message = await this.rooms.findMessage(actor.accountId, roomId, toObjectId(read.message_id, 'reads.message_id'));

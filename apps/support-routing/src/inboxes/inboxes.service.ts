@@ -129,14 +129,15 @@ export class InboxesService {
       const held = await this.assignments.openOf(inbox._id, conversationId, session);
       const released = [];
       for (const room of held) {
-        const entry = await this.assignments.change(room.room_id, { status: 'open', assignee: conversationId }, { $set: { assignee: null, waiting_since: room.opened_at } }, session);
+        // Routed again: the decision that chose them no longer says why the room is where it is.
+        const entry = await this.assignments.change(room.room_id, { status: 'open', assignee: conversationId }, { $set: { assignee: null, assignment: null, waiting_since: room.opened_at } }, session);
         if (entry) released.push(entry);
       }
       // Their resolved rooms go too: as assignee they stay the room's member, reading the customer's
       // history and texting them from the inbox's number. Reopened, such a room is routed again.
       const closed = [];
       for (const room of await this.assignments.resolvedOf(inbox._id, conversationId, session)) {
-        const entry = await this.assignments.change(room.room_id, { status: 'resolved', assignee: conversationId }, { $set: { assignee: null } }, session);
+        const entry = await this.assignments.change(room.room_id, { status: 'resolved', assignee: conversationId }, { $set: { assignee: null, assignment: null } }, session);
         if (entry) closed.push(entry);
       }
       await this.outbox.add(session, [...released, ...closed].map((entry) => supportUpdatedEvent(entry, updated, actor, conversationId.toHexString())), correlationId);

@@ -70,8 +70,10 @@ export interface ServiceReadMark {
   message_id: string;
 }
 
-/** messaging's answer to an m2m change: what the caller gets, and the read marks rooms applies before the gateway answers. */
+/** messaging's answer to an m2m change: what the caller gets, and what rooms applies to unread counts before the gateway answers. */
 export interface M2mChanged<T> {
   value: T;
   reads: ServiceReadMark[];
+  /** Rooms a message came back to (reactivated): their unread counts are counted again. */
+  recounts: string[];
 }

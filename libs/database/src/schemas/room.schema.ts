@@ -148,6 +148,8 @@ export const RoomSchema = SchemaFactory.createForClass(Room);
 RoomSchema.index({ 'members.conversation_id': 1, deleted: 1, updated: -1 });
 RoomSchema.index({ 'members.conversation_id': 1, deleted: 1, last_activity: -1, _id: -1 });
 RoomSchema.index({ 'unread_count.conversation_id': 1, 'unread_count.count': 1 });
+// The support rooms an inbox's team member works without being a member (search reads them).
+RoomSchema.index({ 'support.team': 1, account_id: 1 }, { partialFilterExpression: { type: 'support' } });
 RoomSchema.index(
   { account_id: 1, type: 1, pair: 1 },
   { unique: true, partialFilterExpression: { type: 'direct', pair: { $type: 'string' } } },
