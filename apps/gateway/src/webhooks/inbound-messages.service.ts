@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
   Limits,
   MessagingPatterns,
@@ -14,6 +15,7 @@ import {
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { ObjectStorage, storageKeyFor } from '@parley/storage';
+import { DeniedAttachmentTypes } from '../attachments/denied-types.js';
 
 /** A file that came with an inbound message: its bytes (email) or where the provider keeps it (MMS). */
 export interface InboundFile {
@@ -46,13 +48,16 @@ export interface InboundMessage {
  * provider's id, so a provider's retry stores nothing new). An address no inbox owns goes to the
  * account's default inbound conversation for the channel, as its direct room with the contact;
  * with none, support-routing keeps it as unrouted. Resolves once everything is stored, so the provider is answered 200
- * only for what will not be lost.
+ * only for what will not be lost. A file of a type ATTACHMENT_DENIED_TYPES refuses is left out (and
+ * logged): customers are the less trusted side, and refusing the whole message would lose their text.
  */
 @Injectable()
 export class InboundMessagesService {
   constructor(
     private readonly commands: CommandClient,
     private readonly storage: ObjectStorage,
+    private readonly deniedTypes: DeniedAttachmentTypes,
+    @InjectPinoLogger(InboundMessagesService.name) private readonly logger: PinoLogger,
   ) {}
 
   async receive(inbound: InboundMessage, correlationId: string): Promise<{ routed: boolean; roomId?: string; messageId?: string }> {
@@ -99,18 +104,28 @@ export class InboundMessagesService {
 
   /**
    * Copies an inbound message's files into the bucket under keys made from the provider's message
-   * id, so a provider's retry writes the same objects again rather than new ones.
+   * id, so a provider's retry writes the same objects again rather than new ones. A denied file is
+   * neither fetched nor stored.
    */
   private async copyFiles(accountId: string, inbound: InboundMessage): Promise<AttachmentView[]> {
     const files = (inbound.files ?? []).slice(0, Limits.attachmentsMax);
-    return Promise.all(
-      files.map(async (file, index) => {
+    const copied = await Promise.all(
+      files.map(async (file, index): Promise<AttachmentView | null> => {
+        const denied = this.deniedTypes.deniedEntry(file.contentType);
+        if (denied) {
+          this.logger.warn(
+            { accountId, channel: inbound.channel, externalId: inbound.externalId, file: file.name, contentType: denied, rule: 'ATTACHMENT_DENIED_TYPES' },
+            'inbound attachment dropped: its media type is in ATTACHMENT_DENIED_TYPES; the message is stored without it',
+          );
+          return null;
+        }
         const body = file.body ?? (await this.fetchMedia(file));
         const key = storageKeyFor(accountId, stableUuid(`${inbound.channel}:${inbound.externalId}:${index}`), file.name);
         await this.storage.put(key, body, file.contentType);
         return { name: file.name, size: body.length, content_type: file.contentType, storage_key: key };
       }),
     );
+    return copied.filter((attachment) => attachment !== null);
   }
 
   private async fetchMedia(file: InboundFile): Promise<Buffer> {
