@@ -196,6 +196,16 @@ describe('SMS and email in support threads', () => {
       expect(messages[0].subject).toBe('Following up');
     });
 
+    it('names the contact by their address when the sender\'s display name cannot be shown as a name, and keeps the email', async () => {
+      const { admin, agent, inboxId, address } = await desk();
+      const email = await inboundEmail({ to: address, from: '"\u202eevil\u0007" <spoof@example.com>', subject: 'Hi', text: 'my text must not be lost', headers: `Message-ID: <spoof-${Date.now()}@mail.example>` });
+      expect(email.status).toBe(200);
+      const room = await roomOf(admin.token, inboxId);
+      expect(room.support.contact).toEqual({ email: 'spoof@example.com' });
+      expect((await api('GET', `/v1/rooms/${room.id}`, { token: agent.token })).body.name).toBe('spoof@example.com');
+      expect((await messagesOf(agent.token, room.id)).map((message) => message.content)).toEqual(['my text must not be lost']);
+    });
+
     it('copies an MMS\'s media and an email\'s attachments into the bucket, as attachments of the contact\'s messages', async () => {
       const { admin, agent, inboxId, number, address } = await desk();
       const photo = Buffer.from('a photo of the broken part');

@@ -84,7 +84,7 @@ export class SupportController {
   })
   @NonEmptyBody(UpdateInboxDto)
   @ApiOkResponse({ description: 'The inbox', type: InboxSchema, links: INBOX_LINKS })
-  @ApiErrors(400, 404, 409, 413)
+  @ApiErrors(400, 404, 409, 413, 422)
   updateInbox(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,

@@ -4,6 +4,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
   Limits,
   MessagingPatterns,
+  nameAsRead,
   RoomsPatterns,
   Scopes,
   SupportPatterns,
@@ -71,7 +72,7 @@ export class InboundMessagesService {
     const accountId = route.inbox?.account_id ?? route.default_conversation?.account_id;
     if (!accountId) return { routed: false };
     const actor: Actor = { ...webhook, accountId };
-    const contact = inbound.channel === 'sms' ? { phone: inbound.from } : { email: inbound.from, ...(inbound.fromName ? { name: inbound.fromName } : {}) };
+    const contact = inbound.channel === 'sms' ? { phone: inbound.from } : { email: inbound.from, ...this.senderName(inbound) };
     const opened = route.inbox
       ? await this.commands.send<{ created: boolean; room: RoomView }>(
           RoomsPatterns.SupportRoomOpen,
@@ -100,6 +101,19 @@ export class InboundMessagesService {
       { correlationId, key: opened.room.id },
     );
     return { routed: true, roomId: opened.room.id, messageId: stored.message.id };
+  }
+
+  /**
+   * The display name of an email's sender, as the contact's name, when it reads as a name: one that
+   * shows nothing or holds control characters is left out (the address names the contact), since
+   * refusing the webhook would lose the customer's message.
+   */
+  private senderName(inbound: InboundMessage): { name?: string } {
+    if (!inbound.fromName) return {};
+    const { name, problem } = nameAsRead(inbound.fromName);
+    if (!problem) return { name };
+    this.logger.warn({ channel: inbound.channel, externalId: inbound.externalId, problem }, 'inbound sender name left out: it cannot be shown as a name; the contact goes by the address');
+    return {};
   }
 
   /**
