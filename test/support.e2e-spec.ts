@@ -294,6 +294,20 @@ describe('support inbox', () => {
       expect(opened.body).toMatchObject({ name: 'Ren\u00e9', support: { contact: { name: 'Ren\u00e9' } } });
     });
 
+    it('answers 422 naming assignee for listing rooms by a conversation not in the caller\'s account, and lists by one that is', async () => {
+      const { admin, agents } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'Assignees', members: [agents[0].conversationId] });
+      const stranger = await newMember(newAccountId(), AGENT);
+      for (const assignee of [stranger.conversationId, '0123456789abcdef01234567']) {
+        const refused = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&assignee=${assignee}`, { token: admin.token });
+        expect([assignee, refused.status, refused.body.details?.[0]?.field]).toEqual([assignee, 422, 'assignee']);
+      }
+      const opened = await openRoom(admin.token, inbox, { phone: newPhone() }, 'hello');
+      await assigned(opened.body.id, admin.token);
+      const theirs = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&assignee=${agents[0].conversationId}`, { token: admin.token });
+      expect(theirs.body.data.map((room: { id: string }) => room.id)).toEqual([opened.body.id]);
+    });
+
     it('opens one room when the same contact writes twenty times at once', async () => {
       const { admin, agents } = await supportTeam(1);
       const inbox = await createInbox(admin, { name: 'Help', members: [agents[0].conversationId] });

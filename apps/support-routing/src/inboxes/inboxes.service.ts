@@ -44,7 +44,7 @@ export class InboxesService {
   async create(actor: Actor, payload: InboxCreatePayload): Promise<InboxView> {
     const name = readableName(payload.name, 'name');
     const members = payload.members.map((id) => toObjectId(id, 'members'));
-    await this.requireTeam(actor.accountId, members, 'members');
+    await this.team.requireInAccount(actor.accountId, members, 'members');
     try {
       const inbox = await this.inboxes.insert({
         account_id: actor.accountId,
@@ -92,7 +92,7 @@ export class InboxesService {
   async addMember(actor: Actor, payload: InboxMemberPayload, correlationId?: string): Promise<InboxView> {
     const inbox = await this.live(actor, payload.inboxId);
     const conversationId = toObjectId(payload.conversationId, 'conversationId');
-    await this.requireTeam(actor.accountId, [conversationId], 'conversationId');
+    await this.team.requireInAccount(actor.accountId, [conversationId], 'conversationId');
     const present = inbox.members.some((member) => member.conversation_id.equals(conversationId));
     return this.changeAndRoute(actor, inbox._id, correlationId, (session) =>
       present
@@ -163,13 +163,6 @@ export class InboxesService {
     const inbox = await this.inboxes.findLive(actor.accountId, toObjectId(inboxIdText, 'id'));
     if (!inbox) throw AppError.notFound('inbox');
     return inbox;
-  }
-
-  /** Every id must be a conversation of the account: a 422 naming the field otherwise. */
-  private async requireTeam(accountId: string, ids: Types.ObjectId[], field: string): Promise<void> {
-    const existing = await this.team.existing(accountId, ids);
-    const missing = ids.filter((id) => !existing.has(id.toHexString()));
-    if (missing.length > 0) throw AppError.unprocessable(field, `${field} names no conversation of this account: ${missing.map((id) => id.toHexString()).join(', ')}`);
   }
 }
 

@@ -195,7 +195,7 @@ export class ListSupportRoomsQueryDto extends ForwardPageQueryDto {
   @IsId('inbox_id must be an inbox id')
   inbox_id?: string;
 
-  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'Conversation id of the assignee' })
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'Conversation id of the assignee; one that is not in the account is a 422' })
   @IsOptional()
   @IsId('assignee must be a conversation id')
   assignee?: string;
