@@ -308,6 +308,21 @@ describe('support inbox', () => {
       expect(theirs.body.data.map((room: { id: string }) => room.id)).toEqual([opened.body.id]);
     });
 
+    it('pages support rooms forward by cursor, previous always null, and documents them so', async () => {
+      const { admin, agents } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'Pages', members: [agents[0].conversationId] });
+      for (let index = 0; index < 3; index++) expect((await openRoom(admin.token, inbox, { phone: newPhone() }, `room ${index}`)).status).toBe(201);
+      const first = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&limit=2`, { token: admin.token });
+      expect([first.body.data.length, first.body.previous]).toEqual([2, null]);
+      const rest = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&limit=2&cursor=${encodeURIComponent(first.body.next)}`, { token: admin.token });
+      expect([rest.body.data.length, rest.body.next, rest.body.previous]).toEqual([1, null, null]);
+      const { paths } = (await api('GET', '/swagger/json')).body;
+      const { next, previous } = paths['/v1/support/rooms'].get.responses['200'].content['application/json'].schema.properties;
+      expect(next.description).toMatch(/pass as cursor/);
+      expect(previous.description).toMatch(/always null/i);
+      expect(`${next.description} ${previous.description}`).not.toMatch(/before|after/);
+    });
+
     it('opens one room when the same contact writes twenty times at once', async () => {
       const { admin, agents } = await supportTeam(1);
       const inbox = await createInbox(admin, { name: 'Help', members: [agents[0].conversationId] });
