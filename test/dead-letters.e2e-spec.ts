@@ -192,7 +192,7 @@ describe('dead letters: listed and replayed by operators', () => {
     expect(Object.keys(paths['/admin/dead-letters/{id}/replay'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
   });
 
-  it('pages an account\'s dead letters newest first', async () => {
+  it('pages an account\'s dead letters newest first, and answers 422 naming after for before with after', async () => {
     const thread = await supportThread();
     const first = await doomedSms(thread, `first ${randomUUID()}`);
     const second = await doomedSms(thread, `second ${randomUUID()}`);
@@ -206,6 +206,8 @@ describe('dead letters: listed and replayed by operators', () => {
     const back = await deadLettersOf(thread.admin.token, `?limit=1&after=${page2.body.previous}`);
     expect(back.body.data.map((item: { id: string }) => item.id)).toEqual(page1.body.data.map((item: { id: string }) => item.id));
     expect((await deadLettersOf(thread.admin.token, '?before=garbage')).status).toBe(400);
+    const both = await deadLettersOf(thread.admin.token, `?before=${page1.body.next}&after=${page2.body.previous}`);
+    expect([both.status, both.body.details?.[0]?.field]).toEqual([422, 'after']);
   });
 
   it('keeps what any app parks, and replays it to the consumer that failed it only', async () => {

@@ -154,6 +154,14 @@ describe('message reminders', () => {
     expect((await api('GET', '/v1/messages/reminders', { token: newUser().token })).body.data).toEqual([]);
   });
 
+  it('documents its pages as they work: next is passed as cursor, previous is always null', async () => {
+    const { paths } = (await api('GET', '/swagger/json')).body;
+    const { next, previous } = paths['/v1/messages/reminders'].get.responses['200'].content['application/json'].schema.properties;
+    expect(next.description).toMatch(/pass as cursor/);
+    expect(previous.description).toMatch(/always null/i);
+    expect(`${next.description} ${previous.description}`).not.toMatch(/before|after/);
+  });
+
   it('refuses a time in the past or years away (422) or not a time (400), a non-member and another account, writing nothing', async () => {
     const { alice, messageId } = await messageBetweenTwo();
     const stranger = await newMember(alice.accountId);

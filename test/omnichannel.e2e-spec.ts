@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPrivateKey, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
@@ -194,6 +196,16 @@ describe('SMS and email in support threads', () => {
       expect(messages[0].subject).toBe('Following up');
     });
 
+    it('names the contact by their address when the sender\'s display name cannot be shown as a name, and keeps the email', async () => {
+      const { admin, agent, inboxId, address } = await desk();
+      const email = await inboundEmail({ to: address, from: '"\u202eevil\u0007" <spoof@example.com>', subject: 'Hi', text: 'my text must not be lost', headers: `Message-ID: <spoof-${Date.now()}@mail.example>` });
+      expect(email.status).toBe(200);
+      const room = await roomOf(admin.token, inboxId);
+      expect(room.support.contact).toEqual({ email: 'spoof@example.com' });
+      expect((await api('GET', `/v1/rooms/${room.id}`, { token: agent.token })).body.name).toBe('spoof@example.com');
+      expect((await messagesOf(agent.token, room.id)).map((message) => message.content)).toEqual(['my text must not be lost']);
+    });
+
     it('copies an MMS\'s media and an email\'s attachments into the bucket, as attachments of the contact\'s messages', async () => {
       const { admin, agent, inboxId, number, address } = await desk();
       const photo = Buffer.from('a photo of the broken part');
@@ -220,6 +232,42 @@ describe('SMS and email in support threads', () => {
       const emailMessage = files.find((message) => message.content === 'see attached');
       expect(emailMessage?.attachments).toEqual([expect.objectContaining({ name: 'receipt.txt', content_type: 'text/plain' })]);
       expect(await (await fetch(emailMessage?.attachments[0].url)).text()).toBe('receipt 42 EUR');
+    });
+
+    it('leaves out a customer\'s file of a type ATTACHMENT_DENIED_TYPES refuses, keeps their message and the other files, and logs the drop', async () => {
+      const { admin, agent, inboxId, number, address } = await desk();
+      const emailId = `evil-${Date.now()}@mail.example`;
+      const form = new FormData();
+      for (const [name, value] of Object.entries({ to: address, from: 'mallory@example.com', subject: 'Invoice', text: 'please run the invoice', headers: `Message-ID: <${emailId}>` })) form.append(name, value);
+      form.append('attachment1', new Blob([Buffer.from('MZ')], { type: 'application/x-msdownload' }), 'evil.exe');
+      form.append('attachment2', new Blob([Buffer.from('invoice 7')], { type: 'text/plain' }), 'invoice.txt');
+      const emailed = await fetch(`${env().GATEWAY_URL}/webhooks/sendgrid/inbound?secret=${env().INBOUND_EMAIL_SECRET}`, { method: 'POST', body: form });
+      expect(emailed.status).toBe(200);
+      const media = (await (await fetch(`${env().TWILIO_BASE_URL}/_stand-in/media`, { method: 'POST', headers: { 'content-type': 'application/x-sh' }, body: 'rm -rf /' })).json()) as { url: string };
+      const smsId = `SM-evil-${Date.now()}`;
+      const mms = await twilioWebhook('/webhooks/twilio/sms', { MessageSid: smsId, From: newNumber(), To: number, Body: 'run this', NumMedia: '1', MediaUrl0: media.url, MediaContentType0: 'application/x-sh' });
+      expect(mms.status).toBe(200);
+
+      const rooms = await eventually(
+        () => api('GET', `/v1/support/rooms?inbox_id=${inboxId}`, { token: admin.token }),
+        (response) => response.body.data?.length === 2,
+        'two rooms',
+      );
+      const messages: { content: string; attachments?: any[] }[] = [];
+      for (const room of rooms.body.data) messages.push(...(await messagesOf(agent.token, room.id)));
+      const email = messages.find((message) => message.content === 'please run the invoice');
+      expect(email?.attachments).toEqual([expect.objectContaining({ name: 'invoice.txt', content_type: 'text/plain' })]);
+      const sms = messages.find((message) => message.content === 'run this');
+      expect(sms).toBeDefined();
+      expect(sms?.attachments ?? []).toEqual([]);
+      const drops = readFileSync(join(readState().runDir, 'gateway.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('ATTACHMENT_DENIED_TYPES') && (line.includes(emailId) || line.includes(smsId)))
+        .map((line) => JSON.parse(line) as { file: string; contentType: string; channel: string });
+      expect(drops.map(({ channel, file, contentType }) => ({ channel, file, contentType })).sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
+        { channel: 'email', file: 'evil.exe', contentType: 'application/x-msdownload' },
+        { channel: 'sms', file: 'media-0', contentType: 'application/x-sh' },
+      ]);
     });
 
     it('refuses inbound email without the secret with 403 and stores nothing', async () => {

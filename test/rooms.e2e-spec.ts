@@ -275,7 +275,7 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     expect(bad.body.details[0].field).toBe('unread');
   });
 
-  it('pages rooms both ways with cursors', async () => {
+  it('pages rooms both ways with cursors, and answers 422 naming after for before with after', async () => {
     const { admin } = await team(0);
     const created: string[] = [];
     for (const name of ['a', 'b', 'c', 'd', 'e']) {
@@ -288,6 +288,8 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     const back = (await api('GET', `/v1/rooms?limit=2&after=${second.previous}`, { token: admin.token })).body;
     expect(back.data.map((room: { name: string }) => room.name)).toEqual(['e', 'd']);
     expect(created).toHaveLength(5);
+    const both = await api('GET', `/v1/rooms?limit=2&before=${second.next}&after=${second.previous}`, { token: admin.token });
+    expect([both.status, both.body.details?.[0]?.field]).toEqual([422, 'after']);
   });
 
   it('tells the caller\'s other devices, and nobody else, when they favorite or snooze a room', async () => {
@@ -349,7 +351,7 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
 describe('conversations', () => {
   afterAll(closeStores);
 
-  it('lists the account’s team with names, leaves out users who are gone, filters by status and searches by name', async () => {
+  it('lists the account’s team with names, leaves out users who are gone, filters by status, searches by name, and answers 422 naming after for before with after', async () => {
     const { accountId, admin, people } = await team(3);
     const [ann, ben, gone] = people;
     const db = await database();
@@ -372,6 +374,8 @@ describe('conversations', () => {
     expect(page.body.data).toHaveLength(2);
     const rest = await api('GET', `/v1/conversations?limit=2&before=${page.body.next}`, { token: ann.token });
     expect(rest.body.data).toHaveLength(1);
+    const both = await api('GET', `/v1/conversations?before=${page.body.next}&after=${rest.body.previous}`, { token: ann.token });
+    expect([both.status, both.body.details?.[0]?.field]).toEqual([422, 'after']);
 
     const history = await db.collection('conversations.status_history').find({ account_id: accountId }).toArray();
     expect(history.map((entry) => entry.status)).toEqual(['online']);

@@ -189,6 +189,20 @@ describe('support inbox', () => {
       expect((await api('GET', `/v1/support/inboxes/${theirs}`, { token: stranger.token })).body.name).toBe('Theirs');
       expect(await (await database()).collection('conversations.rooms').countDocuments({ account_id: accountId })).toBe(before['conversations.rooms']);
     });
+
+    it('reads inbox names as channel names are read: one Unicode form, and a 422 naming name for one that shows nothing or holds control characters, writing nothing', async () => {
+      const { admin, accountId } = await supportTeam(0);
+      const created = await api('POST', '/v1/support/inboxes', { token: admin.token, body: { name: ' Cafe\u0301 desk ', members: [] } });
+      expect(created.status).toBe(201);
+      expect(created.body.name).toBe('Caf\u00e9 desk');
+      for (const name of ['\u200b', '\u200b\u2060 ', 'a\u0000b', 'V\u202eIP', 'x\u2066y']) {
+        const refused = await api('POST', '/v1/support/inboxes', { token: admin.token, body: { name, members: [] } });
+        expect([name, refused.status, refused.body.details?.[0]?.field]).toEqual([name, 422, 'name']);
+        const renamed = await api('PATCH', `/v1/support/inboxes/${created.body.id}`, { token: admin.token, body: { name } });
+        expect([name, renamed.status, renamed.body.details?.[0]?.field]).toEqual([name, 422, 'name']);
+      }
+      expect(await (await database()).collection('support.inboxes').find({ account_id: accountId }).map((inbox) => inbox.name).toArray()).toEqual(['Caf\u00e9 desk']);
+    });
   });
 
   describe('routing', () => {
@@ -264,6 +278,49 @@ describe('support inbox', () => {
       expect(nobody.status).toBe(400);
       expect(JSON.stringify(nobody.body)).toMatch(/contact/);
       expect(await contacts.countDocuments({ account_id: accountId })).toBe(1);
+    });
+
+    it('refuses a contact name that shows nothing or holds control characters or text-direction overrides with a 422 naming contact.name, opening nothing', async () => {
+      const { admin, agents, accountId } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'Names', members: [agents[0].conversationId] });
+      const before = await documentsOfAccount(accountId);
+      for (const name of ['\u202eevil\u0000', '\u200b', 'Dana\u0007']) {
+        const refused = await openRoom(admin.token, inbox, { name, phone: newPhone() }, 'hello');
+        expect([name, refused.status, refused.body.details?.[0]?.field]).toEqual([name, 422, 'contact.name']);
+      }
+      expect(await documentsOfAccount(accountId)).toEqual(before);
+      const opened = await openRoom(admin.token, inbox, { name: ' Rene\u0301 ', phone: newPhone() }, 'hello');
+      expect(opened.status).toBe(201);
+      expect(opened.body).toMatchObject({ name: 'Ren\u00e9', support: { contact: { name: 'Ren\u00e9' } } });
+    });
+
+    it('answers 422 naming assignee for listing rooms by a conversation not in the caller\'s account, and lists by one that is', async () => {
+      const { admin, agents } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'Assignees', members: [agents[0].conversationId] });
+      const stranger = await newMember(newAccountId(), AGENT);
+      for (const assignee of [stranger.conversationId, '0123456789abcdef01234567']) {
+        const refused = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&assignee=${assignee}`, { token: admin.token });
+        expect([assignee, refused.status, refused.body.details?.[0]?.field]).toEqual([assignee, 422, 'assignee']);
+      }
+      const opened = await openRoom(admin.token, inbox, { phone: newPhone() }, 'hello');
+      await assigned(opened.body.id, admin.token);
+      const theirs = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&assignee=${agents[0].conversationId}`, { token: admin.token });
+      expect(theirs.body.data.map((room: { id: string }) => room.id)).toEqual([opened.body.id]);
+    });
+
+    it('pages support rooms forward by cursor, previous always null, and documents them so', async () => {
+      const { admin, agents } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'Pages', members: [agents[0].conversationId] });
+      for (let index = 0; index < 3; index++) expect((await openRoom(admin.token, inbox, { phone: newPhone() }, `room ${index}`)).status).toBe(201);
+      const first = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&limit=2`, { token: admin.token });
+      expect([first.body.data.length, first.body.previous]).toEqual([2, null]);
+      const rest = await api('GET', `/v1/support/rooms?inbox_id=${inbox}&limit=2&cursor=${encodeURIComponent(first.body.next)}`, { token: admin.token });
+      expect([rest.body.data.length, rest.body.next, rest.body.previous]).toEqual([1, null, null]);
+      const { paths } = (await api('GET', '/swagger/json')).body;
+      const { next, previous } = paths['/v1/support/rooms'].get.responses['200'].content['application/json'].schema.properties;
+      expect(next.description).toMatch(/pass as cursor/);
+      expect(previous.description).toMatch(/always null/i);
+      expect(`${next.description} ${previous.description}`).not.toMatch(/before|after/);
     });
 
     it('opens one room when the same contact writes twenty times at once', async () => {

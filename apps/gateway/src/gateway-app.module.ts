@@ -8,6 +8,7 @@ import { AccountsController } from './accounts/accounts.controller.js';
 import { ApiDocsController } from './api-docs/api-docs.controller.js';
 import { ApiDocument } from './api-docs/api-document.js';
 import { AttachmentsController } from './attachments/attachments.controller.js';
+import { DeniedAttachmentTypes } from './attachments/denied-types.js';
 import { ConsoleModule } from './console/console.module.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import { M2mMessagesController } from './m2m/m2m-messages.controller.js';
@@ -51,6 +52,7 @@ export class GatewayAppModule {
         AdminHealthService,
         WebhookSignatures,
         InboundMessagesService,
+        DeniedAttachmentTypes,
         OutboundLimits,
         { provide: RouteMethods, useValue: routes },
         OverloadShedding,

@@ -1,3 +1,5 @@
+import { AppError } from './errors.js';
+
 /** Limits of design.md section 4, enforced at the edge and again where data is stored. */
 export const Limits = {
   contentMaxLength: 5000,
@@ -21,3 +23,30 @@ const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
 export function showsText(text: string): boolean {
   return VISIBLE.test(text);
 }
+
+/** Control characters, and the ones that reorder what follows them (a name must read as it is). */
+const UNREADABLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * A name as people read it (a channel's, an inbox's, a contact's): trimmed and in one Unicode form
+ * (NFC), so `Café` typed either way is one name; `problem` says why it cannot be shown as a name
+ * (it shows nothing, or holds control characters or text-direction overrides, which can make a
+ * list read other than it is), else null.
+ */
+export function nameAsRead(given: string): { name: string; problem: string | null } {
+  const name = given.trim().normalize('NFC');
+  if (!showsText(name)) return { name, problem: 'shows nothing: give it a letter, digit or symbol' };
+  if (UNREADABLE.test(name)) return { name, problem: 'must not hold control characters or text-direction overrides' };
+  return { name, problem: null };
+}
+
+/** A name given by a caller as it will be stored (see nameAsRead); an unreadable one is a 422 naming `field`. */
+export function readableName(given: string, field: string): string {
+  const { name, problem } = nameAsRead(given);
+  if (problem) throw AppError.unprocessable(field, `${field} ${problem}`);
+  return name;
+}
+
+/** How the document states the rule of readableName. */
+export const READABLE_NAME_RULE =
+  'Trimmed and kept in one Unicode form (NFC). One that shows nothing (zero-width characters only) or holds control characters or text-direction overrides is a 422.';

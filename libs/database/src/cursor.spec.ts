@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError } from '@parley/contracts';
-import { cutPage, decodeCursor, encodeCursor } from './cursor.js';
+import { cutPage, decodeCursor, encodeCursor, onePosition } from './cursor.js';
 import { toObjectId } from './ids.js';
 
 describe('page cursors', () => {
@@ -51,5 +51,19 @@ describe('cutting a page', () => {
 
   it('gives an empty page no cursors', () => {
     expect(cut([], 'before')).toEqual({ data: [], next: null, previous: null });
+  });
+});
+
+describe('onePosition', () => {
+  it('accepts at most one starting point and names the second one given, with a 422', () => {
+    expect(() => onePosition({ before: undefined, after: 'a' })).not.toThrow();
+    try {
+      onePosition({ before: 'b', after: undefined, after_seq: 3 });
+      throw new Error('expected a 422');
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).statusCode).toBe(422);
+      expect((error as AppError).details?.[0].field).toBe('after_seq');
+    }
   });
 });

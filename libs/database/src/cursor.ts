@@ -24,6 +24,16 @@ export function decodeCursor<T extends Record<string, string | number>>(
 }
 
 /**
+ * Refuses a list query that names more than one starting point (`before` with `after`), naming the
+ * second one: a 422, as each is a well-formed parameter of the document (which cannot say "at most
+ * one of these").
+ */
+export function onePosition(given: Record<string, unknown>): void {
+  const named = Object.entries(given).filter(([, value]) => value !== undefined).map(([field]) => field);
+  if (named.length > 1) throw AppError.unprocessable(named[1], `${named[1]} cannot be combined with ${named[0]}`);
+}
+
+/**
  * Cuts one page of a list paged by `before` and `after` cursors. `found` holds up to `limit + 1`
  * items read outward from the cursor: in list order for a `before` cursor (or none), in reverse for
  * an `after` cursor; the extra item says more lie that way. The page comes back in list order with

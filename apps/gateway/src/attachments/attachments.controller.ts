@@ -6,6 +6,7 @@ import { AttachmentUploadSchema, CreateAttachmentUploadDto } from '@parley/contr
 import { newStorageKey, ObjectStorage, uploaderTag } from '@parley/storage';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { GatewayConfig } from '../gateway.config.js';
+import { DeniedAttachmentTypes } from './denied-types.js';
 
 @ApiTags('attachments')
 @ApiBearerAuth()
@@ -13,14 +14,11 @@ import { GatewayConfig } from '../gateway.config.js';
 @RequireScopes(Scopes.Conversation)
 @Controller('v1/attachments')
 export class AttachmentsController {
-  private readonly deniedTypes: Set<string>;
-
   constructor(
     private readonly storage: ObjectStorage,
     private readonly config: GatewayConfig,
-  ) {
-    this.deniedTypes = new Set(config.ATTACHMENT_DENIED_TYPES.split(',').map(mediaTypeEssence).filter((type) => type !== ''));
-  }
+    private readonly deniedTypes: DeniedAttachmentTypes,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -33,16 +31,10 @@ export class AttachmentsController {
   async presignUpload(@CurrentActor() actor: Actor, @Body() body: CreateAttachmentUploadDto): Promise<AttachmentUploadView> {
     const limit = this.config.ATTACHMENT_MAX_BYTES;
     if (body.size > limit) throw AppError.payloadTooLarge('size', `size must be at most ${limit} bytes`);
-    if (this.deniedTypes.has(mediaTypeEssence(body.content_type))) {
-      throw AppError.unsupportedMediaType('content_type', `content_type ${mediaTypeEssence(body.content_type)} is not accepted for attachments`);
-    }
+    const denied = this.deniedTypes.deniedEntry(body.content_type);
+    if (denied) throw AppError.unsupportedMediaType('content_type', `content_type ${denied} is not accepted for attachments`);
     const key = newStorageKey(actor.accountId, body.name);
     const upload = await this.storage.presignPut(key, body.content_type, body.size, this.config.ATTACHMENT_UPLOAD_EXPIRES_SECONDS, uploaderTag(actor.accountId, actor.userId));
     return { storage_key: key, upload_url: upload.url, method: upload.method, headers: upload.headers, expires_at: upload.expiresAt.toISOString() };
   }
-}
-
-/** `type/subtype` in lower case, without parameters: what a deny list entry names. */
-function mediaTypeEssence(contentType: string): string {
-  return contentType.split(';')[0].trim().toLowerCase();
 }

@@ -124,7 +124,7 @@ export class MessagesController {
     summary: "The caller's pending reminders, soonest first, in rooms they belong to",
     description: 'Fired and cancelled reminders are not listed. `next` pages on to later ones (as `cursor`).',
   })
-  @ApiOkPage(ReminderSchema, 'A page of pending reminders')
+  @ApiOkPage(ReminderSchema, 'A page of pending reminders', 'cursor')
   @ApiErrors(400)
   reminders(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ForwardPageQueryDto): Promise<Page<ReminderView>> {
     return this.commands.send(MessagingPatterns.ReminderList, actor, query, { correlationId, key: actor.userId });

@@ -27,7 +27,7 @@ export class DeadLettersController {
       'Each is an event a consumer gave up on after its retries: its topic, partition and offset, key, headers, the event itself, the consumer and app that failed it, the error, when, and whether it was replayed.',
   })
   @ApiOkResponse({ description: '{ data: dead letters, next, previous }' })
-  @ApiErrors(400)
+  @ApiErrors(400, 422)
   list(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ListDeadLettersQueryDto): Promise<Page<DeadLetterView>> {
     return this.commands.send(DeadLetterPatterns.List, actor, query, { correlationId, key: actor.accountId });
   }

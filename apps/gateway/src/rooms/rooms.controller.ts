@@ -56,7 +56,7 @@ export class RoomsController {
   @Get()
   @ApiOperation({ summary: "The caller's rooms, most recent activity first" })
   @ApiOkPage(RoomSchema, 'A page of rooms, most recent activity first')
-  @ApiErrors(400)
+  @ApiErrors(400, 422)
   list(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ListRoomsQueryDto): Promise<Page<RoomView>> {
     return this.commands.send(RoomsPatterns.RoomList, actor, query, { correlationId, key: actor.userId });
   }

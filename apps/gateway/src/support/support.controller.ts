@@ -61,7 +61,7 @@ export class SupportController {
 
   @Get('inboxes')
   @ApiOperation({ summary: "The account's support inboxes" })
-  @ApiOkPage(InboxSchema, "The account's inboxes")
+  @ApiOkPage(InboxSchema, "The account's inboxes", 'none')
   listInboxes(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<Page<InboxView>> {
     return this.commands.send(SupportPatterns.InboxList, actor, {}, { correlationId, key: actor.accountId });
   }
@@ -84,7 +84,7 @@ export class SupportController {
   })
   @NonEmptyBody(UpdateInboxDto)
   @ApiOkResponse({ description: 'The inbox', type: InboxSchema, links: INBOX_LINKS })
-  @ApiErrors(400, 404, 409, 413)
+  @ApiErrors(400, 404, 409, 413, 422)
   updateInbox(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -181,14 +181,14 @@ export class SupportController {
   @Get('unrouted')
   @RequireScopes(Scopes.Admin)
   @ApiOperation({ summary: "Inbound SMS and email to the account's webhooks that no inbox owned (admins), newest first" })
-  @ApiOkPage(UnroutedInboundSchema, 'Unrouted inbound messages, newest first')
+  @ApiOkPage(UnroutedInboundSchema, 'Unrouted inbound messages, newest first', 'none')
   unrouted(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<Page<UnroutedInboundView>> {
     return this.commands.send(SupportPatterns.UnroutedList, actor, {}, { correlationId, key: actor.accountId });
   }
 
   @Get('rooms')
   @ApiOperation({ summary: 'Support rooms of the inboxes the caller works (every inbox for admins), newest activity first' })
-  @ApiOkPage(SupportRoomSchema, 'Support rooms, newest activity first')
+  @ApiOkPage(SupportRoomSchema, 'Support rooms, newest activity first', 'cursor')
   @ApiErrors(400, 422)
   listRooms(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ListSupportRoomsQueryDto): Promise<Page<SupportRoomView>> {
     return this.commands.send(SupportPatterns.RoomList, actor, query, { correlationId, key: actor.accountId });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import {
   Limits,
   MessagingPatterns,
+  nameAsRead,
   RoomsPatterns,
   Scopes,
   SupportPatterns,
@@ -14,6 +16,7 @@ import {
 } from '@parley/contracts';
 import { CommandClient } from '@parley/kafka';
 import { ObjectStorage, storageKeyFor } from '@parley/storage';
+import { DeniedAttachmentTypes } from '../attachments/denied-types.js';
 
 /** A file that came with an inbound message: its bytes (email) or where the provider keeps it (MMS). */
 export interface InboundFile {
@@ -46,13 +49,16 @@ export interface InboundMessage {
  * provider's id, so a provider's retry stores nothing new). An address no inbox owns goes to the
  * account's default inbound conversation for the channel, as its direct room with the contact;
  * with none, support-routing keeps it as unrouted. Resolves once everything is stored, so the provider is answered 200
- * only for what will not be lost.
+ * only for what will not be lost. A file of a type ATTACHMENT_DENIED_TYPES refuses is left out (and
+ * logged): customers are the less trusted side, and refusing the whole message would lose their text.
  */
 @Injectable()
 export class InboundMessagesService {
   constructor(
     private readonly commands: CommandClient,
     private readonly storage: ObjectStorage,
+    private readonly deniedTypes: DeniedAttachmentTypes,
+    @InjectPinoLogger(InboundMessagesService.name) private readonly logger: PinoLogger,
   ) {}
 
   async receive(inbound: InboundMessage, correlationId: string): Promise<{ routed: boolean; roomId?: string; messageId?: string }> {
@@ -66,7 +72,7 @@ export class InboundMessagesService {
     const accountId = route.inbox?.account_id ?? route.default_conversation?.account_id;
     if (!accountId) return { routed: false };
     const actor: Actor = { ...webhook, accountId };
-    const contact = inbound.channel === 'sms' ? { phone: inbound.from } : { email: inbound.from, ...(inbound.fromName ? { name: inbound.fromName } : {}) };
+    const contact = inbound.channel === 'sms' ? { phone: inbound.from } : { email: inbound.from, ...this.senderName(inbound) };
     const opened = route.inbox
       ? await this.commands.send<{ created: boolean; room: RoomView }>(
           RoomsPatterns.SupportRoomOpen,
@@ -98,19 +104,42 @@ export class InboundMessagesService {
   }
 
   /**
+   * The display name of an email's sender, as the contact's name, when it reads as a name: one that
+   * shows nothing or holds control characters is left out (the address names the contact), since
+   * refusing the webhook would lose the customer's message.
+   */
+  private senderName(inbound: InboundMessage): { name?: string } {
+    if (!inbound.fromName) return {};
+    const { name, problem } = nameAsRead(inbound.fromName);
+    if (!problem) return { name };
+    this.logger.warn({ channel: inbound.channel, externalId: inbound.externalId, problem }, 'inbound sender name left out: it cannot be shown as a name; the contact goes by the address');
+    return {};
+  }
+
+  /**
    * Copies an inbound message's files into the bucket under keys made from the provider's message
-   * id, so a provider's retry writes the same objects again rather than new ones.
+   * id, so a provider's retry writes the same objects again rather than new ones. A denied file is
+   * neither fetched nor stored.
    */
   private async copyFiles(accountId: string, inbound: InboundMessage): Promise<AttachmentView[]> {
     const files = (inbound.files ?? []).slice(0, Limits.attachmentsMax);
-    return Promise.all(
-      files.map(async (file, index) => {
+    const copied = await Promise.all(
+      files.map(async (file, index): Promise<AttachmentView | null> => {
+        const denied = this.deniedTypes.deniedEntry(file.contentType);
+        if (denied) {
+          this.logger.warn(
+            { accountId, channel: inbound.channel, externalId: inbound.externalId, file: file.name, contentType: denied, rule: 'ATTACHMENT_DENIED_TYPES' },
+            'inbound attachment dropped: its media type is in ATTACHMENT_DENIED_TYPES; the message is stored without it',
+          );
+          return null;
+        }
         const body = file.body ?? (await this.fetchMedia(file));
         const key = storageKeyFor(accountId, stableUuid(`${inbound.channel}:${inbound.externalId}:${index}`), file.name);
         await this.storage.put(key, body, file.contentType);
         return { name: file.name, size: body.length, content_type: file.contentType, storage_key: key };
       }),
     );
+    return copied.filter((attachment) => attachment !== null);
   }
 
   private async fetchMedia(file: InboundFile): Promise<Buffer> {

@@ -8,11 +8,11 @@ import {
   type FavoriteSetPayload,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, onePosition, toObjectId } from '@parley/database';
 import { MessageAccess } from '../messages/message-access.js';
 import { isVisibleTo } from '../messages/message.view.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
-import { onePosition, toPage } from '../messages/paging.js';
+import { toPage } from '../messages/paging.js';
 import { RoomAccess } from '../messages/room-access.js';
 import { toFavoriteView } from './favorite.view.js';
 import { FavoritesRepository, type FavoritePosition, type StoredFavorite } from './favorites.repository.js';

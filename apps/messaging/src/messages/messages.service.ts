@@ -32,6 +32,7 @@ import {
   decodeCursor,
   encodeCursor,
   GroupCommit,
+  onePosition,
   outcomeOf,
   outcomeOfSync,
   runTransaction,
@@ -50,7 +51,7 @@ import { ContentSanitizer } from './content-sanitizer.js';
 import { plainTextOf, showsAnything } from './plain-text.js';
 import { MessageAccess } from './message-access.js';
 import { MessagesRepository, type TimePosition } from './messages.repository.js';
-import { onePosition, toPage } from './paging.js';
+import { toPage } from './paging.js';
 import { RoomAccess, type MemberRoom } from './room-access.js';
 import { StoredAttachments } from './stored-attachments.js';
 import { isVisibleTo, toMessageView, type StoredMessage } from './message.view.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AppError } from '@parley/contracts';
-import { onePosition, toPage } from './paging.js';
+import { toPage } from './paging.js';
 
 const cursor = (n: number) => `c${n}`;
 const same = (n: number) => n;
@@ -18,19 +17,5 @@ describe('toPage', () => {
 
   it('keeps the starting point as previous on an empty page so a client can poll again', () => {
     expect(toPage([], 2, true, cursor, same, 'start')).toEqual({ data: [], next: null, previous: 'start' });
-  });
-});
-
-describe('onePosition', () => {
-  it('accepts at most one starting point and names the second one given, with a 422', () => {
-    expect(() => onePosition({ before: undefined, after: 'a' })).not.toThrow();
-    try {
-      onePosition({ before: 'b', after: undefined, after_seq: 3 });
-      throw new Error('expected a 422');
-    } catch (error) {
-      expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).statusCode).toBe(422);
-      expect((error as AppError).details?.[0].field).toBe('after_seq');
-    }
   });
 });

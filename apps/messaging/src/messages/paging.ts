@@ -1,4 +1,4 @@
-import { AppError, type Page } from '@parley/contracts';
+import type { Page } from '@parley/contracts';
 
 /**
  * Cuts a page out of up to `limit + 1` items fetched newest first (the extra one tells whether
@@ -23,13 +23,4 @@ export function toPage<T, V>(
     next: oldest !== undefined && (forward || more) ? cursorOf(oldest) : null,
     previous: newest !== undefined ? cursorOf(newest) : emptyPrevious,
   };
-}
-
-/**
- * Refuses a list query that names more than one starting point, naming the second one: a 422, as
- * each is a well-formed parameter of the document (which cannot say "at most one of these").
- */
-export function onePosition(given: Record<string, unknown>): void {
-  const named = Object.entries(given).filter(([, value]) => value !== undefined).map(([field]) => field);
-  if (named.length > 1) throw AppError.unprocessable(named[1], `${named[1]} cannot be combined with ${named[0]}`);
 }

@@ -12,7 +12,7 @@ import {
   type DeadLetterView,
   type Page,
 } from '@parley/contracts';
-import { cutPage, decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { cutPage, decodeCursor, encodeCursor, onePosition, toObjectId } from '@parley/database';
 import { headersText, isEnvelope, KafkaConnection } from '@parley/kafka';
 import { toDeadLetterView } from './dead-letter.view.js';
 import { DeadLettersRepository, type StoredDeadLetter } from './dead-letters.repository.js';
@@ -71,6 +71,7 @@ export class DeadLettersService {
   /** The caller's account's dead letters, newest first, a page at a time. */
   async list(actor: Actor, query: DeadLetterListPayload): Promise<Page<DeadLetterView>> {
     requireAdmin(actor);
+    onePosition({ before: query.before, after: query.after });
     const limit = Math.min(query.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
     const before = query.before ? positionOf(query.before, 'before') : undefined;
     const after = query.after ? positionOf(query.after, 'after') : undefined;

@@ -15,7 +15,7 @@ import {
   type PresenceChangedData,
   type PresenceStatus,
 } from '@parley/contracts';
-import { Conversation, cutPage, decodeCursor, encodeCursor, PresenceHistoryEntry, runTransaction, toObjectId, containsText } from '@parley/database';
+import { Conversation, cutPage, decodeCursor, encodeCursor, onePosition, PresenceHistoryEntry, runTransaction, toObjectId, containsText } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from './conversations.repository.js';
 import { toConversationView } from './conversation.view.js';
@@ -39,6 +39,7 @@ export class ConversationsService {
    * by status, search by name, pages in conversation order.
    */
   async list(actor: Actor, payload: ConversationListPayload): Promise<Page<ConversationView>> {
+    onePosition({ before: payload.before, after: payload.after });
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
     const before = payload.before ? decodeCursor<IdCursor>(payload.before, 'before', { id: 'string' }) : undefined;
     const after = payload.after ? decodeCursor<IdCursor>(payload.after, 'after', { id: 'string' }) : undefined;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { ClientSession, Connection, Types } from 'mongoose';
-import { AppError, Scopes, showsText, type Actor, type RoomCreatePayload, type RoomView } from '@parley/contracts';
+import { AppError, readableName, Scopes, type Actor, type RoomCreatePayload, type RoomView } from '@parley/contracts';
 import { runTransaction, toObjectId } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
@@ -23,30 +23,16 @@ function member(conversation: StoredConversation) {
   return { conversation_id: conversation._id, user_id: conversation.user_id, last_message_read: null, joined: new Date(), favorite: false, snoozed_until: null };
 }
 
-/**
- * Channels: named rooms of many members. Admins create, rename and delete them; members add
- * others; an admin removes anyone and a member may leave. Names are unique per account among
- * live channels (409 on a clash).
- */
-/** Control characters, and the ones that reorder what follows them (a name must read as it is). */
-const UNREADABLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
-
-/**
- * A channel name as people read it: trimmed and in one Unicode form (NFC), so `Café` typed either
- * way is one name. One that shows nothing or holds control characters is a 422 naming `name`.
- */
-function channelName(given: string): string {
-  const name = given.trim().normalize('NFC');
-  if (!showsText(name)) throw AppError.unprocessable('name', 'name shows nothing: give it a letter, digit or symbol');
-  if (UNREADABLE.test(name)) throw AppError.unprocessable('name', 'name must not hold control characters or text-direction overrides');
-  return name;
-}
-
 /** What makes two channel names the same: case. */
 function channelNameKey(name: string): string {
   return name.toLowerCase();
 }
 
+/**
+ * Channels: named rooms of many members. Admins create, rename and delete them; members add
+ * others; an admin removes anyone and a member may leave. Names are unique per account among
+ * live channels (409 on a clash).
+ */
 @Injectable()
 export class ChannelsService {
   constructor(
@@ -60,7 +46,7 @@ export class ChannelsService {
   async create(actor: Actor, payload: RoomCreatePayload, correlationId?: string): Promise<{ created: boolean; room: RoomView }> {
     requireAdmin(actor, 'create a channel');
     if (!(payload.name ?? '').trim()) throw AppError.badRequest('name', 'name is required for a channel');
-    const name = channelName(payload.name as string);
+    const name = readableName(payload.name as string, 'name');
     const me = await this.conversations.ensure(actor.accountId, actor.userId);
     const others = await this.accountConversations(actor.accountId, payload.members ?? [], 'members');
     const everyone = [me, ...others.filter((other) => !other._id.equals(me._id))];
@@ -90,7 +76,7 @@ export class ChannelsService {
 
   async rename(actor: Actor, roomIdText: string, nameText: string, correlationId?: string): Promise<RoomView> {
     requireAdmin(actor, 'rename a channel');
-    const name = channelName(nameText);
+    const name = readableName(nameText, 'name');
     const { room, me } = await this.channel(actor, roomIdText);
     try {
       const updated = await this.change(actor, me, room, { $set: { name, name_key: channelNameKey(name) } }, correlationId);

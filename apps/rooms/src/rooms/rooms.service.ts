@@ -17,7 +17,7 @@ import {
   type RoomView,
   type ServiceReadMark,
 } from '@parley/contracts';
-import { cutPage, decodeCursor, encodeCursor, runTransaction, toObjectId } from '@parley/database';
+import { cutPage, decodeCursor, encodeCursor, onePosition, runTransaction, toObjectId } from '@parley/database';
 import { Outbox, type LedgerEvent } from '@parley/kafka';
 import { ConversationsRepository, type StoredConversation } from '../conversations/conversations.repository.js';
 import { UsersRepository } from '../conversations/users.repository.js';
@@ -101,6 +101,7 @@ export class RoomsService {
 
   /** The caller's rooms, most recent activity first, each with the caller's unread count. */
   async list(actor: Actor, payload: RoomListPayload): Promise<Page<RoomView>> {
+    onePosition({ before: payload.before, after: payload.after });
     const me = await this.conversations.findByUser(actor.accountId, actor.userId);
     if (!me) return { data: [], next: null, previous: null };
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);

@@ -4,6 +4,7 @@ import { Types, type ClientSession, type Connection, type UpdateQuery } from 'mo
 import {
   AppError,
   contactKey,
+  readableName,
   Scopes,
   type Actor,
   type RoomView,
@@ -245,6 +246,8 @@ export class SupportRoomsService {
    */
   private async knownContact(accountId: string, given: SupportContact): Promise<SupportContact> {
     if (!given.id && !given.phone && !given.email) throw AppError.badRequest('contact', 'contact needs an id, a phone or an email');
+    // The name becomes the room's name in every teammate's list: it must read as it is.
+    if (given.name !== undefined) given = { ...given, name: readableName(given.name, 'contact.name') };
     const known = given.id
       ? await this.support.findContact(accountId, toObjectId(given.id, 'contact.id'))
       : await this.support.findContactByAddress(accountId, given);

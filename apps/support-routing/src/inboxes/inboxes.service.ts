@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClientSession, Types } from 'mongoose';
 import {
   AppError,
+  readableName,
   Scopes,
   type Actor,
   type InboxCreatePayload,
@@ -41,13 +42,14 @@ export class InboxesService {
   ) {}
 
   async create(actor: Actor, payload: InboxCreatePayload): Promise<InboxView> {
+    const name = readableName(payload.name, 'name');
     const members = payload.members.map((id) => toObjectId(id, 'members'));
-    await this.requireTeam(actor.accountId, members, 'members');
+    await this.team.requireInAccount(actor.accountId, members, 'members');
     try {
       const inbox = await this.inboxes.insert({
         account_id: actor.accountId,
-        name: payload.name,
-        name_key: payload.name.toLowerCase(),
+        name,
+        name_key: name.toLowerCase(),
         members: members.map((conversationId) => ({ conversation_id: conversationId, capacity: null, last_assigned_at: null, added: new Date() })),
         capacity: payload.capacity ?? null,
         channels: { phone_numbers: payload.channels?.phone_numbers ?? [], email_addresses: payload.channels?.email_addresses ?? [] },
@@ -69,9 +71,10 @@ export class InboxesService {
 
   /** Renames an inbox or changes its capacity or channels; more capacity assigns waiting rooms. */
   async update(actor: Actor, payload: InboxUpdatePayload, correlationId?: string): Promise<InboxView> {
+    const name = payload.name === undefined ? undefined : readableName(payload.name, 'name');
     const inbox = await this.live(actor, payload.inboxId);
     const set: Record<string, unknown> = {};
-    if (payload.name !== undefined) Object.assign(set, { name: payload.name, name_key: payload.name.toLowerCase() });
+    if (name !== undefined) Object.assign(set, { name, name_key: name.toLowerCase() });
     if (payload.capacity !== undefined) set.capacity = payload.capacity;
     if (payload.channels?.phone_numbers !== undefined) set['channels.phone_numbers'] = payload.channels.phone_numbers;
     if (payload.channels?.email_addresses !== undefined) set['channels.email_addresses'] = payload.channels.email_addresses;
@@ -98,7 +101,7 @@ export class InboxesService {
   async addMember(actor: Actor, payload: InboxMemberPayload, correlationId?: string): Promise<InboxView> {
     const inbox = await this.live(actor, payload.inboxId);
     const conversationId = toObjectId(payload.conversationId, 'conversationId');
-    await this.requireTeam(actor.accountId, [conversationId], 'conversationId');
+    await this.team.requireInAccount(actor.accountId, [conversationId], 'conversationId');
     const present = inbox.members.some((member) => member.conversation_id.equals(conversationId));
     return this.changeAndRoute(actor, inbox._id, correlationId, (session) =>
       present
@@ -190,13 +193,6 @@ export class InboxesService {
     const inbox = await this.inboxes.findLive(actor.accountId, toObjectId(inboxIdText, 'id'));
     if (!inbox) throw AppError.notFound('inbox');
     return inbox;
-  }
-
-  /** Every id must be a conversation of the account: a 422 naming the field otherwise. */
-  private async requireTeam(accountId: string, ids: Types.ObjectId[], field: string): Promise<void> {
-    const existing = await this.team.existing(accountId, ids);
-    const missing = ids.filter((id) => !existing.has(id.toHexString()));
-    if (missing.length > 0) throw AppError.unprocessable(field, `${field} names no conversation of this account: ${missing.map((id) => id.toHexString()).join(', ')}`);
   }
 }
 

@@ -47,7 +47,11 @@ export class SupportRoomsService {
       const mine = me ? await this.inboxes.ofMember(actor.accountId, me) : [];
       filter.inbox_id = { $in: mine.map((inbox) => inbox._id) };
     }
-    if (payload.assignee) filter.assignee = toObjectId(payload.assignee, 'assignee');
+    if (payload.assignee) {
+      const assignee = toObjectId(payload.assignee, 'assignee');
+      await this.team.requireInAccount(actor.accountId, [assignee], 'assignee');
+      filter.assignee = assignee;
+    }
     if (payload.status) filter.status = payload.status;
     if (payload.waiting !== undefined) Object.assign(filter, payload.waiting ? { status: 'open', assignee: null } : { assignee: { $ne: null } });
     const cursor = payload.cursor ? decodeCursor<ActivityCursor>(payload.cursor, 'cursor', { t: 'number', id: 'string' }) : undefined;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ClientSession, Model, Types } from 'mongoose';
-import type { Actor, PresenceStatus } from '@parley/contracts';
+import { AppError, type Actor, type PresenceStatus } from '@parley/contracts';
 import { Conversation } from '@parley/database';
 
 /**
@@ -23,6 +23,13 @@ export class TeamRepository {
     if (ids.length === 0) return new Set();
     const found = await this.conversations.find({ account_id: accountId, _id: { $in: ids } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
     return new Set(found.map((conversation) => conversation._id.toHexString()));
+  }
+
+  /** Every id must be a conversation of the account: a 422 naming the field (body or query) otherwise. */
+  async requireInAccount(accountId: string, ids: Types.ObjectId[], field: string): Promise<void> {
+    const existing = await this.existing(accountId, ids);
+    const missing = ids.filter((id) => !existing.has(id.toHexString()));
+    if (missing.length > 0) throw AppError.unprocessable(field, `${field} names no conversation of this account: ${missing.map((id) => id.toHexString()).join(', ')}`);
   }
 
   /** The members of these conversations who are online now. */

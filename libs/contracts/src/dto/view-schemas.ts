@@ -293,8 +293,20 @@ export class M2mWriteResultSchema implements M2mWriteResult {
   @ApiProperty({ type: 'integer', minimum: 0 }) modified!: number;
 }
 
+/**
+ * How a list pages, which decides what its cursors are for: `before` and `after` both ways, a
+ * forward-only `cursor` (`previous` always null), or not at all (the answer is the one page).
+ */
+export type Paging = 'before-after' | 'cursor' | 'none';
+
+const PAGE_CURSORS: Record<Paging, { next: string; previous: string }> = {
+  'before-after': { next: 'Older items: pass as before', previous: 'Newer items: pass as after' },
+  cursor: { next: 'The items that follow: pass as cursor; null on the last page', previous: 'Always null: this list pages forward only' },
+  none: { next: 'Always null: the list is not paged', previous: 'Always null: the list is not paged' },
+};
+
 /** A page of a list of `item`: `{ data, next, previous }`, the cursors null at either end. */
-export function pageOf(item: Type<unknown>): SchemaObject {
+export function pageOf(item: Type<unknown>, paging: Paging = 'before-after'): SchemaObject {
   const cursor = { ...CURSOR_PROPERTY, nullable: true };
   return {
     type: 'object',
@@ -302,8 +314,8 @@ export function pageOf(item: Type<unknown>): SchemaObject {
     additionalProperties: false,
     properties: {
       data: { type: 'array', items: { $ref: getSchemaPath(item) } },
-      next: { ...cursor, description: 'Older items: pass as before' },
-      previous: { ...cursor, description: 'Newer items: pass as after' },
+      next: { ...cursor, description: PAGE_CURSORS[paging].next },
+      previous: { ...cursor, description: PAGE_CURSORS[paging].previous },
     },
   };
 }

@@ -13,15 +13,14 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ID_SCHEMA, IsId } from '../ids.js';
+import { READABLE_NAME_RULE } from '../limits.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 type CreatedRoomType = 'direct' | 'channel' | 'listing';
 const ROOM_TYPES: CreatedRoomType[] = ['direct', 'channel', 'listing'];
 const CHANNEL_NAME_MAX = 80;
-const CHANNEL_NAME_RULES =
-  'Channel name, unique in the account among live channels (case aside, in one Unicode form: NFC); trimmed. ' +
-  'One that shows nothing (zero-width characters only) or holds control characters or text-direction overrides is a 422.';
+const CHANNEL_NAME_RULES = `Channel name, unique in the account among live channels (case aside). ${READABLE_NAME_RULE}`;
 const LISTING_ID_MAX = 200;
 const MEMBERS_MAX = 1000;
 

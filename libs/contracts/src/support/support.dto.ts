@@ -23,7 +23,7 @@ import {
 import { Omittable } from '../dto/omittable.js';
 import { ID_SCHEMA, IsId } from '../ids.js';
 import { ForwardPageQueryDto } from '../dto/page-query.dto.js';
-import { Limits } from '../limits.js';
+import { Limits, READABLE_NAME_RULE } from '../limits.js';
 import { CONTENT_PROPERTY, NOT_BLANK } from '../messaging/create-message.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -72,7 +72,7 @@ export class InboxChannelsDto {
 
 /** `POST /v1/support/inboxes`. */
 export class CreateInboxDto {
-  @ApiProperty({ minLength: 1, maxLength: 80, pattern: '\\S', description: 'Unique in the account among live inboxes, whatever the case; trimmed' })
+  @ApiProperty({ minLength: 1, maxLength: 80, pattern: '\\S', description: `Unique in the account among live inboxes, whatever the case. ${READABLE_NAME_RULE}` })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -99,7 +99,7 @@ export class CreateInboxDto {
 
 /** `PATCH /v1/support/inboxes/:id`: what is given changes. */
 export class UpdateInboxDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 80, pattern: '\\S', description: 'Trimmed' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 80, pattern: '\\S', description: READABLE_NAME_RULE })
   @Omittable()
   @Transform(trim)
   @IsString()
@@ -136,7 +136,7 @@ export class SupportContactDto {
   @IsId('contact.id must be a contact id')
   id?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Trimmed' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, pattern: '\\S', description: `The room's name in the team's lists. ${READABLE_NAME_RULE}` })
   @Omittable()
   @Transform(trim)
   @IsString()
@@ -195,7 +195,7 @@ export class ListSupportRoomsQueryDto extends ForwardPageQueryDto {
   @IsId('inbox_id must be an inbox id')
   inbox_id?: string;
 
-  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'Conversation id of the assignee' })
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'Conversation id of the assignee; one that is not in the account is a 422' })
   @IsOptional()
   @IsId('assignee must be a conversation id')
   assignee?: string;
