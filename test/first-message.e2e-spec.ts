@@ -76,6 +76,20 @@ describe('the first message, end to end', () => {
     expect(page.body.data).toHaveLength(1);
   });
 
+  it('refuses other content under a clientMessageId already used with 409 naming it, stores nothing, and still replays the first after an edit', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const first = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'see you at 5', clientMessageId: 'k-1' } });
+    const other = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'a different message', clientMessageId: 'k-1' } });
+    expect(other.status).toBe(409);
+    expect(other.body.details).toEqual([{ field: 'clientMessageId', messages: [expect.stringContaining('other content')] }]);
+    expect((await api('PATCH', `/v1/messages/${first.body.id}`, { token: alice.token, body: { content: 'see you at 6' } })).status).toBe(200);
+    const retry = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'see you at 5', clientMessageId: 'k-1' } });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ id: first.body.id, content: 'see you at 6' });
+    const page = await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token });
+    expect(page.body.data.map((message: { id: string }) => message.id)).toEqual([first.body.id]);
+  });
+
   it('updates the room’s last message and the other member’s unread count, then zeroes it on read with a read receipt', async () => {
     const { alice, bob, roomId } = await newDirectRoom();
     const aliceSocket = await connectSocket(alice.token);

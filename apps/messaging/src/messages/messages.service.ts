@@ -403,6 +403,11 @@ export class MessagesService {
     if ((error as { code?: number }).code !== 11000 || !clientMessageId) throw error;
     const winner = await this.messages.findByClientMessageId(send.actor.accountId, send.author, clientMessageId);
     if (!winner) throw error;
+    // A retry sends what it sent before; other content under the same key is a client's mistake, not a retry.
+    const sent = winner.edits?.[0]?.content ?? winner.content;
+    if (!winner.deleted && sent !== send.content) {
+      throw AppError.conflict('clientMessageId was already used for a message with other content: use a new one for a new message', 'clientMessageId');
+    }
     return this.replay(winner, send.room._id.toHexString());
   }
 
