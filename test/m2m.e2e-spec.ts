@@ -110,6 +110,13 @@ describe('machine-to-machine message endpoints', () => {
     expect(all.body).toEqual({ matched: 1, modified: 1 });
     expect(await unread()).toBe(0);
     expect((await api('GET', `/v1/rooms/${threadId}`, { token: buyer.token })).body.unread_count).toBe(0);
+
+    // Marked unread, a message takes the reader's read mark back to before it (as Stream's mark-unread): it and those after count again.
+    expect((await m2m(service, `update/${created[1].id}`, { dataClause: { isRead: false } })).status).toBe(200);
+    expect(await unread()).toBe(2);
+    await eventually(() => updates, (pushed) => pushed.some((update) => update.room_id === threadId && update.unread_count === 2), 'room_updated with 2 to the seller');
+    const sellerMember = (await api('GET', `/v1/rooms/${threadId}`, { token: seller.token })).body.members.find((member: { user_id: string }) => member.user_id === seller.userId);
+    expect(sellerMember.last_message_read).toBe(created[0].id);
   });
 
   it('refuses a read time a message cannot have with 422 naming readAt, and changes nothing', async () => {

@@ -130,9 +130,10 @@ export class M2mMessagesController {
    * and retries still gets the counts right.
    */
   private async withReadMarks<T>(actor: Actor, correlationId: string, changing: Promise<M2mChanged<T>>): Promise<T> {
-    const { value, reads, recounts } = await changing;
-    if (reads.length > 0 || recounts.length > 0) {
-      await this.commands.send(RoomsPatterns.ServiceReads, actor, { reads, recounts }, { correlationId, key: reads[0]?.room_id ?? recounts[0] });
+    const { value, reads, unreads, recounts } = await changing;
+    if (reads.length > 0 || unreads.length > 0 || recounts.length > 0) {
+      const key = reads[0]?.room_id ?? unreads[0]?.room_id ?? recounts[0];
+      await this.commands.send(RoomsPatterns.ServiceReads, actor, { reads, unreads, recounts }, { correlationId, key });
     }
     return value;
   }

@@ -222,7 +222,7 @@ export class M2mMessagesService {
       const scoped: Record<string, unknown> = { $and: [filter, { account_id: actor.accountId, receiver_user_id: { $type: 'string' } }] };
       const targets = await this.messages.find(scoped).limit(this.config.M2M_BATCH_MAX + 1).session(session).lean<StoredMessage[]>();
       this.checkBatchSize(targets.length, 'query');
-      if (targets.length === 0) return { value: { matched: 0, modified: 0 }, nowRead: [], restoredIn: [] };
+      if (targets.length === 0) return { value: { matched: 0, modified: 0 }, nowRead: [], nowUnread: [], restoredIn: [] };
       const now = new Date();
       const changes = targets.flatMap((message) => {
         const set = changeOf(message, wanted, now);
@@ -247,23 +247,28 @@ export class M2mMessagesService {
       }
       const changedById = new Map(changes.map(({ message, set }) => [message._id.toHexString(), set]));
       const nowRead = targets.filter((message) => ((changedById.get(message._id.toHexString())?.is_read ?? message.is_read) === true));
+      const nowUnread = changes.filter(({ message, set }) => message.is_read === true && set.is_read === false).map(({ message }) => message);
       const restoredIn = [...new Set(changes.filter(({ message, set }) => message.deleted && set.deleted === false).map(({ message }) => message.room_id.toHexString()))];
-      return { value: { matched: targets.length, modified: changes.length }, nowRead, restoredIn };
+      return { value: { matched: targets.length, modified: changes.length }, nowRead, nowUnread, restoredIn };
     });
     return {
       value: changed.value,
-      reads: changed.nowRead.length > 0 ? await this.readMarksOf(actor.accountId, changed.nowRead) : [],
+      reads: changed.nowRead.length > 0 ? await this.readMarksOf(actor.accountId, changed.nowRead, 'latest') : [],
+      unreads: changed.nowUnread.length > 0 ? await this.readMarksOf(actor.accountId, changed.nowUnread, 'earliest') : [],
       recounts: changed.restoredIn,
     };
   }
 
-  /** Per room and receiver, the latest of these read messages: the read mark rooms applies. */
-  private async readMarksOf(accountId: string, read: StoredMessage[]): Promise<ServiceReadMark[]> {
+  /**
+   * Per room and receiver, the latest of these messages (read: the read mark rooms moves up to) or
+   * the earliest (unread: the read mark goes back to before it).
+   */
+  private async readMarksOf(accountId: string, marked: StoredMessage[], which: 'latest' | 'earliest'): Promise<ServiceReadMark[]> {
     const latest = new Map<string, StoredMessage>();
-    for (const message of read) {
+    for (const message of marked) {
       const key = `${message.room_id.toHexString()}\u0000${message.receiver_user_id}`;
       const seen = latest.get(key);
-      if (!seen || seen.seq < message.seq) latest.set(key, message);
+      if (!seen || (which === 'latest' ? seen.seq < message.seq : seen.seq > message.seq)) latest.set(key, message);
     }
     const rooms = await this.listingRooms(accountId, [...new Set([...latest.values()].map((message) => message.room_id.toHexString()))].map((id) => new Types.ObjectId(id)));
     return [...latest.values()].flatMap((message) => {

@@ -73,8 +73,12 @@ export class RoomsHandler {
   }
 
   @MessagePattern(RoomsPatterns.ServiceReads)
-  serviceReads(@Payload() command: CommandMessage<{ reads: ServiceReadMark[]; recounts?: string[] }>, @Ctx() context: KafkaContext): Promise<{ applied: number }> {
-    return this.rooms.applyServiceReads(command.actor, command.payload.reads ?? [], command.payload.recounts ?? [], correlationIdOfKafka(context));
+  serviceReads(
+    @Payload() command: CommandMessage<{ reads: ServiceReadMark[]; unreads?: ServiceReadMark[]; recounts?: string[] }>,
+    @Ctx() context: KafkaContext,
+  ): Promise<{ applied: number }> {
+    const { reads, unreads = [], recounts = [] } = command.payload;
+    return this.rooms.applyServiceReads(command.actor, { reads: reads ?? [], unreads, recounts }, correlationIdOfKafka(context));
   }
 
   @MessagePattern(RoomsPatterns.RoomSetFavorite)

@@ -243,6 +243,20 @@ export class RoomsRepository {
       .lean<StoredRoom>();
   }
 
+  /**
+   * Moves a reader's read mark back to just before a message (`seq`), if it was past it: their read
+   * mark becomes the room's message before that one (none for the first). Returns whether it moved.
+   */
+  async markUnreadFrom(accountId: string, roomId: Types.ObjectId, reader: Types.ObjectId, seq: number, session: ClientSession): Promise<boolean> {
+    const previous = await this.messages.findOne({ room_id: roomId, account_id: accountId, seq: seq - 1 }, { _id: 1 }).session(session).lean<{ _id: Types.ObjectId }>();
+    const result = await this.rooms.updateOne(
+      { _id: roomId, account_id: accountId, unread_count: { $elemMatch: { conversation_id: reader, last_read_seq: { $gte: seq } } } },
+      { $set: { 'unread_count.$[reader].last_read_seq': seq - 1, 'members.$[member].last_message_read': previous?._id ?? null } },
+      { session, arrayFilters: [{ 'reader.conversation_id': reader }, { 'member.conversation_id': reader }] },
+    );
+    return result.modifiedCount > 0;
+  }
+
   /** A message of this room (its place and author), if it is there. */
   async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId) {
     return this.messages

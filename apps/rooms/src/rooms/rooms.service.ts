@@ -235,17 +235,28 @@ export class RoomsService {
    * each reader's read mark moves up to their message (never back) and their unread count is
    * recounted, as their own read mark would; each room's members are told. Within the caller's account.
    */
-  async applyServiceReads(actor: Actor, reads: ServiceReadMark[], recounts: string[], correlationId?: string): Promise<{ applied: number }> {
+  async applyServiceReads(
+    actor: Actor,
+    { reads, unreads, recounts }: { reads: ServiceReadMark[]; unreads: ServiceReadMark[]; recounts: string[] },
+    correlationId?: string,
+  ): Promise<{ applied: number }> {
     let applied = 0;
+    // A message a service marked unread: its reader's read mark goes back to just before it (as
+    // Stream's mark-unread does), and the count follows.
+    for (const unread of unreads) {
+      const roomId = toObjectId(unread.room_id, 'unreads.room_id');
+      const message = await this.rooms.findMessage(actor.accountId, roomId, toObjectId(unread.message_id, 'unreads.message_id'));
+      if (!message) continue;
+      const reader = toObjectId(unread.conversation_id, 'unreads.conversation_id');
+      const moved = await runTransaction(this.connection, async (session) =>
+        (await this.rooms.markUnreadFrom(actor.accountId, roomId, reader, message.seq, session)) ? this.recounted(actor, roomId, session, correlationId) : false,
+      );
+      if (moved) applied++;
+    }
     // A message a service took back from deletion is unread again for whoever had not read past it.
     for (const roomIdText of recounts) {
       const roomId = toObjectId(roomIdText, 'recounts');
-      const recounted = await runTransaction(this.connection, async (session) => {
-        const room = await this.rooms.recountUnread(actor.accountId, roomId, session);
-        if (room) await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
-        return room;
-      });
-      if (recounted) applied++;
+      if (await runTransaction(this.connection, (session) => this.recounted(actor, roomId, session, correlationId))) applied++;
     }
     for (const read of reads) {
       const roomId = toObjectId(read.room_id, 'reads.room_id');
@@ -262,6 +273,13 @@ export class RoomsService {
       if (moved) applied++;
     }
     return { applied };
+  }
+
+  /** Counts a room's unread messages again for every reader and tells its members; false if the room is gone. */
+  private async recounted(actor: Actor, roomId: Types.ObjectId, session: ClientSession, correlationId?: string): Promise<boolean> {
+    const room = await this.rooms.recountUnread(actor.accountId, roomId, session);
+    if (room) await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
+    return room !== null;
   }
 
   /** A message deleted for everyone, or hidden from one member, stops counting as unread for them; badges follow. */

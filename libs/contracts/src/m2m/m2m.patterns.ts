@@ -74,6 +74,8 @@ export interface ServiceReadMark {
 export interface M2mChanged<T> {
   value: T;
   reads: ServiceReadMark[];
+  /** Per room and reader, the earliest message a service marked unread: their read mark goes back to before it. */
+  unreads: ServiceReadMark[];
   /** Rooms a message came back to (reactivated): their unread counts are counted again. */
   recounts: string[];
 }

@@ -27,7 +27,7 @@ export const RoomsPatterns = {
   RoomRemoveMember: 'rooms.room.remove-member',
   /** Mark a room read up to a message for the caller. */
   RoomRead: 'rooms.room.read',
-  /** A service's read marks and reactivations (the m2m endpoints): unread counts follow. Payload: { reads: ServiceReadMark[], recounts?: room ids }. */
+  /** A service's read and unread marks and reactivations (the m2m endpoints): unread counts follow. Payload: { reads, unreads?, recounts? }. */
   ServiceReads: 'rooms.room.service-reads',
   /** Favorite or unfavorite a room for the caller. */
   RoomSetFavorite: 'rooms.room.set-favorite',
