@@ -86,6 +86,22 @@ describe('messages: edit and delete', () => {
     expect((await api('GET', `/v1/messages/${sent.id}/history`, { token: outsider.token })).status).toBe(404);
   });
 
+  it('keeps a < that opens no tag as typed (code, comparisons, an address in brackets), and counts an & as one character', async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    for (const [typed, stored] of [
+      ['if (a<b && c>d) return', 'if (a&lt;b &amp;&amp; c&gt;d) return'],
+      ['Array<string>', 'Array&lt;string&gt;'],
+      ['x<y', 'x&lt;y'],
+      ['email me <bob@example.com>', 'email me &lt;bob@example.com&gt;'],
+      ['<b>bold</b> <script>alert(1)</script>stays', '<b>bold</b> stays'],
+    ]) {
+      expect((await send(alice, roomId, typed)).content).toBe(stored);
+    }
+    // 3,000 characters as typed, 6,000 once each & is stored as &amp;: within the 5,000 a user may type.
+    const ampersands = await api('POST', `/v1/rooms/${roomId}/messages`, { token: bob.token, body: { content: '& '.repeat(1500).trim() } });
+    expect(ampersands.status).toBe(201);
+  });
+
   it('refuses an edit by anyone but the author, from another account, or with bad input, and writes nothing', async () => {
     const { alice, bob, roomId } = await newDirectRoom();
     const sent = await send(alice, roomId, 'mine');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionContext } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
-import type { Params } from 'nestjs-pino';
+import { getRpcInfo, type Params } from 'nestjs-pino';
 import { CORRELATION_ID_HEADER } from '@parley/contracts';
 import type { PlatformConfig } from './config.js';
 
@@ -59,13 +59,23 @@ export function loggerParams(appName: string, config: PlatformConfig): Params {
       genReqId: (context: ExecutionContext) =>
         correlationIdOfKafka(context.switchToRpc().getContext<KafkaContext>()) ?? randomUUID(),
       customAttributeKeys: { reqId: 'correlationId' },
-      // One line per message handled, like an access log; a client's mistake is not an app error.
-      customLogLevel: (_context: ExecutionContext, error?: Error) => {
-        if (!error) return 'info';
-        const status = (error as { statusCode?: unknown }).statusCode;
-        return typeof status === 'number' && status < 500 ? 'warn' : 'error';
+      // One line per message handled, like an access log. A client's mistake (a 4xx answered as
+      // designed) is not the app's: logged as the answer it is, without a stack; the app's own
+      // failures as errors, with theirs.
+      customLogLevel: (_context: ExecutionContext, error?: Error) => (!error ? 'info' : isClientError(error) ? 'info' : 'error'),
+      customErrorMessage: (context: ExecutionContext, error: Error) => `${getRpcInfo(context).type} ${isClientError(error) ? 'refused' : 'errored'}`,
+      customErrorObject: (_context: ExecutionContext, error: Error, value: object) => {
+        if (!isClientError(error)) return value;
+        const { code, statusCode, message, details } = error as Error & { code?: string; statusCode: number; details?: unknown };
+        return { ...value, err: undefined, refused: { statusCode, code, message, ...(details ? { details } : {}) } };
       },
       quietResLogger: true,
     },
   };
+}
+
+/** An error answered as the caller's mistake (a 4xx), not a failure of the app. */
+function isClientError(error: Error): boolean {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -577,9 +577,9 @@ export class MessagesService {
   }
 
   /**
-   * Sanitized content within the limits (in characters: an emoji is one). Blank or too long as
-   * given is a 400 (it breaks the document); content that shows nothing once sanitized (markup
-   * only, empty paragraphs, zero-width spaces) or that escaping takes past the limit is a 422.
+   * Sanitized content within the limits (in characters as given: an emoji is one, and so is an `&`
+   * that is stored escaped). Blank or too long is a 400 (it breaks the document); content that shows
+   * nothing once sanitized (markup only, empty paragraphs, zero-width spaces) is a 422.
    */
   private cleanContent(raw: string | undefined, field = 'content'): string {
     const given = raw ?? '';
@@ -589,9 +589,6 @@ export class MessagesService {
     if (BROKEN_TEXT.test(given)) throw AppError.unprocessable(field, `${field} holds a NUL or an unpaired surrogate (not text)`);
     const content = this.sanitizer.clean(given);
     if (!content || !showsAnything(content)) throw AppError.unprocessable(field, `${field} shows nothing once sanitized (markup or invisible characters only)`);
-    if (characterCount(content) > Limits.contentMaxLength) {
-      throw AppError.unprocessable(field, `${field} is over ${Limits.contentMaxLength} characters once sanitized (escaped)`);
-    }
     return content;
   }
 

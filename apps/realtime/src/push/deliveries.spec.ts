@@ -128,9 +128,9 @@ describe('room_updated after a membership change', () => {
     ]);
   });
 
-  it('tells an added member the room is new, with room_created', () => {
+  it('tells an added member the room is new, with room_created, before its update', () => {
     const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, type: 'channel' as const, members: ['c-alice', 'c-carol'], removed: undefined, added: ['c-carol'] }));
-    expect(deliveries).toContainEqual({ conversationIds: ['c-carol'], payload: { event: 'room_created', room_id: 'r1', type: 'channel' } });
+    expect(deliveries[0]).toEqual({ conversationIds: ['c-carol'], payload: { event: 'room_created', room_id: 'r1', type: 'channel' } });
   });
 
   it('tells only the member whose own settings changed, with them', () => {

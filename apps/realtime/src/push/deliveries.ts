@@ -217,9 +217,10 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     const { members: _members, ...last } = base;
     deliveries.push({ conversationIds: removed, payload: { ...last, removed: true } });
   }
-  // To members just put in, the room is new: the push a client already handles by fetching it.
+  // To members just put in, the room is new: the push a client already handles by fetching it,
+  // first, so that its update does not arrive for a room the client has not heard of.
   const added = (data.added ?? []).filter((conversationId) => viewers.includes(conversationId));
-  if (added.length > 0 && data.type) deliveries.push({ conversationIds: added, payload: { event: 'room_created', room_id: data.room_id, type: data.type } });
+  if (added.length > 0 && data.type) deliveries.unshift({ conversationIds: added, payload: { event: 'room_created', room_id: data.room_id, type: data.type } });
   return deliveries;
 }
 
