@@ -226,6 +226,16 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(after.body.data.length).toBe(before.body.data.length + 1);
   });
 
+  it('tells a JSON body that is not an object (null, a number, an array) that it must be one, naming body, and stores nothing', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    for (const [rawBody, kind] of [['null', 'null'], ['42', 'number'], ['[{"content":"hi"}]', 'array']]) {
+      const refused = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual([{ field: 'body', messages: [`the body must be a JSON object, not ${kind === 'array' ? 'an array' : kind}`] }]);
+    }
+    expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+  });
+
   it('refuses a socket with a bad or missing token at the handshake', async () => {
     await expect(connectSocket(undefined)).rejects.toThrow(/unauthorized/i);
     await expect(connectSocket('not-a-jwt')).rejects.toThrow(/unauthorized/i);

@@ -4,6 +4,7 @@ import {
   Logger,
   NotFoundException,
   ValidationPipe,
+  type ArgumentMetadata,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
@@ -62,9 +63,25 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
   });
 }
 
+/**
+ * Nest's ValidationPipe, refusing first a body that is an array where an object is described: it
+ * would otherwise validate each element as the object and answer a list of contradictions.
+ */
+class ObjectBodyValidationPipe extends ValidationPipe {
+  /** Parameter types that describe no object (`@Body() events: unknown` is Object): left to their handler. */
+  private static readonly NOT_DESCRIBED_TYPES: unknown[] = [Object, Array, String, Number, Boolean];
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && Array.isArray(value) && metadata.metatype && !ObjectBodyValidationPipe.NOT_DESCRIBED_TYPES.includes(metadata.metatype)) {
+      throw AppError.badRequest('body', 'the body must be a JSON object, not an array');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The validation of every HTTP body and query: unknown fields are rejected, each bad field named. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ObjectBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -122,6 +139,21 @@ function bodyErrorDetails(error: unknown, message: string): FieldError[] | undef
   return typeof type === 'string' && BODY_ERROR_TYPES.has(type) ? [{ field: 'body', messages: [message] }] : undefined;
 }
 
+/**
+ * What to tell of a body body-parser refused: JSON that is not an object (`null`, `3`, `"hi"`: its
+ * strict mode takes objects and arrays only) is well-formed, so "not valid JSON" would mislead.
+ */
+function bodyErrorMessage(error: unknown, message: string): string {
+  const { type, body } = (error ?? {}) as { type?: unknown; body?: unknown };
+  if (type !== 'entity.parse.failed' || typeof body !== 'string') return message;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return `the body must be a JSON object, not ${parsed === null ? 'null' : typeof parsed}`;
+  } catch {
+    return message;
+  }
+}
+
 /** Turns anything thrown into the one error shape; 500s are logged with the correlation id. */
 function describe(exception: unknown): RpcErrorPayload | null {
   if (exception instanceof AppError) return exception.toRpc();
@@ -131,19 +163,21 @@ function describe(exception: unknown): RpcErrorPayload | null {
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
     const response = exception.getResponse();
-    const message =
+    const message = bodyErrorMessage(
+      exception.cause,
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
           ? ((response as { message: string[] }).message.join('; '))
-          : String((response as { message?: unknown }).message ?? exception.message);
+          : String((response as { message?: unknown }).message ?? exception.message),
+    );
     const details = bodyErrorDetails(exception.cause, message);
     return { statusCode, code: CODE_BY_STATUS[statusCode] ?? ErrorCodes.Internal, message, ...(details ? { details } : {}) };
   }
   const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Express middleware errors that Nest's adapter did not turn into an HttpException.
-    const message = (exception as Error).message || statusText(status);
+    const message = bodyErrorMessage(exception, (exception as Error).message || statusText(status));
     const details = bodyErrorDetails(exception, message);
     return { statusCode: status, code: CODE_BY_STATUS[status] ?? ErrorCodes.ValidationFailed, message, ...(details ? { details } : {}) };
   }
