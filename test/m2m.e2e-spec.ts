@@ -262,8 +262,13 @@ describe('machine-to-machine thread endpoints', () => {
     const closed = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', member: seller.conversationId, listing_id: listingId } });
     expect(closed.status).toBe(409);
     expect(closed.body.details[0].field).toBe('listing_id');
+    const socket = await connectSocket(seller.token);
+    const created = collect(socket, 'room_created');
     expect((await threads(service, `update/${threadId}`, { dataClause: { isActive: true } })).status).toBe(200);
     const again = await api('POST', '/v1/rooms', { token: buyer.token, body: { type: 'listing', member: seller.conversationId, listing_id: listingId } });
     expect([again.status, again.body.id]).toEqual([200, threadId]);
+    // The seller's devices dropped the thread when it closed: back, it is new to them.
+    await eventually(() => created, (pushed) => pushed.some((push) => push.room_id === threadId && push.type === 'listing'), 'room_created to the seller');
+    socket.disconnect();
   });
 });

@@ -192,13 +192,16 @@ export class M2mThreadsService {
     const deleted = !flag(clause.isActive, 'dataClause.isActive');
     return runTransaction(this.connection, async (session) => {
       const scoped: Record<string, unknown> = { $and: [filter, { account_id: actor.accountId, type: 'listing' }] };
-      const targets = await this.rooms.find(scoped, { _id: 1 }).limit(this.config.M2M_BATCH_MAX + 1).session(session).lean<{ _id: Types.ObjectId }[]>();
+      const targets = await this.rooms.find(scoped, { _id: 1, deleted: 1 }).limit(this.config.M2M_BATCH_MAX + 1).session(session).lean<{ _id: Types.ObjectId; deleted: boolean }[]>();
       if (targets.length > this.config.M2M_BATCH_MAX) throw AppError.payloadTooLarge('query', `at most ${this.config.M2M_BATCH_MAX} threads at once (M2M_BATCH_MAX)`);
       if (targets.length === 0) return { matched: 0, modified: 0 };
       const ids = targets.map((room) => room._id);
       const result = await this.rooms.updateMany({ _id: { $in: ids }, deleted: !deleted }, { $set: { deleted } }, { session });
       const changed = await this.rooms.find({ _id: { $in: ids } }).session(session).lean<StoredRoom[]>();
-      await this.outbox.add(session, changed.map((room) => roomUpdatedEvent(room, actor)), correlationId);
+      // A thread taken back from deletion is new again to its members' devices, which dropped it.
+      const revived = new Set(deleted ? [] : targets.filter((room) => room.deleted).map((room) => room._id.toHexString()));
+      const members = (room: StoredRoom) => (revived.has(room._id.toHexString()) ? room.members.map((member) => member.conversation_id.toHexString()) : []);
+      await this.outbox.add(session, changed.map((room) => roomUpdatedEvent(room, actor, [], members(room))), correlationId);
       return { matched: targets.length, modified: result.modifiedCount };
     });
   }
