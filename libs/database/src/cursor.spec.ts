@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError } from '@parley/contracts';
-import { cutPage, decodeCursor, encodeCursor, onePosition } from './cursor.js';
+import { cutPage, decodeCursor, encodeCursor, forwardPage, onePosition } from './cursor.js';
 import { toObjectId } from './ids.js';
 
 describe('page cursors', () => {
@@ -65,5 +65,14 @@ describe('onePosition', () => {
       expect((error as AppError).statusCode).toBe(422);
       expect((error as AppError).details?.[0].field).toBe('after_seq');
     }
+  });
+});
+
+describe('forwardPage', () => {
+  it('gives the first limit items and the cursor of the last when more follow; previous is always null', () => {
+    const cursorOf = (item: number) => `c${item}`;
+    expect(forwardPage([1, 2, 3], 2, cursorOf, (item) => item * 10)).toEqual({ data: [10, 20], next: 'c2', previous: null });
+    expect(forwardPage([1, 2], 2, cursorOf, (item) => item)).toEqual({ data: [1, 2], next: null, previous: null });
+    expect(forwardPage([], 2, cursorOf, (item) => item)).toEqual({ data: [], next: null, previous: null });
   });
 });

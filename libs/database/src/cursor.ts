@@ -34,6 +34,16 @@ export function onePosition(given: Record<string, unknown>): void {
 }
 
 /**
+ * Cuts one page of a list paged one way (a `cursor` that is the `next` of the page before):
+ * `found` holds up to `limit + 1` items from the cursor on, the extra one says more follow.
+ */
+export function forwardPage<T, V>(found: T[], limit: number, cursorOf: (item: T) => string, view: (item: T) => V): Page<V> {
+  const items = found.slice(0, limit);
+  const last = items[items.length - 1];
+  return { data: items.map(view), next: found.length > limit && last !== undefined ? cursorOf(last) : null, previous: null };
+}
+
+/**
  * Cuts one page of a list paged by `before` and `after` cursors. `found` holds up to `limit + 1`
  * items read outward from the cursor: in list order for a `before` cursor (or none), in reverse for
  * an `after` cursor; the extra item says more lie that way. The page comes back in list order with

@@ -9,7 +9,7 @@ import {
   type ReminderListPayload,
   type ReminderView,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, forwardPage, toObjectId } from '@parley/database';
 import { MessageAccess } from '../messages/message-access.js';
 import { RoomAccess } from '../messages/room-access.js';
 import { toReminderView } from './reminder.view.js';
@@ -56,13 +56,7 @@ export class RemindersService {
     const { conversationId, roomIds } = await this.rooms.memberRoomIds(actor);
     if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: null };
     const found = await this.reminders.pendingOf(actor.accountId, conversationId, roomIds, after, limit + 1);
-    const data = found.slice(0, limit);
-    const last = data[data.length - 1];
-    return {
-      data: data.map(toReminderView),
-      next: found.length > limit && last ? encodeCursor({ t: last.at.getTime(), id: last._id.toHexString() }) : null,
-      previous: null,
-    };
+    return forwardPage(found, limit, (reminder) => encodeCursor({ t: reminder.at.getTime(), id: reminder._id.toHexString() }), toReminderView);
   }
 
   /**

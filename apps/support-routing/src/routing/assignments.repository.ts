@@ -137,13 +137,9 @@ export class AssignmentsRepository {
     return this.assignments.find(filter).session(session).lean<StoredAssignment[]>();
   }
 
-  /** Resolves every open room of an inbox (it is being deleted), raising their versions. */
+  /** Resolves every open room of an inbox (it is being deleted); touchAllOf raises their versions after. */
   async resolveAllOf(inboxId: Types.ObjectId, session: ClientSession): Promise<void> {
-    await this.assignments.updateMany(
-      { inbox_id: inboxId, status: 'open' },
-      { $set: { status: 'resolved', resolved_at: new Date(), waiting_since: null }, $inc: { version: 1 } },
-      { session },
-    );
+    await this.assignments.updateMany({ inbox_id: inboxId, status: 'open' }, { $set: { status: 'resolved', resolved_at: new Date(), waiting_since: null } }, { session });
   }
 
   /** Changes one room's support state if it is still as `expected` says, raising its version; null if it was not. */

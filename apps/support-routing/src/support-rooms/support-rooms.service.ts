@@ -10,7 +10,7 @@ import {
   type SupportRoomListPayload,
   type SupportRoomView,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, storedCandidates, toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, forwardPage, storedCandidates, toObjectId } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { InboxesRepository, type StoredInbox } from '../inboxes/inboxes.repository.js';
 import { chooseAssignee } from '../routing/assignee-choice.js';
@@ -57,13 +57,7 @@ export class SupportRoomsService {
     const cursor = payload.cursor ? decodeCursor<ActivityCursor>(payload.cursor, 'cursor', { t: 'number', id: 'string' }) : undefined;
     const after = cursor ? { t: new Date(cursor.t), id: toObjectId(cursor.id, 'cursor') } : undefined;
     const found = await this.assignments.page(filter, after, limit + 1);
-    const page = found.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toSupportRoomView),
-      next: found.length > limit && last ? encodeCursor({ t: last.last_activity.getTime(), id: last._id.toHexString() }) : null,
-      previous: null,
-    };
+    return forwardPage(found, limit, (entry) => encodeCursor({ t: entry.last_activity.getTime(), id: entry._id.toHexString() }), toSupportRoomView);
   }
 
   /** Gives a room to an inbox member by hand (capacity does not stop a person); the same member again changes nothing. */
