@@ -200,7 +200,7 @@ async function main() {
         machineCores,
       };
     }
-    const memory = { idle: watched.rss(), idlePss: watched.pss(), peak: {} };
+    const memory = { idle: watched.rss(), idlePss: watched.pss(), idleUss: watched.uss(), peak: {} };
     memory.idleAppsSum = sum(watched.names('app').map((name) => memory.idle[name]));
 
     /**

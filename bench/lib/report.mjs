@@ -134,16 +134,17 @@ export function printResults(results) {
       idle ? fmt(idle.cores[name], 3) : '',
       fmt(memory?.idle[name], 0),
       fmt(memory?.idlePss?.[name], 0),
+      fmt(memory?.idleUss?.[name], 0),
       ...peakPhases.map((phase) => fmt(memory.peak[phase][name], 0)),
     ]);
     if (idle) {
-      memRows.push(['Parley apps (sum)', fmt(idle.appsCores, 3), fmt(memory?.idleAppsSum, 0), '', ...peakPhases.map(() => '')]);
-      memRows.push(['system under test (sum)', fmt(idle.systemCores, 3), '', '', ...peakPhases.map(() => '')]);
-      memRows.push(['machine (all processes)', fmt(idle.machineCores, 3), '', '', ...peakPhases.map(() => '')]);
+      memRows.push(['Parley apps (sum)', fmt(idle.appsCores, 3), fmt(memory?.idleAppsSum, 0), '', '', ...peakPhases.map(() => '')]);
+      memRows.push(['system under test (sum)', fmt(idle.systemCores, 3), '', '', '', ...peakPhases.map(() => '')]);
+      memRows.push(['machine (all processes)', fmt(idle.machineCores, 3), '', '', '', ...peakPhases.map(() => '')]);
     }
     table(
-      `Idle ${idle ? `(nothing sent for ${settings.idleSeconds} s, bob's sockets connected)` : '(idle phase skipped)'} and memory (MB: VmRSS, and Pss, which shares the Node binary's pages among the apps; RSS peaks sampled every 250 ms)`,
-      ['process', 'idle cores', 'idle RSS', 'idle PSS', ...peakPhases.map((phase) => `peak ${phase}`)],
+      `Idle ${idle ? `(nothing sent for ${settings.idleSeconds} s, bob's sockets connected)` : '(idle phase skipped)'} and memory (MB: VmRSS; Pss, which shares the Node binary's pages among the apps; private, which counts none of them; RSS peaks sampled every 250 ms)`,
+      ['process', 'idle cores', 'idle RSS', 'idle PSS', 'idle private', ...peakPhases.map((phase) => `peak ${phase}`)],
       memRows,
     );
   }
