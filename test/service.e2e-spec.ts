@@ -148,6 +148,11 @@ describe('service endpoints', () => {
     const names = JSON.stringify(response.body.item);
     expect(names).toContain('conversations');
     expect(names).toContain('messages');
+    // Imported as it is, its requests go to this gateway with the token pasted into bearerToken.
+    const variables = Object.fromEntries((response.body.variable as { key: string; value: string }[]).map(({ key, value }) => [key, value]));
+    expect(variables.baseUrl).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+$/);
+    expect(variables.bearerToken).toBe('');
+    expect(JSON.stringify(response.body.item)).toContain('{{bearerToken}}');
   });
 
   it('carries the correlation id of a request into its error body and the logs of every app it touched', async () => {

@@ -239,6 +239,19 @@ describe('support inbox', () => {
       expect((await assigned(second.body.id, admin.token)).assignee).toBe(ben.conversationId);
     });
 
+    it("names the opener's user and conversation as the actor of the room's and the contact's message's events", async () => {
+      const { admin, agents } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'Help', members: [agents[0].conversationId] });
+      const opened = await openRoom(admin.token, inbox, { name: 'Ivy', phone: newPhone() }, 'Is it in stock?');
+      const db = await database();
+      const envelopeOf = (outbox: string, type: string) =>
+        db.collection(outbox).findOne({ 'envelope.type': type, 'envelope.key': opened.body.id }).then((entry) => entry?.envelope);
+      const opener = { userId: admin.userId, conversationId: admin.conversationId };
+      expect((await envelopeOf('rooms.outbox', 'parley.room.created'))?.actor).toEqual(opener);
+      expect((await envelopeOf('messaging.outbox', 'parley.message.created'))?.actor).toEqual(opener);
+      expect((await envelopeOf('messaging.outbox', 'parley.message.created'))?.data.message.conversation_id).toBeNull();
+    });
+
     it('lands a second message of a contact in their open room, and opens a new room once it is resolved', async () => {
       const { admin, agents } = await supportTeam(1);
       const inbox = await createInbox(admin, { name: 'Help', members: [agents[0].conversationId] });

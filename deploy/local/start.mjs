@@ -217,7 +217,9 @@ Parley is up (${seconds} s).
   Storage    S3 at ${infrastructure.env.S3_ENDPOINT}, bucket ${infrastructure.env.S3_BUCKET} (attachments: POST /v1/attachments presigns an upload)
   Console    http://localhost:${ports.gateway}/      (try Parley in a browser)
   HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
-  Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })${customers}
+  Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
+  Events     Kafka at ${infrastructure.env.KAFKA_BROKERS}   (parley.* topics, for other services: README, Events for other services)
+  Servers    MongoDB ${infrastructure.env.MONGO_URL}   Redis ${infrastructure.env.REDIS_URL}${customers}
   A token:   npm run token -- --sub <user> --account <account> [--scopes conversation,conversation.admin]
   Logs:      ${runDir}
 Ctrl-C stops everything.

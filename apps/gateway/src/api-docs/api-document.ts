@@ -21,16 +21,22 @@ export class ApiDocument {
   set(document: OpenAPIObject): void {
     this.document = document;
     this.collection = null;
-    this.postmanCollection().catch((error: unknown) =>
+    this.convertedCollection().catch((error: unknown) =>
       this.logger.warn({ err: error }, 'The Postman collection could not be made at start; the first GET /getPostmanCollection tries again'),
     );
   }
 
   /**
-   * The Postman collection (v2.1) of every endpoint as JSON text, converted on first use and kept;
-   * a conversion that failed is tried again by the next caller.
+   * The Postman collection (v2.1) of every endpoint as JSON text, its `baseUrl` variable set to
+   * `baseUrl` (a gateway's origin) and a `bearerToken` variable declared for the caller to fill.
+   * Converted on first use and kept; a conversion that failed is tried again by the next caller.
    */
-  postmanCollection(): Promise<string> {
+  async postmanCollection(baseUrl: string): Promise<string> {
+    const collection = await this.convertedCollection();
+    return collection.replace(JSON.stringify(BASE_URL_PLACEHOLDER), JSON.stringify(baseUrl));
+  }
+
+  private convertedCollection(): Promise<string> {
     const document = this.document;
     if (!document) throw new AppError(ErrorCodes.Unavailable, 503, 'The API document is not built yet');
     this.collection ??= postmanCollectionOf(document).then(
@@ -50,6 +56,13 @@ export class ApiDocument {
 }
 
 /**
+ * What the converted collection holds as its `baseUrl` until a caller's origin replaces it: the
+ * converter takes the document's `servers`, which are left empty so that Swagger UI calls the origin
+ * it was loaded from, and would make every request's URL `//v1/...`.
+ */
+const BASE_URL_PLACEHOLDER = 'http://parley-gateway.invalid';
+
+/**
  * Converts with Postman's converter in a worker thread: the conversion is seconds of synchronous
  * CPU on a slow machine (8.5 s measured on one), which on the gateway's own thread would stall every
  * request, and the converter is a module few clients need, whose memory leaves with the worker. The
@@ -59,7 +72,7 @@ export class ApiDocument {
 function postmanCollectionOf(document: OpenAPIObject): Promise<{ collection: string; warnings: number; firstWarning?: string }> {
   const converterPath = createRequire(import.meta.url).resolve('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CONVERT_IN_WORKER, { eval: true, workerData: { converterPath, document } });
+    const worker = new Worker(CONVERT_IN_WORKER, { eval: true, workerData: { converterPath, document, baseUrl: BASE_URL_PLACEHOLDER } });
     worker.once('message', (answer: { collection?: string; error?: string; warnings: number; firstWarning?: string }) => {
       if (answer.collection !== undefined) resolve({ collection: answer.collection, warnings: answer.warnings, firstWarning: answer.firstWarning });
       else reject(new Error(`Postman's converter failed: ${answer.error}`));
@@ -90,7 +103,13 @@ converter.convert(
     if (error || !result || !result.result || !result.output || !result.output[0]) {
       parentPort.postMessage({ error: (error && error.message) || (result && result.reason) || 'no collection', warnings, firstWarning });
     } else {
-      parentPort.postMessage({ collection: JSON.stringify(result.output[0].data), warnings, firstWarning });
+      const collection = result.output[0].data;
+      // Requests use {{baseUrl}} and {{bearerToken}}: both declared, so an imported collection only needs a token.
+      collection.variable = [
+        { key: 'baseUrl', value: workerData.baseUrl, type: 'string' },
+        { key: 'bearerToken', value: '', type: 'string', description: 'A JWT for the Authorization header (locally: npm run token -- --sub <user> --account <account>)' },
+      ];
+      parentPort.postMessage({ collection: JSON.stringify(collection), warnings, firstWarning });
     }
   },
 );

@@ -49,7 +49,7 @@ export class ConversationsController {
 
   @Get()
   @ApiOperation({ summary: "The account's team with names; filter by status, search by name" })
-  @ApiOkPage(ConversationSchema, 'The team, a page of it')
+  @ApiOkPage(ConversationSchema, 'A page of the team, in the order they first used the chat')
   @ApiErrors(400, 422)
   list(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: ListConversationsQueryDto): Promise<Page<ConversationView>> {
     return this.commands.send(RoomsPatterns.ConversationList, actor, query, { correlationId, key: actor.accountId });

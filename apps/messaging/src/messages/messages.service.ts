@@ -292,11 +292,12 @@ export class MessagesService {
    * inbound SMS or email). A retry with the same `externalId` returns the stored message.
    */
   async createFromContact(actor: Actor, payload: MessageFromContactPayload, correlationId?: string): Promise<MessageCreateResult> {
-    const room = await this.access.supportRoom(actor, payload.roomId);
+    const [room, opener] = await Promise.all([this.access.supportRoom(actor, payload.roomId), this.access.conversationOf(actor)]);
     const support = room.support as NonNullable<typeof room.support>;
     const clientMessageId = payload.externalId ? `${payload.source}:${payload.externalId}` : undefined;
     const send: CheckedSend = {
-      actor,
+      // The envelope's actor is who put the contact's words in (a user opening a room, or the webhook's service).
+      actor: opener ? { ...actor, conversationId: opener.toHexString() } : actor,
       payload: { roomId: payload.roomId, content: payload.content, source: payload.source, attachments: payload.attachments, clientMessageId, subject: payload.subject },
       correlationId,
       room,
@@ -362,7 +363,7 @@ export class MessagesService {
           sender_user_id: send.authorUserId,
           receiver_user_ids: send.room.members.filter((member) => !send.author?.equals(member.conversation_id)).map((member) => member.user_id),
         };
-        const by = { ...send.actor, conversationId: send.author?.toHexString() };
+        const by = { ...send.actor, conversationId: send.author?.toHexString() ?? send.actor.conversationId };
         const envelope = createEnvelope({ type: EventTopics.MessageCreated, accountId: send.actor.accountId, key: data.room_id, actor: by, data });
         const cause = { correlationId: send.correlationId, trace: send.trace };
         const events: OutboxEvent[] = [{ envelope, ...cause }];

@@ -85,7 +85,9 @@ export class SupportRoomsService {
           },
           session,
         );
-        await this.outbox.add(session, [roomCreatedEvent(stored, actor)], correlationId);
+        // The envelope names the opener's conversation when they have one (an inbound webhook's actor has none).
+        const by = caller ? { ...actor, conversationId: caller._id.toHexString() } : actor;
+        await this.outbox.add(session, [roomCreatedEvent(stored, by)], correlationId);
         return stored;
       });
       return { created: true, room: toRoomView(room, viewer) };

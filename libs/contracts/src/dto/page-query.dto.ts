@@ -26,14 +26,14 @@ class PageSizeQueryDto {
 
 /** Query of a cursor-paged list: `before` and `after` are opaque cursors from a previous page. */
 export class PageQueryDto extends PageSizeQueryDto {
-  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: items older than this (the `next` of a page)' })
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: "Cursor: a page's `next`; the items that follow it in the list's order (older, in a newest-first list)" })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   before?: string;
 
-  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: 'Cursor: items newer than this (the `previous` of a page)' })
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: "Cursor: a page's `previous`; the items that come before it in the list's order (newer, in a newest-first list)" })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
