@@ -31,6 +31,7 @@ import { freePort, startInfrastructure } from '../deploy/local/infrastructure.mj
 import { ROOT, build, ensureDependencies, step } from '../deploy/local/project.mjs';
 import { startProviderStandIns } from '../deploy/local/providers.mjs';
 import { kafkaRoundTrip, mongoBaseline } from './lib/baseline.mjs';
+import { gcPerMessage, gcSeconds } from './lib/gc-time.mjs';
 import { Watched, cpuBetween } from './lib/processes.mjs';
 import { printResults } from './lib/report.mjs';
 import { setting, sleep } from './lib/stats.mjs';
@@ -210,12 +211,14 @@ async function main() {
     const measured = async (run, { peakAs } = {}) => {
       await sleep(SETTLE_MS);
       const sampler = peakAs ? watched.sampleRss(250) : null;
-      const before = watched.cpu();
+      const [gcBefore, before] = [await gcSeconds(ports), watched.cpu()];
       const outcome = await run();
       const after = watched.cpu();
+      const gcAfter = await gcSeconds(ports);
       if (sampler) memory.peak[peakAs] = sampler.stop();
       const phase = { ...analyse(outcome.records, SOCKETS), elapsedSeconds: outcome.elapsed };
       phase.cpu = cpuSplit(watched, before, after, phase.delivered);
+      phase.cpu.gcMsPerDelivered = gcPerMessage(gcBefore, gcAfter, phase.delivered);
       return { outcome, phase };
     };
 

@@ -114,12 +114,17 @@ export function printResults(results) {
   const cpuPhases = [['concurrent', concurrent], ['sustained', sustained], ['open loop', openLoop], ['overload', overload]].filter(([, phase]) => phase?.cpu);
   if (cpuPhases.length) {
     const names = Object.keys(cpuPhases[0][1].cpu.msPerDelivered);
-    const cpuRows = names.map((name) => [name, ...cpuPhases.flatMap(([, phase]) => [fmt(phase.cpu.msPerDelivered[name], 2), fmt(phase.cpu.cores[name], 2)])]);
+    // An app's figure carries the part its garbage collector took, from the app's own metrics: `1.30 (gc 0.20)`.
+    const withGc = (phase, name) => {
+      const gc = phase.cpu.gcMsPerDelivered?.[name]?.total;
+      return Number.isFinite(gc) ? `${fmt(phase.cpu.msPerDelivered[name], 2)} (gc ${fmt(gc, 2)})` : fmt(phase.cpu.msPerDelivered[name], 2);
+    };
+    const cpuRows = names.map((name) => [name, ...cpuPhases.flatMap(([, phase]) => [withGc(phase, name), fmt(phase.cpu.cores[name], 2)])]);
     cpuRows.push(['Parley apps (sum)', ...cpuPhases.flatMap(([, phase]) => [fmt(phase.cpu.appsMsPerDelivered, 2), fmt(phase.cpu.appsCores, 2)])]);
     cpuRows.push(['servers (sum)', ...cpuPhases.flatMap(([, phase]) => [fmt(phase.cpu.serversMsPerDelivered, 2), fmt(phase.cpu.serversCores, 2)])]);
     cpuRows.push(['machine (all processes)', ...cpuPhases.flatMap(([, phase]) => [fmt(phase.cpu.machineMsPerDelivered, 2), fmt(phase.cpu.machineCores, 2)])]);
     table(
-      'CPU per delivered message (ms) and cores used, per process (with its descendants), from /proc/<pid>/stat',
+      "CPU per delivered message (ms) and cores used, per process (with its descendants), from /proc/<pid>/stat; an app's garbage collection in brackets, from its /metrics",
       ['process', ...cpuPhases.flatMap(([name, phase]) => [`${name} ms/msg (${phase.delivered})`, 'cores'])],
       cpuRows,
     );
