@@ -161,6 +161,8 @@ async function main() {
       instances.push({ app, port, label: scale[app] > 1 ? `${app}#${index + 1}` : app });
     }
   }
+  // Every instance's own port (its /health and /metrics), for an operator to find: `rooms#2: 25760`.
+  state.instancePorts = Object.fromEntries(instances.map((instance) => [instance.label, instance.port]));
   const width = Math.max(...instances.map((instance) => instance.label.length));
   // The apps' lines of one turn leave in one write: a write per line was a system call per line,
   // and at info level every send logs a line in four apps.
@@ -178,6 +180,7 @@ async function main() {
   supervisor = new Supervisor({
     state,
     onLine: (instance, line) => print(`[${instance.label.padEnd(width)}] ${formatLogLine(line)}`),
+    onChange: () => writeState(join(runDir, 'system.json'), state),
   });
   step(`starting ${instances.map((instance) => instance.label).join(', ')} on Node ${node.version}`);
   const running = instances.map((instance) => supervisor.start(instance));
@@ -209,6 +212,8 @@ async function main() {
     detail: `inbound ${state.env.INBOUND_EMAIL_SECRET ? 'on' : 'off: INBOUND_EMAIL_SECRET unset'}`,
     off: 'off (PARLEY_PROVIDERS=none; set SENDGRID_API_KEY)',
   });
+  const scaled = instances.filter((instance) => instance.label.includes('#'));
+  const instanceLine = scaled.length > 0 ? `\n  Instances  ${scaled.map((instance) => `${instance.label} :${instance.port}`).join(', ')}   (each: /health, /metrics)` : '';
   const customers = providers ? '\n  Customers  npm run inbound -- sms --from <phone> --to <inbox number> --body <text>   (or: email --from <address> --to <inbox address> --subject <s> --text <t>)' : '';
   console.log(`
 Parley is up (${seconds} s).
@@ -219,7 +224,7 @@ Parley is up (${seconds} s).
   HTTP API   http://localhost:${ports.gateway}/v1   (OpenAPI: http://localhost:${ports.gateway}/swagger)
   Socket.IO  http://localhost:${ports.realtime}      (connect with auth: { token })
   Events     Kafka at ${infrastructure.env.KAFKA_BROKERS}   (parley.* topics, for other services: README, Events for other services)
-  Servers    MongoDB ${infrastructure.env.MONGO_URL}   Redis ${infrastructure.env.REDIS_URL}${customers}
+  Servers    MongoDB ${infrastructure.env.MONGO_URL}   Redis ${infrastructure.env.REDIS_URL}${instanceLine}${customers}
   A token:   npm run token -- --sub <user> --account <account> [--scopes conversation,conversation.admin]
   Logs:      ${runDir}
 Ctrl-C stops everything.

@@ -11,7 +11,7 @@ export interface SupervisedInstance {
   child: ChildProcess | null;
 }
 export class Supervisor {
-  constructor(options: { state: SystemState; onLine?: (instance: SupervisedInstance, line: string) => void; log?: (line: string) => void });
+  constructor(options: { state: SystemState; onLine?: (instance: SupervisedInstance, line: string) => void; log?: (line: string) => void; onChange?: () => void; liveness?: { intervalMs: number; hungAfterMs: number } });
   instances: SupervisedInstance[];
   start(options: { app: AppName; port: number; label?: string }): SupervisedInstance;
   waitHealthy(instance: SupervisedInstance, options?: { timeoutMs?: number; idleMs?: number }): Promise<void>;

@@ -1,5 +1,6 @@
 // Keeps Parley's app instances running: starts each, and starts it again (backing off) whenever it
 // dies, saying which, why and how often. `npm start` and `npm run chaos` run the apps through it.
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exited, spawnApp, stopPid, waitHealthy } from './apps.mjs';
 
@@ -14,6 +15,14 @@ const HEALTHY_RUN_MS = 60_000;
  * for eight instances at once), and the next start, a few seconds later, finds it ready.
  */
 const FAILED_STARTS_TOLERATED = 4;
+/** How often a running instance is called on its port, and how long each call may take. */
+const LIVENESS_INTERVAL_MS = 5000;
+/**
+ * An instance that answered on its port and then answers nothing for this long is hung (a blocked
+ * event loop, a stopped process): it is killed, and so started again. A process that exits is
+ * restarted at once; one that hangs would otherwise stay hung.
+ */
+const HUNG_AFTER_MS = 30_000;
 
 /** The message of an app's fatal log line, on one line and clipped: a start's error can be long. */
 function fatalMessage(line) {
@@ -26,14 +35,27 @@ function fatalMessage(line) {
 
 export class Supervisor {
   /**
-   * @param state the system state (runDir, env, ports) the apps start with
+   * @param state the system state (runDir, env, ports, pids) the apps start with; its pids follow the running instances
    * @param onLine where an instance's log lines go (else only to its log file)
-   * @param log where the supervisor's own lines go
+   * @param log where the supervisor's own lines go (they are also kept in `<runDir>/supervisor.log`)
+   * @param onChange called when an instance's pid changed (a restart), to save the state
+   * @param liveness how often a running instance's health check is called, and after how long without an answer it is hung
    */
-  constructor({ state, onLine, log = (line) => process.stderr.write(`${line}\n`) }) {
+  constructor({
+    state,
+    onLine,
+    log = (line) => process.stderr.write(`${line}\n`),
+    onChange = () => undefined,
+    liveness = { intervalMs: LIVENESS_INTERVAL_MS, hungAfterMs: HUNG_AFTER_MS },
+  }) {
+    this.liveness = liveness;
     this.state = state;
     this.onLine = onLine;
-    this.log = log;
+    this.log = (line) => {
+      log(line);
+      appendFile(join(state.runDir, 'supervisor.log'), `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
+    };
+    this.onChange = onChange;
     this.instances = [];
     this.stopping = false;
   }
@@ -62,9 +84,22 @@ export class Supervisor {
     };
     const child = spawnApp(this.stateOf(instance), instance.app, { onLine, logName: instance.label });
     instance.child = child;
+    this.watchLiveness(instance, child);
+    if (instance.restarts > 0) {
+      this.onChange();
+      const restart = instance.restarts;
+      waitHealthy(this.stateOf(instance), instance.app, { child, logName: instance.label }).then(
+        () => {
+          if (instance.child === child && !this.stopping) this.log(`✔ ${instance.label} is up again (pid ${child.pid}, after restart ${restart})`);
+        },
+        () => undefined, // an exit is reported by 'close'
+      );
+    }
     // 'close', not 'exit': by then the app's output has all been read, its fatal line included.
     child.on('close', (code, signal) => {
       if (this.stopping || instance.child !== child) return;
+      const pids = this.state.pids[instance.app] ?? [];
+      this.state.pids[instance.app] = pids.filter((pid) => pid !== child.pid);
       if (Date.now() - instance.startedAt > HEALTHY_RUN_MS) instance.restarts = 0;
       instance.restarts += 1;
       const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (instance.restarts - 1));
@@ -75,6 +110,49 @@ export class Supervisor {
         if (!this.stopping) this.launch(instance);
       }, delay);
     });
+  }
+
+  /**
+   * Calls the instance's /metrics every `liveness.intervalMs` once it has answered one; after
+   * `liveness.hungAfterMs` without any answer it kills the process (its 'close' restarts it), saying why.
+   */
+  watchLiveness(instance, child) {
+    const { intervalMs, hungAfterMs } = this.liveness;
+    // /metrics, not /health: it needs no server, so an outage of one (which /health reports, slowly
+    // while a server times out) is not taken for a hang, and the app is not restarted for it.
+    const url = `http://127.0.0.1:${instance.port}/metrics`;
+    let answeredAt = null;
+    let checking = false;
+    const timer = setInterval(() => {
+      if (this.stopping || instance.child !== child || exited(child)) {
+        clearInterval(timer);
+        return;
+      }
+      // Judged by the time since the last answer, not by a call failing: a call to a stopped
+      // process may never settle.
+      if (answeredAt !== null && Date.now() - answeredAt >= hungAfterMs) {
+        clearInterval(timer);
+        this.log(`✖ ${instance.label} (pid ${child.pid}) has not answered ${url} for ${Math.round((Date.now() - answeredAt) / 1000)} s: killing it to start it again`);
+        child.kill('SIGKILL');
+        return;
+      }
+      if (checking) return;
+      checking = true;
+      const call = new AbortController();
+      const giveUp = setTimeout(() => call.abort(), intervalMs);
+      // Any status is an answer: the process is alive.
+      fetch(url, { signal: call.signal })
+        .then((response) => response.arrayBuffer())
+        .then(
+          () => (answeredAt = Date.now()),
+          () => undefined,
+        )
+        .finally(() => {
+          clearTimeout(giveUp);
+          checking = false;
+        });
+    }, intervalMs);
+    timer.unref();
   }
 
   /**

@@ -46,7 +46,8 @@ export function loggerParams(appName: string, config: PlatformConfig): Params {
         return id;
       },
       customAttributeKeys: { reqId: 'correlationId' },
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      // Probes and scrapes (the supervisor's liveness calls, Prometheus) every few seconds are not requests worth a line.
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
       serializers: {
         // The correlation id (genReqId's), method and path: one id finds the request in every app's log.
         req: (req: { id: string; method: string; url: string }) => ({ correlationId: req.id, method: req.method, url: req.url?.split('?')[0] }),

@@ -211,6 +211,11 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
     const reply = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
+        // The caller gets a 504; the operator needs to know which app did not answer.
+        this.logger.error(
+          { pattern, topic, key: options.key, correlationId: options.correlationId, timeoutMs: COMMAND_TIMEOUT_MS },
+          `no reply to ${pattern} from ${topic} within ${COMMAND_TIMEOUT_MS} ms: answered 504 (is the app up, and its consumer group stable?)`,
+        );
         reject(new AppError(ErrorCodes.UpstreamTimeout, 504, `No reply to ${pattern} within ${COMMAND_TIMEOUT_MS} ms`, undefined, 1));
       }, COMMAND_TIMEOUT_MS);
       this.waiting.set(id, { resolve, reject, timer });
