@@ -155,6 +155,26 @@ describe('service endpoints', () => {
     expect(JSON.stringify(response.body.item)).toContain('{{bearerToken}}');
   });
 
+  it('answers 504 when an app does not reply in time, and logs as an error which command and app did not answer', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const correlationId = `timeout-${randomUUID()}`;
+    const [messaging] = readState().pids.messaging ?? [];
+    process.kill(messaging, 'SIGSTOP');
+    try {
+      const answer = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'nobody home' }, headers: { 'x-correlation-id': correlationId } });
+      expect(answer.status).toBe(504);
+      expect(answer.body).toMatchObject({ code: 'UPSTREAM_TIMEOUT', correlationId });
+      const line = await eventually(
+        () => logOf('gateway').split('\n').find((entry) => entry.includes(correlationId) && entry.includes('"level":50')),
+        Boolean,
+        'the error line of the timeout',
+      );
+      expect(JSON.parse(line as string)).toMatchObject({ pattern: 'messaging.message.create', topic: 'messaging.commands', timeoutMs: 10_000 });
+    } finally {
+      process.kill(messaging, 'SIGCONT');
+    }
+  });
+
   it('carries the correlation id of a request into its error body and the logs of every app it touched', async () => {
     const { alice, roomId } = await newDirectRoom();
 
