@@ -215,6 +215,17 @@ describe('attachments in S3-compatible storage', () => {
     }
   });
 
+  it("refuses with 415 naming name a file whose extension is a denied type, whatever type it declares", async () => {
+    const user = newUser();
+    const disguised = await presign(user.token, { name: 'invoice.pdf.exe', content_type: 'application/octet-stream', size: 100 });
+    expect(disguised.status).toBe(415);
+    expect(disguised.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', details: [{ field: 'name' }] });
+    expect(disguised.body.message).toContain('application/x-msdos-program');
+    expect(await keysOfAccount(user.accountId)).toEqual([]);
+    // The same bytes under a document's name are a document.
+    expect((await presign(user.token, { name: 'invoice.pdf', content_type: 'application/octet-stream', size: 100 })).status).toBe(201);
+  });
+
   it('refuses a request without a name, or with a malformed type or size, with 400 naming each field', async () => {
     const user = newUser();
     const missingName = await presign(user.token, { content_type: 'image/png', size: 10 });

@@ -31,8 +31,9 @@ export class AttachmentsController {
   async presignUpload(@CurrentActor() actor: Actor, @Body() body: CreateAttachmentUploadDto): Promise<AttachmentUploadView> {
     const limit = this.config.ATTACHMENT_MAX_BYTES;
     if (body.size > limit) throw AppError.payloadTooLarge('size', `size must be at most ${limit} bytes`);
-    const denied = this.deniedTypes.deniedEntry(body.content_type);
-    if (denied) throw AppError.unsupportedMediaType('content_type', `content_type ${denied} is not accepted for attachments`);
+    const denied = this.deniedTypes.deniedEntry(body.content_type, body.name);
+    if (denied?.by === 'name') throw AppError.unsupportedMediaType('name', `name ${body.name} is a file of type ${denied.type}, which is not accepted for attachments`);
+    if (denied) throw AppError.unsupportedMediaType('content_type', `content_type ${denied.type} is not accepted for attachments`);
     const key = newStorageKey(actor.accountId, body.name);
     const upload = await this.storage.presignPut(key, body.content_type, body.size, this.config.ATTACHMENT_UPLOAD_EXPIRES_SECONDS, uploaderTag(actor.accountId, actor.userId));
     return { storage_key: key, upload_url: upload.url, method: upload.method, headers: upload.headers, expires_at: upload.expiresAt.toISOString() };

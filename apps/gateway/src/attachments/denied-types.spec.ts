@@ -7,18 +7,23 @@ const denying = (list: string) => new DeniedAttachmentTypes(Object.assign(new Ga
 describe('DeniedAttachmentTypes', () => {
   it('denies Windows executables by default, and lets documents through', () => {
     const types = new DeniedAttachmentTypes(new GatewayConfig());
-    expect(types.deniedEntry('application/x-msdownload')).toBe('application/x-msdownload');
+    expect(types.deniedEntry('application/x-msdownload')).toEqual({ type: 'application/x-msdownload', by: 'content_type' });
     expect(types.deniedEntry('application/pdf')).toBeNull();
   });
 
   it('matches a declared type whatever its case and parameters, and names the list entry', () => {
     const types = denying(' Application/X-Sh ,text/x-shellscript');
-    expect(types.deniedEntry('APPLICATION/x-sh; charset=utf-8')).toBe('application/x-sh');
-    expect(types.deniedEntry('text/x-shellscript')).toBe('text/x-shellscript');
+    expect(types.deniedEntry('APPLICATION/x-sh; charset=utf-8')).toEqual({ type: 'application/x-sh', by: 'content_type' });
+    expect(types.deniedEntry('text/x-shellscript', 'run.sh')).toEqual({ type: 'text/x-shellscript', by: 'content_type' });
   });
 
-  it('decides by the declared type alone: a generic type passes whatever the file is called', () => {
-    expect(denying('application/x-msdownload').deniedEntry('application/octet-stream')).toBeNull();
+  it("refuses a file whose name's extension stands for a listed type, whatever type it declares", () => {
+    const types = new DeniedAttachmentTypes(new GatewayConfig());
+    expect(types.deniedEntry('application/octet-stream', 'setup.EXE')).toEqual({ type: 'application/x-msdos-program', by: 'name' });
+    expect(types.deniedEntry('text/plain', 'install.sh')).toEqual({ type: 'application/x-sh', by: 'name' });
+    expect(types.deniedEntry('application/octet-stream', 'report.pdf')).toBeNull();
+    expect(types.deniedEntry('application/octet-stream', 'no-extension')).toBeNull();
+    expect(types.deniedEntry('application/octet-stream')).toBeNull();
   });
 
   it('denies nothing when the list is empty', () => {

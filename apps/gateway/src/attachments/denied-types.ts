@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import mimeTypes from 'mime-types';
 import { GatewayConfig } from '../gateway.config.js';
 
 /**
  * ATTACHMENT_DENIED_TYPES, read once: the one rule for every file that becomes an attachment,
- * whether a teammate uploads it or a customer's email or MMS brings it. The declared media type
- * decides; the file name's extension does not.
+ * whether a teammate uploads it or a customer's email or MMS brings it. A file is refused when its
+ * declared media type is listed, or when its name's extension stands for a listed type.
  */
 @Injectable()
 export class DeniedAttachmentTypes {
@@ -14,10 +15,16 @@ export class DeniedAttachmentTypes {
     this.denied = new Set(config.ATTACHMENT_DENIED_TYPES.split(',').map(mediaTypeEssence).filter((type) => type !== ''));
   }
 
-  /** The entry of the list a media type falls under, or null when it may be attached. */
-  deniedEntry(contentType: string): string | null {
+  /**
+   * The entry of the list a file falls under, and what named it, or null when it may be attached: by its declared media
+   * type, or by the type its name's extension stands for (`setup.exe` declared as
+   * `application/octet-stream` is still a program to whoever opens it).
+   */
+  deniedEntry(contentType: string, name?: string): { type: string; by: 'content_type' | 'name' } | null {
     const essence = mediaTypeEssence(contentType);
-    return this.denied.has(essence) ? essence : null;
+    if (this.denied.has(essence)) return { type: essence, by: 'content_type' };
+    const named = name ? mimeTypes.lookup(name) : false;
+    return named && this.denied.has(named) ? { type: named, by: 'name' } : null;
   }
 }
 

@@ -125,11 +125,11 @@ export class InboundMessagesService {
     const files = (inbound.files ?? []).slice(0, Limits.attachmentsMax);
     const copied = await Promise.all(
       files.map(async (file, index): Promise<AttachmentView | null> => {
-        const denied = this.deniedTypes.deniedEntry(file.contentType);
+        const denied = this.deniedTypes.deniedEntry(file.contentType, file.name);
         if (denied) {
           this.logger.warn(
-            { accountId, channel: inbound.channel, externalId: inbound.externalId, file: file.name, contentType: denied, rule: 'ATTACHMENT_DENIED_TYPES' },
-            'inbound attachment dropped: its media type is in ATTACHMENT_DENIED_TYPES; the message is stored without it',
+            { accountId, channel: inbound.channel, externalId: inbound.externalId, file: file.name, contentType: denied.type, deniedBy: denied.by, rule: 'ATTACHMENT_DENIED_TYPES' },
+            'inbound attachment dropped: its media type (declared, or its name\'s) is in ATTACHMENT_DENIED_TYPES; the message is stored without it',
           );
           return null;
         }
