@@ -160,6 +160,24 @@ describe('attachments in S3-compatible storage', () => {
     expect(Buffer.from(await stored.Body!.transformToByteArray())).toEqual(Buffer.from(bytes));
   });
 
+  it('has the storage refuse (412) a second upload to the same URL: a file others may have seen cannot be swapped for other bytes', async () => {
+    const user = newUser();
+    const bytes = new TextEncoder().encode('%PDF-1.7 the real plan');
+    const presigned = await presign(user.token, { name: 'plan.pdf', content_type: 'application/pdf', size: bytes.length });
+    expect(presigned.body.headers).toMatchObject({ 'if-none-match': '*' });
+    expect((await upload(presigned.body.upload_url, presigned.body.headers, bytes)).status).toBe(200);
+
+    const swapped = new TextEncoder().encode('%PDF-1.7 an evil plan!');
+    expect(swapped.length).toBe(bytes.length);
+    expect((await upload(presigned.body.upload_url, presigned.body.headers, swapped)).status).toBe(412);
+    // Without the header the signature no longer matches.
+    const { 'if-none-match': _dropped, ...withoutCondition } = presigned.body.headers as Record<string, string>;
+    expect((await upload(presigned.body.upload_url, withoutCondition, swapped)).status).toBe(403);
+    const { client: s3, bucket } = storage();
+    const stored = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: presigned.body.storage_key }));
+    expect(Buffer.from(await stored.Body!.transformToByteArray())).toEqual(Buffer.from(bytes));
+  });
+
   it('gives each upload of the same file name a key of its own', async () => {
     const user = newUser();
     const body = { name: 'photo.jpg', content_type: 'image/jpeg', size: 10 };

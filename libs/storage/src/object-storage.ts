@@ -105,15 +105,17 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
    */
   async presignPut(key: string, contentType: string, size: number, expiresSeconds: number, uploader: string): Promise<PresignedUpload> {
     checkExpiry(expiresSeconds);
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size, Metadata: { uploader } });
+    // If-None-Match: * makes the URL write once: the object a message then refers to cannot be
+    // replaced by other bytes of the same length while the URL is still valid (412).
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: size, Metadata: { uploader }, IfNoneMatch: '*' });
     // The presigner leaves content-type unsigned by default and would move metadata into the query;
-    // signing both as headers holds the client to the type presigned and stores who presigned it.
+    // signing these as headers holds the client to the type presigned, to writing once, and stores who presigned it.
     const url = await getSignedUrl(this.signer, command, {
       expiresIn: expiresSeconds,
-      signableHeaders: new Set(['content-type', UPLOADER_HEADER]),
+      signableHeaders: new Set(['content-type', 'if-none-match', UPLOADER_HEADER]),
       unhoistableHeaders: new Set([UPLOADER_HEADER]),
     });
-    return { url, method: 'PUT', headers: { 'content-type': contentType, [UPLOADER_HEADER]: uploader }, expiresAt: expiryOf(expiresSeconds) };
+    return { url, method: 'PUT', headers: { 'content-type': contentType, 'if-none-match': '*', [UPLOADER_HEADER]: uploader }, expiresAt: expiryOf(expiresSeconds) };
   }
 
   /** Deletes one object; deleting one that is not there is not an error (S3 answers 204 either way). */

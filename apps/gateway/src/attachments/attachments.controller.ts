@@ -24,7 +24,7 @@ export class AttachmentsController {
   @ApiOperation({
     summary: 'Presign the upload of an attachment',
     description:
-      'Returns a URL to PUT the file to, in the account\'s part of the storage, with the headers to send. The storage checks the signature: the body must be exactly `size` bytes of `content_type`, before `expires_at`. Reference `storage_key` in a message\'s attachments afterwards.',
+      'Returns a URL to PUT the file to, in the account\'s part of the storage, with the headers to send. The storage checks the signature: the body must be exactly `size` bytes of `content_type`, before `expires_at`, and the URL writes once (a second upload is refused with 412). Reference `storage_key` in a message\'s attachments afterwards.',
   })
   @ApiCreatedResponse({ description: 'Where and how to upload', type: AttachmentUploadSchema })
   @ApiErrors(400, 413, 415)
