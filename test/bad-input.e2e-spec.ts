@@ -184,6 +184,17 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await documentsOfAccount(alice.accountId)).toEqual(before);
   });
 
+  it('gives a snooze without a length or end, or with both, one 400 that says so, and snoozes nothing', async () => {
+    const { roomId, alice } = await newDirectRoom();
+    const neither = await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: alice.token, body: {} });
+    expect(neither.status).toBe(400);
+    expect(neither.body.details).toEqual([{ field: 'duration_minutes', messages: ['duration_minutes or until is required'] }]);
+    const both = await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: alice.token, body: { duration_minutes: 5, until: '2030-01-01T00:00:00Z' } });
+    expect(both.status).toBe(400);
+    expect(both.body.details).toEqual([{ field: 'until', messages: ['give duration_minutes or until, not both'] }]);
+    expect((await api('GET', `/v1/rooms/${roomId}`, { token: alice.token })).body.snoozed_until).toBeNull();
+  });
+
   it('gives malformed ids a 400 naming the field', async () => {
     const { alice, roomId } = await newDirectRoom();
     const badRoom = await api('POST', '/v1/rooms/not-an-id/messages', { token: alice.token, body: { content: 'hi' } });

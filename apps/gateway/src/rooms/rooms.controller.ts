@@ -2,10 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, RequireScopes } from '@parley/auth';
-import { RoomsPatterns, Scopes, type Actor, type Page, type RoomView } from '@parley/contracts';
+import { AppError, RoomsPatterns, Scopes, type Actor, type Page, type RoomView } from '@parley/contracts';
 import {
   AddMembersDto,
   CREATE_ROOM_SCHEMA,
+  SNOOZE_ROOM_SCHEMA,
   CreateRoomDto,
   ListRoomsQueryDto,
   ReadRoomDto,
@@ -19,7 +20,6 @@ import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { ApiOkPage } from '../api-docs/api-page.decorator.js';
 import { ROOM_LINKS } from '../api-docs/api-links.js';
 import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
-import { NonEmptyBody } from '../http/non-empty-body.js';
 
 @ApiTags('rooms')
 @ApiBearerAuth()
@@ -170,7 +170,7 @@ export class RoomsController {
   @Put(':id/snooze')
   @ApiIdParam('id', 'Room id')
   @ApiOperation({ summary: 'Snooze the room for the caller: pushes say snoozed: true until then; unread still counts. A time already past is a 422' })
-  @NonEmptyBody(SnoozeRoomDto)
+  @ApiBody({ required: true, schema: SNOOZE_ROOM_SCHEMA })
   @ApiOkResponse({ description: 'The room', type: RoomSchema })
   @ApiErrors(400, 404, 413, 422)
   snooze(
@@ -179,7 +179,10 @@ export class RoomsController {
     @Param('id', new IdParamPipe('id')) roomId: string,
     @Body() body: SnoozeRoomDto,
   ): Promise<RoomView> {
-    const until = body.until ?? new Date(Date.now() + (body.duration_minutes ?? 0) * 60_000).toISOString();
+    // One of the two, as the document's oneOf says: neither is a lost or misspelt field, both an ambiguity.
+    if (body.duration_minutes === undefined && body.until === undefined) throw AppError.badRequest('duration_minutes', 'duration_minutes or until is required');
+    if (body.duration_minutes !== undefined && body.until !== undefined) throw AppError.badRequest('until', 'give duration_minutes or until, not both');
+    const until = body.until ?? new Date(Date.now() + (body.duration_minutes as number) * 60_000).toISOString();
     return this.commands.send(RoomsPatterns.RoomSetSnooze, actor, { roomId, until }, { correlationId, key: roomId });
   }
 

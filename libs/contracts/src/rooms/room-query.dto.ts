@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, type SchemaObject } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Omittable } from '../dto/omittable.js';
 import { PageQueryDto } from '../dto/page-query.dto.js';
 import { IsCalendarTime } from '../times.js';
@@ -41,19 +41,30 @@ export class ListRoomsQueryDto extends PageQueryDto {
   listing_id?: string;
 }
 
+const SNOOZE_MINUTES = { type: 'integer', description: 'Minutes from now', minimum: 1, maximum: 525600 } as const;
+const SNOOZE_UNTIL = { type: 'string', format: 'date-time', description: 'When the snooze ends (RFC 3339), in the future' } as const;
+
+/** SnoozeRoomDto in the document: one of the two fields, not both. */
+export const SNOOZE_ROOM_SCHEMA: SchemaObject = {
+  oneOf: [
+    { title: 'For a number of minutes', type: 'object', required: ['duration_minutes'], additionalProperties: false, properties: { duration_minutes: { ...SNOOZE_MINUTES } } },
+    { title: 'Until a time', type: 'object', required: ['until'], additionalProperties: false, properties: { until: { ...SNOOZE_UNTIL } } },
+  ],
+};
+
 /**
- * `PUT /v1/rooms/:id/snooze`: for a number of minutes, or until a time (until wins when both are
- * given; each is checked when given). A time already past is a 422.
+ * `PUT /v1/rooms/:id/snooze`: for a number of minutes, or until a time: one of the two (the gateway
+ * refuses neither and both with a 400 saying so). A time already past is a 422.
  */
 export class SnoozeRoomDto {
-  @ApiPropertyOptional({ type: 'integer', description: 'Minutes from now', minimum: 1, maximum: 525600 })
-  @ValidateIf((dto: SnoozeRoomDto) => dto.until === undefined || dto.until === null || dto.duration_minutes !== undefined)
-  @IsInt({ message: 'duration_minutes or until is required' })
+  @ApiPropertyOptional({ ...SNOOZE_MINUTES })
+  @Omittable()
+  @IsInt()
   @Min(1)
   @Max(525_600)
   duration_minutes?: number;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the snooze ends (RFC 3339), in the future' })
+  @ApiPropertyOptional({ ...SNOOZE_UNTIL })
   @Omittable()
   @IsCalendarTime({ message: 'until must be an RFC 3339 time on a real day, such as 2030-01-01T09:00:00Z' })
   until?: string;
