@@ -132,6 +132,14 @@ describe('the console at /', () => {
     expect(minted.status).toBe(201);
     expect((await api('GET', '/currentuser', { token: minted.body.token })).body).toEqual({ user_id: 'dev-user', account_id: accountId, scopes: ['conversation', 'conversation.admin'] });
     expect((await api('POST', '/dev/tokens', { body: { sub: 'has spaces', account_id: accountId } })).status).toBe(400);
+
+    // Another site's page may call the API (CORS_ORIGINS `*`), but never with the user's cookie, and it mints no token.
+    const foreign = await api('POST', '/dev/tokens', { body: { sub: 'victim', account_id: accountId }, headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.token).toBeUndefined();
+    const crossSite = await fetch(`${gateway()}/v1/conversations/me`, { headers: { origin: 'https://evil.example', cookie: `access_token=${minted.body.token}` } });
+    expect(crossSite.headers.get('access-control-allow-origin')).toBe('*');
+    expect(crossSite.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
   it('lets two people talk live: the new room, the unread badge, typing, the read receipt, edits and deletes arrive without a reload', async () => {

@@ -32,6 +32,10 @@ function NeedsSigningSecret(): PropertyDecorator {
 
 /** Settings of the gateway, validated at start. */
 export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
+  /** The gateway keeps nothing in MongoDB (every other app does): a deployment of it alone need not name one. */
+  @IsOptional()
+  declare MONGO_URL: string;
+
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(1)

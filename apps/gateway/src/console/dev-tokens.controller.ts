@@ -1,6 +1,8 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Headers, Post, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Public } from '@parley/auth';
+import { AppError } from '@parley/contracts';
 import { DevTokens } from './dev-tokens.service.js';
 import { MintDevTokenDto, type DevTokenView } from './mint-dev-token.dto.js';
 
@@ -15,8 +17,12 @@ import { MintDevTokenDto, type DevTokenView } from './mint-dev-token.dto.js';
 export class DevTokensController {
   constructor(private readonly devTokens: DevTokens) {}
 
+  /** Only for the console this gateway serves: another site's page (CORS lets it call) gets a 403, not a token. */
   @Post()
-  mint(@Body() claims: MintDevTokenDto): DevTokenView {
+  mint(@Body() claims: MintDevTokenDto, @Req() request: Request, @Headers('origin') origin?: string): DevTokenView {
+    if (origin !== undefined && origin !== `${request.protocol}://${request.get('host')}`) {
+      throw AppError.forbidden(`POST /dev/tokens answers only the console this gateway serves, not a page of ${origin}`);
+    }
     return this.devTokens.mint(claims);
   }
 }

@@ -31,8 +31,13 @@ function keepRawBody(request: IncomingMessage & { rawBody?: Buffer }, _response:
 export function configureGatewayHttp(app: NestExpressApplication, config: GatewayConfig): void {
   const routes = app.get(RouteMethods);
   app.use(measureRequests);
-  const origins = config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((origin) => origin.trim());
-  app.enableCors({ origin: origins, credentials: true });
+  // `*` lets any page call the API with a token it holds, never with the user's cookie: credentialed
+  // requests (the access_token cookie) are allowed only from the origins CORS_ORIGINS lists.
+  app.enableCors(
+    config.CORS_ORIGINS.trim() === '*'
+      ? { origin: '*', credentials: false }
+      : { origin: config.CORS_ORIGINS.split(',').map((origin) => origin.trim()), credentials: true },
+  );
   // Before everything else a request costs (helmet's headers too: a refusal is a JSON error with its
   // own content type), after CORS, so that a browser can read the 503 and its Retry-After.
   app.use(app.get(OverloadShedding).middleware());
