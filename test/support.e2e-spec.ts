@@ -293,6 +293,16 @@ describe('support inbox', () => {
       expect(await contacts.countDocuments({ account_id: accountId })).toBe(1);
     });
 
+    it('takes a contact the CRM keys by something other than an ObjectId as unknown, rather than failing the open with a 500', async () => {
+      const { admin, agents, accountId } = await supportTeam(1);
+      const inbox = await createInbox(admin, { name: 'CRM ids', members: [agents[0].conversationId] });
+      const phone = newPhone();
+      await (await database()).collection<{ _id: string }>('crm.contacts').insertOne({ _id: `crm-${phone}`, account_id: accountId, name: 'Zoe Stringid', phone } as never);
+      const opened = await openRoom(admin.token, inbox, { phone }, 'text from Zoe');
+      expect(opened.status).toBe(201);
+      expect(opened.body.support.contact).toEqual({ phone });
+    });
+
     it('refuses a contact name that shows nothing or holds control characters or text-direction overrides with a 422 naming contact.name, opening nothing', async () => {
       const { admin, agents, accountId } = await supportTeam(1);
       const inbox = await createInbox(admin, { name: 'Names', members: [agents[0].conversationId] });

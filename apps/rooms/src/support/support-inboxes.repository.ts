@@ -26,10 +26,14 @@ export class SupportInboxesRepository {
     return this.contacts.findOne({ _id: id, account_id: accountId }).lean<StoredContact>();
   }
 
-  /** The account's CRM contact with this number or address, if the CRM knows one. */
+  /**
+   * The account's CRM contact with this number or address, if the CRM knows one. Parley names
+   * contacts by ObjectId (`contact.id`): a CRM entry keyed otherwise is not one it can name, and
+   * the contact is taken as unknown rather than failing the customer's message.
+   */
   async findContactByAddress(accountId: string, address: { phone?: string; email?: string }): Promise<StoredContact | null> {
     const or = [...(address.phone ? [{ phone: address.phone }] : []), ...(address.email ? [{ email: address.email }] : [])];
     if (or.length === 0) return null;
-    return this.contacts.findOne({ account_id: accountId, $or: or }).lean<StoredContact>();
+    return this.contacts.findOne({ account_id: accountId, _id: { $type: 'objectId' }, $or: or }).lean<StoredContact>();
   }
 }

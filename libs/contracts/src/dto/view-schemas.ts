@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
 import { CONTENT_RULES, type ContentPolicyView, type ContentRule, type MessagePolicyView } from '../accounts/content-policy.views.js';
 import type { AttachmentUploadView } from '../attachments/attachments.views.js';
 import type { DeliveryView } from '../delivery/delivery.views.js';
@@ -74,12 +74,15 @@ export class AssignmentSchema implements AssignmentView {
 }
 
 @ApiSchema({ name: 'SupportState', description: "A support room's inbox, contact, status and assignee" })
+@ApiExtraModels(AssignmentSchema)
 export class SupportStateSchema implements SupportStateView {
   @ApiProperty({ ...id(), nullable: true }) inbox_id!: string | null;
   @ApiProperty({ type: SupportContactSchema }) contact!: SupportContactSchema;
   @ApiProperty({ enum: ['open', 'resolved'] }) status!: SupportStateView['status'];
   @ApiProperty({ ...id(), nullable: true }) assignee!: string | null;
-  @ApiProperty({ type: AssignmentSchema, nullable: true }) assignment!: AssignmentSchema | null;
+  // An Assignment or null, in a form OpenAPI 3.0 validators read so: `nullable` beside a $ref's allOf still requires an object.
+  @ApiProperty({ anyOf: [{ $ref: getSchemaPath(AssignmentSchema) }, { type: 'object', nullable: true, enum: [null] }], description: 'The last routing decision; null while none applies (a room waiting from the start)' })
+  assignment!: AssignmentSchema | null;
   @ApiProperty({ ...time, nullable: true }) first_response_at!: string | null;
   @ApiProperty({ ...time, nullable: true }) resolved_at!: string | null;
 }
