@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { api, eventually, mintToken, newAccountId, newDirectRoom, newUser, readState, startExtraInstance } from '@parley/testing';
 import { freePort } from '../deploy/local/infrastructure.mjs';
@@ -139,6 +141,17 @@ describe('service endpoints', () => {
       ]),
     );
     expect(document.body.components.schemas.CreateMessageDto.properties.content.maxLength).toBe(5000);
+  });
+
+  it('mints with npm run token a token the API takes, and refuses a misspelt scope or an id with spaces, saying what it takes', async () => {
+    const token = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['deploy/local/token.mjs', ...args], { env: { ...process.env, JWT_SECRET: readState().env.JWT_SECRET } });
+    const accountId = newAccountId();
+    const { stdout } = await token('--sub', 'minted-user', '--account', accountId, '--scopes', 'conversation,conversation.admin');
+    expect((await api('GET', '/currentuser', { token: stdout.trim() })).body).toEqual({ user_id: 'minted-user', account_id: accountId, scopes: ['conversation', 'conversation.admin'] });
+    await expect(token('--sub', 'a', '--account', accountId, '--scopes', 'conversation.admn')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown scope conversation.admn') });
+    await expect(token('--sub', 'x y', '--account', accountId)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--sub must be') });
+    expect((await token('--help')).stdout).toContain('usage: npm run token');
   });
 
   it('serves the API as a Postman collection', async () => {

@@ -46,7 +46,15 @@ export class InboundService {
       content: payload.content,
       subject: payload.subject ?? null,
     });
-    this.logger.warn({ channel: payload.channel, to: address, externalId: payload.external_id, accountId }, 'inbound message to an address no inbox owns: kept as unrouted');
+    if (accountId) {
+      this.logger.warn({ channel: payload.channel, to: address, externalId: payload.external_id, accountId }, 'inbound message to an address no inbox owns: kept as unrouted');
+    } else {
+      // No admin can list it (GET /v1/support/unrouted is per account): the operator has to know.
+      this.logger.warn(
+        { channel: payload.channel, to: address, from: payload.from, externalId: payload.external_id },
+        'inbound message to an address no inbox of any account owns, from a webhook that names no account (?account=): kept as unrouted with no account, where only an operator sees it',
+      );
+    }
     return { inbox: null };
   }
 
