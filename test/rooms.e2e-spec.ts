@@ -13,6 +13,7 @@ import {
   newDirectRoom,
   newMember,
   newUser,
+  restartApp,
   type TestMember,
 } from '@parley/testing';
 
@@ -273,6 +274,29 @@ describe('direct and listing rooms, lists, favorites and snooze', () => {
     const bad = await api('GET', '/v1/rooms?unread=maybe', { token: admin.token });
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('unread');
+  });
+
+  it('under npm start (DEV_USERS), records who opens their conversation as a user named by their id, so the team and search by name work with no identity service', async () => {
+    await restartApp('rooms', { DEV_USERS: 'true' });
+    try {
+      const { accountId, admin, people } = await team(1);
+      const [erin] = people;
+      const listed = await api('GET', '/v1/conversations', { token: admin.token });
+      expect(listed.body.data.map((conversation: { id: string; name: string }) => [conversation.id, conversation.name]).sort()).toEqual(
+        [[admin.conversationId, admin.userId], [erin.conversationId, erin.userId]].sort(),
+      );
+      const withErin = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'direct', member: erin.conversationId } })).body;
+      const found = await api('GET', `/v1/rooms?search=${encodeURIComponent(erin.userId.slice(5, 17))}`, { token: admin.token });
+      expect(found.body.data.map((room: { id: string }) => room.id)).toEqual([withErin.id]);
+      // A user the identity service (here, a developer) already has keeps their name.
+      const db = await database();
+      const named = newUser(accountId);
+      await db.collection('_users').insertOne({ _id: named.userId as never, account_id: accountId, name: 'Named Already' });
+      expect((await api('GET', '/v1/conversations/me', { token: named.token })).status).toBe(200);
+      expect((await db.collection('_users').findOne({ _id: named.userId as never }))?.name).toBe('Named Already');
+    } finally {
+      await restartApp('rooms');
+    }
   });
 
   it('pages rooms both ways with cursors, and answers 422 naming after for before with after', async () => {

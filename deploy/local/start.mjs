@@ -148,6 +148,8 @@ async function main() {
       JWT_SECRET: process.env.JWT_SECRET ?? devJwtSecret(),
       // The console's sign-in form mints tokens on a development machine; the gateway refuses it in production.
       DEV_TOKENS: process.env.DEV_TOKENS ?? (process.env.NODE_ENV === 'production' ? 'false' : 'true'),
+      // No identity service here: rooms records who signs in, so team lists and search by name work.
+      DEV_USERS: process.env.DEV_USERS ?? (process.env.NODE_ENV === 'production' ? 'false' : 'true'),
       REALTIME_URL: process.env.REALTIME_URL ?? `http://localhost:${ports.realtime}`,
     },
   };

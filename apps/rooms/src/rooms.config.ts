@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { PlatformConfig } from '@parley/platform';
 
 /** Settings of the rooms app, validated at start. */
@@ -17,4 +17,21 @@ export class RoomsConfig extends PlatformConfig {
   @Min(1)
   @Max(100_000)
   M2M_BATCH_MAX = 1000;
+
+  /**
+   * Local development only (`npm start` turns it on): stands in for the identity service, which is
+   * not there, by recording each user who opens their conversation in `_users` under their user id
+   * as their name, so team lists, presence and search by name work with the console's made-up users.
+   * Never on in production, where `_users` is the identity service's.
+   */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'DEV_USERS must be true or false' })
+  @ValidateBy({
+    name: 'refusedInProduction',
+    validator: {
+      validate: (value, args) => !(value === true && (args?.object as RoomsConfig).NODE_ENV === 'production'),
+      defaultMessage: () => "DEV_USERS must not be true when NODE_ENV is production: _users is the identity service's",
+    },
+  })
+  DEV_USERS = false;
 }

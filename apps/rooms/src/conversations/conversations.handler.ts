@@ -15,6 +15,7 @@ import { EventConsumer, EventLedger, OnEvent } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
 import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
+import { DevUsers } from './dev-users.js';
 import { toConversationView } from './conversation.view.js';
 
 /** Conversation commands from the gateway, and presence derived from sockets by realtime. */
@@ -25,12 +26,14 @@ export class ConversationsHandler {
     private readonly service: ConversationsService,
     private readonly consumer: EventConsumer,
     private readonly ledger: EventLedger,
+    private readonly devUsers: DevUsers,
   ) {}
 
   @MessagePattern(RoomsPatterns.ConversationEnsure)
   async ensure(@Payload() command: CommandMessage<Record<string, never>>): Promise<ConversationView> {
     const { accountId, userId } = command.actor;
-    return toConversationView(await this.conversations.ensure(accountId, userId));
+    const [conversation] = await Promise.all([this.conversations.ensure(accountId, userId), this.devUsers.record(accountId, userId)]);
+    return toConversationView(conversation);
   }
 
   @MessagePattern(RoomsPatterns.ConversationList)

@@ -11,6 +11,7 @@ import {
 import { ConversationsHandler } from './conversations.handler.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
+import { DevUsers } from './dev-users.js';
 import { UsersRepository } from './users.repository.js';
 
 @Module({
@@ -18,12 +19,12 @@ import { UsersRepository } from './users.repository.js';
     MongooseModule.forFeature([
       { name: Conversation.name, schema: ConversationSchema },
       { name: PresenceHistoryEntry.name, schema: PresenceHistoryEntrySchema },
-      // read only: the identity service's users
+      // the identity service's users: read only (but for DevUsers under npm start)
       { name: User.name, schema: UserSchema },
     ]),
   ],
   controllers: [ConversationsHandler],
-  providers: [ConversationsRepository, UsersRepository, ConversationsService],
+  providers: [ConversationsRepository, UsersRepository, ConversationsService, DevUsers],
   exports: [ConversationsRepository, UsersRepository],
 })
 export class ConversationsModule {}
