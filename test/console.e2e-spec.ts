@@ -262,6 +262,12 @@ describe('the console at /', () => {
     await ivy.keyboard.press('Enter');
     await textOf(message(jack, 'Tom & Jerry').locator('.message-body'), 'Tom & Jerry <3', 'the message as Ivy typed it, in Jack’s tab');
     await textOf(message(ivy, 'Tom & Jerry').locator('.message-body'), 'Tom & Jerry <3', 'the message as Ivy typed it, in hers once stored');
+    // Formatting Parley keeps is shown as formatting, links as links.
+    await ivy.getByLabel('Message', { exact: true }).fill('Ship it <b>today</b>, see <a href="https://example.com/plan">the plan</a>');
+    await ivy.keyboard.press('Enter');
+    await textOf(message(jack, 'Ship it').locator('.message-body b'), 'today', 'the bold word in Jack’s tab');
+    expect(await message(jack, 'Ship it').locator('.message-body a').getAttribute('href')).toBe('https://example.com/plan');
+    await textOf(message(jack, 'Ship it').locator('.message-body'), 'Ship it today, see the plan', 'the formatted message’s text');
     expect(pageErrors).toEqual([]);
   }, BROWSER_TEST_MS);
 

@@ -3,7 +3,7 @@
 import { ApiError, loadSettings, mintDevToken, ParleyApi } from './api.js';
 import { connectLive, realtimeUrl } from './live.js';
 import { personName, renderRoomList, renderTeam } from './room-list.js';
-import { renderMessages, renderRoomHead, typingText } from './room-view.js';
+import { limitToCharacters, renderMessages, renderRoomHead, typingText } from './room-view.js';
 
 // Kept in localStorage so every tab of this browser is signed in as the same user (and signs out together).
 const TOKEN_KEY = 'parley.console.token';
@@ -337,6 +337,8 @@ function fromView(view, key) {
     contact: view.contact,
     private: view.private,
     content: textOf(view.content),
+    // As stored (sanitized HTML), for the page to show its formatting; `content` is what the editor edits.
+    html: view.content,
     created: view.created,
     edited_at: view.edited_at ?? null,
     deleted: !!view.deleted,
@@ -356,7 +358,8 @@ function addMessage(view) {
   const known = open.keysById.get(view.id);
   if (known) {
     const entry = open.messages.get(known);
-    Object.assign(entry, fromView({ ...entry, ...view }, known));
+    // A view without content (a status change) keeps the stored content, as HTML like any view's.
+    Object.assign(entry, fromView({ ...entry, content: entry.html ?? entry.content, ...view }, known));
     return entry;
   }
   const localKey = view.client_message_id ? `local-${view.client_message_id}` : null;
@@ -817,6 +820,8 @@ elements.composerInput.addEventListener('keydown', (event) => {
     sendFromComposer();
   }
 });
+
+limitToCharacters(elements.composerInput, 5000);
 
 elements.composerInput.addEventListener('input', () => {
   if (state.open && elements.composerInput.value) state.live?.typing(state.open.roomId);

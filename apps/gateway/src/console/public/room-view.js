@@ -4,6 +4,55 @@ import { reconcile } from './keyed-list.js';
 import { isSnoozed, personName, presenceDot, roomTitle } from './room-list.js';
 
 /** Renders the heading of the open room. */
+/** The tags and link schemes Parley keeps in content (messaging's ContentSanitizer): the only ones the page builds. */
+const FORMATTING = new Set(['B', 'STRONG', 'I', 'EM', 'U', 'S', 'CODE', 'PRE', 'BR', 'P', 'UL', 'OL', 'LI', 'BLOCKQUOTE', 'A']);
+const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tel:']);
+
+/**
+ * Fills `target` with stored content as formatted text. The content is sanitized when stored; the
+ * page still builds only the formatting Parley keeps, element by element from an inert parse, so
+ * nothing else a message held could ever run or load here.
+ */
+export function renderContent(target, html) {
+  const copy = (from, to) => {
+    for (const node of from.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        to.append(node.textContent);
+      } else if (node.nodeType === Node.ELEMENT_NODE && FORMATTING.has(node.tagName)) {
+        const element = document.createElement(node.tagName === 'P' ? 'span' : node.tagName.toLowerCase());
+        if (node.tagName === 'P') element.className = 'paragraph';
+        if (node.tagName === 'A') {
+          const href = node.getAttribute('href') ?? '';
+          let scheme = '';
+          try {
+            scheme = new URL(href).protocol;
+          } catch {
+            // not an absolute URL: text only
+          }
+          if (LINK_SCHEMES.has(scheme)) Object.assign(element, { href, rel: 'noopener noreferrer nofollow', target: '_blank' });
+        }
+        copy(node, element);
+        to.append(element);
+      } else if (node.nodeType === Node.ELEMENT_NODE) {
+        copy(node, to);
+      }
+    }
+  };
+  target.replaceChildren();
+  copy(new DOMParser().parseFromString(html, 'text/html').body, target);
+}
+
+/**
+ * Holds a text field to `max` characters as the API counts them (code points: an emoji is one), where
+ * the maxlength attribute counts UTF-16 units (an emoji is two).
+ */
+export function limitToCharacters(field, max) {
+  field.addEventListener('input', () => {
+    const characters = [...field.value];
+    if (characters.length > max) field.value = characters.slice(0, max).join('');
+  });
+}
+
 export function renderRoomHead(elements, room, { people, me }) {
   elements.title.textContent = roomTitle(room, people, me.id);
   const members = room.members.map((member) => {
@@ -77,7 +126,7 @@ function editor(message, handlers) {
   const field = document.createElement('textarea');
   field.id = id;
   field.rows = 2;
-  field.maxLength = 5000;
+  limitToCharacters(field, 5000);
   field.required = true;
   field.value = message.content;
   field.addEventListener('keydown', (event) => {
@@ -94,7 +143,14 @@ function editor(message, handlers) {
   save.type = 'submit';
   save.textContent = 'Save';
   actions.append(save, button('Cancel', 'secondary', () => handlers.onCancelEdit(message.key)));
-  form.append(label, field, actions);
+  form.append(label, field);
+  // The editor edits text: a message formatted through the API (bold, links, lists) loses that on save.
+  if (/<[a-z]/i.test(message.html ?? '')) {
+    const note = Object.assign(document.createElement('p'), { className: 'hint', id: `${id}-note`, textContent: 'Saving here keeps the text; its formatting is dropped.' });
+    field.setAttribute('aria-describedby', note.id);
+    form.append(note);
+  }
+  form.append(actions);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     handlers.onSaveEdit(message.key, field.value);
@@ -147,7 +203,9 @@ function buildMessage(item, message, { mine, editing, author }, handlers) {
     const body = document.createElement('p');
     body.className = 'message-body';
     body.id = `message-body-${message.key}`;
-    body.textContent = message.deleted ? 'This message was deleted.' : message.content;
+    if (message.deleted) body.textContent = 'This message was deleted.';
+    else if (message.html !== undefined) renderContent(body, message.html);
+    else body.textContent = message.content;
     parts.push(body);
     if (!message.deleted && message.attachments?.length) {
       const files = document.createElement('ul');
