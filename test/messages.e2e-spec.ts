@@ -310,6 +310,9 @@ describe('messages: paging, catching up and search', () => {
     expect(afterId.data.map((message: { seq: number }) => message.seq)).toEqual([6, 5]);
     const older = (await api('GET', `/v1/rooms/${roomId}/messages?before=${afterId.next}&limit=2`, { token: bob.token })).body;
     expect(contents(older)).toEqual(['m4', 'm3']);
+    // A message id works the other way too: the messages before it.
+    const beforeId = (await api('GET', `/v1/rooms/${roomId}/messages?before=${sent[3].id}&limit=2`, { token: bob.token })).body;
+    expect(contents(beforeId)).toEqual(['m3', 'm2']);
   });
 
   it('refuses an after that is neither a cursor (400) nor a message of the room (422), and more than one starting point (422)', async () => {
@@ -318,6 +321,9 @@ describe('messages: paging, catching up and search', () => {
     const elsewhere = await send(other.alice, other.roomId, 'not here');
     await send(alice, roomId, 'here');
     const foreignId = await api('GET', `/v1/rooms/${roomId}/messages?after=${elsewhere.id}`, { token: alice.token });
+    const foreignBefore = await api('GET', `/v1/rooms/${roomId}/messages?before=${elsewhere.id}`, { token: alice.token });
+    expect(foreignBefore.status).toBe(422);
+    expect(foreignBefore.body.details[0].field).toBe('before');
     const garbage = await api('GET', `/v1/rooms/${roomId}/messages?after=garbage`, { token: alice.token });
     const both = await api('GET', `/v1/rooms/${roomId}/messages?after_seq=1&before=eyJzIjo1fQ`, { token: alice.token });
     const negative = await api('GET', `/v1/rooms/${roomId}/messages?after_seq=-1`, { token: alice.token });

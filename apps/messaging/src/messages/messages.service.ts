@@ -421,8 +421,8 @@ export class MessagesService {
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
     onePosition({ before: payload.before, after: payload.after, after_seq: payload.afterSeq });
     const q = this.searchText(payload.q, false);
-    const beforeSeq = payload.before ? decodeCursor<SeqCursor>(payload.before, 'before', { s: 'number' }).s : undefined;
-    const afterSeq = payload.after !== undefined ? await this.seqAfter(actor, room._id, payload.after) : payload.afterSeq;
+    const beforeSeq = payload.before !== undefined ? await this.seqAt(actor, room._id, payload.before, 'before') : undefined;
+    const afterSeq = payload.after !== undefined ? await this.seqAt(actor, room._id, payload.after, 'after') : payload.afterSeq;
     const found = await this.messages.page(actor.accountId, room._id, conversationId, {
       beforeSeq,
       afterSeq,
@@ -601,10 +601,11 @@ export class MessagesService {
   }
 
   /** Where an `after` points: a cursor, or the id of a message of this room (the last one a client saw). */
-  private async seqAfter(actor: Actor, roomId: Types.ObjectId, after: string): Promise<number> {
-    if (!OBJECT_ID.test(after)) return decodeCursor<SeqCursor>(after, 'after', { s: 'number' }).s;
-    const seq = await this.messages.seqInRoom(actor.accountId, roomId, toObjectId(after, 'after'));
-    if (seq === null) throw AppError.unprocessable('after', 'after names no message of this room');
+  /** The seq a position of a message list names: a page's cursor, or a message of the room by id. */
+  private async seqAt(actor: Actor, roomId: Types.ObjectId, position: string, field: 'before' | 'after'): Promise<number> {
+    if (!OBJECT_ID.test(position)) return decodeCursor<SeqCursor>(position, field, { s: 'number' }).s;
+    const seq = await this.messages.seqInRoom(actor.accountId, roomId, toObjectId(position, field));
+    if (seq === null) throw AppError.unprocessable(field, `${field} names no message of this room`);
     return seq;
   }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
-import { PageQueryDto } from '../dto/page-query.dto.js';
+import { CURSOR_PROPERTY, PageQueryDto } from '../dto/page-query.dto.js';
 import type { MessageDeleteScope } from './messaging.commands.js';
 
 /** Longest search text accepted. */
@@ -14,6 +14,12 @@ const SEARCH_PROPERTY = { minLength: 1, maxLength: SEARCH_MAX_LENGTH, pattern: '
  * messages right after that point, newest first, and `previous` continues forward from there.
  */
 export class ListMessagesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: "A page's `next`, or a message id: the messages before it (older)" })
+  declare before?: string;
+
+  @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: "A page's `previous`, or a message id: the messages after it (newer; what a client missed since it)" })
+  declare after?: string;
+
   @ApiPropertyOptional({ type: 'integer', description: 'Only messages with a higher seq (what a client missed after seeing seq n)', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
