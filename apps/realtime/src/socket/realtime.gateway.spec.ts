@@ -76,14 +76,21 @@ describe('the socket handshake', () => {
 
   it('refuses a user without a conversation and says how to get one', async () => {
     const { handshake } = harness();
-    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'carol', account_id: 'acc-1', scopes: [] }) } }));
+    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'carol', account_id: 'acc-1', scopes: ['conversation'] }) } }));
     expect(refusal?.message).toBe('no conversation: call GET /v1/conversations/me first');
     expect(refusal?.data).toEqual({ code: 'NOT_FOUND' });
   });
 
+  it('refuses a token without the conversation scope (a service’s) as forbidden, naming the scope, rather than pointing to a call it may not make', async () => {
+    const { handshake } = harness();
+    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'svc', account_id: 'acc-1', scopes: ['conversation.m2m'] }) } }));
+    expect(refusal?.message).toBe('forbidden: sockets are for chat users, and this token lacks the scope conversation');
+    expect(refusal?.data).toEqual({ code: 'FORBIDDEN' });
+  });
+
   it('does not find a user’s conversation through another account', async () => {
     const { handshake } = harness();
-    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-2', scopes: [] }) } }));
+    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-2', scopes: ['conversation'] }) } }));
     expect(refusal?.message).toMatch(/^no conversation/);
   });
 

@@ -4,7 +4,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Model, Types } from 'mongoose';
 import type { ExtendedError, Server, Socket } from 'socket.io';
 import { verifyAccessToken } from '@parley/auth';
-import { ErrorCodes, type Actor, type ErrorCode } from '@parley/contracts';
+import { ErrorCodes, Scopes, type Actor, type ErrorCode } from '@parley/contracts';
 import { Conversation } from '@parley/database';
 import { RealtimeConfig } from '../realtime.config.js';
 import { accountRoom, conversationRoom, handshakeToken, identityOf, type SocketIdentity } from './socket-identity.js';
@@ -86,6 +86,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     const conversation = await this.conversations
       .findOne({ account_id: actor.accountId, user_id: actor.userId }, { _id: 1 })
       .lean<{ _id: Types.ObjectId }>();
+    if (!conversation && !actor.scopes.includes(Scopes.Conversation)) {
+      // GET /v1/conversations/me would answer 403 too: the hint below would be a dead end.
+      throw new HandshakeRefused(`forbidden: sockets are for chat users, and this token lacks the scope ${Scopes.Conversation}`, ErrorCodes.Forbidden);
+    }
     if (!conversation) {
       throw new HandshakeRefused('no conversation: call GET /v1/conversations/me first', ErrorCodes.NotFound);
     }
