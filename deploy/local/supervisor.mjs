@@ -39,7 +39,7 @@ export class Supervisor {
    * @param onLine where an instance's log lines go (else only to its log file)
    * @param log where the supervisor's own lines go (they are also kept in `<runDir>/supervisor.log`)
    * @param onChange called when an instance's pid changed (a restart), to save the state
-   * @param liveness how often a running instance's health check is called, and after how long without an answer it is hung
+   * @param liveness how often a running instance is called on its port (/metrics), and after how long without an answer it is hung
    */
   constructor({
     state,

@@ -20,9 +20,19 @@ export class DevTokensController {
   /** Only for the console this gateway serves: another site's page (CORS lets it call) gets a 403, not a token. */
   @Post()
   mint(@Body() claims: MintDevTokenDto, @Req() request: Request, @Headers('origin') origin?: string): DevTokenView {
-    if (origin !== undefined && origin !== `${request.protocol}://${request.get('host')}`) {
+    // By host: behind a TLS proxy the page is https while the request reaching here is http.
+    if (origin !== undefined && hostOf(origin) !== request.get('host')) {
       throw AppError.forbidden(`POST /dev/tokens answers only the console this gateway serves, not a page of ${origin}`);
     }
     return this.devTokens.mint(claims);
+  }
+}
+
+/** The host (and port) of an Origin header, or null when it is not a URL (`null`, from a sandboxed page). */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
   }
 }

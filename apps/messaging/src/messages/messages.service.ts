@@ -600,7 +600,6 @@ export class MessagesService {
     return undefined;
   }
 
-  /** Where an `after` points: a cursor, or the id of a message of this room (the last one a client saw). */
   /** The seq a position of a message list names: a page's cursor, or a message of the room by id. */
   private async seqAt(actor: Actor, roomId: Types.ObjectId, position: string, field: 'before' | 'after'): Promise<number> {
     if (!OBJECT_ID.test(position)) return decodeCursor<SeqCursor>(position, field, { s: 'number' }).s;

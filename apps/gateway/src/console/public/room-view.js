@@ -3,7 +3,6 @@
 import { reconcile } from './keyed-list.js';
 import { isSnoozed, personName, presenceDot, roomTitle } from './room-list.js';
 
-/** Renders the heading of the open room. */
 /** The tags and link schemes Parley keeps in content (messaging's ContentSanitizer): the only ones the page builds. */
 const FORMATTING = new Set(['B', 'STRONG', 'I', 'EM', 'U', 'S', 'CODE', 'PRE', 'BR', 'P', 'UL', 'OL', 'LI', 'BLOCKQUOTE', 'A']);
 const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tel:']);
@@ -53,6 +52,7 @@ export function limitToCharacters(field, max) {
   });
 }
 
+/** Renders the heading of the open room. */
 export function renderRoomHead(elements, room, { people, me }) {
   elements.title.textContent = roomTitle(room, people, me.id);
   const members = room.members.map((member) => {
