@@ -17,17 +17,17 @@ describe('ObjectStorage presigning', () => {
   const storage = new ObjectStorage(settings, silent);
   afterAll(() => storage.onApplicationShutdown());
 
-  it('signs an upload for the public host, the key in the path, with its content type, length and uploader', async () => {
+  it('signs an upload for the public host, the key in the path, with its content type, length, uploader and write-once condition', async () => {
     const uploader = uploaderTag('acct-1', 'alice');
     const upload = await storage.presignPut('acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf', 'application/pdf', 1234, 600, uploader);
     const url = new URL(upload.url);
     expect(url.host).toBe('localhost:7070');
     expect(url.pathname).toBe('/parley-attachments/acct-1/9b2f3c1e-4d5a-4b6c-8d7e-0f1a2b3c4d5e/plan.pdf');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-length', 'content-type', 'host', 'x-amz-meta-uploader']);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(['content-length', 'content-type', 'host', 'if-none-match', 'x-amz-meta-uploader']);
     expect([...url.searchParams.keys()].filter((name) => name.toLowerCase().startsWith('x-amz-meta'))).toEqual([]);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
     expect([...url.searchParams.keys()].filter((name) => name.startsWith('x-amz-checksum'))).toEqual([]);
-    expect(upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf', 'x-amz-meta-uploader': uploader } });
+    expect(upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'application/pdf', 'if-none-match': '*', 'x-amz-meta-uploader': uploader } });
     expect(uploader).toMatch(/^[0-9a-f]{64}$/);
     expect(uploaderTag('acct-1', 'bob')).not.toBe(uploader);
     expect(upload.expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
