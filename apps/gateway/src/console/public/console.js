@@ -320,8 +320,9 @@ function showRoomPlaceholder() {
 }
 
 /**
- * The text of stored content: Parley stores it as clean HTML (`Tom &amp; Jerry`, `<b>…</b>`), and
- * the page shows and edits text. DOMParser builds an inert document: nothing in it runs or loads.
+ * The text of stored content: Parley stores it as clean HTML (`Tom &amp; Jerry`, `<b>…</b>`); the
+ * page shows its formatting (renderContent) and edits its text. DOMParser builds an inert document:
+ * nothing in it runs or loads.
  */
 function textOf(html) {
   return new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';
