@@ -76,14 +76,21 @@ export async function pagingBench({ call, token, mongoUrl, rooms: PAGING_ROOMS, 
   await flush();
   seqOfRoom = null;
 
-  const time = async (task) => {
-    const samples = [];
+  /**
+   * Times the API and the same MongoDB query one after the other, request by request: timed one
+   * series after the other, the first series ran while mongod was still flushing the documents just
+   * inserted (a first page of rooms read 230 ms p50 through the API, 16 ms with fewer messages).
+   */
+  const timePair = async (api, mongo) => {
+    const samples = { api: [], mongo: [] };
     for (let index = 0; index < PAGING_REQUESTS; index++) {
-      const began = performance.now();
-      await task();
-      samples.push(performance.now() - began);
+      for (const [name, task] of index % 2 === 0 ? [['api', api], ['mongo', mongo]] : [['mongo', mongo], ['api', api]]) {
+        const began = performance.now();
+        await task();
+        samples[name].push(performance.now() - began);
+      }
     }
-    return summary(samples);
+    return { api: summary(samples.api), mongo: summary(samples.mongo) };
   };
   const roomsFirst = await call('GET', '/v1/rooms?limit=50', reader);
   const roomsFilter = { account_id: accountId, 'members.conversation_id': meId, deleted: false };
@@ -95,22 +102,22 @@ export async function pagingBench({ call, token, mongoUrl, rooms: PAGING_ROOMS, 
   const results = {
     rooms: PAGING_ROOMS,
     messages: PAGING_MESSAGES,
-    roomsFirstPage: {
-      api: await time(() => call('GET', '/v1/rooms?limit=50', reader)),
-      mongo: await time(() => db.collection('conversations.rooms').find(roomsFilter).sort({ last_activity: -1, _id: -1 }).limit(51).toArray()),
-    },
-    roomsDeepPage: {
-      api: await time(() => call('GET', `/v1/rooms?limit=50&before=${deepRoomsCursor}`, reader)),
-      mongo: await time(() => db.collection('conversations.rooms').find({ ...roomsFilter, last_activity: { $lt: new Date(now - 100 * 1000) } }).sort({ last_activity: -1, _id: -1 }).limit(51).toArray()),
-    },
-    messagesFirstPage: {
-      api: await time(() => call('GET', `/v1/rooms/${busy._id.toHexString()}/messages?limit=50`, reader)),
-      mongo: await time(() => db.collection('conversations.messages').find(messagesFilter).sort({ seq: -1 }).limit(51).toArray()),
-    },
-    messagesDeepPage: {
-      api: await time(() => call('GET', `/v1/rooms/${busy._id.toHexString()}/messages?limit=50&before=${deepMessagesCursor}`, reader)),
-      mongo: await time(() => db.collection('conversations.messages').find({ ...messagesFilter, seq: { $lt: deepSeq } }).sort({ seq: -1 }).limit(51).toArray()),
-    },
+    roomsFirstPage: await timePair(
+      () => call('GET', '/v1/rooms?limit=50', reader),
+      () => db.collection('conversations.rooms').find(roomsFilter).sort({ last_activity: -1, _id: -1 }).limit(51).toArray(),
+    ),
+    roomsDeepPage: await timePair(
+      () => call('GET', `/v1/rooms?limit=50&before=${deepRoomsCursor}`, reader),
+      () => db.collection('conversations.rooms').find({ ...roomsFilter, last_activity: { $lt: new Date(now - 100 * 1000) } }).sort({ last_activity: -1, _id: -1 }).limit(51).toArray(),
+    ),
+    messagesFirstPage: await timePair(
+      () => call('GET', `/v1/rooms/${busy._id.toHexString()}/messages?limit=50`, reader),
+      () => db.collection('conversations.messages').find(messagesFilter).sort({ seq: -1 }).limit(51).toArray(),
+    ),
+    messagesDeepPage: await timePair(
+      () => call('GET', `/v1/rooms/${busy._id.toHexString()}/messages?limit=50&before=${deepMessagesCursor}`, reader),
+      () => db.collection('conversations.messages').find({ ...messagesFilter, seq: { $lt: deepSeq } }).sort({ seq: -1 }).limit(51).toArray(),
+    ),
   };
   if (roomsFirst.data.length !== 50 || messagesFirst.data.length !== 50) throw new Error('paging: the API did not return full pages');
   await client.close();
