@@ -62,7 +62,7 @@ export class Supervisor {
 
   /** Adds an instance of an app on its own HTTP (health) port and starts it. */
   start({ app, port, label = app }) {
-    const instance = { app, port, label, restarts: 0, child: null, startedAt: 0, timer: null };
+    const instance = { app, port, label, restarts: 0, child: null, startedAt: 0, timer: null, answeredAt: null };
     this.instances.push(instance);
     this.launch(instance);
     return instance;
@@ -90,7 +90,9 @@ export class Supervisor {
       const restart = instance.restarts;
       waitHealthy(this.stateOf(instance), instance.app, { child, logName: instance.label }).then(
         () => {
-          if (instance.child === child && !this.stopping) this.log(`✔ ${instance.label} is up again (pid ${child.pid}, after restart ${restart})`);
+          if (instance.child !== child || this.stopping) return;
+          instance.answeredAt = Date.now();
+          this.log(`✔ ${instance.label} is up again (pid ${child.pid}, after restart ${restart})`);
         },
         () => undefined, // an exit is reported by 'close'
       );
@@ -121,7 +123,9 @@ export class Supervisor {
     // /metrics, not /health: it needs no server, so an outage of one (which /health reports, slowly
     // while a server times out) is not taken for a hang, and the app is not restarted for it.
     const url = `http://127.0.0.1:${instance.port}/metrics`;
-    let answeredAt = null;
+    // Set by each answer here and by a health check that passed (waitHealthy): a process stopped
+    // right after its first health check never answered a liveness call, and is hung all the same.
+    instance.answeredAt = null;
     let checking = false;
     const timer = setInterval(() => {
       if (this.stopping || instance.child !== child || exited(child)) {
@@ -130,6 +134,7 @@ export class Supervisor {
       }
       // Judged by the time since the last answer, not by a call failing: a call to a stopped
       // process may never settle.
+      const answeredAt = instance.answeredAt;
       if (answeredAt !== null && Date.now() - answeredAt >= hungAfterMs) {
         clearInterval(timer);
         this.log(`✖ ${instance.label} (pid ${child.pid}) has not answered ${url} for ${Math.round((Date.now() - answeredAt) / 1000)} s: killing it to start it again`);
@@ -144,7 +149,9 @@ export class Supervisor {
       fetch(url, { signal: call.signal })
         .then((response) => response.arrayBuffer())
         .then(
-          () => (answeredAt = Date.now()),
+          () => {
+            if (instance.child === child) instance.answeredAt = Date.now();
+          },
           () => undefined,
         )
         .finally(() => {
@@ -164,7 +171,9 @@ export class Supervisor {
     for (let failed = 0; ; failed++) {
       const child = instance.child;
       try {
-        return await waitHealthy(this.stateOf(instance), instance.app, { child, logName: instance.label, ...options });
+        await waitHealthy(this.stateOf(instance), instance.app, { child, logName: instance.label, ...options });
+        if (instance.child === child) instance.answeredAt = Date.now();
+        return;
       } catch (error) {
         if (this.stopping || !exited(child) || failed >= FAILED_STARTS_TOLERATED) throw error;
         while (instance.child === child && !this.stopping) await new Promise((resolve) => setTimeout(resolve, 100));
