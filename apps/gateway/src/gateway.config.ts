@@ -1,23 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { AuthenticatedAppConfig } from '@parley/auth';
-import { withChannels } from '@parley/platform';
-
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
-/**
- * DEV_TOKENS signs a token for anyone who asks: a production gateway with it on would let anyone in
- * as anyone, so the setting is refused there rather than trusted to be left off.
- */
-function RefusedInProduction(): PropertyDecorator {
-  return ValidateBy({
-    name: 'refusedInProduction',
-    validator: {
-      validate: (value, args) => !(value === true && (args?.object as GatewayConfig).NODE_ENV === 'production'),
-      defaultMessage: (args) => `${args?.property} must not be true when NODE_ENV is production: it signs a token for anyone`,
-    },
-  });
-}
+import { booleanSetting, RefusedInProduction, withChannels } from '@parley/platform';
 
 /** The gateway can only sign what it can verify with the same key: an HS256 secret, not an RS256 public key. */
 function NeedsSigningSecret(): PropertyDecorator {
@@ -100,9 +84,10 @@ export class GatewayConfig extends withChannels(AuthenticatedAppConfig) {
    * Local development only (`npm start` turns it on): `POST /dev/tokens` signs a token for any user
    * and account, so the console at `/` can sign people in without an identity provider.
    */
-  @Transform(toBoolean)
+  @Transform(booleanSetting)
   @IsBoolean({ message: 'DEV_TOKENS must be true or false' })
-  @RefusedInProduction()
+  // Signs a token for anyone who asks: on in production it would let anyone in as anyone.
+  @RefusedInProduction('it signs a token for anyone')
   @NeedsSigningSecret()
   DEV_TOKENS = false;
 

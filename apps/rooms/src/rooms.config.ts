@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, Max, Min, ValidateBy } from 'class-validator';
-import { PlatformConfig } from '@parley/platform';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { booleanSetting, PlatformConfig, RefusedInProduction } from '@parley/platform';
 
 /** Settings of the rooms app, validated at start. */
 export class RoomsConfig extends PlatformConfig {
@@ -24,14 +24,8 @@ export class RoomsConfig extends PlatformConfig {
    * as their name, so team lists, presence and search by name work with the console's made-up users.
    * Never on in production, where `_users` is the identity service's.
    */
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(booleanSetting)
   @IsBoolean({ message: 'DEV_USERS must be true or false' })
-  @ValidateBy({
-    name: 'refusedInProduction',
-    validator: {
-      validate: (value, args) => !(value === true && (args?.object as RoomsConfig).NODE_ENV === 'production'),
-      defaultMessage: () => "DEV_USERS must not be true when NODE_ENV is production: _users is the identity service's",
-    },
-  })
+  @RefusedInProduction("_users is the identity service's")
   DEV_USERS = false;
 }

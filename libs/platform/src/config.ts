@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateBy, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 // Local servers (127.0.0.1:port) have no top-level domain.
@@ -143,6 +143,23 @@ export class PlatformConfig {
   @IsOptional()
   @IsIn(['outbox.before-publish'])
   PARLEY_FAILPOINT?: 'outbox.before-publish';
+}
+
+/** Reads a `true`/`false` setting as a boolean (anything else is left for @IsBoolean to refuse). */
+export const booleanSetting = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/**
+ * A development-only switch that must not be on with NODE_ENV=production, refused there rather than
+ * trusted to be left off; `why` ends the message (what it would do in production).
+ */
+export function RefusedInProduction(why: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'refusedInProduction',
+    validator: {
+      validate: (value, args) => !(value === true && (args?.object as PlatformConfig).NODE_ENV === 'production'),
+      defaultMessage: (args) => `${args?.property} must not be true when NODE_ENV is production: ${why}`,
+    },
+  });
 }
 
 /** Thrown when the environment does not satisfy an app's config class; names each bad setting. */
