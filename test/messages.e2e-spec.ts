@@ -432,6 +432,32 @@ describe('messages: favorites', () => {
     expect(revived.data.map((favorite: { message_id: string }) => favorite.message_id)).toEqual([one.id, three.id, two.id]);
   });
 
+  it("tells the caller's other devices, and nobody else, when they favorite or unfavorite a message; a repeat tells nobody", async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const sent = await send(alice, roomId, 'worth keeping');
+    const [bobOther, aliceSocket] = [await connectSocket(bob.token), await connectSocket(alice.token)];
+    const bobUpdates = collect(bobOther, 'message_updated');
+    const aliceUpdates = collect(aliceSocket, 'message_updated');
+    try {
+      expect((await api('PUT', `/v1/messages/${sent.id}/favorite`, { token: bob.token })).status).toBe(204);
+      await eventually(() => bobUpdates, (pushes) => pushes.length >= 1, 'the favorite on Bob’s other device');
+      expect(bobUpdates[0]).toMatchObject({ event: 'message_updated', room_id: roomId, favorite: true, message: { id: sent.id, content: 'worth keeping' } });
+      // Again: nothing changed, nothing told; then the unfavorite is.
+      expect((await api('PUT', `/v1/messages/${sent.id}/favorite`, { token: bob.token })).status).toBe(204);
+      expect((await api('DELETE', `/v1/messages/${sent.id}/favorite`, { token: bob.token })).status).toBe(204);
+      await eventually(() => bobUpdates, (pushes) => pushes.length >= 2, 'the unfavorite on Bob’s other device');
+      // Alice's edit is the next thing both hear: whatever came before it has arrived.
+      expect((await api('PATCH', `/v1/messages/${sent.id}`, { token: alice.token, body: { content: 'edited' } })).status).toBe(200);
+      await eventually(() => aliceUpdates, (pushes) => pushes.some((push) => push.message?.content === 'edited'), 'the edit on Alice’s device');
+      await eventually(() => bobUpdates, (pushes) => pushes.some((push) => push.message?.content === 'edited'), 'the edit on Bob’s device');
+      expect(bobUpdates.map((push) => push.favorite)).toEqual([true, false, undefined]);
+      expect(aliceUpdates.filter((push) => push.favorite !== undefined)).toEqual([]);
+    } finally {
+      bobOther.disconnect();
+      aliceSocket.disconnect();
+    }
+  });
+
   it('gives a non-member 403 and another account 404 on favorites, writing nothing', async () => {
     const { alice, roomId } = await newDirectRoom();
     const sent = await send(alice, roomId, 'private');

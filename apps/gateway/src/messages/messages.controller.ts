@@ -181,7 +181,7 @@ export class MessagesController {
   @Put('messages/:id/favorite')
   @HttpCode(204)
   @ApiIdParam('id', 'Message id')
-  @ApiOperation({ summary: 'Favorite a message (for the caller; idempotent); 409 for a message deleted for everyone' })
+  @ApiOperation({ summary: "Favorite a message (for the caller; idempotent); 409 for a message deleted for everyone; the caller's devices get message_updated with favorite: true" })
   @ApiNoContentResponse({ description: 'A favorite' })
   @ApiErrors(400, 404, 409)
   async favorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<void> {
@@ -191,7 +191,7 @@ export class MessagesController {
   @Delete('messages/:id/favorite')
   @HttpCode(204)
   @ApiIdParam('id', 'Message id')
-  @ApiOperation({ summary: 'Unfavorite a message (for the caller; idempotent)' })
+  @ApiOperation({ summary: "Unfavorite a message (for the caller; idempotent); the caller's devices get message_updated with favorite: false" })
   @ApiNoContentResponse({ description: 'Not a favorite' })
   @ApiErrors(400, 404, 409)
   async unfavorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<void> {

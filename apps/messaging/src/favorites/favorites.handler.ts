@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, KafkaContext, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   MessagingPatterns,
   type CommandMessage,
@@ -8,6 +8,7 @@ import {
   type FavoriteSetPayload,
   type Page,
 } from '@parley/contracts';
+import { correlationIdOfKafka } from '@parley/platform';
 import { FavoritesService } from './favorites.service.js';
 
 /** Favorite-message commands and queries from the gateway. */
@@ -16,8 +17,8 @@ export class FavoritesHandler {
   constructor(private readonly favorites: FavoritesService) {}
 
   @MessagePattern(MessagingPatterns.FavoriteSet)
-  set(@Payload() command: CommandMessage<FavoriteSetPayload>): Promise<{ message_id: string; favorite: boolean }> {
-    return this.favorites.set(command.actor, command.payload);
+  set(@Payload() command: CommandMessage<FavoriteSetPayload>, @Ctx() context: KafkaContext): Promise<{ message_id: string; favorite: boolean }> {
+    return this.favorites.set(command.actor, command.payload, correlationIdOfKafka(context));
   }
 
   @MessagePattern(MessagingPatterns.FavoriteList)

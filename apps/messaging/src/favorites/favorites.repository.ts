@@ -17,33 +17,30 @@ export class FavoritesRepository {
   constructor(@InjectModel(MessageFavorite.name) private readonly favorites: Model<MessageFavorite>) {}
 
   /**
-   * Marks a message as a favorite of a conversation. Idempotent: a live favorite keeps its time;
-   * an unfavorited one comes back on top.
+   * Marks a message as a favorite of a conversation, in the caller's transaction. Idempotent: a live
+   * favorite keeps its time; an unfavorited one comes back on top. True if it was not a favorite.
    */
-  async add(accountId: string, conversationId: Types.ObjectId, message: { id: Types.ObjectId; roomId: Types.ObjectId }): Promise<void> {
+  async add(accountId: string, conversationId: Types.ObjectId, message: { id: Types.ObjectId; roomId: Types.ObjectId }, session: ClientSession): Promise<boolean> {
     const key = { account_id: accountId, conversation_id: conversationId, message_id: message.id };
     const now = new Date();
-    const revived = await this.favorites.updateOne({ ...key, deleted: true }, { $set: { deleted: false, favorited_at: now } });
-    if (revived.matchedCount > 0) return;
-    try {
-      await this.favorites.updateOne(
-        key,
-        { $setOnInsert: { room_id: message.roomId, favorited_at: now, deleted: false } },
-        { upsert: true },
-      );
-    } catch (error) {
-      // A concurrent twin inserted it first: the favorite exists, which is all this call promised.
-      if ((error as { code?: number }).code !== 11000) throw error;
-    }
+    const revived = await this.favorites.updateOne({ ...key, deleted: true }, { $set: { deleted: false, favorited_at: now } }, { session });
+    if (revived.matchedCount > 0) return true;
+    const inserted = await this.favorites.updateOne(
+      key,
+      { $setOnInsert: { room_id: message.roomId, favorited_at: now, deleted: false } },
+      { upsert: true, session },
+    );
+    return inserted.upsertedCount > 0;
   }
 
-  /** Unfavorites a message for a conversation (a soft delete); idempotent. */
-  async remove(accountId: string, conversationId: Types.ObjectId, messageId: Types.ObjectId, session?: ClientSession): Promise<void> {
-    await this.favorites.updateOne(
+  /** Unfavorites a message for a conversation (a soft delete); idempotent. True if it was a favorite. */
+  async remove(accountId: string, conversationId: Types.ObjectId, messageId: Types.ObjectId, session?: ClientSession): Promise<boolean> {
+    const removed = await this.favorites.updateOne(
       { account_id: accountId, conversation_id: conversationId, message_id: messageId, deleted: false },
       { $set: { deleted: true } },
       { session },
     );
+    return removed.modifiedCount > 0;
   }
 
   /** Unfavorites a message for every conversation (it was deleted for everyone). */

@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import {
   AppError,
+  createEnvelope,
+  EventTopics,
   Limits,
   type Actor,
   type FavoriteListPayload,
   type FavoriteMessageView,
   type FavoriteSetPayload,
+  type MessageUpdatedData,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, onePosition, toObjectId } from '@parley/database';
+import { decodeCursor, encodeCursor, onePosition, runTransaction, toObjectId } from '@parley/database';
+import { Outbox } from '@parley/kafka';
 import { MessageAccess } from '../messages/message-access.js';
-import { isVisibleTo } from '../messages/message.view.js';
+import { isVisibleTo, toMessageView } from '../messages/message.view.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
 import { toPage } from '../messages/paging.js';
 import { RoomAccess } from '../messages/room-access.js';
@@ -23,22 +29,38 @@ type FavoriteCursor = { t: number; id: string };
 @Injectable()
 export class FavoritesService {
   constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly outbox: Outbox,
     private readonly favorites: FavoritesRepository,
     private readonly messages: MessagesRepository,
     private readonly messageAccess: MessageAccess,
     private readonly rooms: RoomAccess,
   ) {}
 
-  /** Favorites or unfavorites a message the caller may read; both are idempotent. */
-  async set(actor: Actor, payload: FavoriteSetPayload): Promise<{ message_id: string; favorite: boolean }> {
+  /**
+   * Favorites or unfavorites a message the caller may read; both are idempotent. A change is told to
+   * the caller's other devices (`parley.message.updated` with `member_state`); a repeat tells nobody.
+   */
+  async set(actor: Actor, payload: FavoriteSetPayload, correlationId?: string): Promise<{ message_id: string; favorite: boolean }> {
     const { message, conversationId } = await this.messageAccess.readable(actor, payload.messageId);
-    if (payload.favorite) {
-      if (message.deleted) throw AppError.conflict('The message was deleted');
-      await this.favorites.add(actor.accountId, conversationId, { id: message._id, roomId: message.room_id });
-    } else {
-      await this.favorites.remove(actor.accountId, conversationId, message._id);
+    if (payload.favorite && message.deleted) throw AppError.conflict('The message was deleted');
+    const view = toMessageView(message);
+    const memberId = conversationId.toHexString();
+    const data: MessageUpdatedData = { room_id: view.room_id, message: view, receivers: [memberId], member_state: { conversation_id: memberId, favorite: payload.favorite } };
+    try {
+      await runTransaction(this.connection, async (session) => {
+        const changed = payload.favorite
+          ? await this.favorites.add(actor.accountId, conversationId, { id: message._id, roomId: message.room_id }, session)
+          : await this.favorites.remove(actor.accountId, conversationId, message._id, session);
+        if (!changed) return;
+        const by = { ...actor, conversationId: memberId };
+        await this.outbox.add(session, [createEnvelope({ type: EventTopics.MessageUpdated, accountId: actor.accountId, key: view.room_id, actor: by, data })], correlationId);
+      });
+    } catch (error) {
+      // A concurrent twin favorited it first: it is a favorite, which is all this call promised (and its devices were told).
+      if ((error as { code?: number }).code !== 11000 || !payload.favorite) throw error;
     }
-    return { message_id: message._id.toHexString(), favorite: payload.favorite };
+    return { message_id: view.id, favorite: payload.favorite };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createEnvelope, EventTopics, type MessageView } from '@parley/contracts';
-import { newMessageDeliveries, readReceiptDeliveries, roomCreatedDeliveries, roomUpdatedDeliveries } from './deliveries.js';
+import { messageUpdatedDeliveries, newMessageDeliveries, readReceiptDeliveries, roomCreatedDeliveries, roomUpdatedDeliveries } from './deliveries.js';
 
 const message: MessageView = {
   id: 'm1',
@@ -52,6 +52,27 @@ describe('new_message', () => {
     const [listingPush] = newMessageDeliveries(envelope(EventTopics.MessageCreated, { room_id: 'r1', message: listing, receivers: ['c-bob'] }));
     expect(smsPush.payload).toMatchObject({ message: { source: 'sms', contact: { phone: '+14155550100' }, conversation_id: null } });
     expect(listingPush.payload).toMatchObject({ message: { is_read: false, read_at: null, policy: { masked: ['phones'] } } });
+  });
+});
+
+describe('message_updated', () => {
+  const edited = { ...message, edited_at: '2026-01-01T00:01:00.000Z', deleted: false };
+
+  it('goes to everyone who may see an edited message', () => {
+    const [push, ...more] = messageUpdatedDeliveries(envelope(EventTopics.MessageUpdated, { room_id: 'r1', message: edited, receivers: ['c-alice', 'c-bob'] }));
+    expect(more).toEqual([]);
+    expect(push.conversationIds).toEqual(['c-alice', 'c-bob']);
+    expect(push.payload).toMatchObject({ event: 'message_updated', room_id: 'r1', message: { id: 'm1', edited_at: '2026-01-01T00:01:00.000Z', deleted: false } });
+    expect(push.payload).not.toHaveProperty('favorite');
+  });
+
+  it('tells only the member who favorited a message, with favorite, whoever else may see it', () => {
+    const deliveries = messageUpdatedDeliveries(
+      envelope(EventTopics.MessageUpdated, { room_id: 'r1', message: edited, receivers: ['c-bob'], member_state: { conversation_id: 'c-bob', favorite: true } }),
+    );
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].conversationIds).toEqual(['c-bob']);
+    expect(deliveries[0].payload).toMatchObject({ event: 'message_updated', room_id: 'r1', message: { id: 'm1' }, favorite: true });
   });
 });
 

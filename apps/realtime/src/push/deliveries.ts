@@ -74,11 +74,12 @@ export interface StatusChangedPush {
   status: PresenceStatus;
 }
 
-/** `message_updated`: a message's content was edited. */
+/** `message_updated`: a message's content was edited; with `favorite`, the user (un)favorited it on another device. */
 export interface MessageUpdatedPush {
   event: 'message_updated';
   room_id: string;
   message: PushedMessage & Pick<MessageStateView, 'edited_at' | 'deleted'>;
+  favorite?: boolean;
 }
 
 /** `message_deleted`: drop the message (for this user only, or for everyone). */
@@ -241,15 +242,17 @@ export function roomCreatedDeliveries(envelope: EventEnvelope<RoomCreatedData>):
   return [{ conversationIds: viewersOf(data), payload: { event: 'room_created', room_id: data.room_id, type: data.type } }];
 }
 
-/** `message_updated` to everyone who may see the message. */
+/** `message_updated` to everyone who may see the message; a favorite to its member's devices alone. */
 export function messageUpdatedDeliveries(envelope: EventEnvelope<MessageUpdatedData>): Delivery[] {
-  const { room_id, message, receivers } = envelope.data;
+  const { room_id, message, receivers, member_state } = envelope.data;
   const payload: MessageUpdatedPush = {
     event: 'message_updated',
     room_id,
     // deleted says whether it is: a service's soft delete can be taken back.
     message: { ...pushedMessage(message), edited_at: message.edited_at, deleted: message.deleted },
   };
+  // One member's own favorite: nobody else's devices hear of it.
+  if (member_state) return [{ conversationIds: [member_state.conversation_id], payload: { ...payload, favorite: member_state.favorite } }];
   return [{ conversationIds: receivers, payload }];
 }
 

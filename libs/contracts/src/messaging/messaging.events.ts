@@ -8,6 +8,11 @@ export interface MessageUpdatedData {
   message: MessageStateView;
   /** Conversation ids that may see the message (its receivers, less those who deleted it for themselves). */
   receivers: string[];
+  /**
+   * One member's own state of the message (they favorited or unfavorited it): the message itself is
+   * unchanged, and only that member's devices are told (`receivers` is that member alone).
+   */
+  member_state?: { conversation_id: string; favorite: boolean };
 }
 
 /** What a `parley.message.deleted` event carries (version 1). Key: room id. */
