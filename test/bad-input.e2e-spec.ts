@@ -4,6 +4,7 @@ import {
   closeStores,
   connectSocket,
   documentsOfAccount,
+  eventually,
   mintToken,
   newAccountId,
   newUser,
@@ -173,6 +174,8 @@ describe('bad input gets a clear error and changes nothing', () => {
     const { roomId, alice } = await newDirectRoom();
     const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'remind me' } });
     expect(sent.status).toBe(201);
+    // Rooms has counted the message (and announced it) before the snapshot, so the two refusals are all that happens after it.
+    await eventually(() => api('GET', `/v1/rooms/${roomId}`, { token: alice.token }), (room) => room.body.last_message_id === sent.body.id, 'the room counting the message');
     const before = await documentsOfAccount(alice.accountId);
     const snooze = await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: alice.token, body: { until: '2030-02-30T00:00:00Z' } });
     const reminder = await api('POST', `/v1/messages/${sent.body.id}/reminders`, { token: alice.token, body: { at: '2030-04-31T09:00:00Z' } });
@@ -244,6 +247,22 @@ describe('bad input gets a clear error and changes nothing', () => {
       expect(refused.status).toBe(400);
       expect(refused.body.details).toEqual([{ field: 'body', messages: [`the body must be a JSON object, not ${kind === 'array' ? 'an array' : kind}`] }]);
     }
+    expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+  });
+
+  it('gives a small body nested thousands of levels deep a 400 naming its field, on a route with a token and on one without, and stores nothing', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const arrays = `{"content":"hi","x":${'['.repeat(2000)}${']'.repeat(2000)}}`;
+    const objects = `{"content":"hi","x":${'{"x":'.repeat(3500)}1${'}'.repeat(3500)}}`;
+    for (const rawBody of [arrays, objects]) {
+      const refused = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody });
+      expect(refused.status).toBe(400);
+      expectErrorShape(refused.body, 400);
+      expect(refused.body.details).toEqual([{ field: 'x', messages: [expect.stringContaining('nests deeper than')] }]);
+    }
+    const tokens = await api('POST', '/dev/tokens', { rawBody: `{"sub":${'['.repeat(2000)}${']'.repeat(2000)}}` });
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.details[0].field).toBe('sub');
     expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { BadRequestException, HttpException, type ArgumentMetadata, type Argumen
 import { AppError } from '@parley/contracts';
 import { CreateMessageDto } from '@parley/contracts/http';
 import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
-import { AppExceptionFilter, createValidationPipe, isDependencyUnavailable } from './errors.js';
+import { AppExceptionFilter, createValidationPipe, isDependencyUnavailable, MAX_NESTING_DEPTH, tooDeepPath } from './errors.js';
 
 const body: ArgumentMetadata = { type: 'body', metatype: CreateMessageDto };
 
@@ -28,6 +28,23 @@ describe('the validation pipe', () => {
   it('names a nested field by its path', async () => {
     const error = await rejectionOf({ content: 'hi', attachments: [{ name: 'a.png', size: -1, content_type: 'image/png', url: 'https://x.test/a' }] });
     expect(error.details?.map((detail) => detail.field)).toEqual(['attachments.0.size']);
+  });
+
+  it('refuses a body nested thousands of levels deep with a 400 naming its field, not a stack overflow', async () => {
+    let deep: unknown = [];
+    for (let level = 0; level < 5000; level++) deep = [deep];
+    const error = await rejectionOf({ content: 'hi', x: deep });
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.statusCode).toBe(400);
+    expect(error.details?.map((detail) => detail.field)).toEqual(['x']);
+  });
+
+  it('finds the first value nested past the limit, and none in a body within it', () => {
+    let within: unknown = 'leaf';
+    for (let level = 0; level < MAX_NESTING_DEPTH; level++) within = { a: within };
+    expect(tooDeepPath(within)).toBeNull();
+    expect(tooDeepPath({ b: [{ c: { d: 1 } }] }, 3)).toBe('b.0.c');
+    expect(tooDeepPath({ b: [{ c: 1 }] }, 3)).toBeNull();
   });
 
   it('passes a valid body through as the DTO class', async () => {

@@ -64,16 +64,44 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
 }
 
 /**
- * Nest's ValidationPipe, refusing first a body that is an array where an object is described: it
- * would otherwise validate each element as the object and answer a list of contradictions.
+ * How deep a body or query may nest. Parley's deepest request is a few levels; class-transformer
+ * walks a body recursively before the unknown fields in it are refused, so a small body nested a few
+ * thousand levels deep would overflow the stack (a 500) rather than be refused.
+ */
+export const MAX_NESTING_DEPTH = 32;
+
+/** The path (`a.b.0`) of the first value nested deeper than `limit` in `value`, or null; walked without recursion. */
+export function tooDeepPath(value: unknown, limit = MAX_NESTING_DEPTH): string | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop() as { value: unknown; path: string[] };
+    if (current === null || typeof current !== 'object') continue;
+    if (path.length >= limit) return path.join('.');
+    for (const [key, child] of Object.entries(current)) stack.push({ value: child, path: [...path, key] });
+  }
+  return null;
+}
+
+/**
+ * Nest's ValidationPipe, refusing first a body that is an array where an object is described (it
+ * would otherwise validate each element as the object and answer a list of contradictions) and a
+ * body or query nested deeper than MAX_NESTING_DEPTH.
  */
 class ObjectBodyValidationPipe extends ValidationPipe {
   /** Parameter types that describe no object (`@Body() events: unknown` is Object): left to their handler. */
   private static readonly NOT_DESCRIBED_TYPES: unknown[] = [Object, Array, String, Number, Boolean];
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && Array.isArray(value) && metadata.metatype && !ObjectBodyValidationPipe.NOT_DESCRIBED_TYPES.includes(metadata.metatype)) {
+    const described = metadata.metatype !== undefined && !ObjectBodyValidationPipe.NOT_DESCRIBED_TYPES.includes(metadata.metatype);
+    if (metadata.type === 'body' && Array.isArray(value) && described) {
       throw AppError.badRequest('body', 'the body must be a JSON object, not an array');
+    }
+    if ((metadata.type === 'body' || metadata.type === 'query') && described) {
+      const path = tooDeepPath(value);
+      if (path !== null) {
+        const field = path.split('.')[0];
+        throw AppError.badRequest(field, `${field} nests deeper than ${MAX_NESTING_DEPTH} levels`);
+      }
     }
     return super.transform(value, metadata);
   }
