@@ -88,6 +88,18 @@ describe('the socket handshake', () => {
     expect(refusal?.data).toEqual({ code: 'FORBIDDEN' });
   });
 
+  it.each([
+    ['no scopes', []],
+    ['only the m2m scope', ['conversation.m2m']],
+  ])('refuses a token with %s for a user who has a conversation, as HTTP does, before looking it up', async (_, scopes) => {
+    const { handshake, queries } = harness();
+    const socket = socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-1', scopes }) } });
+    const refusal = await handshake(socket);
+    expect(refusal?.data).toEqual({ code: 'FORBIDDEN' });
+    expect(socket.data).toEqual({});
+    expect(queries).toEqual([]);
+  });
+
   it('does not find a user’s conversation through another account', async () => {
     const { handshake } = harness();
     const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-2', scopes: ['conversation'] }) } }));
@@ -96,7 +108,7 @@ describe('the socket handshake', () => {
 
   it('asks the client to retry, without internals, when the conversation cannot be read, and logs why', async () => {
     const { handshake, errors } = harness({ failure: new Error('connection pool closed') });
-    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-1', scopes: [] }) } }));
+    const refusal = await handshake(socketWith({ auth: { token: tokenFor({ sub: 'bob', account_id: 'acc-1', scopes: ['conversation'] }) } }));
     expect(refusal?.message).toBe('unavailable: try again shortly');
     expect(refusal?.data).toEqual({ code: 'UNAVAILABLE' });
     expect(errors).toHaveLength(1);

@@ -83,13 +83,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     } catch (error) {
       throw new HandshakeRefused(`unauthorized: ${(error as Error).message}`, ErrorCodes.Unauthenticated);
     }
+    // As on HTTP, whose every user route needs the scope: a service's or a narrowed token of the same
+    // user must not hear that user's messages.
+    if (!actor.scopes.includes(Scopes.Conversation)) {
+      throw new HandshakeRefused(`forbidden: sockets are for chat users, and this token lacks the scope ${Scopes.Conversation}`, ErrorCodes.Forbidden);
+    }
     const conversation = await this.conversations
       .findOne({ account_id: actor.accountId, user_id: actor.userId }, { _id: 1 })
       .lean<{ _id: Types.ObjectId }>();
-    if (!conversation && !actor.scopes.includes(Scopes.Conversation)) {
-      // GET /v1/conversations/me would answer 403 too: the hint below would be a dead end.
-      throw new HandshakeRefused(`forbidden: sockets are for chat users, and this token lacks the scope ${Scopes.Conversation}`, ErrorCodes.Forbidden);
-    }
     if (!conversation) {
       throw new HandshakeRefused('no conversation: call GET /v1/conversations/me first', ErrorCodes.NotFound);
     }
