@@ -1,12 +1,14 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import {
   api,
+  type ApiResponse,
   closeStores,
   connectSocket,
   documentsOfAccount,
   eventually,
   mintToken,
   newAccountId,
+  newMember,
   newUser,
   newDirectRoom,
 } from '@parley/testing';
@@ -264,6 +266,25 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(tokens.status).toBe(400);
     expect(tokens.body.details[0].field).toBe('sub');
     expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+  });
+
+  it('gives a body string that is no text (a NUL, half a surrogate pair) in an id or a name a 422 naming it, never storing it rewritten, and makes nothing', async () => {
+    const { alice, bob } = await newDirectRoom();
+    const admin = await newMember(alice.accountId, ['conversation', 'conversation.admin']);
+    const service = mintToken({ sub: 'listing-service', account_id: alice.accountId, scopes: ['conversation.m2m'] });
+    const before = await documentsOfAccount(alice.accountId);
+    const refusals: [ApiResponse, string][] = [
+      [await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'listing', member: bob.conversationId, listing_id: '\ud800' } }), 'listing_id'],
+      [await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'listing', member: bob.conversationId, listing_id: 'a\u0000b' } }), 'listing_id'],
+      [await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'ab\udc00' } }), 'name'],
+      [await api('POST', '/m2m/conversationthread/create', { token: service, body: { data: { listingId: 'L-77', participantIds: [alice.userId, '\u0000'] } } }), 'data.participantIds.1'],
+    ];
+    for (const [response, field] of refusals) {
+      expect(response.status).toBe(422);
+      expectErrorShape(response.body, 422);
+      expect(response.body.details).toEqual([{ field, messages: [`${field} holds a NUL or an unpaired surrogate (not text)`] }]);
+    }
+    expect(await documentsOfAccount(alice.accountId)).toEqual(before);
   });
 
   it('refuses a socket with a bad or missing token at the handshake', async () => {

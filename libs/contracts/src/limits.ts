@@ -16,6 +16,14 @@ export function characterCount(text: string): number {
   return count;
 }
 
+/** A NUL, or a UTF-16 surrogate without its other half: JSON can carry it, but it is no text (BSON and UTF-8 store U+FFFD instead). */
+const BROKEN_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a string is text at all: no NUL and no half of a surrogate pair. */
+export function isWholeText(text: string): boolean {
+  return !BROKEN_TEXT.test(text);
+}
+
 /** Characters that show: not white space, separators or format characters (zero-width spaces, joiners). */
 const VISIBLE = /[^\s\p{Z}\p{Cf}]/u;
 

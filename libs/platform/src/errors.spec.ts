@@ -3,7 +3,7 @@ import { BadRequestException, HttpException, type ArgumentMetadata, type Argumen
 import { AppError } from '@parley/contracts';
 import { CreateMessageDto } from '@parley/contracts/http';
 import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
-import { AppExceptionFilter, createValidationPipe, isDependencyUnavailable, MAX_NESTING_DEPTH, tooDeepPath } from './errors.js';
+import { AppExceptionFilter, createValidationPipe, inputProblem, isDependencyUnavailable, MAX_NESTING_DEPTH } from './errors.js';
 
 const body: ArgumentMetadata = { type: 'body', metatype: CreateMessageDto };
 
@@ -42,9 +42,21 @@ describe('the validation pipe', () => {
   it('finds the first value nested past the limit, and none in a body within it', () => {
     let within: unknown = 'leaf';
     for (let level = 0; level < MAX_NESTING_DEPTH; level++) within = { a: within };
-    expect(tooDeepPath(within)).toBeNull();
-    expect(tooDeepPath({ b: [{ c: { d: 1 } }] }, 3)).toBe('b.0.c');
-    expect(tooDeepPath({ b: [{ c: 1 }] }, 3)).toBeNull();
+    expect(inputProblem(within)).toBeNull();
+    expect(inputProblem({ b: [{ c: { d: 1 } }] }, { limit: 3 })).toEqual({ path: 'b.0.c', problem: 'too-deep' });
+    expect(inputProblem({ b: [{ c: 1 }] }, { limit: 3 })).toBeNull();
+  });
+
+  it('finds the first string that is no text (a NUL, half a surrogate pair), by its path, and takes whole pairs and other controls', () => {
+    expect(inputProblem({ data: { listingId: 'L-1', participantIds: ['alice', 'a\u0000b'] } })).toEqual({ path: 'data.participantIds.1', problem: 'not-text' });
+    expect(inputProblem({ name: 'ab\udc00', other: '\ud800' })).toEqual({ path: 'name', problem: 'not-text' });
+    expect(inputProblem({ name: 'x\ud800' }, { strings: false })).toBeNull();
+    expect(inputProblem({ name: '😀 tab\there\u2028' })).toBeNull();
+  });
+
+  it('refuses a body string that is no text with a 422 naming its path', async () => {
+    const error = await rejectionOf({ content: 'hi', clientMessageId: 'c\ud800' });
+    expect([error.statusCode, error.details?.map((detail) => detail.field)]).toEqual([422, ['clientMessageId']]);
   });
 
   it('passes a valid body through as the DTO class', async () => {

@@ -15,6 +15,7 @@ import {
   AppError,
   CORRELATION_ID_HEADER,
   ErrorCodes,
+  isWholeText,
   statusText,
   type ErrorBody,
   type ErrorCode,
@@ -70,22 +71,39 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
  */
 export const MAX_NESTING_DEPTH = 32;
 
-/** The path (`a.b.0`) of the first value nested deeper than `limit` in `value`, or null; walked without recursion. */
-export function tooDeepPath(value: unknown, limit = MAX_NESTING_DEPTH): string | null {
+/** What is wrong with a request's input as a whole, before its fields are validated: where, and what. */
+export interface InputProblem {
+  /** The path of the offending value (`data.participantIds.1`). */
+  path: string;
+  problem: 'too-deep' | 'not-text';
+}
+
+/**
+ * The first value nested deeper than `limit` in `value`, or (with `strings`) string that is no
+ * text; null if none. Walked without recursion, so any depth is safe to look at.
+ */
+export function inputProblem(value: unknown, { limit = MAX_NESTING_DEPTH, strings = true } = {}): InputProblem | null {
   const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   while (stack.length > 0) {
     const { value: current, path } = stack.pop() as { value: unknown; path: string[] };
+    if (typeof current === 'string') {
+      if (strings && !isWholeText(current)) return { path: path.join('.'), problem: 'not-text' };
+      continue;
+    }
     if (current === null || typeof current !== 'object') continue;
-    if (path.length >= limit) return path.join('.');
-    for (const [key, child] of Object.entries(current)) stack.push({ value: child, path: [...path, key] });
+    if (path.length >= limit) return { path: path.join('.'), problem: 'too-deep' };
+    // Pushed in reverse, so the first offending field in the body's own order is the one named.
+    for (const [key, child] of Object.entries(current).reverse()) stack.push({ value: child, path: [...path, key] });
   }
   return null;
 }
 
 /**
  * Nest's ValidationPipe, refusing first a body that is an array where an object is described (it
- * would otherwise validate each element as the object and answer a list of contradictions) and a
- * body or query nested deeper than MAX_NESTING_DEPTH.
+ * would otherwise validate each element as the object and answer a list of contradictions), a body
+ * or query nested deeper than MAX_NESTING_DEPTH, and a body string that is no text (422, as content
+ * that is no text is: stored, it would read back as another string, and two ids could become one).
+ * Queries may carry any string: a search for a NUL finds nothing, which is its answer.
  */
 class ObjectBodyValidationPipe extends ValidationPipe {
   /** Parameter types that describe no object (`@Body() events: unknown` is Object): left to their handler. */
@@ -97,11 +115,12 @@ class ObjectBodyValidationPipe extends ValidationPipe {
       throw AppError.badRequest('body', 'the body must be a JSON object, not an array');
     }
     if ((metadata.type === 'body' || metadata.type === 'query') && described) {
-      const path = tooDeepPath(value);
-      if (path !== null) {
-        const field = path.split('.')[0];
+      const found = inputProblem(value, { strings: metadata.type === 'body' });
+      if (found?.problem === 'too-deep') {
+        const field = found.path.split('.')[0];
         throw AppError.badRequest(field, `${field} nests deeper than ${MAX_NESTING_DEPTH} levels`);
       }
+      if (found?.problem === 'not-text') throw AppError.unprocessable(found.path, `${found.path} holds a NUL or an unpaired surrogate (not text)`);
     }
     return super.transform(value, metadata);
   }

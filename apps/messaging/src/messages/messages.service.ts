@@ -6,6 +6,7 @@ import {
   createEnvelope,
   EventTopics,
   characterCount,
+  isWholeText,
   Limits,
   Scopes,
   type Actor,
@@ -83,9 +84,6 @@ interface CheckedSend extends Omit<CreateRequest, 'payload'> {
   authorUserId: string;
   contact?: SupportContactEntry;
 }
-
-/** A NUL, or a UTF-16 surrogate without its other half. */
-const BROKEN_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A MongoDB id as text: a message's, a room's. */
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -587,7 +585,7 @@ export class MessagesService {
     if (!given.trim()) throw AppError.badRequest(field, `${field} must not be empty`);
     if (characterCount(given) > Limits.contentMaxLength) throw AppError.badRequest(field, `${field} must be at most ${Limits.contentMaxLength} characters`);
     // A NUL or half a surrogate pair is no text at all: exports and UTF-8 consumers break on it.
-    if (BROKEN_TEXT.test(given)) throw AppError.unprocessable(field, `${field} holds a NUL or an unpaired surrogate (not text)`);
+    if (!isWholeText(given)) throw AppError.unprocessable(field, `${field} holds a NUL or an unpaired surrogate (not text)`);
     const content = this.sanitizer.clean(given);
     if (!content || !showsAnything(content)) throw AppError.unprocessable(field, `${field} shows nothing once sanitized (markup or invisible characters only)`);
     return content;
