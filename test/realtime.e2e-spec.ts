@@ -131,6 +131,46 @@ describe('realtime', () => {
     }
   });
 
+  it("gives a user of another account who presents a dropped socket's private session id none of that session's missed or later pushes", async () => {
+    const accountId = newAccountId();
+    const [alice, bob] = await Promise.all([newMember(accountId), newMember(accountId)]);
+    const mallory = await newMember(newAccountId());
+    const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
+    const { env } = readState();
+    const bobSocket = io(env.REALTIME_URL, { auth: { token: bob.token }, transports: ['websocket'], reconnection: false });
+    sockets.push(bobSocket);
+    await new Promise((resolve) => bobSocket.once('connect', () => resolve(undefined)));
+    const bobPushes = collect(bobSocket, 'new_message');
+    await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'before the drop' } });
+    await eventually(() => bobPushes.length, (count) => count === 1, 'the first push');
+    // What Bob's client would present to recover (kept private by socket.io-client).
+    const { _pid: pid, _lastOffset: offset } = bobSocket as unknown as { _pid: string; _lastOffset: string };
+    expect([typeof pid, typeof offset]).toEqual(['string', 'string']);
+    bobSocket.io.engine.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'while away' } });
+
+    const intruder = io(env.REALTIME_URL, { auth: { token: mallory.token, pid, offset }, transports: ['websocket'], reconnection: false });
+    sockets.push(intruder);
+    const stolen = collect(intruder, 'new_message');
+    await new Promise((resolve) => intruder.once('connect', () => resolve(undefined)));
+    expect(intruder.recovered).toBe(false);
+    // Bob back on a new socket hears the next message; the intruder hears neither it nor the missed one.
+    const bobAgain = await connectSocket(bob.token);
+    sockets.push(bobAgain);
+    const bobLater = collect(bobAgain, 'new_message');
+    const live = (await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'after the intruder came' } })).body;
+    await eventually(() => bobLater, (pushes) => pushes.some((push) => push.message.id === live.id), 'the live push on Bob’s new socket');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stolen).toEqual([]);
+    // The intruder's socket is its own user's: Mallory's messages reach it.
+    const own = await newMember(mallory.accountId);
+    const mine = (await api('POST', '/v1/rooms', { token: own.token, body: { type: 'direct', member: mallory.conversationId } })).body;
+    await api('POST', `/v1/rooms/${mine.id}/messages`, { token: own.token, body: { content: 'for mallory' } });
+    await eventually(() => stolen, (pushes) => pushes.some((push) => push.message.content === 'for mallory'), 'Mallory’s own push');
+    expect(stolen.map((push) => push.message.content)).toEqual(['for mallory']);
+  });
+
   it('gives a client that drops for a moment the pushes it missed when it reconnects, and the rest through after=<message id>', async () => {
     const accountId = newAccountId();
     const [alice, bob] = await Promise.all([newMember(accountId), newMember(accountId)]);

@@ -6,6 +6,7 @@ import type { ExtendedError, Server, Socket } from 'socket.io';
 import type { Conversation } from '@parley/database';
 import { RealtimeConfig } from '../realtime.config.js';
 import { RealtimeGateway } from './realtime.gateway.js';
+import { RecoveryGate } from './recovery-gate.js';
 
 const SECRET = 'a-test-secret-of-enough-length';
 const config = Object.assign(new RealtimeConfig(), { JWT_SECRET: SECRET });
@@ -31,11 +32,12 @@ function harness(options: { failure?: Error } = {}) {
   };
   const errors: unknown[] = [];
   const logger = { debug() {}, info() {}, warn() {}, error: (...args: unknown[]) => errors.push(args) } as unknown as PinoLogger;
-  const gateway = new RealtimeGateway(config, conversations as unknown as Model<Conversation>, logger);
+  const recovery = new RecoveryGate();
+  const gateway = new RealtimeGateway(config, conversations as unknown as Model<Conversation>, logger, recovery);
   let middleware!: (socket: Socket, next: (error?: ExtendedError) => void) => void;
   gateway.afterInit({ use: (fn: typeof middleware) => (middleware = fn) } as unknown as Server);
   const handshake = (socket: Socket) => new Promise<ExtendedError | undefined>((resolve) => middleware(socket, resolve));
-  return { gateway, handshake, queries, errors };
+  return { gateway, handshake, queries, errors, recovery };
 }
 
 function socketWith(handshake: { auth?: object; headers?: object; query?: object }): Socket {
@@ -171,5 +173,57 @@ describe('a connected socket', () => {
       jest.advanceTimersByTime(120_000);
       expect(socket.disconnect).not.toHaveBeenCalled();
     });
+  });
+});
+
+describe('a recovered session', () => {
+  const bobToken = tokenFor({ sub: 'bob', account_id: 'acc-1', scopes: ['conversation'] });
+  const bobIdentity = { actor: { userId: 'bob', accountId: 'acc-1', scopes: ['conversation'] }, conversationId: bobConversation.toHexString(), expiresAt: null };
+  const missed = ['new_message', { room_id: 'r1' }, '1700000000000-0'];
+
+  /** A socket Socket.IO restored from session sid-1 (its data the session's), as the middleware sees it. */
+  type RecoveredSocket = { id: string; recovered: true; data: unknown; handshake: unknown; join: jest.Mock; packet: jest.Mock };
+  function recoveredSocket(previous: unknown): RecoveredSocket {
+    return Object.assign(socketWith({ auth: { token: bobToken, pid: 'p-1', offset: '1-0' } }), {
+      id: 'sid-1',
+      recovered: true,
+      data: previous,
+      packet: jest.fn(),
+    }) as unknown as RecoveredSocket;
+  }
+  const asSocket = (socket: RecoveredSocket) => socket as unknown as Socket;
+
+  it('gets its rooms and the packets it missed back when the token is of the same user', async () => {
+    const { handshake, recovery } = harness();
+    const restored = recovery.hold({ sid: 'sid-1', pid: 'p-1', rooms: ['conversation:acc-1:c-bob'], data: bobIdentity, missedPackets: [missed] });
+    expect([restored.rooms, restored.missedPackets]).toEqual([[], []]);
+    const socket = recoveredSocket(bobIdentity);
+    expect(await handshake(asSocket(socket))).toBeUndefined();
+    expect(socket.join).toHaveBeenCalledWith(['conversation:acc-1:c-bob']);
+    expect(socket.packet).toHaveBeenCalledWith({ type: 2, data: missed });
+  });
+
+  it("gives a token of another user (another account's) presenting the session's private id none of its rooms or packets", async () => {
+    const { handshake, recovery } = harness();
+    const victim = { actor: { userId: 'alice', accountId: 'acc-2', scopes: ['conversation'] }, conversationId: 'c-alice', expiresAt: null };
+    recovery.hold({ sid: 'sid-1', pid: 'p-1', rooms: ['conversation:acc-2:c-alice'], data: victim, missedPackets: [missed] });
+    const socket = recoveredSocket(victim);
+    expect(await handshake(asSocket(socket))).toBeUndefined();
+    expect(socket.join).not.toHaveBeenCalled();
+    expect(socket.packet).not.toHaveBeenCalled();
+    expect(socket.data).toEqual(bobIdentity);
+    // Held no longer: a second try with the same id gets nothing either.
+    const again = recoveredSocket(bobIdentity);
+    expect(await handshake(asSocket(again))).toBeUndefined();
+    expect(again.join).not.toHaveBeenCalled();
+  });
+
+  it('gives a refused handshake nothing of the session', async () => {
+    const { handshake, recovery } = harness();
+    recovery.hold({ sid: 'sid-1', pid: 'p-1', rooms: ['conversation:acc-1:c-bob'], data: bobIdentity, missedPackets: [missed] });
+    const socket = Object.assign(recoveredSocket(bobIdentity), { handshake: { auth: { token: 'not-a-jwt' }, headers: {}, query: {} } });
+    expect((await handshake(asSocket(socket)))?.data).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(socket.join).not.toHaveBeenCalled();
+    expect(socket.packet).not.toHaveBeenCalled();
   });
 });

@@ -7,6 +7,7 @@ import { verifyAccessToken } from '@parley/auth';
 import { ErrorCodes, Scopes, type Actor, type ErrorCode } from '@parley/contracts';
 import { Conversation } from '@parley/database';
 import { RealtimeConfig } from '../realtime.config.js';
+import { RecoveryGate } from './recovery-gate.js';
 import { accountRoom, conversationRoom, handshakeToken, identityOf, type SocketIdentity } from './socket-identity.js';
 
 /** A handshake the client cannot complete as it is: its `connect_error` says why, with a stable code. */
@@ -35,6 +36,15 @@ function closeAtExpiry(socket: Socket, expiresAt: number): void {
   socket.once('disconnect', () => clearTimeout(timer));
 }
 
+/** Whether a recovered session's identity and a handshake's are the same user's conversation. */
+function sameUser(previous: Partial<SocketIdentity>, identity: SocketIdentity): boolean {
+  return (
+    previous.actor?.accountId === identity.actor.accountId &&
+    previous.actor?.userId === identity.actor.userId &&
+    previous.conversationId === identity.conversationId
+  );
+}
+
 /**
  * The Socket.IO server. A socket is authenticated at the handshake (a bad token never connects)
  * and joins the room of its user's conversation, so every device of a user gets each event.
@@ -48,20 +58,32 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly config: RealtimeConfig,
     @InjectModel(Conversation.name) private readonly conversations: Model<Conversation>,
     @InjectPinoLogger(RealtimeGateway.name) private readonly logger: PinoLogger,
+    private readonly recovery: RecoveryGate,
   ) {}
 
   afterInit(server: Server): void {
     // Middleware, not handleConnection: a refused socket never counts as connected and never
     // joins a room. It also runs for recovered sessions (skipMiddlewares is off), so a token that
-    // expired while the client was away does not come back in.
+    // expired while the client was away does not come back in, and a session comes back (its rooms,
+    // the packets it missed) only to a token of the user it was: its private id alone is not enough.
     server.use((socket, next) => {
-      this.identify(socket).then(
-        (identity) => {
+      const previous = socket.recovered ? (socket.data as Partial<SocketIdentity>) : null;
+      this.identify(socket)
+        .then(async (identity) => {
+          const same = previous !== null && sameUser(previous, identity);
+          if (previous !== null && !same) {
+            this.logger.warn({ userId: identity.actor.userId, accountId: identity.actor.accountId }, "a socket presented another user's session to recover: it starts afresh, with none of that session's rooms or messages");
+          }
+          await this.recovery.release(socket, same);
           socket.data = identity;
-          next();
-        },
-        (error: unknown) => next(this.refusal(error)),
-      );
+        })
+        .then(
+          () => next(),
+          (error: unknown) => {
+            this.recovery.discard(socket);
+            next(this.refusal(error));
+          },
+        );
     });
   }
 

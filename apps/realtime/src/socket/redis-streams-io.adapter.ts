@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server, ServerOptions } from 'socket.io';
 import { RedisConnection } from '@parley/platform';
 import { corsOrigins, type RealtimeConfig } from '../realtime.config.js';
+import { RecoveryGate } from './recovery-gate.js';
 
 /**
  * Socket.IO over Redis streams: an event emitted on one realtime instance reaches sockets on all of
@@ -29,7 +30,18 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     // The adapter publishes with this client (the broadcasts of one moment in one write) and
     // duplicates it for its blocking reader, which issues nothing else; the stream keeps the last
     // 100k packets, the reach of recovery under load.
-    server.adapter(createAdapter(this.app.get(RedisConnection).dedicated({ autoPipelining: true }), { maxLen: 100_000 }));
+    const streams = createAdapter(this.app.get(RedisConnection).dedicated({ autoPipelining: true }), { maxLen: 100_000 });
+    const gate = this.app.get(RecoveryGate);
+    // Each restored session's rooms and missed packets wait for the handshake to prove its user
+    // (RecoveryGate). Socket.IO calls `new` on this: a function (not an arrow) whose returned
+    // adapter is the instance.
+    function gatedAdapter(nsp: unknown) {
+      const adapter = streams(nsp);
+      const restore = adapter.restoreSession.bind(adapter);
+      adapter.restoreSession = async (pid, offset) => gate.hold(await restore(pid, offset));
+      return adapter;
+    }
+    server.adapter(gatedAdapter as unknown as Parameters<Server['adapter']>[0]);
     return server;
   }
 }
