@@ -460,6 +460,29 @@ describe('support inbox', () => {
   });
 
   describe('working a room', () => {
+    it("lets an agent open a contact's room only in an inbox they work, and never answers them a room of another inbox, writing nothing when refused", async () => {
+      const { admin, agents, accountId } = await supportTeam(2);
+      const [ann, ben] = agents;
+      const annsInbox = await createInbox(admin, { name: 'Ann’s', members: [ann.conversationId] });
+      const bensInbox = await createInbox(admin, { name: 'Ben’s', members: [ben.conversationId] });
+      const contact = { name: 'Dana', phone: newPhone() };
+      const before = await documentsOfAccount(accountId);
+      const notHis = await openRoom(ben.token, annsInbox, contact, 'written by Ben as Dana');
+      expect([notHis.status, notHis.body.code, notHis.body.message]).toEqual([403, 'FORBIDDEN', 'You are not a member of this inbox']);
+      expect(await documentsOfAccount(accountId)).toEqual(before);
+
+      const opened = await openRoom(ann.token, annsInbox, contact, 'My order is late');
+      expect(opened.status).toBe(201);
+      await eventually(() => api('GET', `/v1/rooms/${opened.body.id}/messages`, { token: ann.token }), (page) => page.body.data?.length === 1, 'the contact’s first message');
+      const settled = await documentsOfAccount(accountId);
+      // Dana's open room is in Ann's inbox: Ben opening her in his own gets neither it nor a word into it.
+      const elsewhere = await openRoom(ben.token, bensInbox, contact, 'appended by Ben');
+      expect([elsewhere.status, elsewhere.body.support, elsewhere.body.message]).toEqual([403, undefined, 'This contact has an open conversation in an inbox you are not a member of']);
+      expect(await documentsOfAccount(accountId)).toEqual(settled);
+      // An admin works every inbox.
+      expect((await openRoom(admin.token, bensInbox, contact)).body.id).toBe(opened.body.id);
+    });
+
     it('lets the other inbox members read and write a room without being members, and keeps private notes to the team', async () => {
       const { admin, agents } = await supportTeam(2);
       const [ann, ben] = agents;

@@ -149,11 +149,11 @@ export class SupportController {
   @Post('rooms')
   @ApiOperation({
     summary: "Open a support room for a contact (or use their open one) with the contact's message",
-    description: 'One open support room per contact: a second call while one is open returns it (200) and adds the message to it. The room is routed to a member of the inbox; its support state says who and why.',
+    description: 'One open support room per contact: a second call while one is open returns it (200) and adds the message to it. The room is routed to a member of the inbox; its support state says who and why. Admins open in any inbox; other callers only in an inbox they are a member of, and only if the contact has no open room in an inbox they are not (403).',
   })
   @ApiCreatedResponse({ description: 'A room was opened', type: OpenedSupportRoomSchema, links: SUPPORT_ROOM_LINKS })
   @ApiOkResponse({ description: "The contact's open room", type: OpenedSupportRoomSchema, links: SUPPORT_ROOM_LINKS })
-  @ApiErrors(400, 409, 413, 422)
+  @ApiErrors(400, 403, 409, 413, 422)
   async openRoom(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,

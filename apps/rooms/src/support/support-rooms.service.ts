@@ -47,9 +47,17 @@ export class SupportRoomsService {
       this.conversations.findByUser(actor.accountId, actor.userId),
     ]);
     if (!inbox) throw AppError.unprocessable('inbox_id', 'inbox_id names no live inbox of this account');
+    // Opened through the API (not by an inbound SMS or email, which names written_to): by an admin,
+    // or a member of the inbox, as every other inbox route is; the answer is the contact's room.
+    const byTeam = payload.written_to === undefined && !actor.scopes.includes(Scopes.Admin);
+    const works = (team: Types.ObjectId[]) => caller !== null && team.some((member) => member.equals(caller._id));
+    if (byTeam && !works(inbox.members.map((member) => member.conversation_id))) throw AppError.forbidden('You are not a member of this inbox');
     const key = contactKey(contact);
     const viewer = caller?._id ?? null;
     const existing = await this.rooms.findOpenSupportRoom(actor.accountId, key);
+    if (existing && byTeam && !works(existing.support?.team ?? [])) {
+      throw AppError.forbidden('This contact has an open conversation in an inbox you are not a member of');
+    }
     // Inboxes keep their addresses in lower case (routing matches them so).
     const writtenTo = payload.written_to && { ...payload.written_to, address: payload.written_to.channel === 'email' ? payload.written_to.address.toLowerCase() : payload.written_to.address };
     if (existing) {
