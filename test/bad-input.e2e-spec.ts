@@ -11,6 +11,7 @@ import {
   newMember,
   newUser,
   newDirectRoom,
+  readState,
 } from '@parley/testing';
 
 function expectErrorShape(body: Record<string, unknown>, statusCode: number): void {
@@ -40,6 +41,21 @@ describe('bad input gets a clear error and changes nothing', () => {
     const byQuery = await api('GET', `/currentuser?access_token=${user.token}`);
     expect(byCookie.body).toMatchObject({ user_id: user.userId, account_id: user.accountId });
     expect(byQuery.body).toMatchObject({ user_id: user.userId, account_id: user.accountId });
+  });
+
+  it("refuses a change another site's page makes with the user's cookie (403, nothing changed), not one from the gateway's own pages or with a Bearer token", async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const asCookie = (origin: string) => ({ headers: { cookie: `access_token=${alice.token}`, origin } });
+    const crossSite = await api('PUT', `/v1/rooms/${roomId}/favorite`, asCookie('https://evil.example'));
+    expect(crossSite.status).toBe(403);
+    expectErrorShape(crossSite.body, 403);
+    expect((await api('GET', `/v1/rooms/${roomId}`, { token: alice.token })).body.favorite).toBe(false);
+    const ownPage = await api('PUT', `/v1/rooms/${roomId}/favorite`, asCookie(new URL(readState().env.GATEWAY_URL).origin));
+    expect(ownPage.status).toBe(200);
+    const bearer = await api('DELETE', `/v1/rooms/${roomId}/favorite`, { token: alice.token, headers: { origin: 'https://evil.example' } });
+    expect(bearer.status).toBe(200);
+    // Reading with the cookie from anywhere stays as it was: CORS keeps the answer from the page.
+    expect((await api('GET', `/v1/rooms/${roomId}`, asCookie('https://evil.example'))).status).toBe(200);
   });
 
   it('answers a method a path does not serve with 405 and Allow, and an unknown path with 404', async () => {

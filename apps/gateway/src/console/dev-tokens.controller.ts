@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '@parley/auth';
 import { AppError } from '@parley/contracts';
+import { fromOwnPage } from '../http/cross-site-cookies.js';
 import { DevTokens } from './dev-tokens.service.js';
 import { MintDevTokenDto, type DevTokenView } from './mint-dev-token.dto.js';
 
@@ -20,19 +21,9 @@ export class DevTokensController {
   /** Only for the console this gateway serves: another site's page (CORS lets it call) gets a 403, not a token. */
   @Post()
   mint(@Body() claims: MintDevTokenDto, @Req() request: Request, @Headers('origin') origin?: string): DevTokenView {
-    // By host: behind a TLS proxy the page is https while the request reaching here is http.
-    if (origin !== undefined && hostOf(origin) !== request.get('host')) {
+    if (origin !== undefined && !fromOwnPage(request, origin)) {
       throw AppError.forbidden(`POST /dev/tokens answers only the console this gateway serves, not a page of ${origin}`);
     }
     return this.devTokens.mint(claims);
-  }
-}
-
-/** The host (and port) of an Origin header, or null when it is not a URL (`null`, from a sandboxed page). */
-function hostOf(origin: string): string | null {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return null;
   }
 }

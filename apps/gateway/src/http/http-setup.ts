@@ -8,6 +8,7 @@ import { createValidationPipe, Metrics, metricsRegistry } from '@parley/platform
 import { ApiDocument } from '../api-docs/api-document.js';
 import { describeConfiguredLimits, describeGlobalBehaviour, describePlatformRoutes } from '../api-docs/global-behaviour.js';
 import type { GatewayConfig } from '../gateway.config.js';
+import { refuseCrossSiteCookieWrites } from './cross-site-cookies.js';
 import { OverloadShedding } from './overload-shedding.js';
 import { refuseUnservedMethods, refuseUnsupportedBodies, RouteMethods } from './route-methods.js';
 
@@ -45,6 +46,7 @@ export function configureGatewayHttp(app: NestExpressApplication, config: Gatewa
   app.use(refuseUnservedMethods(routes));
   app.use(refuseUnsupportedBodies(routes));
   app.use(cookieParser());
+  app.use(refuseCrossSiteCookieWrites(config.CORS_ORIGINS));
   // SendGrid signs its event webhook over the body's bytes: that route keeps them (and only it).
   app.use('/webhooks/sendgrid/events', json({ limit: config.BODY_LIMIT, verify: keepRawBody }));
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
