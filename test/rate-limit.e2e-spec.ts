@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { api, closeStores, documentsOfAccount, newAccountId, newMember, restartApp } from '@parley/testing';
+import { api, closeStores, documentsOfAccount, mintToken, newAccountId, newMember, restartApp } from '@parley/testing';
 
 
 describe('the per-user rate limit', () => {
@@ -22,6 +22,14 @@ describe('the per-user rate limit', () => {
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await documentsOfAccount(accountId)).toEqual(before);
       expect((await api('GET', '/v1/rooms', { token: bob.token })).status).toBe(200);
+
+      // Ids may hold colons: user `x:y` of account A and user `y` of account `A:x` are two budgets.
+      const first = mintToken({ sub: 'x:y', account_id: accountId, scopes: ['conversation'] });
+      const second = mintToken({ sub: 'y', account_id: `${accountId}:x`, scopes: ['conversation'] });
+      const spent: number[] = [];
+      for (let index = 0; index < 7; index++) spent.push((await api('GET', '/currentuser', { token: first })).status);
+      expect(spent.slice(-1)).toEqual([429]);
+      expect((await api('GET', '/currentuser', { token: second })).status).toBe(200);
     } finally {
       await restartApp('gateway');
     }

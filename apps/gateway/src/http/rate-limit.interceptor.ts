@@ -33,7 +33,8 @@ export class RateLimitInterceptor implements NestInterceptor {
     // Providers' webhooks are signed and come in bursts from a few addresses: a 429 would lose an
     // inbound SMS (Twilio does not retry it), so they are not counted against a per-IP budget.
     if (request.path.startsWith('/webhooks/')) return next.handle();
-    const key = request.user ? `user:${request.user.accountId}:${request.user.userId}` : `ip:${request.ip}`;
+    // JSON, not `account:user`: either id may hold a colon, and `x`/`a:b` must not share `x:a`/`b`'s budget.
+    const key = request.user ? `user:${JSON.stringify([request.user.accountId, request.user.userId])}` : `ip:${request.ip}`;
     try {
       const state = await this.limiter.consume(key);
       response.setHeader('X-RateLimit-Limit', String(this.config.RATE_LIMIT_POINTS));
