@@ -35,12 +35,17 @@ describe('bad input gets a clear error and changes nothing', () => {
     }
   });
 
-  it('accepts the token from the access_token cookie and query parameter too', async () => {
+  it('accepts the token from the access_token cookie and query parameter too, the parameter on routes with query parameters of their own', async () => {
     const user = newUser();
     const byCookie = await api('GET', '/currentuser', { headers: { cookie: `access_token=${user.token}` } });
     const byQuery = await api('GET', `/currentuser?access_token=${user.token}`);
     expect(byCookie.body).toMatchObject({ user_id: user.userId, account_id: user.accountId });
     expect(byQuery.body).toMatchObject({ user_id: user.userId, account_id: user.accountId });
+    // Also where the route validates its own query parameters: the token is none of them.
+    const member = await newMember();
+    const listed = await api('GET', `/v1/rooms?limit=5&access_token=${member.token}`);
+    expect([listed.status, listed.body.data]).toEqual([200, []]);
+    expect((await api('GET', `/v1/rooms?limit=0&access_token=${member.token}`)).body.details.map((detail: { field: string }) => detail.field)).toEqual(['limit']);
   });
 
   it("refuses a change another site's page makes with the user's cookie (403, nothing changed), not one from the gateway's own pages or with a Bearer token", async () => {

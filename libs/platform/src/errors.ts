@@ -122,6 +122,12 @@ class ObjectBodyValidationPipe extends ValidationPipe {
       }
       if (found?.problem === 'not-text') throw AppError.unprocessable(found.path, `${found.path} holds a NUL or an unpaired surrogate (not text)`);
     }
+    // The token may come as the access_token query parameter on any route (authentication has taken
+    // it by now): it is none of the route's own parameters.
+    if (metadata.type === 'query' && described && value !== null && typeof value === 'object' && 'access_token' in value) {
+      const { access_token: _token, ...parameters } = value as Record<string, unknown>;
+      return super.transform(parameters, metadata);
+    }
     return super.transform(value, metadata);
   }
 }
