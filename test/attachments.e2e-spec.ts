@@ -76,6 +76,44 @@ describe('attachments in S3-compatible storage', () => {
       expect(new Uint8Array(await downloaded.arrayBuffer())).toEqual(bytes);
     });
 
+    it('links a page, an SVG or a script a user sent as a download of its name, and a picture or a PDF to be shown in place', async () => {
+      const { alice, bob, roomId } = await newDirectRoom();
+      const files = [
+        ['page one.html', 'text/html', 'attachment'],
+        ['logo.svg', 'image/svg+xml', 'attachment'],
+        ['photo.png', 'image/png', null],
+        ['plan.pdf', 'application/pdf', null],
+      ] as const;
+      const attachments = [];
+      for (const [name, contentType] of files) {
+        const key = await uploaded(alice.token, name, contentType, new TextEncoder().encode(`<b>${name}</b>`));
+        attachments.push({ name, size: 1, content_type: contentType, storage_key: key });
+      }
+      expect((await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'files', attachments } })).status).toBe(201);
+      const [message] = (await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body.data;
+      for (const [index, [name, , disposition]] of files.entries()) {
+        const downloaded = await fetch(message.attachments[index].url);
+        expect([name, downloaded.status]).toEqual([name, 200]);
+        const header = downloaded.headers.get('content-disposition');
+        if (disposition === null) expect([name, header]).toEqual([name, null]);
+        else expect([name, header]).toEqual([name, `attachment; filename*=UTF-8''${encodeURIComponent(name)}`]);
+      }
+    });
+
+    it('refuses a linked file of a denied type, by its type or its name (trailing dots and all), with 415 naming it, and stores nothing', async () => {
+      const { alice, roomId } = await newDirectRoom();
+      for (const [linked, field] of [
+        [{ url: 'https://files.example/a.exe', name: 'a.exe', size: 3, content_type: 'application/x-msdownload' }, 'attachments.0.content_type'],
+        [{ url: 'https://files.example/setup', name: 'setup.exe.', size: 3, content_type: 'application/octet-stream' }, 'attachments.0.name'],
+      ] as const) {
+        const refused = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'run this', attachments: [linked] } });
+        expect([refused.status, refused.body.details?.[0]?.field]).toEqual([415, field]);
+      }
+      const presigned = await presign(alice.token, { name: 'setup.exe.', content_type: 'application/octet-stream', size: 3 });
+      expect([presigned.status, presigned.body.details?.[0]?.field]).toEqual([415, 'name']);
+      expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+    });
+
     it('takes an upload named by its storage_key alone, with the name it was presigned with and the size and type stored', async () => {
       const { alice, roomId } = await newDirectRoom();
       const bytes = new TextEncoder().encode('%PDF-1.7 the floor plan');

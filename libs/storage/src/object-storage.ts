@@ -123,10 +123,15 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  /** A URL to download one object with, until it expires. */
-  async presignGet(key: string, expiresSeconds: number): Promise<PresignedDownload> {
+  /**
+   * A URL to download one object with, until it expires. With `saveAs`, the storage answers it as a
+   * download of that name (Content-Disposition: attachment) rather than a page a browser renders.
+   */
+  async presignGet(key: string, expiresSeconds: number, options: { saveAs?: string } = {}): Promise<PresignedDownload> {
     checkExpiry(expiresSeconds);
-    const url = await getSignedUrl(this.signer, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresSeconds });
+    const disposition = options.saveAs === undefined ? undefined : `attachment; filename*=UTF-8''${encodeURIComponent(options.saveAs)}`;
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(disposition ? { ResponseContentDisposition: disposition } : {}) });
+    const url = await getSignedUrl(this.signer, command, { expiresIn: expiresSeconds });
     return { url, expiresAt: expiryOf(expiresSeconds) };
   }
 

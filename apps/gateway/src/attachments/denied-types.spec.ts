@@ -26,6 +26,14 @@ describe('DeniedAttachmentTypes', () => {
     expect(types.deniedEntry('application/octet-stream')).toBeNull();
   });
 
+  it('reads a name as Windows saves it, without trailing dots and spaces', () => {
+    const types = new DeniedAttachmentTypes(new GatewayConfig());
+    for (const name of ['setup.exe.', 'setup.exe...', 'setup.exe. .', 'x.bat.']) {
+      expect([name, types.deniedEntry('application/octet-stream', name)?.by]).toEqual([name, 'name']);
+    }
+    expect(types.deniedEntry('application/octet-stream', 'notes.txt.')).toBeNull();
+  });
+
   it('denies nothing when the list is empty', () => {
     expect(denying('').deniedEntry('')).toBeNull();
   });

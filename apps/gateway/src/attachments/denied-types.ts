@@ -23,7 +23,8 @@ export class DeniedAttachmentTypes {
   deniedEntry(contentType: string, name?: string): { type: string; by: 'content_type' | 'name' } | null {
     const essence = mediaTypeEssence(contentType);
     if (this.denied.has(essence)) return { type: essence, by: 'content_type' };
-    const named = name ? mimeTypes.lookup(name) : false;
+    // Windows drops trailing dots and spaces from a name it saves: `setup.exe.` is saved as `setup.exe`.
+    const named = name ? mimeTypes.lookup(name.replace(/[.\s]+$/, '')) : false;
     return named && this.denied.has(named) ? { type: named, by: 'name' } : null;
   }
 }

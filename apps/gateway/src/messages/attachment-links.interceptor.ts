@@ -7,6 +7,13 @@ import { ObjectStorage } from '@parley/storage';
 export const ATTACHMENT_LINK_SECONDS = 15 * 60;
 
 /**
+ * Media a browser shows as it is, without running anything: linked to be opened in place. Anything
+ * else (HTML, SVG, XML, scripts, documents) is linked as a download, so that a file a user sent
+ * never renders as a page of the storage's origin.
+ */
+const SHOWN_IN_PLACE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[\w.+-]+|video\/[\w.+-]+|application\/pdf|text\/plain)$/;
+
+/**
  * Gives every stored attachment in a read (messages, pages of them, favorites, a support room's
  * first message) a short-lived presigned download URL. Messaging answered the read, so the caller
  * may see these messages: links go only to those who may read them, and expire.
@@ -30,7 +37,8 @@ export class AttachmentLinksInterceptor implements NestInterceptor {
       await Promise.all(
         (record.attachments as AttachmentView[]).map(async (attachment) => {
           if (!attachment.storage_key) return;
-          attachment.url = (await this.storage.presignGet(attachment.storage_key, ATTACHMENT_LINK_SECONDS)).url;
+          const inPlace = SHOWN_IN_PLACE.test(attachment.content_type.split(';')[0].trim().toLowerCase());
+          attachment.url = (await this.storage.presignGet(attachment.storage_key, ATTACHMENT_LINK_SECONDS, inPlace ? {} : { saveAs: attachment.name })).url;
         }),
       );
     }

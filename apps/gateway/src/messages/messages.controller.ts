@@ -33,6 +33,7 @@ import { CommandClient } from '@parley/kafka';
 import { CorrelationId } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
 import { OutboundLimits } from './outbound-limits.js';
+import { DeniedAttachmentTypes } from '../attachments/denied-types.js';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { ApiOkPage } from '../api-docs/api-page.decorator.js';
 import { MESSAGE_LINKS, REMINDER_LINKS } from '../api-docs/api-links.js';
@@ -51,6 +52,7 @@ export class MessagesController {
     private readonly commands: CommandClient,
     private readonly config: GatewayConfig,
     private readonly outboundLimits: OutboundLimits,
+    private readonly deniedTypes: DeniedAttachmentTypes,
   ) {}
 
   @Post('rooms/:id/messages')
@@ -59,7 +61,7 @@ export class MessagesController {
     summary: 'Send a message',
     description:
       'Idempotent on clientMessageId: a retry returns the first message with 201 and the header Idempotent-Replayed: true (409 if that id was used in another room). ' +
-      'An attachment larger than ATTACHMENT_MAX_BYTES is a 413 naming it; content the account\'s policy refuses, nothing left once sanitized, a private note outside a support room or a storage_key never uploaded are 422s; ' +
+      'An attachment larger than ATTACHMENT_MAX_BYTES is a 413 naming it, one of a type ATTACHMENT_DENIED_TYPES refuses (by content_type or by the name\'s extension) a 415 naming it; content the account\'s policy refuses, nothing left once sanitized, a private note outside a support room or a storage_key never uploaded are 422s; ' +
       'sms or email without the channel set up is a 409; past the account\'s SMS or email budget a 429.',
   })
   @ApiCreatedResponse({
@@ -68,7 +70,7 @@ export class MessagesController {
     headers: { 'Idempotent-Replayed': { description: 'true when this is the message a first request with this clientMessageId stored', schema: { type: 'string', enum: ['true'] } } },
     links: MESSAGE_LINKS,
   })
-  @ApiErrors(400, 404, 409, 413, 422)
+  @ApiErrors(400, 404, 409, 413, 415, 422)
   async create(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -76,7 +78,7 @@ export class MessagesController {
     @Body() body: CreateMessageDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<MessageStateView> {
-    this.checkAttachmentSizes(body);
+    this.checkAttachments(body);
     if (!body.private) await this.outboundLimits.consume(actor.accountId, body.source);
     const result = await this.commands.send<MessageCreateResult>(
       MessagingPatterns.MessageCreate,
@@ -232,9 +234,14 @@ export class MessagesController {
   }
 
   /** An attachment over the configured size is a 413 naming it (`attachments.<i>.size`). */
-  private checkAttachmentSizes(body: CreateMessageDto): void {
+  /**
+   * Attachments over the size limit (413), and linked files of a type ATTACHMENT_DENIED_TYPES refuses
+   * (415, as an upload of one is: the rule holds however the file comes), each named.
+   */
+  private checkAttachments(body: CreateMessageDto): void {
     const limit = this.config.ATTACHMENT_MAX_BYTES;
-    const details = (body.attachments ?? []).flatMap((attachment, index) =>
+    const attachments = body.attachments ?? [];
+    const details = attachments.flatMap((attachment, index) =>
       (attachment.size ?? 0) > limit
         ? [{ field: `attachments.${index}.size`, messages: [`attachments.${index}.size must be at most ${limit} bytes`] }]
         : [],
@@ -242,5 +249,11 @@ export class MessagesController {
     if (details.length > 0) {
       throw new AppError(ErrorCodes.PayloadTooLarge, 413, details.map((detail) => detail.messages[0]).join('; '), details);
     }
+    attachments.forEach((attachment, index) => {
+      const denied = this.deniedTypes.deniedEntry(attachment.content_type ?? '', attachment.name);
+      if (!denied) return;
+      const field = `attachments.${index}.${denied.by}`;
+      throw AppError.unsupportedMediaType(field, `${field}: a file of type ${denied.type} is not accepted for attachments`);
+    });
   }
 }
