@@ -308,6 +308,18 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await documentsOfAccount(alice.accountId)).toEqual(before);
   });
 
+  it('names the field of a prototype key, a query parameter given twice and a body its Content-Encoding does not describe, each a 400 that changes nothing', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const before = await documentsOfAccount(alice.accountId);
+    const proto = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: '{"content":"p","__proto__":{"private":true}}' });
+    const twice = await api('GET', '/v1/rooms?limit=10&limit=20', { token: alice.token });
+    const notGzip = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, rawBody: '{"content":"hi"}', headers: { 'content-encoding': 'gzip' } });
+    expect([proto.status, proto.body.details]).toEqual([400, [{ field: '__proto__', messages: ['__proto__ is not allowed'] }]]);
+    expect([twice.status, twice.body.details]).toEqual([400, [{ field: 'limit', messages: ['limit must be given once'] }]]);
+    expect([notGzip.status, notGzip.body.details?.[0]?.field]).toEqual([400, 'body']);
+    expect(await documentsOfAccount(alice.accountId)).toEqual(before);
+  });
+
   it('refuses a socket with a bad or missing token at the handshake', async () => {
     await expect(connectSocket(undefined)).rejects.toThrow(/unauthorized/i);
     await expect(connectSocket('not-a-jwt')).rejects.toThrow(/unauthorized/i);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException, HttpException, type ArgumentMetadata, type ArgumentsHost } from '@nestjs/common';
 import { AppError } from '@parley/contracts';
-import { CreateMessageDto } from '@parley/contracts/http';
+import { CreateMessageDto, PageQueryDto } from '@parley/contracts/http';
 import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
 import { AppExceptionFilter, createValidationPipe, inputProblem, isDependencyUnavailable, MAX_NESTING_DEPTH } from './errors.js';
 
@@ -52,6 +52,22 @@ describe('the validation pipe', () => {
     expect(inputProblem({ name: 'ab\udc00', other: '\ud800' })).toEqual({ path: 'name', problem: 'not-text' });
     expect(inputProblem({ name: 'x\ud800' }, { strings: false })).toBeNull();
     expect(inputProblem({ name: '😀 tab\there\u2028' })).toBeNull();
+  });
+
+  it('refuses a prototype key anywhere in a body (which class-transformer would skip unseen) with a 400 naming it', async () => {
+    for (const [body, field] of [
+      [JSON.parse('{"content":"hi","__proto__":{"private":true}}'), '__proto__'],
+      [{ content: 'hi', attachments: [{ name: 'a', size: 1, content_type: 'text/plain', url: 'https://x.test/a', constructor: { prototype: {} } }] }, 'attachments.0.constructor'],
+    ] as const) {
+      const error = await rejectionOf(body);
+      expect([error.statusCode, error.details?.map((detail) => detail.field)]).toEqual([400, [field]]);
+    }
+  });
+
+  it('refuses a query parameter given twice with a 400 saying so, naming it', async () => {
+    const query: ArgumentMetadata = { type: 'query', metatype: PageQueryDto };
+    const error = await createValidationPipe().transform({ limit: ['10', '20'] }, query).catch((refused: AppError) => refused);
+    expect(error).toMatchObject({ statusCode: 400, details: [{ field: 'limit', messages: ['limit must be given once'] }] });
   });
 
   it('refuses a body string that is no text with a 422 naming its path', async () => {

@@ -75,12 +75,16 @@ export const MAX_NESTING_DEPTH = 32;
 export interface InputProblem {
   /** The path of the offending value (`data.participantIds.1`). */
   path: string;
-  problem: 'too-deep' | 'not-text';
+  problem: 'too-deep' | 'not-text' | 'not-allowed';
 }
 
+/** Keys that name an object's prototype machinery rather than data. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
- * The first value nested deeper than `limit` in `value`, or (with `strings`) string that is no
- * text; null if none. Walked without recursion, so any depth is safe to look at.
+ * The first value nested deeper than `limit` in `value`, key that names prototype machinery
+ * (`__proto__`), or (with `strings`) string that is no text; null if none. Walked without
+ * recursion, so any depth is safe to look at.
  */
 export function inputProblem(value: unknown, { limit = MAX_NESTING_DEPTH, strings = true } = {}): InputProblem | null {
   const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
@@ -93,7 +97,11 @@ export function inputProblem(value: unknown, { limit = MAX_NESTING_DEPTH, string
     if (current === null || typeof current !== 'object') continue;
     if (path.length >= limit) return { path: path.join('.'), problem: 'too-deep' };
     // Pushed in reverse, so the first offending field in the body's own order is the one named.
-    for (const [key, child] of Object.entries(current).reverse()) stack.push({ value: child, path: [...path, key] });
+    for (const [key, child] of Object.entries(current).reverse()) {
+      // Never a field of a request: class-transformer skips them, so forbidNonWhitelisted never sees them.
+      if (PROTOTYPE_KEYS.has(key)) return { path: [...path, key].join('.'), problem: 'not-allowed' };
+      stack.push({ value: child, path: [...path, key] });
+    }
   }
   return null;
 }
@@ -121,6 +129,12 @@ class ObjectBodyValidationPipe extends ValidationPipe {
         throw AppError.badRequest(field, `${field} nests deeper than ${MAX_NESTING_DEPTH} levels`);
       }
       if (found?.problem === 'not-text') throw AppError.unprocessable(found.path, `${found.path} holds a NUL or an unpaired surrogate (not text)`);
+      if (found?.problem === 'not-allowed') throw AppError.badRequest(found.path, `${found.path} is not allowed`);
+    }
+    // A parameter given twice arrives as a list: no query parameter of Parley's is one.
+    if (metadata.type === 'query' && described && value !== null && typeof value === 'object') {
+      const repeated = Object.entries(value).find(([name, given]) => name !== 'access_token' && Array.isArray(given));
+      if (repeated) throw AppError.badRequest(repeated[0], `${repeated[0]} must be given once`);
     }
     // The token may come as the access_token query parameter on any route (authentication has taken
     // it by now): it is none of the route's own parameters.
@@ -188,8 +202,10 @@ const BODY_ERROR_TYPES = new Set(['entity.parse.failed', 'entity.too.large', 'en
  * its HttpException) names `body` as the offending field, as a validation error names its own.
  */
 function bodyErrorDetails(error: unknown, message: string): FieldError[] | undefined {
-  const type = (error as { type?: unknown } | null | undefined)?.type;
-  return typeof type === 'string' && BODY_ERROR_TYPES.has(type) ? [{ field: 'body', messages: [message] }] : undefined;
+  const { type, code } = (error ?? {}) as { type?: unknown; code?: unknown };
+  // zlib's errors (Z_DATA_ERROR: a body that is not the gzip or deflate its Content-Encoding says) carry no type.
+  const zlib = typeof code === 'string' && code.startsWith('Z_');
+  return (typeof type === 'string' && BODY_ERROR_TYPES.has(type)) || zlib ? [{ field: 'body', messages: [message] }] : undefined;
 }
 
 /**
