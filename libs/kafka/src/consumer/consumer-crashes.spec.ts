@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from '@jest/globals';
 import type { Consumer } from 'kafkajs';
-import { watchConsumerCrashes } from './consumer-crashes.js';
+import { isMembershipLost, watchConsumerCrashes } from './consumer-crashes.js';
 
 const PAUSES = { firstMs: 10, maxMs: 25 };
 
@@ -12,9 +12,12 @@ function fakeConsumer() {
     events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
     on: (event: string, listener: (event: unknown) => void) => emitter.on(event, listener),
     connect: async () => undefined,
+    stop: async () => void stops++,
   } as unknown as Consumer;
+  let stops = 0;
   return {
     consumer,
+    stops: () => stops,
     crash: (restart: boolean) => emitter.emit('consumer.crash', { payload: { error: new Error('Specified group generation id is not valid'), restart } }),
     join: () => emitter.emit('consumer.group_join', { payload: {} }),
   };
@@ -92,5 +95,29 @@ describe('a Kafka consumer crash', () => {
     crash(false);
     await pause(100);
     expect(starts).toBe(0);
+  });
+});
+
+describe('a consumer its group has lost', () => {
+  it('is stopped and run again, once however often its commits are refused, and says so when it has rejoined', async () => {
+    const { consumer, join, stops } = fakeConsumer();
+    const log = logger();
+    let starts = 0;
+    const watch = watchConsumerCrashes(consumer, async () => void starts++, log, PAUSES);
+    const refused = Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID' });
+    watch.rejoin(refused);
+    watch.rejoin(refused);
+    await pause(50);
+    expect([stops(), starts]).toEqual([1, 1]);
+    join();
+    expect(log.lines.map((line) => line.level)).toEqual(['error', 'warn']);
+  });
+
+  it('is told by the protocol error a commit failed with, wrapped by kafkajs or not', () => {
+    const protocol = Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID' });
+    expect(isMembershipLost(Object.assign(new Error('not retriable'), { cause: protocol }))).toBe(true);
+    expect(isMembershipLost(Object.assign(new Error('generation'), { type: 'ILLEGAL_GENERATION' }))).toBe(true);
+    expect(isMembershipLost(Object.assign(new Error('rebalancing'), { type: 'REBALANCE_IN_PROGRESS' }))).toBe(false);
+    expect(isMembershipLost(new Error('connection closed'))).toBe(false);
   });
 });

@@ -13,9 +13,27 @@ export interface RestartPauses {
 
 const RESTART_PAUSES: RestartPauses = { firstMs: 500, maxMs: 30_000 };
 
-/** Stops a watch at shutdown, so that a consumer being disconnected on purpose is not started again. */
+/** What a watch does besides watching: a restart asked for, and the stop at shutdown. */
 export interface ConsumerWatch {
+  /**
+   * Starts again a consumer its group no longer counts as a member, though kafkajs keeps it
+   * fetching (a rejoin that failed while the coordinator was away): its commits are refused, what it
+   * handles is never committed, and another instance may be handed the same partitions.
+   */
+  rejoin(error: Error): void;
+  /** Stops the watch at shutdown, so that a consumer being disconnected on purpose is not started again. */
   stop(): void;
+}
+
+/** The protocol errors of a commit from a member the group coordinator no longer knows. */
+const MEMBERSHIP_LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
+
+/** Whether a kafkajs error (or the protocol error it wraps) says this consumer is no longer a member of its group. */
+export function isMembershipLost(error: unknown): boolean {
+  for (let current = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 3; current = current.cause as typeof current, depth++) {
+    if (typeof current.type === 'string' && MEMBERSHIP_LOST.has(current.type)) return true;
+  }
+  return false;
 }
 
 /**
@@ -66,6 +84,14 @@ export function watchConsumerCrashes(
     else schedule(payload.error, 'Kafka consumer stopped by kafkajs after an error it does not retry; starting it again');
   });
   return {
+    rejoin(error: Error) {
+      if (stopped || timer) return;
+      logger.error({ err: error }, 'Kafka consumer is no longer a member of its group though it still fetches; starting it again');
+      timer = setTimeout(() => {
+        // stop leaves the group (or what is left of it); startAgain runs it again, which joins.
+        void consumer.stop().catch(() => undefined).then(startAgain);
+      }, 0);
+    },
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

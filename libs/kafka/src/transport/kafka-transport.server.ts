@@ -4,7 +4,7 @@ import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type 
 import { isObservable, lastValueFrom } from 'rxjs';
 import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
-import { watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
+import { isMembershipLost, watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
@@ -262,7 +262,9 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
         const key = `${offset.topic}:${offset.partition}`;
         if (!this.uncommitted.has(key)) this.uncommitted.set(key, offset);
       }
-      this.logger.warn({ err: error, partitions: offsets.length }, 'offset commit failed; retrying with the next one');
+      // Refused as from a member the group no longer has: kafkajs would go on fetching outside it.
+      if (isMembershipLost(error)) this.crashWatch?.rejoin(error as Error);
+      else this.logger.warn({ err: error, partitions: offsets.length }, 'offset commit failed; retrying with the next one');
     }
   }
 
