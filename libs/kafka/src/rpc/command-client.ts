@@ -216,7 +216,15 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
           { pattern, topic, key: options.key, correlationId: options.correlationId, timeoutMs: COMMAND_TIMEOUT_MS },
           `no reply to ${pattern} from ${topic} within ${COMMAND_TIMEOUT_MS} ms: answered 504 (is the app up, and its consumer group stable?)`,
         );
-        reject(new AppError(ErrorCodes.UpstreamTimeout, 504, `No reply to ${pattern} within ${COMMAND_TIMEOUT_MS} ms`, undefined, 1));
+        reject(
+          new AppError(
+            ErrorCodes.UpstreamTimeout,
+            504,
+            `No reply to ${pattern} within ${COMMAND_TIMEOUT_MS} ms: it may still take effect; retry it as it was (a message sent again with the same clientMessageId is stored once)`,
+            undefined,
+            1,
+          ),
+        );
       }, COMMAND_TIMEOUT_MS);
       this.waiting.set(id, { resolve, reject, timer });
     });
@@ -225,6 +233,10 @@ export class CommandClient implements OnApplicationBootstrap, OnApplicationShutd
         {
           key: options.key,
           value: JSON.stringify(value),
+          // When it was sent, fixed here: kafkajs stamps a message without one each time it encodes
+          // it, so a produce retried after a Kafka stall would look new, and the app that drops
+          // commands its caller has given up on (commandTtlMs) would carry it out after the 504.
+          timestamp: String(Date.now()),
           headers: {
             [PATTERN_HEADER]: pattern,
             [KafkaHeaders.CORRELATION_ID]: id,
