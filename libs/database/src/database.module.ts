@@ -68,7 +68,10 @@ export class DatabaseModule {
           dbName: config.MONGO_DB,
           autoIndex: true,
           autoCreate: true,
-          serverSelectionTimeoutMS: 10_000,
+          // Under the gateway's 10 s command timeout: with MongoDB away an app answers 503 with
+          // Retry-After in a few seconds rather than leaving its caller to a 504 (a failover takes
+          // about as long, and a retry after it succeeds).
+          serverSelectionTimeoutMS: 3000,
           maxPoolSize: 50,
         }),
       ],

@@ -51,3 +51,23 @@ describe('runTransaction', () => {
     expect(() => afterCommit({} as ClientSession, () => undefined)).toThrow('runTransaction');
   });
 });
+
+describe('runTransaction through an outage', () => {
+  it('ends the driver’s retries with a 503 once they have gone on past the budget, running the work no further', async () => {
+    const retrying = {
+      transaction: async <T>(work: (session: ClientSession) => Promise<T>) => {
+        const session = {} as ClientSession;
+        for (;;) {
+          // Each attempt's commit fails as a transient error would, and the driver tries again.
+          await work(session);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      },
+    } as unknown as Connection;
+    let ran = 0;
+    const refused = await runTransaction(retrying, async () => void ran++, 50).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ statusCode: 503 });
+    expect(ran).toBeGreaterThanOrEqual(2);
+    expect(ran).toBeLessThan(10);
+  });
+});
