@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { api, closeStores, mintToken, newAccountId, newDirectRoom, newUser, readState } from '@parley/testing';
@@ -112,6 +113,32 @@ describe('attachments in S3-compatible storage', () => {
       const presigned = await presign(alice.token, { name: 'setup.exe.', content_type: 'application/octet-stream', size: 3 });
       expect([presigned.status, presigned.body.details?.[0]?.field]).toEqual([415, 'name']);
       expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+    });
+
+    it('answers a send whose file the storage cannot check (it stopped answering) a 503 to retry, storing nothing, while sends without files go on', async () => {
+      const { alice, roomId } = await newDirectRoom();
+      const elsewhere = await newDirectRoom();
+      const key = await uploaded(alice.token, 'plan.txt', 'text/plain', new TextEncoder().encode('the plan'));
+      const port = new URL(readState().env.S3_ENDPOINT).port;
+      const storagePid = Number(execFileSync('pgrep', ['-f', '--', `--port 127.0.0.1:${port}`]).toString().trim().split('\n')[0]);
+      process.kill(storagePid, 'SIGSTOP');
+      try {
+        const withFile = api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'the plan', attachments: [{ storage_key: key }] } });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Held behind the send that waits on the storage for at most the storage's timeout (it was
+        // for as long as the storage slept: 504s).
+        const plain = await api('POST', `/v1/rooms/${elsewhere.roomId}/messages`, { token: elsewhere.alice.token, body: { content: 'no file here' } });
+        expect(plain.status).toBe(201);
+        const refused = await withFile;
+        expect([refused.status, refused.body.code]).toEqual([503, 'UNAVAILABLE']);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      } finally {
+        process.kill(storagePid, 'SIGCONT');
+      }
+      expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: alice.token })).body.data).toEqual([]);
+      // The storage back, the same send goes through.
+      const again = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'the plan', attachments: [{ storage_key: key }] } });
+      expect(again.status).toBe(201);
     });
 
     it('takes an upload named by its storage_key alone, with the name it was presigned with and the size and type stored', async () => {

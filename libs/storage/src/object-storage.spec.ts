@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { PinoLogger } from 'nestjs-pino';
-import { ObjectStorage, uploaderTag } from './object-storage.js';
+import { asStorageFailure, ObjectStorage, uploaderTag } from './object-storage.js';
 
 const silent = { debug: () => undefined, warn: () => undefined } as unknown as PinoLogger;
 const settings = {
@@ -43,5 +43,22 @@ describe('ObjectStorage presigning', () => {
   it('refuses a lifetime SigV4 cannot sign (none, or over a week)', async () => {
     await expect(storage.presignGet('k', 0)).rejects.toThrow(RangeError);
     await expect(storage.presignPut('k', 'image/png', 1, 8 * 24 * 3600, uploaderTag('a', 'b'))).rejects.toThrow(RangeError);
+  });
+});
+
+describe('a storage that is away', () => {
+  it('is a 503 to retry when it refuses connections, does not answer in time or fails with a 5xx', () => {
+    for (const failure of [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7070'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('Connection timed out after 3000 ms'), { name: 'TimeoutError' }),
+      Object.assign(new Error('We encountered an internal error'), { $metadata: { httpStatusCode: 503 } }),
+    ]) {
+      expect(asStorageFailure(failure)).toMatchObject({ statusCode: 503, code: 'UNAVAILABLE' });
+    }
+  });
+
+  it('leaves the request’s own errors (a 404, a 403) as they are', () => {
+    const missing = Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+    expect(asStorageFailure(missing)).toBe(missing);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { AppError } from '@parley/contracts';
 import type { StorageSettings } from './storage-settings.js';
 
 /** Injection token of the StorageSettings given to StorageModule. */
@@ -118,9 +119,18 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
     return { url, method: 'PUT', headers: { 'content-type': contentType, 'if-none-match': '*', [UPLOADER_HEADER]: uploader }, expiresAt: expiryOf(expiresSeconds) };
   }
 
+  /** The answer to one request to the storage; its being away (no connection, no answer, a 5xx) is a 503. */
+  private async answered<T>(sending: Promise<T>): Promise<T> {
+    try {
+      return await sending;
+    } catch (error) {
+      throw asStorageFailure(error);
+    }
+  }
+
   /** Deletes one object; deleting one that is not there is not an error (S3 answers 204 either way). */
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await this.answered(this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
   }
 
   /**
@@ -138,7 +148,7 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
   /** What the storage knows of an object (an upload's size and type, say), or null when there is none. */
   async head(key: string): Promise<StoredObject | null> {
     try {
-      return describe(key, await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+      return describe(key, await this.answered(this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -147,14 +157,14 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
 
   /** Stores bytes the app has itself (inbound media copied from a provider), replacing any object of that key. */
   async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.answered(this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType })));
   }
 
   /** An object with its bytes, read whole into memory (attachments are bounded), or null when there is none. */
   async get(key: string): Promise<StoredObjectWithBody | null> {
     let response: GetObjectCommandOutput;
     try {
-      response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      response = await this.answered(this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -162,6 +172,24 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
     const body = Buffer.from((await response.Body?.transformToByteArray()) ?? []);
     return { ...describe(key, response), size: response.ContentLength ?? body.length, body };
   }
+}
+
+/** How long to wait for a connection to the storage, and for an answer to one request. */
+const STORAGE_CONNECT_TIMEOUT_MS = 1000;
+const STORAGE_REQUEST_TIMEOUT_MS = 2000;
+
+/** Network failures and timeouts: the storage is away, not the request at fault. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * The storage's own trouble (no connection, no answer in time, a 5xx) as a 503 the caller may
+ * retry; anything else as it was.
+ */
+export function asStorageFailure(error: unknown): unknown {
+  const { name, code, $metadata } = (error ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  const away = name === 'TimeoutError' || (typeof code === 'string' && UNREACHABLE_CODES.has(code)) || (typeof status === 'number' && status >= 500);
+  return away ? AppError.unavailable('The file storage did not answer; retry shortly') : error;
 }
 
 function clientFor(endpoint: string, settings: StorageSettings): S3Client {
@@ -176,6 +204,11 @@ function clientFor(endpoint: string, settings: StorageSettings): S3Client {
     // an empty body (x-amz-checksum-crc32=AAAAAA==), which S3 checks against the bytes uploaded.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // A storage that stops answering must not hold a send (or a consumer) for ever: by default the
+    // SDK waits without end, and past a requestTimeout it only warns. Two tries of at most
+    // STORAGE_REQUEST_TIMEOUT_MS, then a 503.
+    requestHandler: { connectionTimeout: STORAGE_CONNECT_TIMEOUT_MS, requestTimeout: STORAGE_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    maxAttempts: 2,
   });
 }
 

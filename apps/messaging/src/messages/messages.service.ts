@@ -62,7 +62,8 @@ type TimeCursor = { t: number; id: string };
 
 interface CreateRequest {
   actor: Actor;
-  payload: MessageCreatePayload;
+  /** The send, its attachments verified (before it joins a group commit). */
+  payload: CheckedPayload;
   correlationId?: string;
   /** The span of the send (tracing on): its events name it, whichever send's context the group commit runs in. */
   trace?: TraceHeaders;
@@ -130,8 +131,11 @@ export class MessagesService {
    * other messages sent at the same moment (a group commit). A retry with the same clientMessageId
    * returns the stored message and stores nothing.
    */
-  create(actor: Actor, payload: MessageCreatePayload, correlationId?: string): Promise<MessageCreateResult> {
-    return this.creates.submit({ actor, payload, correlationId, trace: currentTraceHeaders() });
+  async create(actor: Actor, payload: MessageCreatePayload, correlationId?: string): Promise<MessageCreateResult> {
+    // Stored files are checked with the storage before the send joins a group commit: a storage slow
+    // to answer holds up this send, not every send of its batch (and of the batches behind it).
+    const attachments = payload.attachments ? await this.storedAttachments.verify(actor, payload.attachments) : undefined;
+    return this.creates.submit({ actor, payload: { ...payload, attachments }, correlationId, trace: currentTraceHeaders() });
   }
 
   /**
@@ -189,21 +193,15 @@ export class MessagesService {
     return outcomes;
   }
 
-  /** What each send of a group commit may store: its room read, its attachments and content checked, its SMS or email planned. */
+  /** What each send of a group commit may store: its room read, its content checked, its SMS or email planned. */
   private async checkBatch(submitted: CreateRequest[]): Promise<Outcome<CheckedSend>[]> {
-    const [rooms, attachments] = await Promise.all([
-      this.access.memberRooms(submitted.map(({ actor, payload }) => ({ actor, roomId: payload.roomId }))),
-      Promise.all(submitted.map(({ actor, payload }) => outcomeOf(() => this.storedAttachments.verify(actor, payload.attachments)))),
-    ]);
+    const rooms = await this.access.memberRooms(submitted.map(({ actor, payload }) => ({ actor, roomId: payload.roomId })));
     const listingAccounts = rooms.flatMap((room) => (room.ok && room.value.room.type === 'listing' ? [room.value.room.account_id] : []));
     const policies = listingAccounts.length > 0 ? await this.contentPolicies.ofAccounts(listingAccounts) : new Map<string, ContentPolicyView>();
     const checked = submitted.map((request, index) => {
       const room = rooms[index];
-      const stored = attachments[index];
       if (!room.ok) return room;
-      if (!stored.ok) return stored;
-      const verified = { ...request, payload: { ...request.payload, attachments: stored.value } };
-      return outcomeOfSync(() => this.checkSend(verified, room.value, policies.get(room.value.room.account_id)));
+      return outcomeOfSync(() => this.checkSend(request, room.value, policies.get(room.value.room.account_id)));
     });
     await this.planOutbound(checked);
     return checked;
@@ -236,7 +234,7 @@ export class MessagesService {
   }
 
   /** What a member may send: the cleaned content, within the limits. */
-  private checkSend({ actor, payload, correlationId, trace }: Omit<CreateRequest, 'payload'> & { payload: CheckedPayload }, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
+  private checkSend({ actor, payload, correlationId, trace }: CreateRequest, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
     if (payload.private && room.type !== 'support') throw AppError.unprocessable('private', 'private notes exist only in support rooms');
     // An SMS or email goes to a room's contact: a room without one, or a note kept in the team, has nobody to send it to.
     if ((payload.source === 'sms' || payload.source === 'email') && (!room.support || payload.private)) {
