@@ -70,8 +70,13 @@ export class KafkaConnection implements OnModuleInit, OnApplicationShutdown {
 
   /** Whether the broker answers: used by health checks. */
   async ping(): Promise<{ brokers: number }> {
-    const cluster = await this.admin.describeCluster();
-    return { brokers: cluster.brokers.length };
+    try {
+      const cluster = await this.admin.describeCluster();
+      return { brokers: cluster.brokers.length };
+    } catch (error) {
+      // kafkajs fails some ways with a TypeError of its own (a cluster description it could not read).
+      throw new Error(`Kafka did not describe its cluster: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /**

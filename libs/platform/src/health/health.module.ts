@@ -19,6 +19,26 @@ export interface DependencyProbe {
 
 export const DEPENDENCY_PROBES = 'PARLEY_DEPENDENCY_PROBES';
 
+/**
+ * How long a probe may take before its dependency counts as down: a server that stops answering
+ * (frozen, cut off) would otherwise hold the health check for as long as its client waits, and
+ * whoever asks (an orchestrator, the supervisor, /admin/health) gets no answer at all.
+ */
+export const PROBE_TIMEOUT_MS = 2000;
+
+/** A probe's answer, or its failure, or a failure saying it did not answer within `timeoutMs`. */
+export async function probeWithin(probe: DependencyProbe, timeoutMs = PROBE_TIMEOUT_MS): Promise<Record<string, unknown>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${probe.name} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([probe.probe(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Checks every dependency of the app, each reported by name; any failure makes the check a 503. */
 export class DependencyHealth {
   constructor(
@@ -45,7 +65,7 @@ export class DependencyHealth {
       this.probes.map((probe) => async () => {
         const indicator = this.indicators.check(probe.name);
         try {
-          return indicator.up(await probe.probe());
+          return indicator.up(await probeWithin(probe));
         } catch (error) {
           return indicator.down({ message: error instanceof Error ? error.message : String(error) });
         }
