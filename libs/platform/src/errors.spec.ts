@@ -99,6 +99,15 @@ describe('a dependency that is down for a moment', () => {
     expect(isDependencyUnavailable(duplicate)).toBe(false);
   });
 
+  it('is a Redis that is reconnecting, does not answer or has closed, a refused connection, or a dependency already judged away (503)', () => {
+    expect(isDependencyUnavailable(Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' }))).toBe(true);
+    expect(isDependencyUnavailable(new Error('Command timed out'))).toBe(true);
+    expect(isDependencyUnavailable(new Error('Connection is closed.'))).toBe(true);
+    expect(isDependencyUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isDependencyUnavailable(AppError.unavailable('The file storage did not answer; retry shortly'))).toBe(true);
+    expect(isDependencyUnavailable(AppError.conflict('taken'))).toBe(false);
+  });
+
   it('is not a duplicate key, a validation error or a plain bug', () => {
     expect(isDependencyUnavailable(mongoError('MongoServerError', { code: 11000 }))).toBe(false);
     expect(isDependencyUnavailable(mongoError('ValidationError', { code: 10107 }))).toBe(false);

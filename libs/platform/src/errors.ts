@@ -184,8 +184,13 @@ const MONGO_UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 
  * names, codes and labels, so the platform needs no MongoDB import.
  */
 export function isDependencyUnavailable(exception: unknown): boolean {
-  const error = exception as { name?: unknown; code?: unknown; errorResponse?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
+  const error = exception as { name?: unknown; code?: unknown; message?: unknown; errorResponse?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
   if (!error || typeof error !== 'object') return false;
+  // Ours: a dependency already judged away (the file storage, a transaction past its retries).
+  if (exception instanceof AppError && exception.statusCode === 503) return true;
+  // Redis (ioredis): retries used up while reconnecting, no answer in time, the connection gone.
+  if (error.name === 'MaxRetriesPerRequestError' || (typeof error.message === 'string' && REDIS_AWAY_MESSAGES.has(error.message))) return true;
+  if (typeof error.code === 'string' && NETWORK_AWAY_CODES.has(error.code)) return true;
   if (typeof error.name === 'string' && MONGO_UNAVAILABLE_NAMES.has(error.name)) return true;
   if (typeof error.name === 'string' && error.name.startsWith('Mongo') && typeof error.code === 'number' && MONGO_UNAVAILABLE_CODES.has(error.code)) return true;
   if (typeof error.hasErrorLabel === 'function' && (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('RetryableWriteError'))) return true;
@@ -193,6 +198,12 @@ export function isDependencyUnavailable(exception: unknown): boolean {
   // the driver's own error as its errorResponse, without that error's labels.
   return error.name === 'MongoBulkWriteError' && error.errorResponse instanceof Error && isDependencyUnavailable(error.errorResponse);
 }
+
+/** ioredis's errors for a Redis it cannot reach or that does not answer. */
+const REDIS_AWAY_MESSAGES = new Set(['Command timed out', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"]);
+
+/** Socket errors: the server at the other end is not there. */
+const NETWORK_AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
 
 /** body-parser's error types: a body that is not JSON, too large, or in an encoding or charset it cannot read. */
 const BODY_ERROR_TYPES = new Set(['entity.parse.failed', 'entity.too.large', 'entity.verify.failed', 'encoding.unsupported', 'charset.unsupported', 'request.size.invalid']);

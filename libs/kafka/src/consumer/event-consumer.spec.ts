@@ -84,6 +84,19 @@ describe('EventConsumer', () => {
     expect(takeLeftForLater(context.getMessage())).toBe(2500);
   });
 
+  it('leaves an event whose handler keeps finding a dependency away (Redis not answering) for later, after its attempts, instead of parking it', async () => {
+    const { events, parked } = consumer();
+    const context = contextOf();
+    let calls = 0;
+    await events.handle('realtime.message-created', envelope, context, async () => {
+      calls++;
+      throw new Error('Command timed out');
+    });
+    expect(calls).toBe(5);
+    expect(parked).toEqual([]);
+    expect(takeLeftForLater(context.getMessage())).toBe(5000);
+  }, 10_000);
+
   it('passes by a replay meant for another consumer of the topic, and handles one meant for it', async () => {
     const { events, parked } = consumer();
     const handled: string[] = [];

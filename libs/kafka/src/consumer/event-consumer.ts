@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { KafkaContext } from '@nestjs/microservices';
-import { APP_NAME, markActiveSpanFailed, Metrics } from '@parley/platform';
+import { APP_NAME, isDependencyUnavailable, markActiveSpanFailed, Metrics } from '@parley/platform';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DeadLetterHeaders, deadLetterTopic, REPLAY_FOR_HEADER, type EventEnvelope } from '@parley/contracts';
 import { KafkaConnection } from '../kafka-connection.js';
@@ -10,6 +10,8 @@ import { leaveForLater } from '../transport/left-for-later.js';
 /** Attempts of one event before it is parked on its dead-letter topic. */
 const MAX_ATTEMPTS = 5;
 const FIRST_BACKOFF_MS = 100;
+/** How long an event whose handler found a dependency away (MongoDB, Redis, the storage) waits before it is tried again. */
+const OUTAGE_RETRY_MS = 5000;
 
 /** Whether a Kafka payload has the shape of an EventEnvelope. */
 export function isEnvelope(value: unknown): value is EventEnvelope {
@@ -66,7 +68,7 @@ export function replayedFor(context: KafkaContext): string | undefined {
 /**
  * The one pattern for consuming events. `handle` validates the envelope, retries a failing
  * handler with backoff and, after the last attempt, parks the event on `<topic>.dlq` so the
- * partition moves on; the offset is committed only once one of those has happened. A handler that
+ * partition moves on (unless what failed it is a dependency that is away: then it waits for it); the offset is committed only once one of those has happened. A handler that
  * throws RetryLaterError has its event fetched again after the delay it names. A parked event
  * carries where it came from, who gave up and why, for outbound-delivery to keep it for operators.
  */
@@ -102,6 +104,14 @@ export class EventConsumer {
       } catch (error) {
         if (error instanceof RetryLaterError) {
           leaveForLater(context.getMessage(), error.delayMs);
+          stopTimer({ outcome: 'retry_later' });
+          return;
+        }
+        if (attempt >= MAX_ATTEMPTS && isDependencyUnavailable(error)) {
+          // Not the event's fault: parked, it would be lost to its consumer (a push never made)
+          // until an operator replayed it. It waits for the dependency instead, its partition paused.
+          this.logger.warn({ err: error, consumer, eventId: payload.id, retryInMs: OUTAGE_RETRY_MS }, 'a dependency is away: the event waits for it');
+          leaveForLater(context.getMessage(), OUTAGE_RETRY_MS);
           stopTimer({ outcome: 'retry_later' });
           return;
         }

@@ -7,6 +7,8 @@ export const REDIS_URL = 'PARLEY_REDIS_URL';
 
 /** How long start-up waits for Redis before it gives up, as it does for MongoDB and Kafka. */
 const CONNECT_TIMEOUT_MS = 15_000;
+/** How long a command of the shared client waits for Redis to answer: Redis answers in well under a millisecond. */
+const COMMAND_TIMEOUT_MS = 1000;
 
 /**
  * An app's Redis: one shared client, plus dedicated ones for libraries that need their own.
@@ -23,9 +25,10 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     @InjectPinoLogger(RedisConnection.name) private readonly logger: PinoLogger,
   ) {
     // A command waits through a few reconnect attempts, then fails, so callers (Kafka handlers
-    // with their own retries, health checks) see an outage instead of hanging on it. Commands
-    // issued in the same tick share one write and one read (auto-pipelining).
-    this.client = new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+    // with their own retries, health checks) see an outage instead of hanging on it; one Redis does
+    // not answer (frozen, cut off without a reset) fails after COMMAND_TIMEOUT_MS (a rate limit then
+    // counts in memory). Commands issued in the same tick share one write and one read (auto-pipelining).
+    this.client = new Redis(url, { maxRetriesPerRequest: 3, commandTimeout: COMMAND_TIMEOUT_MS, enableAutoPipelining: true });
     // Without a listener ioredis prints every reconnect failure to stderr outside the JSON log.
     this.client.on('error', (error: Error) => this.logger.warn({ err: error }, 'redis connection error'));
   }
@@ -38,7 +41,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
    * behind it).
    */
   dedicated(options: { autoPipelining?: boolean } = {}): Redis {
-    const client = this.client.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: options.autoPipelining ?? false });
+    // No command timeout: such a library blocks on reads (XREAD BLOCK) longer than any timeout would allow.
+    const client = this.client.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined, enableAutoPipelining: options.autoPipelining ?? false });
     // The shared client already logs an outage; the same errors here would only repeat it.
     client.on('error', (error: Error) => this.logger.debug({ err: error }, 'redis connection error (dedicated client)'));
     this.dedicatedClients.push(client);
