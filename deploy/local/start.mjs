@@ -107,6 +107,16 @@ async function main() {
   // The apps' Node 24 (downloaded on the first run) is found while the servers start.
   const runtime = INFRA_ONLY ? Promise.resolve() : prepareAppRuntime();
   runtime.catch(() => undefined); // awaited below; a failure is reported there
+  // The apps' ports first: a taken one is said at once, before minutes of provisioning.
+  const selected = process.env.PARLEY_APPS ? process.env.PARLEY_APPS.split(',') : Object.keys(APPS);
+  const ports = {};
+  for (const app of Object.keys(APPS)) {
+    const configured = Number(process.env[APPS[app].portVariable] ?? APPS[app].defaultPort);
+    ports[app] = configured;
+    if (!INFRA_ONLY && selected.includes(app) && !(await isPortFree(configured))) {
+      throw new Error(`port ${configured} for ${app} is taken: set ${APPS[app].portVariable} to another port`);
+    }
+  }
   step('starting Kafka, MongoDB, Redis and S3 storage (VersityGW)');
   infrastructure = await startInfrastructure({
     runDir,
@@ -121,15 +131,6 @@ async function main() {
     return;
   }
 
-  const selected = process.env.PARLEY_APPS ? process.env.PARLEY_APPS.split(',') : Object.keys(APPS);
-  const ports = {};
-  for (const app of Object.keys(APPS)) {
-    const configured = Number(process.env[APPS[app].portVariable] ?? APPS[app].defaultPort);
-    ports[app] = configured;
-    if (selected.includes(app) && !(await isPortFree(configured))) {
-      throw new Error(`port ${configured} for ${app} is taken: set ${APPS[app].portVariable} to another port`);
-    }
-  }
   const standIns = standInsWanted();
   const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${ports.gateway}`;
   if (standIns.twilio || standIns.sendgrid) {
