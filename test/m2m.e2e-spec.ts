@@ -191,6 +191,22 @@ describe('machine-to-machine message endpoints', () => {
 describe('machine-to-machine writes at volume', () => {
   afterAll(closeStores);
 
+  it('gets every event of a full bulk (1000 messages, a megabyte of events) to Kafka at once: the receiver counts all of them unread', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const dataList = Array.from({ length: 1000 }, (_, index) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: `bulk ${index}: a message with a little text in it` }));
+    expect((await m2m(service, 'bulk-create', { dataList })).status).toBe(201);
+    const db = await database();
+    // Published right after the commit, not left to the sweep: Kafka refused the lot as one record batch over its 1 MB limit.
+    await eventually(
+      () => db.collection('messaging.outbox').countDocuments({ 'envelope.type': 'parley.message.created', 'envelope.key': threadId, published_at: null }),
+      (unsent) => unsent === 0,
+      'the bulk’s events marked sent',
+      2500,
+    );
+    const room = await eventually(() => api('GET', `/v1/rooms/${threadId}`, { token: seller.token }), (read) => read.body.unread_count === 1000, 'the seller’s unread count');
+    expect(room.body.unread_count).toBe(1000);
+  });
+
   it('marks 500 messages read by query in one call, and their read receipts follow through the outbox', async () => {
     const { buyer, seller, threadId, service } = await marketplace();
     const dataList = Array.from({ length: 500 }, (_, index) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: `bulk ${index}` }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Producer, ProducerBatch } from 'kafkajs';
-import { BatchingProducer } from './batching-producer.js';
+import { BatchingProducer, requestsOf } from './batching-producer.js';
 
 /** A kafkajs producer stand-in that records each request and answers when told to. */
 function fakeProducer() {
@@ -59,5 +59,40 @@ describe('BatchingProducer', () => {
     answers.shift()?.(new Error('broker gone'));
     await expect(sent).rejects.toThrow('broker gone');
     await expect(batching.drained()).resolves.toBeUndefined();
+  });
+});
+
+describe('produce requests', () => {
+  it('split where the next message would pass the bound, keeping order within each topic, a message over it alone', () => {
+    const message = (id: number, size: number) => ({ key: `k${id}`, value: 'x'.repeat(size) });
+    const requests = requestsOf(
+      [
+        { topic: 'a', messages: [message(1, 300), message(2, 300)] },
+        { topic: 'b', messages: [message(3, 300)] },
+        { topic: 'a', messages: [message(4, 5000), message(5, 10)] },
+      ],
+      1000,
+    );
+    const keys = requests.map((request) => Object.fromEntries([...request].map(([topic, messages]) => [topic, messages.map((sent) => sent.key)])));
+    expect(keys).toEqual([{ a: ['k1', 'k2'] }, { b: ['k3'] }, { a: ['k4'] }, { a: ['k5'] }]);
+  });
+
+  it('keep a thousand events of one bulk create under the broker’s limit, in as few requests as fit', async () => {
+    const { producer, requests, answers } = fakeProducer();
+    const batching = new BatchingProducer(producer);
+    const envelope = 'e'.repeat(1000);
+    const sent = batching.send('parley.message.created', Array.from({ length: 1000 }, (_, index) => ({ key: 'room-1', value: `${index}:${envelope}` })));
+    for (let answered = 0; answered < 4; answered++) {
+      await tick();
+      answers.shift()?.();
+    }
+    await sent;
+    expect(requests).toHaveLength(3);
+    for (const request of requests) {
+      const bytes = request.topicMessages?.[0].messages.reduce((sum, message) => sum + String(message.value).length, 0) ?? 0;
+      expect(bytes).toBeLessThanOrEqual(512 * 1024);
+    }
+    const order = requests.flatMap((request) => request.topicMessages?.[0].messages.map((message) => Number(String(message.value).split(':')[0])) ?? []);
+    expect(order).toEqual(Array.from({ length: 1000 }, (_, index) => index));
   });
 });

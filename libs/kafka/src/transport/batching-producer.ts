@@ -2,6 +2,48 @@ import type { Message, Producer } from 'kafkajs';
 import { GroupCommit } from '@parley/database';
 
 /**
+ * The most one produce request carries. Kafka refuses a partition's record batch over the broker's
+ * message.max.bytes (1 MB by default), and kafkajs makes one batch of all a request holds for a
+ * partition: the events of a bulk create of a thousand messages (or a sweep of 500 outbox entries)
+ * were refused whole, again and again, and reached no consumer.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** About what a message weighs on the wire: its value, key and headers. */
+function weightOf(message: Message): number {
+  const bytes = (value: unknown) => (value == null ? 0 : typeof value === 'string' ? Buffer.byteLength(value) : Buffer.isBuffer(value) ? value.length : String(value).length);
+  let weight = 64 + bytes(message.value) + bytes(message.key);
+  for (const [name, value] of Object.entries(message.headers ?? {})) weight += Buffer.byteLength(name) + bytes(value);
+  return weight;
+}
+
+/**
+ * The produce requests for queued items, in order: messages grouped by topic, a new request once
+ * one would pass MAX_REQUEST_BYTES (a single message over it goes alone, for Kafka to judge).
+ */
+export function requestsOf(items: { topic: string; messages: Message[] }[], maxBytes = MAX_REQUEST_BYTES): Map<string, Message[]>[] {
+  const requests: Map<string, Message[]>[] = [];
+  let current = new Map<string, Message[]>();
+  let weight = 0;
+  for (const { topic, messages } of items) {
+    for (const message of messages) {
+      const size = weightOf(message);
+      if (weight > 0 && weight + size > maxBytes) {
+        requests.push(current);
+        current = new Map();
+        weight = 0;
+      }
+      let queued = current.get(topic);
+      if (!queued) current.set(topic, (queued = []));
+      queued.push(message);
+      weight += size;
+    }
+  }
+  if (current.size > 0) requests.push(current);
+  return requests;
+}
+
+/**
  * Sends what many callers produce in one Kafka request: kafkajs makes one produce request per
  * `send`, so each reply, command and relayed event would cost a broker round trip of its own.
  * A group commit of produce requests: messages queued while a request is out leave together in the
@@ -13,9 +55,10 @@ export class BatchingProducer {
 
   constructor(producer: Producer) {
     this.requests = new GroupCommit<{ topic: string; messages: Message[] }, void>(async (items) => {
-      const byTopic = new Map<string, Message[]>();
-      for (const { topic, messages } of items) byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...messages]);
-      await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+      // One after the other, so that what is produced for a partition keeps its order.
+      for (const request of requestsOf(items)) {
+        await producer.sendBatch({ topicMessages: [...request].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+      }
       return items.map(() => ({ ok: true, value: undefined }));
     }, Number.POSITIVE_INFINITY);
   }
