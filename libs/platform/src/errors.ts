@@ -202,8 +202,8 @@ export function isDependencyUnavailable(exception: unknown): boolean {
 /** ioredis's errors for a Redis it cannot reach or that does not answer. */
 const REDIS_AWAY_MESSAGES = new Set(['Command timed out', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"]);
 
-/** Socket errors: the server at the other end is not there. */
-const NETWORK_AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+/** Socket errors: the server at the other end is not there (or its name does not resolve). */
+export const NETWORK_AWAY_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** body-parser's error types: a body that is not JSON, too large, or in an encoding or charset it cannot read. */
 const BODY_ERROR_TYPES = new Set(['entity.parse.failed', 'entity.too.large', 'entity.verify.failed', 'encoding.unsupported', 'charset.unsupported', 'request.size.invalid']);

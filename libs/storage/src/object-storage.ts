@@ -14,6 +14,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AppError } from '@parley/contracts';
+import { NETWORK_AWAY_CODES } from '@parley/platform';
 import type { StorageSettings } from './storage-settings.js';
 
 /** Injection token of the StorageSettings given to StorageModule. */
@@ -178,9 +179,6 @@ export class ObjectStorage implements OnModuleInit, OnApplicationShutdown {
 const STORAGE_CONNECT_TIMEOUT_MS = 1000;
 const STORAGE_REQUEST_TIMEOUT_MS = 2000;
 
-/** Network failures and timeouts: the storage is away, not the request at fault. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-
 /**
  * The storage's own trouble (no connection, no answer in time, a 5xx) as a 503 the caller may
  * retry; anything else as it was.
@@ -188,7 +186,7 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 export function asStorageFailure(error: unknown): unknown {
   const { name, code, $metadata } = (error ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number } };
   const status = $metadata?.httpStatusCode;
-  const away = name === 'TimeoutError' || (typeof code === 'string' && UNREACHABLE_CODES.has(code)) || (typeof status === 'number' && status >= 500);
+  const away = name === 'TimeoutError' || (typeof code === 'string' && NETWORK_AWAY_CODES.has(code)) || (typeof status === 'number' && status >= 500);
   return away ? AppError.unavailable('The file storage did not answer; retry shortly') : error;
 }
 

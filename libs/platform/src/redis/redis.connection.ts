@@ -25,9 +25,9 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     @InjectPinoLogger(RedisConnection.name) private readonly logger: PinoLogger,
   ) {
     // A command waits through a few reconnect attempts, then fails, so callers (Kafka handlers
-    // with their own retries, health checks) see an outage instead of hanging on it; one Redis does
-    // not answer (frozen, cut off without a reset) fails after COMMAND_TIMEOUT_MS (a rate limit then
-    // counts in memory). Commands issued in the same tick share one write and one read (auto-pipelining).
+    // with their own retries, health checks) see an outage instead of hanging on it; a command a
+    // Redis does not answer (frozen, cut off without a reset) fails after COMMAND_TIMEOUT_MS (a rate
+    // limit then counts in memory). Commands issued in the same tick share one write and one read (auto-pipelining).
     this.client = new Redis(url, { maxRetriesPerRequest: 3, commandTimeout: COMMAND_TIMEOUT_MS, enableAutoPipelining: true });
     // Without a listener ioredis prints every reconnect failure to stderr outside the JSON log.
     this.client.on('error', (error: Error) => this.logger.warn({ err: error }, 'redis connection error'));
