@@ -12,7 +12,9 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
  * - the rate limit interceptor counts every request but the providers' webhooks, so every other
  *   operation can answer 429;
  * - a body in a media type the operation does not take is refused (refuseUnsupportedBodies), so
- *   every operation with a body can answer 415.
+ *   every operation with a body can answer 415;
+ * - the validation pipe refuses a body string that is no text (a NUL, half a surrogate pair) with a
+ *   422 wherever it stands in the body, so every operation with a body can answer 422.
  */
 export function describeGlobalBehaviour(document: OpenAPIObject): OpenAPIObject {
   for (const schema of Object.values(document.components?.schemas ?? {}) as SchemaObject[]) {
@@ -23,6 +25,7 @@ export function describeGlobalBehaviour(document: OpenAPIObject): OpenAPIObject 
       const operation: OperationObject | undefined = item[method];
       if (!operation) continue;
       if (operation.requestBody && !operation.responses['415']) operation.responses['415'] = errorResponse(415);
+      if (operation.requestBody && !operation.responses['422']) operation.responses['422'] = errorResponse(422);
       if (path.startsWith('/webhooks/') || operation.responses['429']) continue;
       operation.responses['429'] = errorResponse(429);
     }
