@@ -1,5 +1,5 @@
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import { Injectable } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -16,7 +16,7 @@ export class ApiDocument {
   /**
    * Keeps the document and starts converting it to the Postman collection in the background: the
    * conversion takes seconds (15.6 s on a slow day with the machine busy), too long for the first
-   * caller to wait, and in its worker it costs the gateway's requests nothing.
+   * caller to wait, and in its own process it costs the gateway's requests nothing.
    */
   set(document: OpenAPIObject): void {
     this.document = document;
@@ -63,54 +63,71 @@ export class ApiDocument {
 const BASE_URL_PLACEHOLDER = 'http://parley-gateway.invalid';
 
 /**
- * Converts with Postman's converter in a worker thread: the conversion is seconds of synchronous
+ * Converts with Postman's converter in a child process: the conversion is seconds of synchronous
  * CPU on a slow machine (8.5 s measured on one), which on the gateway's own thread would stall every
- * request, and the converter is a module few clients need, whose memory leaves with the worker. The
- * worker gets a copy of the document, so the converter's writes into it (array bounds for its
- * examples) never reach what /swagger/json serves.
+ * request, and the converter is a module few clients need. In a process of its own its memory goes
+ * back to the system when it ends; a worker thread's stayed in the gateway's allocator (idle RSS
+ * 156 MB against 148-149 in its own process, `npm run bench`). The child gets a copy of the document on its stdin, so
+ * the converter's writes into it (array bounds for its examples) never reach what /swagger/json
+ * serves, and answers one JSON text on its stdout.
  */
 function postmanCollectionOf(document: OpenAPIObject): Promise<{ collection: string; warnings: number; firstWarning?: string }> {
   const converterPath = createRequire(import.meta.url).resolve('openapi-to-postmanv2');
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CONVERT_IN_WORKER, { eval: true, workerData: { converterPath, document, baseUrl: BASE_URL_PLACEHOLDER } });
-    worker.once('message', (answer: { collection?: string; error?: string; warnings: number; firstWarning?: string }) => {
-      if (answer.collection !== undefined) resolve({ collection: answer.collection, warnings: answer.warnings, firstWarning: answer.firstWarning });
-      else reject(new Error(`Postman's converter failed: ${answer.error}`));
+    const child = spawn(process.execPath, ['-e', CONVERT_IN_CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    const errors: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      try {
+        const answer = JSON.parse(Buffer.concat(output).toString()) as { collection?: string; error?: string; warnings: number; firstWarning?: string };
+        if (answer.collection !== undefined) resolve({ collection: answer.collection, warnings: answer.warnings, firstWarning: answer.firstWarning });
+        else reject(new Error(`Postman's converter failed: ${answer.error}`));
+      } catch {
+        reject(new Error(`Postman's converter exited (code ${code}) without a collection: ${Buffer.concat(errors).toString().trim().slice(0, 500)}`));
+      }
     });
-    worker.once('error', reject);
-    // After an answer this changes nothing; without one it says why.
-    worker.once('exit', (code) => reject(new Error(`Postman's converter exited (code ${code}) without a collection`)));
+    // A child that died early closes its stdin: the close above says why, not this write.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(JSON.stringify({ converterPath, document, baseUrl: BASE_URL_PLACEHOLDER }));
   });
 }
 
 /**
- * The worker's script (CommonJS, as `node -e` runs it): convert, answer with JSON text and what the
- * converter said on its console (counted, not printed), end.
+ * The child's script (CommonJS, as `node -e` runs it): read the job from stdin, convert, answer with
+ * JSON text and what the converter said on its console (counted, not printed), end.
  */
-const CONVERT_IN_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const CONVERT_IN_CHILD = `
 let warnings = 0;
 let firstWarning;
 console.log = console.info = console.warn = console.error = (...args) => {
   warnings++;
   if (firstWarning === undefined) firstWarning = args.map(String).join(' ').trim().slice(0, 300);
 };
-const converter = require(workerData.converterPath);
-converter.convert(
-  { type: 'json', data: workerData.document },
-  { folderStrategy: 'Tags', requestParametersResolution: 'Example' },
-  (error, result) => {
-    if (error || !result || !result.result || !result.output || !result.output[0]) {
-      parentPort.postMessage({ error: (error && error.message) || (result && result.reason) || 'no collection', warnings, firstWarning });
-    } else {
-      const collection = result.output[0].data;
-      // Requests use {{baseUrl}} and {{bearerToken}}: both declared, so an imported collection only needs a token.
-      collection.variable = [
-        { key: 'baseUrl', value: workerData.baseUrl, type: 'string' },
-        { key: 'bearerToken', value: '', type: 'string', description: 'A JWT for the Authorization header (locally: npm run token -- --sub <user> --account <account>)' },
-      ];
-      parentPort.postMessage({ collection: JSON.stringify(collection), warnings, firstWarning });
-    }
-  },
-);
+const answer = (value) => process.stdout.write(JSON.stringify({ ...value, warnings, firstWarning }));
+const input = [];
+process.stdin.on('data', (chunk) => input.push(chunk));
+process.stdin.on('end', () => {
+  const job = JSON.parse(Buffer.concat(input).toString());
+  const converter = require(job.converterPath);
+  converter.convert(
+    { type: 'json', data: job.document },
+    { folderStrategy: 'Tags', requestParametersResolution: 'Example' },
+    (error, result) => {
+      if (error || !result || !result.result || !result.output || !result.output[0]) {
+        answer({ error: (error && error.message) || (result && result.reason) || 'no collection' });
+      } else {
+        const collection = result.output[0].data;
+        // Requests use {{baseUrl}} and {{bearerToken}}: both declared, so an imported collection only needs a token.
+        collection.variable = [
+          { key: 'baseUrl', value: job.baseUrl, type: 'string' },
+          { key: 'bearerToken', value: '', type: 'string', description: 'A JWT for the Authorization header (locally: npm run token -- --sub <user> --account <account>)' },
+        ];
+        answer({ collection: JSON.stringify(collection) });
+      }
+    },
+  );
+});
 `;
