@@ -8,8 +8,15 @@ import { GatewayConfig } from '../gateway.config.js';
 const APP_GROUPS = ['rooms', 'messaging', 'support-routing', 'outbound-delivery', 'realtime'] as const;
 type AppName = (typeof APP_GROUPS)[number];
 
-/** An outbox that does not answer this soon is reported unknown rather than holding the health check up. */
-const OUTBOX_STATUS_TIMEOUT_MS = 2000;
+/**
+ * An outbox that does not answer this soon is reported unknown rather than holding the health check
+ * up. Longer than an app's wait for MongoDB (3 s of server selection), so that an app whose MongoDB
+ * is away says so in its answer instead of falling silent.
+ */
+const OUTBOX_STATUS_TIMEOUT_MS = 4000;
+
+/** What an app's outbox said when asked: its status, or why it could not tell (its error, or silence). */
+export type OutboxAnswer = { status: OutboxStatusView } | { failure: string };
 
 export interface AppHealthView {
   status: 'up' | 'degraded' | 'down';
@@ -42,14 +49,15 @@ export interface HealthBounds {
  * outbox did not answer; up otherwise. Each reason is spelled out for the operator.
  */
 export function appHealthOf(
-  observed: { instances: number; group: string; lag: Record<string, number> | null; hasOutbox: boolean; outbox: OutboxStatusView | null },
+  observed: { instances: number; group: string; lag: Record<string, number> | null; hasOutbox: boolean; outbox: OutboxAnswer | null },
   bounds: HealthBounds,
 ): AppHealthView {
-  const { instances, group, lag: topics, hasOutbox, outbox } = observed;
+  const { instances, group, lag: topics, hasOutbox, outbox: answer } = observed;
+  const outbox = answer && 'status' in answer ? answer.status : null;
   const lag = topics ? { total: Object.values(topics).reduce((sum, value) => sum + value, 0), topics } : null;
   const reasons: string[] = [];
   if (instances === 0) reasons.push('no live instance in its consumer group');
-  if (instances > 0 && hasOutbox && !outbox) reasons.push(`its outbox status did not come back within ${OUTBOX_STATUS_TIMEOUT_MS} ms`);
+  if (instances > 0 && hasOutbox && !outbox) reasons.push(answer && 'failure' in answer ? answer.failure : `its outbox status did not come back within ${OUTBOX_STATUS_TIMEOUT_MS} ms`);
   if (lag && lag.total > bounds.consumer_lag) reasons.push(`consumer lag ${lag.total} is past ${bounds.consumer_lag}`);
   if (outbox && outbox.backlog > bounds.outbox_backlog) reasons.push(`outbox backlog ${outbox.backlog} is past ${bounds.outbox_backlog}`);
   const status = instances === 0 ? 'down' : reasons.length > 0 ? 'degraded' : 'up';
@@ -89,16 +97,17 @@ export class AdminHealthService {
     return { status, dependencies, apps, bounds };
   }
 
-  private async outboxStatus(app: AppWithOutbox, actor: Actor, correlationId: string): Promise<OutboxStatusView | null> {
+  private async outboxStatus(app: AppWithOutbox, actor: Actor, correlationId: string): Promise<OutboxAnswer | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), OUTBOX_STATUS_TIMEOUT_MS);
     });
     try {
-      const status = this.commands
-        .send<OutboxStatusView>(OutboxStatusPatterns[app], actor, {}, { correlationId, key: app })
-        .catch(() => null);
-      return await Promise.race([status, timeout]);
+      const answer = this.commands.send<OutboxStatusView>(OutboxStatusPatterns[app], actor, {}, { correlationId, key: app }).then(
+        (status): OutboxAnswer => ({ status }),
+        (error: unknown): OutboxAnswer => ({ failure: `its outbox status failed: ${error instanceof Error ? error.message : String(error)}` }),
+      );
+      return await Promise.race([answer, timeout]);
     } finally {
       clearTimeout(timer);
     }
