@@ -12,3 +12,4 @@ export * from './metrics/metrics.js';
 export * from './tracing/trace-headers.js';
 export * from './tracing/tracing.js';
 export * from './tracing/http-tracing.js';
+export * from './repeated-failure-log.js';

@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import { createEnvelope, EventTopics } from '@parley/contracts';
 import { runTransaction } from '@parley/database';
 import { Outbox } from '@parley/kafka';
+import { RepeatedFailureLog } from '@parley/platform';
 import { isVisibleTo } from '../messages/message.view.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
 import { RoomAccess } from '../messages/room-access.js';
@@ -29,6 +30,9 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<void> | null = null;
   private stopped = false;
 
+  /** Every poll fails alike while MongoDB is away: logged once, then a summary a minute. */
+  private readonly pollFailures: RepeatedFailureLog;
+
   constructor(
     @InjectConnection() private readonly connection: Connection,
     private readonly reminders: RemindersRepository,
@@ -36,8 +40,10 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly rooms: RoomAccess,
     private readonly outbox: Outbox,
     private readonly config: MessagingConfig,
-    @InjectPinoLogger(ReminderScheduler.name) private readonly logger: PinoLogger,
-  ) {}
+    @InjectPinoLogger(ReminderScheduler.name) logger: PinoLogger,
+  ) {
+    this.pollFailures = new RepeatedFailureLog(logger, 'firing due reminders');
+  }
 
   onApplicationBootstrap(): void {
     this.schedule(0);
@@ -63,8 +69,10 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.fireDue()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.error({ err: error }, 'firing due reminders failed; retrying on the next poll'))
+        .then(
+          () => this.pollFailures.succeeded(),
+          (error: unknown) => this.pollFailures.failed(error),
+        )
         .finally(() => {
           this.running = null;
           this.schedule(this.config.REMINDER_POLL_MS);

@@ -1,5 +1,6 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { RepeatedFailureLog } from '@parley/platform';
 import { SupportRoutingConfig } from '../support-routing.config.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import { RoutingService } from './routing.service.js';
@@ -13,13 +14,17 @@ import { RoutingService } from './routing.service.js';
 export class BacklogSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** Every sweep fails alike while MongoDB is away: logged once, then a summary a minute. */
+  private readonly sweepFailures: RepeatedFailureLog;
 
   constructor(
     private readonly assignments: AssignmentsRepository,
     private readonly routing: RoutingService,
     private readonly config: SupportRoutingConfig,
     @InjectPinoLogger(BacklogSweeper.name) private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.sweepFailures = new RepeatedFailureLog(logger, 'backlog sweep', 'warn');
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.SUPPORT_BACKLOG_SWEEP_MS <= 0) return;
@@ -43,8 +48,9 @@ export class BacklogSweeper implements OnApplicationBootstrap, BeforeApplication
         assigned += rooms.length;
       }
       if (assigned > 0) this.logger.info({ assigned }, 'backlog sweep assigned waiting rooms');
+      this.sweepFailures.succeeded();
     } catch (error) {
-      this.logger.warn({ err: error }, 'backlog sweep failed; the next one tries again');
+      this.sweepFailures.failed(error);
     }
     return assigned;
   }

@@ -10,7 +10,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Model } from 'mongoose';
 import { OutboxEntry, OutboxRelayState } from '@parley/database';
-import { APP_NAME, PlatformConfig, Metrics } from '@parley/platform';
+import { APP_NAME, PlatformConfig, Metrics, RepeatedFailureLog } from '@parley/platform';
 import { KafkaConnection } from '../kafka-connection.js';
 
 /**
@@ -50,6 +50,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly recentIds = new Set<string>();
   private unmarked: string[] = [];
   private markedAt = 0;
+  /** While MongoDB or Kafka is away every tick fails the same way: logged once, then a summary a minute. */
+  private readonly tickFailures: RepeatedFailureLog;
+  private readonly workFailures: RepeatedFailureLog;
 
   constructor(
     @InjectModel(OutboxEntry.name) private readonly entries: Model<OutboxEntry>,
@@ -58,7 +61,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly config: PlatformConfig,
     @Inject(APP_NAME) private readonly appName: string,
     @InjectPinoLogger(OutboxRelay.name) private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.tickFailures = new RepeatedFailureLog(logger, 'outbox relay tick');
+    this.workFailures = new RepeatedFailureLog(logger, 'outbox relay work (sweep, sent marks)');
+  }
 
   onApplicationBootstrap(): void {
     // Renewed three times a lease: a missed renewal or two does not hand the sweep over.
@@ -105,8 +111,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (!held) this.leader = false;
       if (this.leader) this.enqueue(() => this.sweep());
       this.enqueue(() => this.markPublished());
+      this.tickFailures.succeeded();
     } catch (error) {
-      this.logger.error({ err: error }, 'outbox relay tick failed; retrying on the next tick');
+      this.tickFailures.failed(error);
     } finally {
       this.ticking = false;
     }
@@ -208,8 +215,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Runs the relay's own work (sweeps, marks) one piece at a time. */
   private enqueue(work: () => Promise<void>): void {
-    this.chain = this.chain.then(work).catch((error: unknown) => {
-      this.logger.error({ err: error }, 'outbox relay work failed; the next tick retries it');
-    });
+    this.chain = this.chain.then(work).then(
+      () => this.workFailures.succeeded(),
+      (error: unknown) => this.workFailures.failed(error),
+    );
   }
 }

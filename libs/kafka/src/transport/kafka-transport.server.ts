@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics } from '@parley/platform';
+import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics, RepeatedFailureLog } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
 import { isMembershipLost, watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
@@ -60,6 +60,12 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
   private readonly handledAhead = new Map<string, Set<string>>();
   /** Partitions paused for a message left for later (RetryLaterError), by `topic:partition`: when they resume. */
   private readonly pausedUntil = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  /** While Kafka is away every periodic commit fails alike: logged once, then a summary a minute. */
+  private readonly commitFailures = new RepeatedFailureLog(
+    { error: (fields, message) => this.logger.error(fields, message), warn: (fields, message) => this.logger.warn(fields, message), info: (fields, message) => this.logger.log(fields, message) },
+    'offset commit',
+    'warn',
+  );
 
   constructor(private readonly options: KafkaTransportOptions) {
     super();
@@ -257,6 +263,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     this.uncommitted.clear();
     try {
       await this.consumer.commitOffsets(offsets);
+      this.commitFailures.succeeded();
     } catch (error) {
       for (const offset of offsets) {
         const key = `${offset.topic}:${offset.partition}`;
@@ -264,7 +271,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
       }
       // Refused as from a member the group no longer has: kafkajs would go on fetching outside it.
       if (isMembershipLost(error)) this.crashWatch?.rejoin(error as Error);
-      else this.logger.warn({ err: error, partitions: offsets.length }, 'offset commit failed; retrying with the next one');
+      else this.commitFailures.failed(error);
     }
   }
 
