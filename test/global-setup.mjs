@@ -19,6 +19,8 @@ export default async function globalSetup() {
   runtime.catch(() => undefined); // awaited below; a failure is reported there
   const infrastructure = await startInfrastructure({ runDir, log, env: {} });
   globalThis.__parleyInfrastructure = infrastructure;
+  // As under npm start, a server that dies is started again on its data (test/servers.e2e-spec.ts).
+  for (const server of Object.values(infrastructure.servers)) server?.keepRunning(log);
   await runtime;
 
   const ports = {};

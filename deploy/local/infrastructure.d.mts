@@ -13,11 +13,15 @@ export interface Infrastructure {
   stop(): Promise<void>;
 }
 export interface ManagedServer {
+  /** What the server is, as an operator calls it ("MongoDB"). */
+  readonly name: string;
   readonly url: string;
   readonly pid: number | null;
   stop(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<ManagedServer>;
+  /** From now on starts the server again, on its data, whenever it dies; `log` hears each step (npm start, the tests). */
+  keepRunning(log: (line: string) => void): void;
 }
 export const KAFKA_VERSION: string;
 export const VERSITYGW_VERSION: string;

@@ -176,17 +176,22 @@ async function untilReady(child, ready) {
  */
 class RunningServer {
   /**
+   * @param name what the server is, as an operator calls it ("MongoDB")
    * @param launch starts the server process (`first` on the very first start)
    * @param ready resolves once a just-started server takes work (`first` likewise)
    */
-  constructor({ url, launch, ready, dataDir, graceMs = 10_000, ...details }) {
+  constructor({ name, url, launch, ready, dataDir, graceMs = 10_000, ...details }) {
     Object.assign(this, details);
+    this.name = name;
     this.url = url;
     this.dataDir = dataDir;
     this.launch = launch;
     this.ready = ready;
     this.graceMs = graceMs;
     this.child = null;
+    /** Set by keepRunning: who is told when the server dies and comes back. */
+    this.keeper = null;
+    this.stopping = false;
   }
 
   get pid() {
@@ -197,7 +202,42 @@ class RunningServer {
     const child = this.launch(first);
     this.child = child;
     await untilReady(child, () => this.ready(child, first));
+    if (this.keeper) this.restartWhenGone(child);
     return this;
+  }
+
+  /**
+   * From now on the server is started again, on its data, whenever it dies (a crash, an OOM kill, an
+   * operator's kill): `npm start` keeps its servers up as a service manager would, where before a
+   * server that died stayed dead and the apps waited for it for good. A start that fails is tried
+   * again after 1, 2, 4 ... 30 s. `log` hears each step.
+   */
+  keepRunning(log) {
+    this.keeper = { log };
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.restartWhenGone(this.child);
+  }
+
+  restartWhenGone(child) {
+    child.once('exit', (code, signal) => {
+      if (this.stopping || child !== this.child) return;
+      this.keeper.log(`${this.name} exited (${signal ?? `code ${code}`}); starting it again on its data`);
+      void this.restartUntilUp();
+    });
+  }
+
+  async restartUntilUp() {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      const began = performance.now();
+      try {
+        await this.restart();
+        this.keeper.log(`${this.name} serves again (${((performance.now() - began) / 1000).toFixed(1)} s to start)`);
+        return;
+      } catch (error) {
+        const waitMs = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        this.keeper.log(`${this.name} did not start again (${error.message}); trying again in ${waitMs / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   /**
@@ -206,6 +246,7 @@ class RunningServer {
    * 300-500 MB a run; left behind, a few hundred test runs filled a 250 GB disk here.
    */
   async stop() {
+    this.stopping = true;
     await stopProcess(this.child, this.graceMs);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
@@ -388,7 +429,7 @@ async function startKafka({ runDir, cacheDir, port, log }) {
     // every app a round of "coordinator not available" retries at start.
     await waitFor('kafka group coordinator', () => groupCoordinatorReady(brokers), { process: child, logFile, timeoutMs: 60_000 });
   };
-  return new RunningServer({ url: brokers, launch, ready, dataDir: dir, graceMs: 15_000 }).start();
+  return new RunningServer({ name: 'Kafka', url: brokers, launch, ready, dataDir: dir, graceMs: 15_000 }).start();
 }
 
 async function kafkaAnswers(brokers) {
@@ -504,7 +545,7 @@ async function startMongo({ runDir, cacheDir, port, log }) {
     join(runDir, 'mongod.out'),
   );
   const ready = (child, first) => initiateReplicaSet({ port, child, logFile, initiate: first });
-  return new RunningServer({ url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, launch, ready, dataDir }).start();
+  return new RunningServer({ name: 'MongoDB', url: `mongodb://127.0.0.1:${port}/?replicaSet=rs0`, launch, ready, dataDir }).start();
 }
 
 // ---------------------------------------------------------------- Redis
@@ -555,7 +596,7 @@ async function startRedis({ runDir, port, log }) {
     logFile,
   );
   const ready = (child) => waitFor('redis', () => redisAnswers(port), { process: child, logFile });
-  return new RunningServer({ url: `redis://127.0.0.1:${port}`, launch, ready, dataDir }).start();
+  return new RunningServer({ name: 'Redis', url: `redis://127.0.0.1:${port}`, launch, ready, dataDir }).start();
 }
 
 // ---------------------------------------------------------------- S3 (VersityGW)
@@ -618,7 +659,7 @@ async function startS3({ runDir, cacheDir, port, log }) {
     await waitFor('s3 (VersityGW)', () => s3Answers(endpoint), { process: child, logFile });
     if (first) await createBucket({ binary, endpoint, bucket: S3_BUCKET, accessKey, secretKey });
   };
-  return new RunningServer({ url: endpoint, launch, ready, dataDir, bucket: S3_BUCKET, accessKey, secretKey }).start();
+  return new RunningServer({ name: 'S3 storage (VersityGW)', url: endpoint, launch, ready, dataDir, bucket: S3_BUCKET, accessKey, secretKey }).start();
 }
 
 /** The S3 storage S3_ENDPOINT points at: its bucket and keys must come with it. */

@@ -123,6 +123,8 @@ async function main() {
     log: (line) => process.stderr.write(`[infra] ${line}\n`),
     ports: { kafka: await portFor(9092), mongo: await portFor(27017), redis: await portFor(6379), s3: await portFor(7070) },
   });
+  // A server that dies (a crash, an OOM kill, an operator's kill) is started again on its data.
+  for (const server of Object.values(infrastructure.servers)) server?.keepRunning((line) => process.stderr.write(`[infra] ${line}\n`));
   await built;
   const node = await runtime;
 
