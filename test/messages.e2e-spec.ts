@@ -347,6 +347,24 @@ describe('messages: paging, catching up and search', () => {
     expect(empty.body.details[0].field).toBe('q');
   });
 
+  it('finds words of Chinese, Japanese and Thai messages, written without spaces, in a room and across rooms', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    const meeting = await send(alice, roomId, '明天的会议改到下午三点');
+    const japanese = await send(alice, roomId, '来週の会議は<strong>中止</strong>です');
+    const thai = await send(alice, roomId, 'พรุ่งนี้ประชุมตอนบ่ายสาม');
+    await send(alice, roomId, 'lunch at noon');
+    const found = async (q: string) => contents((await api('GET', `/v1/rooms/${roomId}/messages?q=${encodeURIComponent(q)}`, { token: alice.token })).body);
+    expect(await found('会议')).toEqual([meeting.content]);
+    expect(await found('会議')).toEqual([japanese.content]);
+    expect(await found('中止')).toEqual([japanese.content]);
+    expect(await found('strong 中止')).toEqual([]);
+    expect(await found('ประชุม')).toEqual([thai.content]);
+    expect(await found('下午 会议')).toEqual([meeting.content]);
+    expect(await found('会议 noon')).toEqual([]);
+    const everywhere = (await api('GET', `/v1/search?q=${encodeURIComponent('三点')}`, { token: alice.token })).body;
+    expect(everywhere.data.map((hit: { id: string }) => hit.id)).toEqual([meeting.id]);
+  });
+
   it('searches the text a reader sees, not the stored markup, and follows edits', async () => {
     const { alice, roomId } = await newDirectRoom();
     const formatted = await send(alice, roomId, '<strong>espresso</strong> & <a href="https://cafe.example/menu">menu</a>');

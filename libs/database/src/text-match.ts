@@ -19,3 +19,23 @@ export function containsText(text: string): { $regex: string; $options: 'i' } {
   }
   return { $regex: pattern, $options: 'i' };
 }
+
+/**
+ * Characters of scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+ * Myanmar). MongoDB's text index splits words at spaces and punctuation, so a sentence of these is
+ * one "word" to it and no part of it can be found.
+ */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/**
+ * The condition a message search puts on `field` (a message's plain text) for what a user typed:
+ * the text index's word match, or, when the search holds words of a script written without spaces,
+ * a match of text containing each of its space-separated parts (the text index would find none of
+ * them). That match reads every message the search's other conditions leave (a room's, or a
+ * reader's rooms'), not an index of words.
+ */
+export function messageTextCondition(field: string, search: string): Record<string, unknown> {
+  if (!UNSPACED_SCRIPT.test(search)) return { $text: { $search: search } };
+  const parts = search.split(/\s+/).filter((part) => part.length > 0);
+  return { $and: parts.map((part) => ({ [field]: containsText(part) })) };
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Types, type ClientSession, type Model } from 'mongoose';
-import { Message, MessageSequence } from '@parley/database';
+import { Message, MessageSequence, messageTextCondition } from '@parley/database';
 import type { StoredMessage } from './message.view.js';
 import { plainTextOf } from './plain-text.js';
 
@@ -164,7 +164,7 @@ export class MessagesRepository {
     };
     if (page.beforeSeq !== undefined) filter.seq = { $lt: page.beforeSeq };
     if (page.afterSeq !== undefined) filter.seq = { $gt: page.afterSeq };
-    if (page.q !== undefined) Object.assign(filter, { $text: { $search: page.q }, deleted: false });
+    if (page.q !== undefined) Object.assign(filter, { ...messageTextCondition('plain_text', page.q), deleted: false });
     const direction = page.afterSeq !== undefined ? 1 : -1;
     const found = await this.messages.find(filter).sort({ seq: direction }).limit(page.limit).lean<StoredMessage[]>();
     return direction === 1 ? found.reverse() : found;
@@ -181,7 +181,7 @@ export class MessagesRepository {
     query: { q: string; before?: TimePosition; after?: TimePosition; limit: number },
   ): Promise<StoredMessage[]> {
     const filter: Record<string, unknown> = {
-      $text: { $search: query.q },
+      ...messageTextCondition('plain_text', query.q),
       account_id: accountId,
       room_id: { $in: roomIds },
       receivers: reader,

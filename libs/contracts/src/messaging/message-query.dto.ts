@@ -27,7 +27,7 @@ export class ListMessagesQueryDto extends PageQueryDto {
   @Min(0)
   after_seq?: number;
 
-  @ApiPropertyOptional({ ...SEARCH_PROPERTY, description: 'Text search within the room' })
+  @ApiPropertyOptional({ ...SEARCH_PROPERTY, description: 'Text search within the room (as q of GET /v1/search)' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -38,7 +38,7 @@ export class ListMessagesQueryDto extends PageQueryDto {
 
 /** `GET /v1/search`: every room the caller belongs to, newest first. */
 export class SearchMessagesQueryDto extends PageQueryDto {
-  @ApiProperty({ ...SEARCH_PROPERTY, description: 'Words to find (MongoDB text search: stemmed, stop words ignored)' })
+  @ApiProperty({ ...SEARCH_PROPERTY, description: 'Words to find (MongoDB text search: stemmed, stop words ignored). A search with Chinese, Japanese, Thai, Lao, Khmer or Myanmar text, written without spaces, finds messages containing each of its space-separated parts' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(SEARCH_MAX_LENGTH)
