@@ -46,6 +46,17 @@ describe('channels', () => {
     }
   });
 
+  it('lists a big channel with the caller and the first members up to 20 and its member count; the room itself has them all', async () => {
+    const { admin, people } = await team(24);
+    const created = await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'all-hands', members: people.map((person) => person.conversationId) } });
+    expect([created.status, created.body.member_count, created.body.members.length]).toEqual([201, 25, 25]);
+    const me = people[23];
+    const [listed] = (await api('GET', '/v1/rooms?type=channel', { token: me.token })).body.data;
+    expect([listed.id, listed.member_count, listed.members.length, listed.members[0].conversation_id]).toEqual([created.body.id, 25, 20, me.conversationId]);
+    const whole = (await api('GET', `/v1/rooms/${created.body.id}`, { token: me.token })).body;
+    expect([whole.member_count, whole.members.length]).toEqual([25, 25]);
+  });
+
   it('gives a member without the admin scope 403 for creating, renaming or deleting a channel and writes nothing', async () => {
     const { admin, people, accountId } = await team(1);
     const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'ops', members: [people[0].conversationId] } })).body;

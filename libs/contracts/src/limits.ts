@@ -7,6 +7,12 @@ export const Limits = {
   clientMessageIdMaxLength: 100,
   pageSizeDefault: 50,
   pageSizeMax: 100,
+  /**
+   * Members a room carries in a list of rooms (the caller first): enough for a row's avatars. With
+   * every member, 50 rooms of 300-member channels made a 1.3 MB answer, past what Kafka carries as one
+   * reply (a 504 after 10 s, every time); GET /v1/rooms/:id lists them all.
+   */
+  roomListMemberLimit: 20,
 } as const;
 
 /** The length a text limit counts, as JSON Schema and class-validator do: characters, an emoji one (not its UTF-16 units). */

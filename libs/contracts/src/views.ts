@@ -36,7 +36,10 @@ export interface RoomView {
   id: string;
   type: RoomType;
   name: string | null;
+  /** Every member, or in a list of rooms the caller first and up to Limits.roomListMemberLimit in all. */
   members: RoomMemberView[];
+  /** How many members the room has, whether `members` lists them all or not. */
+  member_count: number;
   last_message_id: string | null;
   /** When the last message was sent (null before the first); inboxes order by it. */
   last_message_at: string | null;

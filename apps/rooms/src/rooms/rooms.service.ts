@@ -121,7 +121,7 @@ export class RoomsService {
       rooms,
       { limit, from: after ? 'after' : before ? 'before' : 'start' },
       (room: StoredRoom) => encodeCursor({ t: room.last_activity.getTime(), id: room._id.toHexString() }),
-      (room) => toRoomView(room, me._id),
+      (room) => toRoomView(room, me._id, Limits.roomListMemberLimit),
     );
   }
 

@@ -4,6 +4,7 @@ import { CONTENT_RULES, type ContentPolicyView, type ContentRule, type MessagePo
 import type { AttachmentUploadView } from '../attachments/attachments.views.js';
 import type { DeliveryView } from '../delivery/delivery.views.js';
 import { ID_SCHEMA } from '../ids.js';
+import { Limits } from '../limits.js';
 import type { ConversationMessageView, ConversationThreadView, M2mWriteResult } from '../m2m/m2m.patterns.js';
 import type { FavoriteMessageView, MessageHistoryView, MessageStateView, ReminderView } from '../messaging/messaging.views.js';
 import type {
@@ -92,7 +93,12 @@ export class RoomSchema implements RoomView {
   @ApiProperty(id()) id!: string;
   @ApiProperty({ enum: ['direct', 'channel', 'listing', 'support'] }) type!: RoomView['type'];
   @ApiProperty({ type: 'string', nullable: true }) name!: string | null;
-  @ApiProperty({ type: [RoomMemberSchema] }) members!: RoomMemberSchema[];
+  @ApiProperty({
+    type: [RoomMemberSchema],
+    description: `Every member; in GET /v1/rooms the caller first and at most ${Limits.roomListMemberLimit} in all (member_count says how many there are; GET /v1/rooms/{id} lists them all)`,
+  })
+  members!: RoomMemberSchema[];
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'How many members the room has' }) member_count!: number;
   @ApiProperty({ ...id(), nullable: true }) last_message_id!: string | null;
   @ApiProperty({ ...time, nullable: true }) last_message_at!: string | null;
   @ApiProperty(time) last_activity!: string;

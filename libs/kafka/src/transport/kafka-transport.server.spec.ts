@@ -221,3 +221,26 @@ describe('KafkaTransportServer stopping', () => {
     expect(resolved).toEqual(['7']);
   });
 });
+
+describe('KafkaTransportServer replies', () => {
+  it('answers a command whose reply Kafka refuses as too large with a 500 saying so at once, not silence until the caller times out', async () => {
+    const { transport } = server();
+    const sent: { topic: string; headers: Record<string, string>; value: string | null }[] = [];
+    const fakeReplies = {
+      send: async (topic: string, messages: { value: string | null; headers: Record<string, string> }[]) => {
+        const [reply] = messages;
+        if ((reply.value ?? '').length > 1000) throw Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { type: 'MESSAGE_TOO_LARGE' });
+        sent.push({ topic, headers: reply.headers, value: reply.value });
+      },
+    };
+    Object.assign(transport as unknown as Record<string, unknown>, { replies: fakeReplies });
+    transport.addHandler('rooms.room.list', Object.assign(async () => ({ data: 'x'.repeat(5000) }), { isEventHandler: false }) as unknown as MessageHandler, false);
+    const command = message(1, 'acc', { actor: {}, payload: {} });
+    command.headers = { kafka_correlationId: Buffer.from('c-1'), kafka_replyTopic: Buffer.from('parley.replies'), kafka_replyPartition: Buffer.from('0'), 'parley-pattern': Buffer.from('rooms.room.list') };
+    await (transport as unknown as { dispatch(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> }).dispatch('parley.commands.rooms', 0, command, async () => undefined);
+    await pause(10);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].headers.kafka_correlationId).toBe('c-1');
+    expect(JSON.parse(sent[0].headers['kafka_nest-err'])).toMatchObject({ statusCode: 500, message: expect.stringContaining('too large to send') });
+  });
+});

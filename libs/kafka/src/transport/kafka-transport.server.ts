@@ -336,6 +336,13 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     const value = body.response === undefined ? null : JSON.stringify(body.response);
     const message = { value, headers, ...(partition !== undefined ? { partition: Number(partition) } : {}) };
     this.replies?.send(topic, [message]).catch((error: unknown) => {
+      // Kafka refuses an answer past its size limit for good: the caller is told at once, not after its timeout.
+      if (body.response !== undefined && (error as { type?: string }).type === 'MESSAGE_TOO_LARGE') {
+        const bytes = Buffer.byteLength(value ?? '');
+        this.logger.error({ topic, correlationId, bytes }, 'reply too large for Kafka; answered 500 instead');
+        this.reply(topic, partition, correlationId, { err: new AppError(ErrorCodes.Internal, 500, `The answer (${bytes} bytes) is too large to send; ask for less (a smaller page)`).toRpc() });
+        return;
+      }
       this.logger.error({ err: error, topic, correlationId }, 'reply could not be sent; the caller will time out');
     });
   }
