@@ -15,3 +15,4 @@ export * from './transport/batching-producer.js';
 export * from './transport/headers.js';
 export * from './transport/kafka-transport.server.js';
 export * from './transport/shared-producer.js';
+export * from './rpc/command-handling.js';

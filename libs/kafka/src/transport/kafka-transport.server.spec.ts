@@ -244,3 +244,39 @@ describe('KafkaTransportServer replies', () => {
     expect(JSON.parse(sent[0].headers['kafka_nest-err'])).toMatchObject({ statusCode: 500, message: expect.stringContaining('too large to send') });
   });
 });
+
+describe('KafkaTransportServer commands of one key', () => {
+  function commandBatch(messages: KafkaMessage[], resolved: string[]): EachBatchPayload {
+    return { ...batchOf(messages, resolved), batch: { topic: 'parley.commands.messaging', partition: 0, messages, offsetLag: () => '0' } } as unknown as EachBatchPayload;
+  }
+  function command(offset: number, key: string, pattern: string): KafkaMessage {
+    const built = message(offset, key, { actor: {}, payload: { n: offset } });
+    built.headers = { kafka_correlationId: Buffer.from(`c-${offset}`), kafka_replyTopic: Buffer.from('parley.replies'), 'parley-pattern': Buffer.from(pattern) };
+    return built;
+  }
+
+  it('runs a key\'s commands at once when their handler says they need no order (CONCURRENT_PER_KEY), and one after another otherwise', async () => {
+    const { transport, run } = server();
+    Object.assign(transport as unknown as Record<string, unknown>, { replies: { send: async () => undefined } });
+    const log: string[] = [];
+    const handler = (name: string) =>
+      Object.assign(
+        async (data: { payload: { n: number } }) => {
+          log.push(`${name} ${data.payload.n} start`);
+          await pause(30);
+          log.push(`${name} ${data.payload.n} end`);
+          return {};
+        },
+        { isEventHandler: false },
+      ) as unknown as MessageHandler;
+    transport.addHandler('messaging.message.create', handler('send'), false, { concurrentPerKey: true });
+    transport.addHandler('messaging.message.update', handler('edit'), false);
+    const resolved: string[] = [];
+    await run(commandBatch([command(1, 'room-a', 'messaging.message.create'), command(2, 'room-a', 'messaging.message.create')], resolved));
+    expect(log).toEqual(['send 1 start', 'send 2 start', 'send 1 end', 'send 2 end']);
+    log.length = 0;
+    await run(commandBatch([command(3, 'room-a', 'messaging.message.update'), command(4, 'room-a', 'messaging.message.update')], resolved));
+    expect(log).toEqual(['edit 3 start', 'edit 3 end', 'edit 4 start', 'edit 4 end']);
+    expect(resolved).toEqual(['1', '2', '3', '4']);
+  });
+});

@@ -6,6 +6,7 @@ import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
 import { isMembershipLost, watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
+import type { CommandHandling } from '../rpc/command-handling.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
 import { takeLeftForLater } from './left-for-later.js';
@@ -190,7 +191,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     // Each message's outcome: true once handled, false when left for the next fetch.
     const done = batch.messages.map((message) => {
       if (handledBefore?.has(message.offset)) return Promise.resolve(true);
-      const key = message.key?.toString() ?? '';
+      const key = commands && this.runsConcurrentlyPerKey(message) ? `${message.key?.toString() ?? ''}@${message.offset}` : (message.key?.toString() ?? '');
       const previous = chains.get(key);
       const run = async () => {
         if (performance.now() >= deadline) return false;
@@ -226,6 +227,13 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     if (commands) this.commitSoon();
     if (failure !== null) throw failure;
     await heartbeat();
+  }
+
+  /** A command whose handler runs the commands of its key at once (CONCURRENT_PER_KEY): it waits for none of them. */
+  private runsConcurrentlyPerKey(message: KafkaMessage): boolean {
+    const pattern = headerText(message, PATTERN_HEADER);
+    const extras = pattern === undefined ? undefined : (this.getHandlerByPattern(pattern)?.extras as CommandHandling | undefined);
+    return extras?.concurrentPerKey === true;
   }
 
   /**
