@@ -60,6 +60,32 @@ describe('BatchingProducer', () => {
     await expect(sent).rejects.toThrow('broker gone');
     await expect(batching.drained()).resolves.toBeUndefined();
   });
+
+  it('fails only the sends of a message too large for Kafka and sends what follows it; any other failure fails what follows too, keeping order', async () => {
+    const tooLarge = Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { type: 'MESSAGE_TOO_LARGE' });
+    const refusing = (refuse: (value: string) => Error | null) => {
+      const sentValues: string[] = [];
+      const producer = {
+        sendBatch: async (batch: ProducerBatch) => {
+          const values = batch.topicMessages?.flatMap((topic) => topic.messages.map((message) => String(message.value))) ?? [];
+          const error = values.map(refuse).find((found) => found !== null);
+          if (error) throw error;
+          sentValues.push(...values);
+        },
+      } as unknown as Producer;
+      return { batching: new BatchingProducer(producer), sentValues };
+    };
+    const big = 'x'.repeat(600 * 1024);
+    const first = refusing((value) => (value === big ? tooLarge : null));
+    const outcomes = await Promise.allSettled([first.batching.send('r', [{ value: 'small 1' }]), first.batching.send('r', [{ value: big }]), first.batching.send('r', [{ value: 'small 2' }])]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(first.sentValues).toEqual(['small 1', 'small 2']);
+
+    const second = refusing((value) => (value === big ? new Error('broker gone') : null));
+    const stopped = await Promise.allSettled([second.batching.send('r', [{ value: 'small 1' }]), second.batching.send('r', [{ value: big }]), second.batching.send('r', [{ value: 'small 2' }])]);
+    expect(stopped.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(second.sentValues).toEqual(['small 1']);
+  });
 });
 
 describe('produce requests', () => {
@@ -73,7 +99,8 @@ describe('produce requests', () => {
       ],
       1000,
     );
-    const keys = requests.map((request) => Object.fromEntries([...request].map(([topic, messages]) => [topic, messages.map((sent) => sent.key)])));
+    const keys = requests.map((request) => Object.fromEntries([...request.topicMessages].map(([topic, messages]) => [topic, messages.map((sent) => sent.key)])));
+    expect(requests.map((request) => [...request.items])).toEqual([[0], [1], [2], [2]]);
     expect(keys).toEqual([{ a: ['k1', 'k2'] }, { b: ['k3'] }, { a: ['k4'] }, { a: ['k5'] }]);
   });
 

@@ -1,5 +1,5 @@
 import type { Message, Producer } from 'kafkajs';
-import { GroupCommit } from '@parley/database';
+import { GroupCommit, type Outcome } from '@parley/database';
 
 /**
  * The most one produce request carries. Kafka refuses a partition's record batch over the broker's
@@ -17,30 +17,42 @@ function weightOf(message: Message): number {
   return weight;
 }
 
+/** One produce request: messages by topic, and which of the queued items (by index) it carries. */
+export interface ProduceRequest {
+  topicMessages: Map<string, Message[]>;
+  items: Set<number>;
+}
+
 /**
  * The produce requests for queued items, in order: messages grouped by topic, a new request once
  * one would pass MAX_REQUEST_BYTES (a single message over it goes alone, for Kafka to judge).
  */
-export function requestsOf(items: { topic: string; messages: Message[] }[], maxBytes = MAX_REQUEST_BYTES): Map<string, Message[]>[] {
-  const requests: Map<string, Message[]>[] = [];
-  let current = new Map<string, Message[]>();
+export function requestsOf(items: { topic: string; messages: Message[] }[], maxBytes = MAX_REQUEST_BYTES): ProduceRequest[] {
+  const requests: ProduceRequest[] = [];
+  let current: ProduceRequest = { topicMessages: new Map(), items: new Set() };
   let weight = 0;
-  for (const { topic, messages } of items) {
+  items.forEach(({ topic, messages }, index) => {
     for (const message of messages) {
       const size = weightOf(message);
       if (weight > 0 && weight + size > maxBytes) {
         requests.push(current);
-        current = new Map();
+        current = { topicMessages: new Map(), items: new Set() };
         weight = 0;
       }
-      let queued = current.get(topic);
-      if (!queued) current.set(topic, (queued = []));
+      let queued = current.topicMessages.get(topic);
+      if (!queued) current.topicMessages.set(topic, (queued = []));
       queued.push(message);
+      current.items.add(index);
       weight += size;
     }
-  }
-  if (current.size > 0) requests.push(current);
+  });
+  if (current.topicMessages.size > 0) requests.push(current);
   return requests;
+}
+
+/** Whether Kafka refused a produce for a message past its size limit (refused again however often it is sent). */
+export function isTooLargeForKafka(error: unknown): boolean {
+  return (error as { type?: string } | null)?.type === 'MESSAGE_TOO_LARGE';
 }
 
 /**
@@ -55,11 +67,22 @@ export class BatchingProducer {
 
   constructor(producer: Producer) {
     this.requests = new GroupCommit<{ topic: string; messages: Message[] }, void>(async (items) => {
-      // One after the other, so that what is produced for a partition keeps its order.
+      // One after the other, so that what is produced for a partition keeps its order. A failed
+      // request fails its items and, so that nothing overtakes what failed, every later one; but a
+      // message too large for Kafka goes alone (MAX_REQUEST_BYTES) and fails alone: the requests after
+      // it still go, rather than failing the callers whose messages only happened to follow it.
+      const outcomes: Outcome<void>[] = items.map(() => ({ ok: true, value: undefined }));
+      let stoppedBy: { error: unknown } | null = null;
       for (const request of requestsOf(items)) {
-        await producer.sendBatch({ topicMessages: [...request].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+        try {
+          if (stoppedBy) throw stoppedBy.error;
+          await producer.sendBatch({ topicMessages: [...request.topicMessages].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+        } catch (error) {
+          for (const index of request.items) outcomes[index] = { ok: false, error };
+          if (!isTooLargeForKafka(error)) stoppedBy ??= { error };
+        }
       }
-      return items.map(() => ({ ok: true, value: undefined }));
+      return outcomes;
     }, Number.POSITIVE_INFINITY);
   }
 

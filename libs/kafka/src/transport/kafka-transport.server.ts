@@ -7,7 +7,7 @@ import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/cont
 import { isMembershipLost, watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { CommandHandling } from '../rpc/command-handling.js';
-import type { BatchingProducer } from './batching-producer.js';
+import { isTooLargeForKafka, type BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
 import { takeLeftForLater } from './left-for-later.js';
 import { SharedProducer } from './shared-producer.js';
@@ -345,7 +345,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     const message = { value, headers, ...(partition !== undefined ? { partition: Number(partition) } : {}) };
     this.replies?.send(topic, [message]).catch((error: unknown) => {
       // Kafka refuses an answer past its size limit for good: the caller is told at once, not after its timeout.
-      if (body.response !== undefined && (error as { type?: string }).type === 'MESSAGE_TOO_LARGE') {
+      if (body.response !== undefined && isTooLargeForKafka(error)) {
         const bytes = Buffer.byteLength(value ?? '');
         this.logger.error({ topic, correlationId, bytes }, 'reply too large for Kafka; answered 500 instead');
         this.reply(topic, partition, correlationId, { err: new AppError(ErrorCodes.Internal, 500, `The answer (${bytes} bytes) is too large to send; ask for less (a smaller page)`).toRpc() });
