@@ -1,6 +1,7 @@
 // Machine-to-machine bulk create: BENCH_M2M_BATCHES batches of BENCH_M2M_BATCH_SIZE listing messages
 // through POST /m2m/conversationmessage/bulk-create (each batch one transaction, its events through
-// the outbox), beside raw MongoDB insertMany of the same number of message documents, same run.
+// the outbox), beside raw MongoDB insertMany of the same number of message documents, same run; and
+// how long after the last batch's answer the seller's unread count in rooms has counted every one.
 import { ObjectId, MongoClient } from 'mongodb';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +25,16 @@ export async function m2mBench({ call, token, mongoUrl, batches, batchSize }) {
     batchMs.push(performance.now() - began);
     if (created.length !== batchSize) throw new Error(`m2m bench: a batch created ${created.length} of ${batchSize}`);
   }
+  const answered = performance.now();
+  const seller = token('bench-seller');
+  const toSeller = Math.ceil(batchSize / 2) * batches;
+  let unread = 0;
+  while (unread < toSeller && performance.now() - answered < 60_000) {
+    unread = (await call('GET', `/v1/rooms/${thread.id}`, seller)).unread_count;
+    if (unread < toSeller) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (unread < toSeller) throw new Error(`m2m bench: the seller's unread count reached ${unread} of ${toSeller} in 60 s`);
+  const unreadCaughtUpMs = performance.now() - answered;
   const client = await new MongoClient(mongoUrl).connect();
   const rawMs = [];
   try {
@@ -40,6 +51,6 @@ export async function m2mBench({ call, token, mongoUrl, batches, batchSize }) {
     await client.close();
   }
   const perSecond = (samples) => (batches * batchSize) / (samples.reduce((total, ms) => total + ms, 0) / 1000);
-  const result = { batches, batchSize, batchMs: summary(batchMs), rawBatchMs: summary(rawMs), messagesPerSecond: perSecond(batchMs), rawPerSecond: perSecond(rawMs) };
+  const result = { batches, batchSize, unreadCaughtUpMs, batchMs: summary(batchMs), rawBatchMs: summary(rawMs), messagesPerSecond: perSecond(batchMs), rawPerSecond: perSecond(rawMs) };
   return { ...result, ratioToInsertMany: result.messagesPerSecond / result.rawPerSecond };
 }

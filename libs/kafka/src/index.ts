@@ -10,6 +10,7 @@ export * from './consumer/consumer-crashes.js';
 export * from './rpc/command-client.js';
 export * from './kafka.probe.js';
 export * from './consumer/on-event.decorator.js';
+export * from './consumer/event-run.js';
 export * from './rpc/command-timeout.js';
 export * from './transport/batching-producer.js';
 export * from './transport/headers.js';

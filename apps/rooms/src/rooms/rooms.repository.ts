@@ -151,16 +151,23 @@ export class RoomsRepository {
   }
 
   /**
-   * Applies new messages, one update each in the order given, and returns the state of each room
-   * they touched after all of them: every member but the author who has not read past a message
-   * gets one more unread, and the room's last message moves forward (never back, whatever order
-   * events come in). One message is one round trip; several are two (a bulk write, then a read).
+   * Applies new messages and returns the state of each room they touched after all of them: every
+   * member but the author who has not read past a message gets one more unread, and the room's last
+   * message moves forward (never back, whatever order events come in). One update per room, however
+   * many of its messages there are (a run of a bulk's thousand is one); one room is one round trip,
+   * several are two (a bulk write, then a read).
    */
   async applyMessages(accountId: string, messages: AppliedMessage[], session: ClientSession): Promise<StoredRoom[]> {
-    if (messages.length === 1) {
-      const [message] = messages;
+    const byRoom = new Map<string, AppliedMessage[]>();
+    for (const message of messages) {
+      const ofRoom = byRoom.get(message.roomId.toHexString());
+      if (ofRoom) ofRoom.push(message);
+      else byRoom.set(message.roomId.toHexString(), [message]);
+    }
+    if (byRoom.size === 1) {
+      const [ofRoom] = byRoom.values();
       const room = await this.rooms
-        .findOneAndUpdate({ _id: message.roomId, account_id: accountId }, messageAppliedUpdate(message), {
+        .findOneAndUpdate({ _id: ofRoom[0].roomId, account_id: accountId }, messagesAppliedUpdate(ofRoom), {
           session,
           returnDocument: 'after',
           updatePipeline: true,
@@ -169,13 +176,12 @@ export class RoomsRepository {
       return room ? [room] : [];
     }
     await this.rooms.collection.bulkWrite(
-      messages.map((message) => ({
-        updateOne: { filter: { _id: message.roomId, account_id: accountId }, update: messageAppliedUpdate(message) },
+      [...byRoom.values()].map((ofRoom) => ({
+        updateOne: { filter: { _id: ofRoom[0].roomId, account_id: accountId }, update: messagesAppliedUpdate(ofRoom) },
       })),
       { session, ordered: true },
     );
-    const roomIds = [...new Map(messages.map((message) => [message.roomId.toHexString(), message.roomId])).values()];
-    return this.rooms.find({ _id: { $in: roomIds }, account_id: accountId }).session(session).lean<StoredRoom[]>();
+    return this.rooms.find({ _id: { $in: [...byRoom.values()].map((ofRoom) => ofRoom[0].roomId) }, account_id: accountId }).session(session).lean<StoredRoom[]>();
   }
 
   /**
@@ -330,9 +336,11 @@ export interface AppliedMessage {
   created: Date;
 }
 
-/** The update pipeline that counts one new message in its room. */
-function messageAppliedUpdate(message: AppliedMessage) {
-  const newer = { $lt: ['$last_message_seq', message.seq] };
+/** The update pipeline that counts new messages of one room: each reader's unread grows by those by others past their read mark. */
+function messagesAppliedUpdate(messages: AppliedMessage[]) {
+  const last = messages.reduce((latest, message) => (message.seq > latest.seq ? message : latest));
+  const newer = { $lt: ['$last_message_seq', last.seq] };
+  const counted = messages.map((message) => ({ seq: message.seq, author: message.author }));
   return [
     {
       $set: {
@@ -341,22 +349,33 @@ function messageAppliedUpdate(message: AppliedMessage) {
             input: '$unread_count',
             as: 'reader',
             in: {
-              $cond: [
-                {
-                  $and: [
-                    { $ne: ['$$reader.conversation_id', message.author] },
-                    { $lt: ['$$reader.last_read_seq', message.seq] },
-                  ],
-                },
-                { $mergeObjects: ['$$reader', { count: { $add: ['$$reader.count', 1] } }] },
+              $mergeObjects: [
                 '$$reader',
+                {
+                  count: {
+                    $add: [
+                      '$$reader.count',
+                      {
+                        $size: {
+                          $filter: {
+                            input: { $literal: counted },
+                            as: 'message',
+                            cond: {
+                              $and: [{ $ne: ['$$message.author', '$$reader.conversation_id'] }, { $lt: ['$$reader.last_read_seq', '$$message.seq'] }],
+                            },
+                          },
+                        },
+                      },
+                    ],
+                  },
+                },
               ],
             },
           },
         },
-        last_message_id: { $cond: [newer, message.id, '$last_message_id'] },
-        last_activity: { $cond: [newer, message.created, '$last_activity'] },
-        last_message_seq: { $cond: [newer, message.seq, '$last_message_seq'] },
+        last_message_id: { $cond: [newer, last.id, '$last_message_id'] },
+        last_activity: { $cond: [newer, last.created, '$last_activity'] },
+        last_message_seq: { $cond: [newer, last.seq, '$last_message_seq'] },
         updated: '$$NOW',
       },
     },

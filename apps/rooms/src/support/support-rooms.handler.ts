@@ -9,7 +9,7 @@ import {
   type SupportRoomOpenPayload,
   type SupportUpdatedData,
 } from '@parley/contracts';
-import { EventConsumer, EventLedger, OnEvent, type LedgerEvent } from '@parley/kafka';
+import { EventConsumer, EventLedger, OnEvent, type LedgerApply } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
 import { SupportRoomsService } from './support-rooms.service.js';
 
@@ -19,7 +19,7 @@ import { SupportRoomsService } from './support-rooms.service.js';
  */
 @Controller()
 export class SupportRoomsHandler {
-  private readonly mirror: (event: LedgerEvent<SupportUpdatedData>) => Promise<boolean>;
+  private readonly mirror: LedgerApply<SupportUpdatedData>;
 
   constructor(
     private readonly support: SupportRoomsService,
@@ -42,7 +42,7 @@ export class SupportRoomsHandler {
   @OnEvent(EventTopics.SupportUpdated)
   async onSupportUpdated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<SupportUpdatedData>('rooms.support-updated', payload, context, async (envelope) => {
-      await this.mirror({ envelope, correlationId: correlationIdOfKafka(context) });
+      await this.mirror([{ envelope, correlationId: correlationIdOfKafka(context) }]);
     });
   }
 }

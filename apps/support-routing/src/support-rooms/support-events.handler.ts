@@ -7,7 +7,7 @@ import {
   type RoomCreatedData,
 } from '@parley/contracts';
 import { toObjectId } from '@parley/database';
-import { EventConsumer, EventLedger, OnEvent, Outbox, type LedgerEvent } from '@parley/kafka';
+import { EventConsumer, EventLedger, OnEvent, Outbox, type LedgerApply, type LedgerEvent } from '@parley/kafka';
 import type { ClientSession } from 'mongoose';
 import { correlationIdOfKafka } from '@parley/platform';
 import { InboxesRepository } from '../inboxes/inboxes.repository.js';
@@ -37,16 +37,16 @@ export class SupportEventsHandler {
   }
 
   /** Opened rooms arriving together (from the partitions consumed at once) are recorded and routed in one transaction. */
-  private readonly openedRooms: (event: LedgerEvent<RoomCreatedData>) => Promise<boolean>;
+  private readonly openedRooms: LedgerApply<RoomCreatedData>;
   /** Messages of support rooms consumed at the same moment are recorded in one transaction. */
-  private readonly supportMessages: (event: LedgerEvent<MessageCreatedData>) => Promise<boolean>;
+  private readonly supportMessages: LedgerApply<MessageCreatedData>;
 
   @OnEvent(EventTopics.RoomCreated)
   async onRoomCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<RoomCreatedData>('support-routing.room-created', payload, context, async (envelope) => {
       // A direct room with a contact (no inbox owned the address) is its conversation's, not routed.
       if (envelope.data.type !== 'support' || !envelope.data.support?.inbox_id) return;
-      await this.openedRooms({ envelope, correlationId: correlationIdOfKafka(context) });
+      await this.openedRooms([{ envelope, correlationId: correlationIdOfKafka(context) }]);
     });
   }
 
@@ -103,7 +103,7 @@ export class SupportEventsHandler {
   @OnEvent(EventTopics.SupportMessageCreated)
   async onSupportMessageCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.handle<MessageCreatedData>('support-routing.message-created', payload, context, async (envelope) => {
-      await this.supportMessages({ envelope, correlationId: correlationIdOfKafka(context) });
+      await this.supportMessages([{ envelope, correlationId: correlationIdOfKafka(context) }]);
     });
   }
 

@@ -6,6 +6,7 @@ import { createEnvelope, EventTopics } from '@parley/contracts';
 import type { KafkaConnection } from '../kafka-connection.js';
 import { takeLeftForLater } from '../transport/left-for-later.js';
 import { DeadLetterError, EventConsumer, isEnvelope, RetryLaterError } from './event-consumer.js';
+import { EventRun } from './event-run.js';
 
 describe('isEnvelope', () => {
   it('accepts what createEnvelope makes', () => {
@@ -114,5 +115,42 @@ describe('EventConsumer', () => {
     });
     expect(parked[0].messages[0].headers).toMatchObject({ 'x-correlation-id': 'c-2', 'x-dlq-consumer': 'rooms.room-read' });
     expect(parked[0].messages[0].headers).not.toHaveProperty('parley-replay-for');
+  });
+
+  describe('a run of one key\'s events', () => {
+    const numbered = (n: number) => createEnvelope({ type: EventTopics.RoomRead, accountId: 'acct', key: 'room-1', actor: null, data: { room_id: 'room-1', n } });
+    const runOf = (count: number) => new EventRun(Array.from({ length: count }, (_, n) => ({ payload: numbered(n), context: contextOf() })));
+    const nOf = (envelope: { data: unknown }) => (envelope.data as { n: number }).n;
+
+    it('gives the whole run to `together` in one call, in order, and nothing to the one-by-one handler', async () => {
+      const { events } = consumer();
+      const together: number[][] = [];
+      const one: number[] = [];
+      await events.handle('rooms.message-created', runOf(3), contextOf(), async (envelope) => void one.push(nOf(envelope)), async (run) => void together.push(run.map(({ envelope }) => nOf(envelope))));
+      expect(together).toEqual([[0, 1, 2]]);
+      expect(one).toEqual([]);
+    });
+
+    it('handles the events one by one, in order, when the run fails together, and stops at one left for later', async () => {
+      const { events, parked } = consumer();
+      const one: number[] = [];
+      const run = runOf(4);
+      await events.handle(
+        'rooms.message-created',
+        run,
+        contextOf(),
+        async (envelope) => {
+          one.push(nOf(envelope));
+          if (nOf(envelope) === 2) throw new RetryLaterError('provider busy', 1000);
+        },
+        async () => {
+          throw new Error('write conflict');
+        },
+      );
+      expect(one).toEqual([0, 1, 2]);
+      expect(parked).toEqual([]);
+      expect(takeLeftForLater(run.items[2].context.getMessage())).toBe(1000);
+      expect(takeLeftForLater(run.items[3].context.getMessage())).toBeUndefined();
+    });
   });
 });

@@ -5,7 +5,8 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DeadLetterHeaders, deadLetterTopic, REPLAY_FOR_HEADER, type EventEnvelope } from '@parley/contracts';
 import { KafkaConnection } from '../kafka-connection.js';
 import { headersText, headerText } from '../transport/headers.js';
-import { leaveForLater } from '../transport/left-for-later.js';
+import { isLeftForLater, leaveForLater } from '../transport/left-for-later.js';
+import { EventRun } from './event-run.js';
 
 /** Attempts of one event before it is parked on its dead-letter topic. */
 const MAX_ATTEMPTS = 5;
@@ -80,13 +81,20 @@ export class EventConsumer {
     @InjectPinoLogger(EventConsumer.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Runs a handler for one event with retries and a dead-letter topic as the last resort. */
+  /**
+   * Runs a handler for one event with retries and a dead-letter topic as the last resort. Given a
+   * run (a RUNS_PER_KEY handler's payload), it tries `together` once on all of the run's events
+   * (which must apply all of them or none); if that fails (or there is no `together`), the events go
+   * through `handler` one by one, in order, and one left for later leaves the rest of the run too.
+   */
   async handle<T>(
     consumer: string,
     payload: unknown,
     context: KafkaContext,
-    handler: (envelope: EventEnvelope<T>) => Promise<void>,
+    handler: (envelope: EventEnvelope<T>, context: KafkaContext) => Promise<void>,
+    together?: (events: { envelope: EventEnvelope<T>; context: KafkaContext }[]) => Promise<void>,
   ): Promise<void> {
+    if (payload instanceof EventRun) return this.handleRun(consumer, payload, handler, together);
     const replayFor = replayedFor(context);
     // A replay is for the consumer that failed the event; the others of its topic had it already.
     if (replayFor !== undefined && replayFor !== consumer) return;
@@ -98,7 +106,7 @@ export class EventConsumer {
     const stopTimer = Metrics.eventHandlerDuration.startTimer({ consumer });
     for (let attempt = 1; ; attempt++) {
       try {
-        await handler(payload as EventEnvelope<T>);
+        await handler(payload as EventEnvelope<T>, context);
         stopTimer({ outcome: 'ok' });
         return;
       } catch (error) {
@@ -124,6 +132,35 @@ export class EventConsumer {
         await new Promise((resolve) => setTimeout(resolve, FIRST_BACKOFF_MS * 2 ** (attempt - 1)));
         await context.getHeartbeat()();
       }
+    }
+  }
+
+  private async handleRun<T>(
+    consumer: string,
+    run: EventRun,
+    handler: (envelope: EventEnvelope<T>, context: KafkaContext) => Promise<void>,
+    together?: (events: { envelope: EventEnvelope<T>; context: KafkaContext }[]) => Promise<void>,
+  ): Promise<void> {
+    // A run with a replay in it, or a malformed event, goes one by one: those have their own paths.
+    const events = run.items.flatMap(({ payload, context }) =>
+      isEnvelope(payload) && replayedFor(context) === undefined ? [{ envelope: payload as EventEnvelope<T>, context }] : [],
+    );
+    if (together && run.items.length > 1 && events.length === run.items.length) {
+      const began = performance.now();
+      try {
+        await together(events);
+        const seconds = (performance.now() - began) / 1000 / events.length;
+        for (let index = 0; index < events.length; index++) Metrics.eventHandlerDuration.observe({ consumer, outcome: 'ok' }, seconds);
+        return;
+      } catch (error) {
+        // `together` applies all or nothing (one transaction): each event now gets its own attempts.
+        this.logger.warn({ err: error, consumer, events: events.length, firstEventId: events[0].envelope.id }, 'a run of events failed together; handling them one by one');
+      }
+    }
+    for (const { payload, context } of run.items) {
+      await this.handle(consumer, payload, context, handler);
+      // Later events of a key wait for an earlier one left for later, as they would one at a time.
+      if (isLeftForLater(context.getMessage())) return;
     }
   }
 

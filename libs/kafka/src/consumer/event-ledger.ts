@@ -17,6 +17,9 @@ export interface LedgerEvent<T = unknown> {
   trace?: TraceHeaders;
 }
 
+/** Applies events all in one transaction or none of them; whether each was new (false: a duplicate). */
+export type LedgerApply<T> = (events: LedgerEvent<T>[]) => Promise<boolean[]>;
+
 /** Applies a batch of events that are new to the consumer, inside the ledger's transaction. */
 export type BatchEffect<T> = (session: ClientSession, events: LedgerEvent<T>[]) => Promise<void>;
 
@@ -39,26 +42,32 @@ export class EventLedger {
   }
 
   /**
-   * The batched form of applyOnce, for a hot consumer: events handed in at the same moment (from
-   * the partitions consumed at once) share one transaction, with one ledger write. Returns a
-   * function that applies one event and resolves to false when it was a duplicate. When a batch
-   * fails, its events are tried one by one, so one bad event fails only itself.
+   * The batched form of applyOnce, for a hot consumer: returns a function that applies a run of
+   * events (one, or a key's run: EventConsumer.handle's `together`) all in one transaction or none of
+   * them, and resolves to whether each was new (false: a duplicate). Runs handed in at the same moment
+   * (from the partitions and keys consumed at once) share one transaction, with one ledger write; when
+   * that fails, each run is tried on its own, so one bad run fails only itself.
    */
-  batched<T>(consumer: string, effect: BatchEffect<T>): (event: LedgerEvent<T>) => Promise<boolean> {
-    const commits = new GroupCommit<LedgerEvent<T>, boolean>(async (events) => {
+  batched<T>(consumer: string, effect: BatchEffect<T>): LedgerApply<T> {
+    const commits = new GroupCommit<LedgerEvent<T>[], boolean[]>(async (runs) => {
       try {
-        return (await this.applyBatch(consumer, events, effect)).map((applied): Outcome<boolean> => ({ ok: true, value: applied }));
+        const applied = await this.applyBatch(consumer, runs.flat(), effect);
+        let at = 0;
+        return runs.map((run): Outcome<boolean[]> => ({ ok: true, value: applied.slice(at, (at += run.length)) }));
       } catch (error) {
-        if (events.length === 1) throw error;
-        const outcomes: Outcome<boolean>[] = [];
-        for (const event of events) outcomes.push(await outcomeOf(async () => (await this.applyBatch(consumer, [event], effect))[0]));
+        if (runs.length === 1) throw error;
+        const outcomes: Outcome<boolean[]>[] = [];
+        for (const run of runs) outcomes.push(await outcomeOf(() => this.applyBatch(consumer, run, effect)));
         return outcomes;
       }
     });
-    return (event) => {
-      const trace = event.trace ?? currentTraceHeaders();
-      return commits.submit(trace ? { ...event, trace } : event);
-    };
+    return (events) =>
+      commits.submit(
+        events.map((event) => {
+          const trace = event.trace ?? currentTraceHeaders();
+          return trace ? { ...event, trace } : event;
+        }),
+      );
   }
 
   /**

@@ -3,6 +3,7 @@ import type { MessageHandler } from '@nestjs/microservices';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { KafkaTransportServer } from './kafka-transport.server.js';
 import { leaveForLater } from './left-for-later.js';
+import { EventRun, RUNS_PER_KEY } from '../consumer/event-run.js';
 
 interface BatchRunner {
   handleBatch(payload: EachBatchPayload): Promise<void>;
@@ -278,5 +279,59 @@ describe('KafkaTransportServer commands of one key', () => {
     await run(commandBatch([command(3, 'room-a', 'messaging.message.update'), command(4, 'room-a', 'messaging.message.update')], resolved));
     expect(log).toEqual(['edit 3 start', 'edit 3 end', 'edit 4 start', 'edit 4 end']);
     expect(resolved).toEqual(['1', '2', '3', '4']);
+  });
+});
+
+describe('KafkaTransportServer runs of one key', () => {
+  /** A RUNS_PER_KEY handler that logs the values of each run it gets; `leave` marks one value's message left for later. */
+  function runHandler(runs: number[][], leave?: { n: number; delayMs: number }): MessageHandler {
+    return Object.assign(
+      async (data: unknown) => {
+        const run = data as EventRun;
+        expect(run).toBeInstanceOf(EventRun);
+        runs.push(run.items.map(({ payload }) => (payload as { n: number }).n));
+        for (const { payload, context } of run.items) {
+          if ((payload as { n: number }).n === leave?.n) leaveForLater(context.getMessage(), leave.delayMs);
+        }
+      },
+      { isEventHandler: true, extras: RUNS_PER_KEY },
+    ) as unknown as MessageHandler;
+  }
+
+  it('hands a RUNS_PER_KEY handler every message of a key in one call, in order, one call per key, and resolves them all', async () => {
+    const { transport, run } = server();
+    const runs: number[][] = [];
+    transport.addHandler('parley.message.created', runHandler(runs), true, RUNS_PER_KEY);
+    const resolved: string[] = [];
+    const batch = batchOf([message(0, 'room-a', { n: 0 }), message(1, 'room-b', { n: 1 }), message(2, 'room-a', { n: 2 }), message(3, 'room-a', { n: 3 })], resolved);
+    (batch.batch as { topic: string }).topic = 'parley.message.created';
+    await run(batch);
+    expect(runs).toEqual([[0, 2, 3], [1]]);
+    expect(resolved).toEqual(['0', '1', '2', '3']);
+  });
+
+  it('leaves the first message of a run its handler left for later with the run\'s later ones, and pauses the partition', async () => {
+    const { transport, run } = server();
+    const runs: number[][] = [];
+    const leave = { n: 2, delayMs: 50 };
+    transport.addHandler('parley.message.created', runHandler(runs, leave), true, RUNS_PER_KEY);
+    const resolved: string[] = [];
+    const pauses: PauseLog = [];
+    const batch = batchOf([message(0, 'room-a', { n: 0 }), message(1, 'room-b', { n: 1 }), message(2, 'room-a', { n: 2 }), message(3, 'room-a', { n: 3 })], resolved, pauses);
+    (batch.batch as { topic: string }).topic = 'parley.message.created';
+    await run(batch);
+    // 0 and 1 are handled; 2 was left, so 3 (after it in room-a) is left too: the offset stops at 1.
+    expect(resolved).toEqual(['0', '1']);
+    expect(pauses).toEqual(['pause']);
+    await pause(80);
+    expect(pauses).toEqual(['pause', 'resume']);
+    // Fetched again from offset 2, the handled room-b message is not run twice.
+    runs.length = 0;
+    const again = batchOf([message(2, 'room-a', { n: 2 }), message(3, 'room-a', { n: 3 })], resolved);
+    (again.batch as { topic: string }).topic = 'parley.message.created';
+    leave.n = -1;
+    await run(again);
+    expect(runs).toEqual([[2, 3]]);
+    expect(resolved).toEqual(['0', '1', '2', '3']);
   });
 });

@@ -7,6 +7,7 @@ import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/cont
 import { isMembershipLost, watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
 import type { CommandHandling } from '../rpc/command-handling.js';
+import { EventRun, type EventHandling } from '../consumer/event-run.js';
 import { isTooLargeForKafka, type BatchingProducer } from './batching-producer.js';
 import { headerText } from './headers.js';
 import { takeLeftForLater } from './left-for-later.js';
@@ -36,8 +37,8 @@ export interface KafkaTransportOptions {
  * `@MessagePattern` and `@EventPattern` handlers, and Nest's reply headers (so Nest's own
  * ClientKafka can still call it). Unlike Nest's ServerKafka it takes a fetched batch as a whole:
  * messages with different keys run concurrently (messages of one key stay in order, one after the
- * other), so a busy partition is not a queue of one, and every reply produced in the same moment
- * leaves in one produce request.
+ * other, or all in one call for a RUNS_PER_KEY handler), so a busy partition is not a queue of one,
+ * and every reply produced in the same moment leaves in one produce request.
  */
 export class KafkaTransportServer extends Server implements CustomTransportStrategy {
   override readonly transportId = Transport.KAFKA;
@@ -187,25 +188,10 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     const commands = batch.messages.some((message) => headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined);
     const deadline = commands ? Infinity : performance.now() + this.options.eventBatchBudgetMs;
     const handledBefore = this.handledAhead.get(partitionKey);
-    const chains = new Map<string, Promise<boolean>>();
     // Each message's outcome: true once handled, false when left for the next fetch.
-    const done = batch.messages.map((message) => {
-      if (handledBefore?.has(message.offset)) return Promise.resolve(true);
-      const key = commands && this.runsConcurrentlyPerKey(message) ? `${message.key?.toString() ?? ''}@${message.offset}` : (message.key?.toString() ?? '');
-      const previous = chains.get(key);
-      const run = async () => {
-        if (performance.now() >= deadline) return false;
-        await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
-        const delayMs = takeLeftForLater(message);
-        if (delayMs === undefined) return true;
-        this.pauseFor(partitionKey, delayMs, pause);
-        return false;
-      };
-      // A key's later messages wait for its earlier ones, and are left too when those are.
-      const current = previous ? previous.then((handled) => (handled ? run() : false)) : run();
-      chains.set(key, current);
-      return current;
-    });
+    const done = !commands && this.takesRuns(batch.topic)
+      ? this.startRuns(batch.topic, batch.partition, batch.messages, handledBefore, (delayMs) => this.pauseFor(partitionKey, delayMs, pause), heartbeat)
+      : this.startChains(batch.topic, batch.partition, batch.messages, commands, handledBefore, deadline, (delayMs) => this.pauseFor(partitionKey, delayMs, pause), heartbeat);
     const outcomes = await Promise.allSettled(done);
     let failure: unknown = null;
     let resolved = 0;
@@ -227,6 +213,79 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     if (commands) this.commitSoon();
     if (failure !== null) throw failure;
     await heartbeat();
+  }
+
+  /** Starts a batch's messages as one chain per key: a key's messages one after another, the chains at once. */
+  private startChains(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    commands: boolean,
+    handledBefore: Set<string> | undefined,
+    deadline: number,
+    pauseFor: (delayMs: number) => void,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean>[] {
+    const chains = new Map<string, Promise<boolean>>();
+    return messages.map((message) => {
+      if (handledBefore?.has(message.offset)) return Promise.resolve(true);
+      const key = commands && this.runsConcurrentlyPerKey(message) ? `${message.key?.toString() ?? ''}@${message.offset}` : (message.key?.toString() ?? '');
+      const previous = chains.get(key);
+      const run = async () => {
+        if (performance.now() >= deadline) return false;
+        await this.handleMessage(topic, partition, message, heartbeat);
+        const delayMs = takeLeftForLater(message);
+        if (delayMs === undefined) return true;
+        pauseFor(delayMs);
+        return false;
+      };
+      // A key's later messages wait for its earlier ones, and are left too when those are.
+      const current = previous ? previous.then((handled) => (handled ? run() : false)) : run();
+      chains.set(key, current);
+      return current;
+    });
+  }
+
+  /**
+   * Starts a batch's messages as one run per key for a RUNS_PER_KEY handler: every message of a key,
+   * in order, in one call (no budget: a run is one call). The first message of a run its handler left
+   * for later is left with every message after it, and its partition paused until then.
+   */
+  private startRuns(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    handledBefore: Set<string> | undefined,
+    pauseFor: (delayMs: number) => void,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean>[] {
+    const runs = new Map<string, KafkaMessage[]>();
+    for (const message of messages) {
+      if (handledBefore?.has(message.offset)) continue;
+      const key = message.key?.toString() ?? '';
+      const run = runs.get(key);
+      if (run) run.push(message);
+      else runs.set(key, [message]);
+    }
+    const outcomes = new Map<KafkaMessage, Promise<boolean>>();
+    for (const run of runs.values()) {
+      const handled = this.handleRun(topic, partition, run, heartbeat).then(() => {
+        let left = false;
+        return run.map((message) => {
+          const delayMs = takeLeftForLater(message);
+          if (delayMs !== undefined && !left) pauseFor(delayMs);
+          left ||= delayMs !== undefined;
+          return !left;
+        });
+      });
+      run.forEach((message, index) => outcomes.set(message, handled.then((flags) => flags[index])));
+    }
+    return messages.map((message) => outcomes.get(message) ?? Promise.resolve(true));
+  }
+
+  /** Whether the handler of an event topic takes its events as runs per key (RUNS_PER_KEY). */
+  private takesRuns(topic: string): boolean {
+    return (this.getHandlerByPattern(topic)?.extras as EventHandling | undefined)?.runsPerKey === true;
   }
 
   /** A command whose handler runs the commands of its key at once (CONCURRENT_PER_KEY): it waits for none of them. */
@@ -294,6 +353,28 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     const command = headerText(message, KafkaHeaders.REPLY_TOPIC) !== undefined;
     const { name, kind, attributes } = handlingSpan(topic, partition, this.options.consumer.groupId, pattern, command, message);
     return inSpan(tracer, name, { kind, attributes }, contextFromHeaders(message.headers), () => this.dispatch(topic, partition, message, heartbeat));
+  }
+
+  /**
+   * Hands a run of one key's events to its RUNS_PER_KEY handler in one call; with tracing on, inside
+   * one span that continues the trace of the run's first event.
+   */
+  private async handleRun(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) {
+      this.logger.error({ topic }, 'no event handler for this topic');
+      return;
+    }
+    const contextOf = (message: KafkaMessage) => new KafkaContext([message, partition, topic, this.consumer as never, heartbeat, null as never]);
+    const run = new EventRun(messages.map((message) => ({ payload: parseValue(message.value), context: contextOf(message) })));
+    const handle = async () => {
+      const result = await handler(run, run.items[run.items.length - 1].context);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    };
+    const tracer = activeTracer();
+    if (!tracer) return handle();
+    const { name, kind, attributes } = handlingSpan(topic, partition, this.options.consumer.groupId, topic, false, messages[0]);
+    return inSpan(tracer, name, { kind, attributes: { ...attributes, 'messaging.batch.message_count': messages.length } }, contextFromHeaders(messages[0].headers), handle);
   }
 
   private async dispatch(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {

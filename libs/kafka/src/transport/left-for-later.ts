@@ -15,3 +15,8 @@ export function takeLeftForLater(message: object): number | undefined {
   leftForLater.delete(message);
   return delayMs;
 }
+
+/** Whether the message being handled was left for later, without forgetting it (the transport takes it). */
+export function isLeftForLater(message: object): boolean {
+  return leftForLater.has(message);
+}
