@@ -333,7 +333,7 @@ async function main() {
     let m2m = null;
     if (M2M_BATCHES > 0 && M2M_BATCH_SIZE > 0) {
       step(`m2m: ${M2M_BATCHES} bulk creates of ${M2M_BATCH_SIZE} listing messages, beside MongoDB insertMany of the same`);
-      m2m = await m2mBench({ call, token, mongoUrl: infrastructure.env.MONGO_URL, batches: M2M_BATCHES, batchSize: M2M_BATCH_SIZE });
+      m2m = await m2mBench({ call, token, mongoUrl: infrastructure.env.MONGO_URL, realtimeUrl, batches: M2M_BATCHES, batchSize: M2M_BATCH_SIZE });
     }
 
     let paging = null;

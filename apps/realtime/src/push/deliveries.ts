@@ -202,17 +202,21 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     const { conversation_id, favorite, snoozed_until } = data.member_state;
     return [{ conversationIds: [conversation_id], payload: { ...base, unread_count: counts.get(conversation_id) ?? 0, favorite, snoozed_until } }];
   }
+  // A 1,000-member channel's update is a handful of broadcasts, one per unread count its members have.
+  const viewers = viewersOf(data);
   const byCount = new Map<number, string[]>();
-  for (const conversationId of viewersOf(data)) {
+  for (const conversationId of viewers) {
     const count = counts.get(conversationId) ?? 0;
-    byCount.set(count, [...(byCount.get(count) ?? []), conversationId]);
+    const same = byCount.get(count);
+    if (same) same.push(conversationId);
+    else byCount.set(count, [conversationId]);
   }
   const deliveries: Delivery[] = [...byCount].map(([unreadCount, conversationIds]) => ({
     conversationIds,
     payload: { ...base, unread_count: unreadCount },
   }));
-  const viewers = viewersOf(data);
-  const removed = (data.removed ?? []).filter((conversationId) => !viewers.includes(conversationId));
+  const viewing = new Set(viewers);
+  const removed = (data.removed ?? []).filter((conversationId) => !viewing.has(conversationId));
   if (removed.length > 0) {
     // Who stays is no longer their business.
     const { members: _members, ...last } = base;
@@ -220,7 +224,7 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
   }
   // To members just put in, the room is new: the push a client already handles by fetching it,
   // first, so that its update does not arrive for a room the client has not heard of.
-  const added = (data.added ?? []).filter((conversationId) => viewers.includes(conversationId));
+  const added = (data.added ?? []).filter((conversationId) => viewing.has(conversationId));
   if (added.length > 0 && data.type) deliveries.unshift({ conversationIds: added, payload: { event: 'room_created', room_id: data.room_id, type: data.type } });
   return deliveries;
 }

@@ -8,7 +8,7 @@ import {
   type MessageUpdatedData,
   type ReminderDueData,
 } from '@parley/contracts';
-import { EventConsumer, OnEvent } from '@parley/kafka';
+import { EventConsumer, OnEvent, RUNS_PER_KEY } from '@parley/kafka';
 import {
   messageDeletedDeliveries,
   messageUpdatedDeliveries,
@@ -26,11 +26,16 @@ export class MessageEventsHandler {
     private readonly push: PushService,
   ) {}
 
-  @OnEvent(EventTopics.MessageCreated)
+  /** A room's new messages come as runs: a bulk's thousand are claimed in a few Redis round trips, not a thousand. */
+  @OnEvent(EventTopics.MessageCreated, RUNS_PER_KEY)
   async onMessageCreated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.consumer.handle<MessageCreatedData>('realtime.message-created', payload, context, async (envelope) => {
-      await this.push.pushOnce(envelope, newMessageDeliveries(envelope));
-    });
+    await this.consumer.handle<MessageCreatedData>(
+      'realtime.message-created',
+      payload,
+      context,
+      async (envelope) => void (await this.push.pushOnce(envelope, newMessageDeliveries(envelope))),
+      async (events) => void (await this.push.pushAllOnce(events.map(({ envelope }) => ({ envelope, deliveries: newMessageDeliveries(envelope) })))),
+    );
   }
 
   @OnEvent(EventTopics.MessageUpdated)

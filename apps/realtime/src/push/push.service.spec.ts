@@ -23,6 +23,7 @@ function harness(settings: Partial<RealtimeConfig> = {}) {
   };
   const store = new Map<string, string>();
   const setCalls: unknown[][] = [];
+  const multiCalls: string[][][] = [];
   const client = {
     async set(...args: unknown[]): Promise<'OK' | null> {
       setCalls.push(args);
@@ -30,6 +31,19 @@ function harness(settings: Partial<RealtimeConfig> = {}) {
       if (args.includes('NX') && store.has(key)) return null;
       store.set(key, value);
       return 'OK';
+    },
+    /** MULTI of SETs: each claimed only if unclaimed, all applied at EXEC. */
+    multi(commands: string[][]) {
+      return {
+        exec: async () => {
+          multiCalls.push(commands);
+          return commands.map(([, key, value]) => {
+            if (store.has(key)) return [null, null];
+            store.set(key, value);
+            return [null, 'OK'];
+          });
+        },
+      };
     },
   };
   const logger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as PinoLogger;
@@ -40,7 +54,7 @@ function harness(settings: Partial<RealtimeConfig> = {}) {
     config,
     logger,
   );
-  return { service, emitted, setCalls };
+  return { service, emitted, setCalls, multiCalls };
 }
 
 function event(overrides: Partial<EventEnvelope> = {}): EventEnvelope {
@@ -110,5 +124,26 @@ describe('PushService.pushOnce', () => {
   it('pushes an event of any age when PUSH_MAX_AGE_MS is 0', async () => {
     const { service } = harness({ PUSH_MAX_AGE_MS: 0 });
     expect(await service.pushOnce(event({ occurredAt: '2020-01-01T00:00:00.000Z' }), [created])).toBe('pushed');
+  });
+});
+
+describe('PushService.pushAllOnce', () => {
+  it('claims a run of events in one Redis transaction and emits each new one in order, skipping those pushed before and stale ones', async () => {
+    const { service, emitted, setCalls, multiCalls } = harness({ PUSH_MAX_AGE_MS: 60_000 });
+    const [first, second, third] = [event(), event(), event()];
+    const old = event({ occurredAt: new Date(Date.now() - 120_000).toISOString() });
+    await service.pushOnce(second, [created]);
+    emitted.length = 0;
+    const deliveryOf = (room: string): Delivery => ({ conversationIds: ['c1'], payload: { event: 'room_created', room_id: room, type: 'direct' } });
+    const outcomes = await service.pushAllOnce([
+      { envelope: first, deliveries: [deliveryOf('first')] },
+      { envelope: old, deliveries: [deliveryOf('old')] },
+      { envelope: second, deliveries: [deliveryOf('second')] },
+      { envelope: third, deliveries: [deliveryOf('third')] },
+    ]);
+    expect(outcomes).toEqual(['pushed', 'stale', 'duplicate', 'pushed']);
+    expect(emitted.map(({ payload }) => (payload as { room_id: string }).room_id)).toEqual(['first', 'third']);
+    expect(setCalls).toHaveLength(1);
+    expect(multiCalls).toEqual([[first, second, third].map(({ id }) => ['set', `realtime:event:${id}`, '1', 'PX', String(SEEN_TTL_MS), 'NX'])]);
   });
 });

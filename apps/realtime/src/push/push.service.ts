@@ -35,17 +35,50 @@ export class PushService {
 
   /** Emits each delivery to its conversations' sockets, unless this event was pushed before or is stale. */
   async pushOnce(envelope: EventEnvelope, deliveries: Delivery[]): Promise<PushOutcome> {
-    if (this.isStale(envelope)) {
+    const [outcome] = await this.pushAllOnce([{ envelope, deliveries }]);
+    return outcome;
+  }
+
+  /**
+   * pushOnce for a run of events (one room's, in order): their ids are claimed in one Redis
+   * transaction, all or none (a run is one round trip, not one per event), then each event claimed
+   * now is emitted, in order.
+   */
+  async pushAllOnce(events: { envelope: EventEnvelope; deliveries: Delivery[] }[]): Promise<PushOutcome[]> {
+    const outcomes: PushOutcome[] = events.map(({ envelope }) => (this.isStale(envelope) ? 'stale' : 'pushed'));
+    const current = events.filter((_, index) => outcomes[index] === 'pushed');
+    for (const { envelope } of events.filter((_, index) => outcomes[index] === 'stale')) {
       this.logger.debug({ eventId: envelope.id, occurredAt: envelope.occurredAt }, 'stale event not pushed');
-      return 'stale';
     }
-    // Claimed before emitting: a crash in between loses this push (clients catch up through the
-    // API) rather than sending it twice, which a client would show as a duplicate.
-    const claimed = await this.redis.client.set(seenKey(envelope.id), '1', 'PX', SEEN_TTL_MS, 'NX');
-    if (claimed !== 'OK') {
-      this.logger.debug({ eventId: envelope.id }, 'duplicate event not pushed again');
-      return 'duplicate';
-    }
+    // Claimed before emitting: a crash in between loses these pushes (clients catch up through the
+    // API) rather than sending them twice, which a client would show as duplicates.
+    const claimed = await this.claim(current.map(({ envelope }) => envelope.id));
+    let at = 0;
+    events.forEach(({ envelope, deliveries }, index) => {
+      if (outcomes[index] === 'stale') return;
+      if (!claimed[at++]) {
+        this.logger.debug({ eventId: envelope.id }, 'duplicate event not pushed again');
+        outcomes[index] = 'duplicate';
+        return;
+      }
+      this.emit(envelope, deliveries);
+    });
+    return outcomes;
+  }
+
+  /** Whether each event id was unclaimed (and is claimed now, for a day). */
+  private async claim(eventIds: string[]): Promise<boolean[]> {
+    if (eventIds.length === 0) return [];
+    if (eventIds.length === 1) return [(await this.redis.client.set(seenKey(eventIds[0]), '1', 'PX', SEEN_TTL_MS, 'NX')) === 'OK'];
+    const replies = await this.redis.client.multi(eventIds.map((eventId) => ['set', seenKey(eventId), '1', 'PX', String(SEEN_TTL_MS), 'NX'])).exec();
+    if (!replies) throw new Error('Redis discarded the claims of a run of events');
+    return replies.map(([error, reply]) => {
+      if (error) throw error;
+      return reply === 'OK';
+    });
+  }
+
+  private emit(envelope: EventEnvelope, deliveries: Delivery[]): void {
     for (const { conversationIds, wholeAccount, payload } of deliveries) {
       Metrics.pushesSent.inc({ event: payload.event });
       if (wholeAccount) {
@@ -56,7 +89,6 @@ export class PushService {
       const rooms = conversationIds.map((conversationId) => conversationRoom(envelope.accountId, conversationId));
       this.gateway.server.to(rooms).emit(payload.event, payload);
     }
-    return 'pushed';
   }
 
   private isStale(envelope: EventEnvelope): boolean {

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
 import { EventTopics, type RoomCreatedData, type RoomReadData, type RoomUpdatedData } from '@parley/contracts';
-import { EventConsumer, OnEvent } from '@parley/kafka';
+import { EventConsumer, OnEvent, RUNS_PER_KEY } from '@parley/kafka';
 import { readReceiptDeliveries, roomCreatedDeliveries, roomUpdatedDeliveries } from './deliveries.js';
 import { PushService } from './push.service.js';
 
@@ -13,11 +13,16 @@ export class RoomEventsHandler {
     private readonly push: PushService,
   ) {}
 
-  @OnEvent(EventTopics.RoomUpdated)
+  /** A room's updates come as runs (a busy channel's), claimed in one Redis round trip. */
+  @OnEvent(EventTopics.RoomUpdated, RUNS_PER_KEY)
   async onRoomUpdated(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.consumer.handle<RoomUpdatedData>('realtime.room-updated', payload, context, async (envelope) => {
-      await this.push.pushOnce(envelope, roomUpdatedDeliveries(envelope));
-    });
+    await this.consumer.handle<RoomUpdatedData>(
+      'realtime.room-updated',
+      payload,
+      context,
+      async (envelope) => void (await this.push.pushOnce(envelope, roomUpdatedDeliveries(envelope))),
+      async (events) => void (await this.push.pushAllOnce(events.map(({ envelope }) => ({ envelope, deliveries: roomUpdatedDeliveries(envelope) })))),
+    );
   }
 
   @OnEvent(EventTopics.RoomRead)
