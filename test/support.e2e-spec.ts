@@ -474,6 +474,12 @@ describe('support inbox', () => {
       const opened = await openRoom(ann.token, annsInbox, contact, 'My order is late');
       expect(opened.status).toBe(201);
       await eventually(() => api('GET', `/v1/rooms/${opened.body.id}/messages`, { token: ann.token }), (page) => page.body.data?.length === 1, 'the contact’s first message');
+      // Settled once rooms has counted the message and mirrored the assignment (each writes a room.updated).
+      await eventually(
+        () => api('GET', `/v1/rooms/${opened.body.id}`, { token: ann.token }),
+        (room) => room.body.last_message_id !== null && room.body.support?.assignee === ann.conversationId,
+        'the room with its last message and assignee',
+      );
       const settled = await documentsOfAccount(accountId);
       // Dana's open room is in Ann's inbox: Ben opening her in his own gets neither it nor a word into it.
       const elsewhere = await openRoom(ben.token, bensInbox, contact, 'appended by Ben');

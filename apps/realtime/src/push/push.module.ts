@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SocketModule } from '../socket/socket.module.js';
+import { EventPushes } from './event-pushes.js';
 import { MessageEventsHandler } from './message-events.handler.js';
 import { PushService } from './push.service.js';
 import { RoomEventsHandler } from './room-events.handler.js';
@@ -9,7 +10,7 @@ import { SupportEventsHandler } from './support-events.handler.js';
 @Module({
   imports: [SocketModule],
   controllers: [MessageEventsHandler, RoomEventsHandler, SupportEventsHandler],
-  providers: [PushService],
-  exports: [PushService],
+  providers: [PushService, EventPushes],
+  exports: [PushService, EventPushes],
 })
 export class PushModule {}

@@ -1,22 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
 import { EventTopics, type SupportAssignedData } from '@parley/contracts';
-import { EventConsumer, OnEvent } from '@parley/kafka';
+import { OnEvent } from '@parley/kafka';
 import { supportAssignedDeliveries } from './deliveries.js';
-import { PushService } from './push.service.js';
+import { EventPushes } from './event-pushes.js';
 
 /** Pushes support assignments to the devices of the member who got the room. */
 @Controller()
 export class SupportEventsHandler {
-  constructor(
-    private readonly consumer: EventConsumer,
-    private readonly push: PushService,
-  ) {}
+  constructor(private readonly pushes: EventPushes) {}
 
   @OnEvent(EventTopics.SupportAssigned)
-  async onSupportAssigned(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
-    await this.consumer.handle<SupportAssignedData>('realtime.support-assigned', payload, context, async (envelope) => {
-      await this.push.pushOnce(envelope, supportAssignedDeliveries(envelope));
-    });
+  onSupportAssigned(@Payload() payload: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    return this.pushes.handle<SupportAssignedData>('realtime.support-assigned', payload, context, supportAssignedDeliveries);
   }
 }
