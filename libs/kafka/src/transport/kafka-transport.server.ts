@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { KafkaContext, KafkaHeaders, Server, Transport, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { Kafka, type Consumer, type ConsumerConfig, type EachBatchPayload, type KafkaConfig, type KafkaMessage, type TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { activeTracer, contextFromHeaders, inSpan, markActiveSpanFailed, Metrics, RepeatedFailureLog } from '@parley/platform';
+import { activeTracer, contextFromHeaders, inSpan, linksFromHeaders, markActiveSpanFailed, Metrics, RepeatedFailureLog } from '@parley/platform';
 import { AppError, commandTopic, ErrorCodes, PATTERN_HEADER } from '@parley/contracts';
 import { isMembershipLost, watchConsumerCrashes, type ConsumerWatch } from '../consumer/consumer-crashes.js';
 import { handlingSpan } from '../tracing/kafka-spans.js';
@@ -357,7 +357,7 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
 
   /**
    * Hands a run of one key's events to its RUNS_PER_KEY handler in one call; with tracing on, inside
-   * one span that continues the trace of the run's first event.
+   * one span that continues the trace of the run's first event and links to the others' senders.
    */
   private async handleRun(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
     const handler = this.getHandlerByPattern(topic);
@@ -374,7 +374,8 @@ export class KafkaTransportServer extends Server implements CustomTransportStrat
     const tracer = activeTracer();
     if (!tracer) return handle();
     const { name, kind, attributes } = handlingSpan(topic, partition, this.options.consumer.groupId, topic, false, messages[0]);
-    return inSpan(tracer, name, { kind, attributes: { ...attributes, 'messaging.batch.message_count': messages.length } }, contextFromHeaders(messages[0].headers), handle);
+    const links = linksFromHeaders(messages.slice(1).map((message) => message.headers ?? {}));
+    return inSpan(tracer, name, { kind, attributes: { ...attributes, 'messaging.batch.message_count': messages.length }, links }, contextFromHeaders(messages[0].headers), handle);
   }
 
   private async dispatch(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {

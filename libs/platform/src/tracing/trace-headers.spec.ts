@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
-import { contextFromHeaders, traceHeadersOf } from './trace-headers.js';
+import { contextFromHeaders, linksFromHeaders, traceHeadersOf } from './trace-headers.js';
 import { activeTracer, currentTraceHeaders } from './tracing.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -13,6 +13,12 @@ describe('W3C trace headers', () => {
     const parent = trace.getSpanContext(context);
     expect(parent).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED, isRemote: true });
     expect(parent?.traceState?.get('vendor')).toBe('abc');
+  });
+
+  it('links a batch to the sender of each of its messages that names one, and to nothing for one that does not', () => {
+    const other = `00-${TRACE_ID}-${'c'.repeat(16)}-01`;
+    const links = linksFromHeaders([{ traceparent: Buffer.from(TRACEPARENT) }, {}, { traceparent: Buffer.from('garbage') }, { traceparent: other }]);
+    expect(links.map((link) => link.context.spanId)).toEqual([SPAN_ID, 'c'.repeat(16)]);
   });
 
   it('continues the trace an HTTP request names, its headers given as strings', () => {

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Context, type Link, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /** The W3C Trace Context headers, on HTTP requests and on Kafka commands and events alike. */
@@ -45,6 +45,14 @@ const propagator = new W3CTraceContextPropagator();
  */
 export function contextFromHeaders(headers: HeaderCarrier, parent: Context = ROOT_CONTEXT): Context {
   return propagator.extract(parent, headers, getter);
+}
+
+/** Links to the remote spans these messages' `traceparent`s name: a batch's span points at each message's sender. */
+export function linksFromHeaders(headersOfMessages: HeaderCarrier[]): Link[] {
+  return headersOfMessages.flatMap((headers) => {
+    const linked = trace.getSpanContext(contextFromHeaders(headers));
+    return linked ? [{ context: linked }] : [];
+  });
 }
 
 /** The span of `context` as W3C headers; undefined when it holds no valid span. */

@@ -5,6 +5,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
   type SpanKind,
   type Tracer,
@@ -79,7 +80,7 @@ export function currentTraceHeaders(): TraceHeaders | undefined {
 export function inSpan<T>(
   active: Tracer,
   name: string,
-  options: { kind: SpanKind; attributes?: Attributes },
+  options: { kind: SpanKind; attributes?: Attributes; links?: Link[] },
   parent: Context,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
