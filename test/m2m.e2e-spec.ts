@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { ObjectId } from 'mongodb';
 import type { Socket } from 'socket.io-client';
-import { api, closeStores, collect, connectSocket, database, eventually, mintToken, newAccountId, newMember, type TestMember } from '@parley/testing';
+import { api, closeStores, collect, connectSocket, database, eventually, findOnTopic, mintToken, newAccountId, newMember, publish, restartApp, type TestMember } from '@parley/testing';
 
 /** A buyer and a seller of one account with a listing thread, and a service token of the account. */
 async function marketplace(): Promise<{ accountId: string; buyer: TestMember; seller: TestMember; threadId: string; service: string }> {
@@ -210,6 +210,60 @@ describe('machine-to-machine writes at volume', () => {
     const announced = await db.collection('rooms.outbox').countDocuments({ 'envelope.type': 'parley.room.updated', 'envelope.key': threadId });
     expect(announced).toBeGreaterThan(0);
     expect(announced).toBeLessThan(100);
+  });
+
+  it('stores a bulk once and counts it once when messaging dies between its commit and its publish, however its events then come', async () => {
+    const { seller, threadId, buyer, service } = await marketplace();
+    const socket = await connectSocket(seller.token);
+    try {
+      const pushes = collect(socket, 'new_message');
+      const doomed = await restartApp('messaging', { PARLEY_FAILPOINT: 'outbox.before-publish' });
+      const exited = new Promise((resolve) => doomed.once('exit', resolve));
+      const dataList = Array.from({ length: 60 }, (_, index) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content: `crash ${index}` }));
+      const sent = await m2m(service, 'bulk-create', { dataList });
+      // The answer may or may not have left before the process died.
+      expect([201, 504]).toContain(sent.status);
+      await exited;
+      const db = await database();
+      const stored = () => db.collection('conversations.messages').find({ room_id: new ObjectId(threadId) }).sort({ seq: 1 }).toArray();
+      const bulk = await stored();
+      expect(bulk.map((message) => message.seq)).toEqual(dataList.map((_, index) => index + 1));
+      const ids = bulk.map((message) => message._id.toHexString());
+
+      await restartApp(
+        'messaging',
+        {},
+        {
+          whileStopped: async () => {
+            // The bulk's last event comes first: rooms moves the thread to seq 60 with 59 of its messages not counted yet.
+            const last = await db.collection('messaging.outbox').findOne({ 'envelope.data.message.id': ids[59] });
+            expect(last?.published_at).toBeNull();
+            await publish('parley.message.created', [{ key: threadId, value: JSON.stringify(last?.envelope) }]);
+            await eventually(() => api('GET', `/v1/rooms/${threadId}`, { token: seller.token }), (room) => room.body.last_message_id === ids[59], 'the last message applied first');
+            // A read mark now counts the seller's unread from the stored messages: the 50 after the 10th.
+            const read = await api('POST', `/v1/rooms/${threadId}/read`, { token: seller.token, body: { messageId: ids[9] } });
+            expect([read.status, read.body.unread_count]).toEqual([200, 50]);
+          },
+        },
+      );
+      // The sweep sends the bulk's events in the order they were written; the one sent by hand is pushed once.
+      await eventually(() => pushes.length, (count) => count === 60, 'every message pushed');
+      expect(pushes.map((push) => push.message.id)).toEqual([ids[59], ...ids.slice(0, 59)]);
+      // Once rooms has applied all 60 events, the 49 that came after the read mark were in its count already.
+      const events = await db.collection('messaging.outbox').find({ 'envelope.type': 'parley.message.created', 'envelope.key': threadId }).toArray();
+      const applied = events.map((entry) => `rooms.message-created:${entry._id}`);
+      await eventually(() => db.collection('rooms.processed_events').countDocuments({ _id: { $in: applied as never[] } }), (count) => count === 60, 'rooms applied every event');
+      expect((await api('GET', `/v1/rooms/${threadId}`, { token: seller.token })).body.unread_count).toBe(50);
+
+      // The bulk command handed to messaging again, as Kafka does when its offset was not committed before a crash.
+      const command = await findOnTopic('messaging.commands', (message) => message.headers['parley-pattern'] === 'messaging.m2m-message.bulk-create' && message.value.includes(`crash 59`) && message.value.includes(threadId));
+      await publish('messaging.commands', [{ key: command.key, value: command.value, headers: command.headers }]);
+      // Commands of one key run in order: a later bulk of the account answered means the replayed one was handled.
+      expect((await m2m(service, 'bulk-create', { dataList: [{ ...dataList[0], content: 'after the replay' }] })).status).toBe(201);
+      expect((await stored()).map((message) => message.content)).toEqual([...dataList.map((item) => item.content), 'after the replay']);
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('marks 500 messages read by query in one call, and their read receipts follow through the outbox', async () => {

@@ -56,6 +56,41 @@ export async function topicSize(topic: string): Promise<number> {
   }
 }
 
+/** A message as read back from a topic: its key, value and headers as text. */
+export interface TopicMessage {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The first message of a topic (read from its beginning) that `matches`: to hand a command or an
+ * event to its app again exactly as it was sent, as Kafka does after a crash.
+ */
+export async function findOnTopic(topic: string, matches: (message: TopicMessage) => boolean, timeoutMs = 20_000): Promise<TopicMessage> {
+  const { env } = readState();
+  const kafka = new Kafka({ clientId: 'e2e-tests-reader', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.WARN });
+  const consumer = kafka.consumer({ groupId: `e2e-reader-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    return await new Promise<TopicMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(Array.isArray(value) ? value[0] : value)]));
+          const read = { key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers };
+          if (!matches(read)) return;
+          clearTimeout(timer);
+          resolve(read);
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 /** Closes the connections this file opened (call in afterAll). */
 export async function closeStores(): Promise<void> {
   await client?.close();

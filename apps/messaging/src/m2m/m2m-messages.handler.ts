@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, KafkaContext, MessagePattern, Payload } from '@nestjs/microservices';
 import { M2mPatterns, type CommandMessage, type ConversationMessageView, type M2mChanged, type M2mPayload, type M2mWriteResult } from '@parley/contracts';
+import { commandIdOf } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
 import { M2mMessagesService } from './m2m-messages.service.js';
 
@@ -11,12 +12,12 @@ export class M2mMessagesHandler {
 
   @MessagePattern(M2mPatterns.MessageCreate)
   create(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<ConversationMessageView> {
-    return this.messages.create(command.actor, command.payload, correlationIdOfKafka(context));
+    return this.messages.create(command.actor, command.payload, correlationIdOfKafka(context), commandIdOf(context));
   }
 
   @MessagePattern(M2mPatterns.MessageBulkCreate)
   bulkCreate(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<ConversationMessageView[]> {
-    return this.messages.bulkCreate(command.actor, command.payload, correlationIdOfKafka(context));
+    return this.messages.bulkCreate(command.actor, command.payload, correlationIdOfKafka(context), commandIdOf(context));
   }
 
   @MessagePattern(M2mPatterns.MessageUpdate)

@@ -119,13 +119,15 @@ export class M2mMessagesService {
     private readonly config: MessagingConfig,
   ) {}
 
-  async create(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView> {
-    const [created] = await this.createMany(actor, [payload.data ?? {}], 'data', correlationId);
+  /** Creates one message; the same command handed again (`commandId`) answers what it stored the first time. */
+  async create(actor: Actor, payload: M2mPayload, correlationId?: string, commandId?: string): Promise<ConversationMessageView> {
+    const [created] = await this.createMany(actor, [payload.data ?? {}], 'data', correlationId, commandId);
     return created;
   }
 
-  async bulkCreate(actor: Actor, payload: M2mPayload, correlationId?: string): Promise<ConversationMessageView[]> {
-    return this.createMany(actor, payload.dataList ?? [], 'dataList', correlationId);
+  /** Creates messages all together; the same command handed again (`commandId`) answers what it stored the first time. */
+  async bulkCreate(actor: Actor, payload: M2mPayload, correlationId?: string, commandId?: string): Promise<ConversationMessageView[]> {
+    return this.createMany(actor, payload.dataList ?? [], 'dataList', correlationId, commandId);
   }
 
   /**
@@ -133,7 +135,7 @@ export class M2mMessagesService {
    * malformed (the document's shape), else a 422 when some names a thread of no listing of the
    * account, or people who are not its two participants.
    */
-  private async createMany(actor: Actor, items: Record<string, unknown>[], name: string, correlationId?: string): Promise<ConversationMessageView[]> {
+  private async createMany(actor: Actor, items: Record<string, unknown>[], name: string, correlationId?: string, commandId?: string): Promise<ConversationMessageView[]> {
     if (items.length === 0) throw AppError.badRequest(name, `${name} must not be empty`);
     this.checkBatchSize(items.length, name);
     const at = (index: number, field: string) => (name === 'data' ? `data.${field}` : `dataList.${index}.${field}`);
@@ -174,7 +176,7 @@ export class M2mMessagesService {
       const summary = problemsIn(name, problems.length);
       throw malformed.length > 0 ? new AppError(ErrorCodes.ValidationFailed, 400, summary, problems) : new AppError(ErrorCodes.Unprocessable, 422, summary, problems);
     }
-    const stored = await this.messaging.storeFromService(actor, prepared as NonNullable<(typeof prepared)[number]>[], correlationId);
+    const stored = await this.messaging.storeFromService(actor, prepared as NonNullable<(typeof prepared)[number]>[], correlationId, commandId);
     const found = await this.messages.find({ _id: { $in: stored.map((view) => new Types.ObjectId(view.id)) } }).lean<StoredMessage[]>();
     const byId = new Map(found.map((message) => [message._id.toHexString(), message]));
     return stored.map((view) => toConversationMessage(byId.get(view.id) as StoredMessage));

@@ -84,6 +84,8 @@ interface CheckedSend extends Omit<CreateRequest, 'payload'> {
   author: Types.ObjectId | null;
   authorUserId: string;
   contact?: SupportContactEntry;
+  /** Stored by another service's command: its key (MessageSchema's service_key). */
+  serviceKey?: string;
 }
 
 /** A MongoDB id as text: a message's, a room's. */
@@ -259,14 +261,18 @@ export class MessagesService {
   /**
    * Stores messages another service writes in listing rooms (the m2m endpoints), checked by the
    * caller, with the account's content policy applied: all in one transaction, every one or none.
+   * Keyed by the command that asks (`commandId`): that command run again, as Kafka redelivers one
+   * whose instance died after storing, gets the messages it stored then instead of a second copy.
    */
   async storeFromService(
     actor: Actor,
     items: { room: MemberRoom['room']; author: Types.ObjectId; authorUserId: string; content: string; contentField: string }[],
     correlationId?: string,
+    commandId?: string,
   ): Promise<MessageStateView[]> {
     const policy = (await this.contentPolicies.ofAccounts([actor.accountId])).get(actor.accountId);
-    const sends: CheckedSend[] = items.map((item) => {
+    const keys = commandId ? items.map((_, index) => `${commandId}:${index}`) : undefined;
+    const sends: CheckedSend[] = items.map((item, index) => {
       const cleaned = this.cleanContent(item.content, item.contentField);
       const applied = policy ? applyContentPolicy(cleaned, policy) : { content: cleaned };
       return {
@@ -278,9 +284,17 @@ export class MessagesService {
         ...(applied.policy ? { policy: applied.policy } : {}),
         author: item.author,
         authorUserId: item.authorUserId,
+        ...(keys ? { serviceKey: keys[index] } : {}),
       };
     });
-    return this.store(sends);
+    try {
+      return await this.store(sends);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000 || !keys) throw error;
+      const stored = await this.messages.findByServiceKeys(actor.accountId, keys);
+      if (stored.length !== keys.length) throw error;
+      return stored.map((message) => toMessageView(message));
+    }
   }
 
   /**
@@ -342,6 +356,7 @@ export class MessagesService {
         attachments: send.payload.attachments ?? [],
         // A retry is caught by the unique index on clientMessageId rather than a read before every send.
         client_message_id: send.payload.clientMessageId ?? null,
+        ...(send.serviceKey ? { service_key: send.serviceKey } : {}),
         receivers: receiversOf(send.room),
       })),
       session,

@@ -209,6 +209,7 @@ export class RoomsRepository {
         $set: {
           'unread_count.$[reader].count': stillUnread,
           'unread_count.$[reader].last_read_seq': message.seq,
+          'unread_count.$[reader].counted_through': room.last_message_seq,
           'members.$[member].last_message_read': message.id,
         },
       },
@@ -243,7 +244,14 @@ export class RoomsRepository {
     return this.rooms
       .findOneAndUpdate(
         { _id: room._id, account_id: accountId },
-        { $set: Object.fromEntries(counts.map((count, index) => [`unread_count.${index}.count`, count])) },
+        {
+          $set: Object.fromEntries(
+            counts.flatMap((count, index) => [
+              [`unread_count.${index}.count`, count],
+              [`unread_count.${index}.counted_through`, room.last_message_seq],
+            ]),
+          ),
+        },
         { session, returnDocument: 'after' },
       )
       .lean<StoredRoom>();
@@ -336,7 +344,10 @@ export interface AppliedMessage {
   created: Date;
 }
 
-/** The update pipeline that counts new messages of one room: each reader's unread grows by those by others past their read mark. */
+/**
+ * The update pipeline that counts new messages of one room: each reader's unread grows by those by
+ * others past their read mark and past what their count was last taken through.
+ */
 function messagesAppliedUpdate(messages: AppliedMessage[]) {
   const last = messages.reduce((latest, message) => (message.seq > latest.seq ? message : latest));
   const newer = { $lt: ['$last_message_seq', last.seq] };
@@ -361,7 +372,11 @@ function messagesAppliedUpdate(messages: AppliedMessage[]) {
                             input: { $literal: counted },
                             as: 'message',
                             cond: {
-                              $and: [{ $ne: ['$$message.author', '$$reader.conversation_id'] }, { $lt: ['$$reader.last_read_seq', '$$message.seq'] }],
+                              $and: [
+                                { $ne: ['$$message.author', '$$reader.conversation_id'] },
+                                { $lt: ['$$reader.last_read_seq', '$$message.seq'] },
+                                { $lt: [{ $ifNull: ['$$reader.counted_through', 0] }, '$$message.seq'] },
+                              ],
                             },
                           },
                         },

@@ -125,6 +125,14 @@ export class Message {
   @Prop({ type: String, default: null })
   client_message_id!: string | null;
 
+  /**
+   * Messages another service created (the m2m endpoints): the command that stored it and its place
+   * in it. A command run again (redelivered after a crash) finds its messages stored instead of
+   * storing them twice.
+   */
+  @Prop({ type: String })
+  service_key?: string;
+
   /** Conversation ids of the room's members when the message was stored: who may read it. */
   @Prop({ type: [Types.ObjectId], default: [] })
   receivers!: Types.ObjectId[];
@@ -167,6 +175,7 @@ MessageSchema.index(
   { account_id: 1, conversation_id: 1, client_message_id: 1 },
   { unique: true, partialFilterExpression: { client_message_id: { $type: 'string' } } },
 );
+MessageSchema.index({ account_id: 1, service_key: 1 }, { unique: true, partialFilterExpression: { service_key: { $type: 'string' } } });
 // The account leads the text index, so a search reads only its own account's postings (both
 // searches name the account by equality, which a compound text index requires). Over the plain
 // text: over the stored HTML, `strong` or `amp` found every formatted message. Last, so that on a

@@ -30,12 +30,19 @@ export class OutboxEntry {
   @Prop({ required: true, default: () => new Date() })
   created_at!: Date;
 
+  /**
+   * Where the entry stands among those its app wrote in the same millisecond (a bulk's thousand share
+   * one created_at): the sweep sends in created_at, then position order, which is the order written.
+   */
+  @Prop({ type: Number, default: 0 })
+  position?: number;
+
   @Prop({ type: Date, default: null })
   published_at!: Date | null;
 }
 export type OutboxEntryDocument = HydratedDocument<OutboxEntry>;
 export const OutboxEntrySchema = SchemaFactory.createForClass(OutboxEntry);
-OutboxEntrySchema.index({ published_at: 1, created_at: 1 });
+OutboxEntrySchema.index({ published_at: 1, created_at: 1, position: 1 });
 OutboxEntrySchema.index({ published_at: 1 }, { expireAfterSeconds: OUTBOX_RETENTION_SECONDS });
 
 /** Which instance of an app sweeps its outbox for unsent entries now, and until when (the lease). */

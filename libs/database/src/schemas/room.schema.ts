@@ -37,6 +37,14 @@ export class UnreadCount {
   /** Sequence number of the last message this member read: older messages never count as unread. */
   @Prop({ default: 0 })
   last_read_seq!: number;
+
+  /**
+   * The room's last message when this member's count was last taken from the stored messages (a
+   * read mark, a recount): the messages up to it are in the count already, so their events, should
+   * they come after it (out of order, after a crash's resend), do not count them again.
+   */
+  @Prop({ default: 0 })
+  counted_through?: number;
 }
 export const UnreadCountSchema = SchemaFactory.createForClass(UnreadCount);
 

@@ -142,7 +142,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     for (;;) {
       const unsent = await this.entries
         .find({ published_at: null, created_at: { $lte: new Date(Date.now() - SWEEP_MIN_AGE_MS) } })
-        .sort({ created_at: 1, _id: 1 })
+        // Written order (a bulk's entries share a created_at): a room's events go out in seq order.
+        .sort({ created_at: 1, position: 1, _id: 1 })
         .limit(SWEEP_BATCH)
         .lean<OutboxEntry[]>();
       // Entries this instance published whose marks are still to be written are not unsent.

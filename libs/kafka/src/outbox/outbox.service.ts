@@ -27,6 +27,9 @@ export interface OutboxEvent {
  */
 @Injectable()
 export class Outbox {
+  /** The next entry's position: rising through this process's life, so the sweep keeps the order entries were written in. */
+  private positions = 0;
+
   constructor(
     @InjectModel(OutboxEntry.name) private readonly entries: Model<OutboxEntry>,
     private readonly relay: OutboxRelay,
@@ -42,13 +45,16 @@ export class Outbox {
     if (events.length === 0) return;
     const now = new Date();
     const active = currentTraceHeaders();
-    const entries: OutboxEntry[] = events.map(({ envelope, correlationId, trace }) => ({
+    const first = this.positions;
+    this.positions += events.length;
+    const entries: OutboxEntry[] = events.map(({ envelope, correlationId, trace }, index) => ({
       _id: envelope.id,
       topic: envelope.type,
       key: envelope.key,
       envelope: envelope as unknown as Record<string, unknown>,
       headers: headersOf(correlationId, trace ?? active),
       created_at: now,
+      position: first + index,
       published_at: null,
     }));
     await this.entries.insertMany(entries, { session, lean: true });

@@ -1,3 +1,4 @@
+import { KafkaHeaders, type KafkaContext } from '@nestjs/microservices';
 import type { KafkaMessage } from 'kafkajs';
 
 type HeaderValue = NonNullable<KafkaMessage['headers']>[string];
@@ -22,4 +23,12 @@ export function headersText(message: Pick<KafkaMessage, 'headers'>): Record<stri
     if (text !== undefined) headers[name] = text;
   }
   return headers;
+}
+
+/**
+ * The id of the command being handled: its reply's correlation id, new on every send of a command
+ * and the same when Kafka hands that command again (after a crash), so a handler can key its effect by it.
+ */
+export function commandIdOf(context: KafkaContext): string | undefined {
+  return headerText(context.getMessage(), KafkaHeaders.CORRELATION_ID);
 }
