@@ -7,6 +7,7 @@ import {
   connectSocket,
   database,
   eventually,
+  findOnTopic,
   publish,
   readState,
   restartApp,
@@ -104,5 +105,24 @@ describe('at-least-once delivery changes nothing twice', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(pushes).toHaveLength(1);
     expect(readState().pids.messaging).toHaveLength(1);
+  });
+
+  it('stores a send without a clientMessageId once when Kafka hands its command to messaging again', async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const sent = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'sent without a key' } });
+    expect(sent.status).toBe(201);
+    const command = await findOnTopic('messaging.commands', (message) => message.headers['parley-pattern'] === 'messaging.message.create' && message.value.includes(roomId));
+    await publish('messaging.commands', [{ key: command.key, value: command.value, headers: command.headers }]);
+    // Sends of one room are handled in the order they come: once a later one is stored, the replay was handled.
+    const later = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'later' } });
+    expect(later.status).toBe(201);
+    const db = await database();
+    const stored = await db.collection('conversations.messages').find({ account_id: alice.accountId }).sort({ seq: 1 }).toArray();
+    expect(stored.map((message) => [message.seq, message.content])).toEqual([
+      [1, 'sent without a key'],
+      [2, 'later'],
+    ]);
+    await eventually(() => unreadOf(bob, roomId), (room) => room.last_message_id === later.body.id, 'the later message applied');
+    expect((await unreadOf(bob, roomId)).unread_count).toBe(2);
   });
 });

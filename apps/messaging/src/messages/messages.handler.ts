@@ -15,7 +15,7 @@ import {
   type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
-import { CONCURRENT_PER_KEY } from '@parley/kafka';
+import { commandIdOf, CONCURRENT_PER_KEY } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
 import { MessagesService } from './messages.service.js';
 
@@ -27,7 +27,7 @@ export class MessagesHandler {
   // Sends to one room are taken together by the group commit (sequence numbers handed out in order).
   @MessagePattern(MessagingPatterns.MessageCreate, CONCURRENT_PER_KEY)
   create(@Payload() command: CommandMessage<MessageCreatePayload>, @Ctx() context: KafkaContext): Promise<MessageCreateResult> {
-    return this.messages.create(command.actor, command.payload, correlationIdOfKafka(context));
+    return this.messages.create(command.actor, command.payload, correlationIdOfKafka(context), commandIdOf(context));
   }
 
   @MessagePattern(MessagingPatterns.MessageCreateFromContact)

@@ -16,7 +16,7 @@ export type NewMessage = Pick<
   Message,
   'account_id' | 'room_id' | 'seq' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
 > &
-  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id' | 'service_key'>>;
+  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id' | 'command_key'>>;
 
 /** A new message's whole document, every field of the schema set as Mongoose would set it. */
 export function messageDocument(message: NewMessage, now: Date): StoredMessage {
@@ -45,7 +45,7 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
       ...(storage_key !== undefined ? { storage_key } : {}),
     })),
     client_message_id: message.client_message_id,
-    ...(message.service_key ? { service_key: message.service_key } : {}),
+    ...(message.command_key ? { command_key: message.command_key } : {}),
     receivers: message.receivers,
     edits: [],
     edited_at: null,
@@ -127,10 +127,10 @@ export class MessagesRepository {
       .lean<StoredMessage>();
   }
 
-  /** The messages stored under these service keys (MessageSchema's service_key), in the keys' order; those not found are left out. */
-  async findByServiceKeys(accountId: string, keys: string[]): Promise<StoredMessage[]> {
-    const found = await this.messages.find({ account_id: accountId, service_key: { $in: keys } }).lean<(StoredMessage & { service_key: string })[]>();
-    const byKey = new Map(found.map((message) => [message.service_key, message]));
+  /** The messages stored under these service keys (MessageSchema's command_key), in the keys' order; those not found are left out. */
+  async findByCommandKeys(accountId: string, keys: string[]): Promise<StoredMessage[]> {
+    const found = await this.messages.find({ account_id: accountId, command_key: { $in: keys } }).lean<(StoredMessage & { command_key: string })[]>();
+    const byKey = new Map(found.map((message) => [message.command_key, message]));
     return keys.flatMap((key) => byKey.get(key) ?? []);
   }
 

@@ -67,6 +67,8 @@ interface CreateRequest {
   correlationId?: string;
   /** The span of the send (tracing on): its events name it, whichever send's context the group commit runs in. */
   trace?: TraceHeaders;
+  /** The send command's id: a send without a clientMessageId is keyed by it, so the command handed again stores nothing new. */
+  commandId?: string;
 }
 
 /** A send's payload once its attachments are verified: each one complete, as it will be stored. */
@@ -84,8 +86,8 @@ interface CheckedSend extends Omit<CreateRequest, 'payload'> {
   author: Types.ObjectId | null;
   authorUserId: string;
   contact?: SupportContactEntry;
-  /** Stored by another service's command: its key (MessageSchema's service_key). */
-  serviceKey?: string;
+  /** The command that stores it, and its place in that command (MessageSchema's command_key). */
+  commandKey?: string;
 }
 
 /** A MongoDB id as text: a message's, a room's. */
@@ -133,11 +135,11 @@ export class MessagesService {
    * other messages sent at the same moment (a group commit). A retry with the same clientMessageId
    * returns the stored message and stores nothing.
    */
-  async create(actor: Actor, payload: MessageCreatePayload, correlationId?: string): Promise<MessageCreateResult> {
+  async create(actor: Actor, payload: MessageCreatePayload, correlationId?: string, commandId?: string): Promise<MessageCreateResult> {
     // Stored files are checked with the storage before the send joins a group commit: a storage slow
     // to answer holds up this send, not every send of its batch (and of the batches behind it).
     const attachments = payload.attachments ? await this.storedAttachments.verify(actor, payload.attachments) : undefined;
-    return this.creates.submit({ actor, payload: { ...payload, attachments }, correlationId, trace: currentTraceHeaders() });
+    return this.creates.submit({ actor, payload: { ...payload, attachments }, correlationId, trace: currentTraceHeaders(), commandId });
   }
 
   /**
@@ -236,7 +238,7 @@ export class MessagesService {
   }
 
   /** What a member may send: the cleaned content, within the limits. */
-  private checkSend({ actor, payload, correlationId, trace }: CreateRequest, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
+  private checkSend({ actor, payload, correlationId, trace, commandId }: CreateRequest, { room, conversationId }: MemberRoom, policy?: ContentPolicyView): CheckedSend {
     if (payload.private && room.type !== 'support') throw AppError.unprocessable('private', 'private notes exist only in support rooms');
     // An SMS or email goes to a room's contact: a room without one, or a note kept in the team, has nobody to send it to.
     if ((payload.source === 'sms' || payload.source === 'email') && (!room.support || payload.private)) {
@@ -255,6 +257,8 @@ export class MessagesService {
       ...(applied.policy ? { policy: applied.policy } : {}),
       author: conversationId,
       authorUserId: actor.userId,
+      // The caller's clientMessageId keys a send already; without one, the command does.
+      ...(commandId && !payload.clientMessageId ? { commandKey: `${commandId}:0` } : {}),
     };
   }
 
@@ -284,14 +288,14 @@ export class MessagesService {
         ...(applied.policy ? { policy: applied.policy } : {}),
         author: item.author,
         authorUserId: item.authorUserId,
-        ...(keys ? { serviceKey: keys[index] } : {}),
+        ...(keys ? { commandKey: keys[index] } : {}),
       };
     });
     try {
       return await this.store(sends);
     } catch (error) {
       if ((error as { code?: number }).code !== 11000 || !keys) throw error;
-      const stored = await this.messages.findByServiceKeys(actor.accountId, keys);
+      const stored = await this.messages.findByCommandKeys(actor.accountId, keys);
       if (stored.length !== keys.length) throw error;
       return stored.map((message) => toMessageView(message));
     }
@@ -356,7 +360,7 @@ export class MessagesService {
         attachments: send.payload.attachments ?? [],
         // A retry is caught by the unique index on clientMessageId rather than a read before every send.
         client_message_id: send.payload.clientMessageId ?? null,
-        ...(send.serviceKey ? { service_key: send.serviceKey } : {}),
+        ...(send.commandKey ? { command_key: send.commandKey } : {}),
         receivers: receiversOf(send.room),
       })),
       session,
@@ -409,9 +413,16 @@ export class MessagesService {
     return views;
   }
 
-  /** A retry, or a concurrent twin, with the same clientMessageId: answer with the stored message. */
+  /**
+   * A retry, or a concurrent twin, with the same clientMessageId, or the same send command handed
+   * again (after a crash): answer with the stored message.
+   */
   private async replayOrThrow(send: CheckedSend, error: unknown): Promise<MessageCreateResult> {
     const clientMessageId = send.payload.clientMessageId;
+    if ((error as { code?: number }).code === 11000 && !clientMessageId && send.commandKey) {
+      const [stored] = await this.messages.findByCommandKeys(send.actor.accountId, [send.commandKey]);
+      if (stored) return this.replay(stored, send.room._id.toHexString());
+    }
     if ((error as { code?: number }).code !== 11000 || !clientMessageId) throw error;
     const winner = await this.messages.findByClientMessageId(send.actor.accountId, send.author, clientMessageId);
     if (!winner) throw error;

@@ -131,7 +131,7 @@ export class Message {
    * storing them twice.
    */
   @Prop({ type: String })
-  service_key?: string;
+  command_key?: string;
 
   /** Conversation ids of the room's members when the message was stored: who may read it. */
   @Prop({ type: [Types.ObjectId], default: [] })
@@ -175,7 +175,7 @@ MessageSchema.index(
   { account_id: 1, conversation_id: 1, client_message_id: 1 },
   { unique: true, partialFilterExpression: { client_message_id: { $type: 'string' } } },
 );
-MessageSchema.index({ account_id: 1, service_key: 1 }, { unique: true, partialFilterExpression: { service_key: { $type: 'string' } } });
+MessageSchema.index({ account_id: 1, command_key: 1 }, { unique: true, partialFilterExpression: { command_key: { $type: 'string' } } });
 // The account leads the text index, so a search reads only its own account's postings (both
 // searches name the account by equality, which a compound text index requires). Over the plain
 // text: over the stored HTML, `strong` or `amp` found every formatted message. Last, so that on a
