@@ -127,7 +127,7 @@ export class MessagesRepository {
       .lean<StoredMessage>();
   }
 
-  /** The messages stored under these service keys (MessageSchema's command_key), in the keys' order; those not found are left out. */
+  /** The messages stored under these command keys (MessageSchema's command_key), in the keys' order; those not found are left out. */
   async findByCommandKeys(accountId: string, keys: string[]): Promise<StoredMessage[]> {
     const found = await this.messages.find({ account_id: accountId, command_key: { $in: keys } }).lean<(StoredMessage & { command_key: string })[]>();
     const byKey = new Map(found.map((message) => [message.command_key, message]));

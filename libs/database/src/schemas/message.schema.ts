@@ -126,9 +126,9 @@ export class Message {
   client_message_id!: string | null;
 
   /**
-   * Messages another service created (the m2m endpoints): the command that stored it and its place
-   * in it. A command run again (redelivered after a crash) finds its messages stored instead of
-   * storing them twice.
+   * The command that stored it and its place in that command, for a message stored without the
+   * caller's clientMessageId (a send without one, an m2m create): a command run again (Kafka hands it
+   * again after a crash) finds its messages stored instead of storing them twice.
    */
   @Prop({ type: String })
   command_key?: string;
