@@ -71,6 +71,26 @@ describe('machine-to-machine message endpoints', () => {
     expect(await db.collection('conversations.messages').countDocuments({ account_id: accountId })).toBe(3);
   });
 
+  it('stores a create once for every retry with one Idempotency-Key, answering what the first stored; the key with other messages is a 409, a malformed one a 400', async () => {
+    const { buyer, seller, threadId, service } = await marketplace();
+    const item = (content: string) => ({ conversationThreadId: threadId, senderId: buyer.userId, receiverId: seller.userId, content });
+    const keyed = (key: string, path: string, body: unknown) => api('POST', `/m2m/conversationmessage/${path}`, { token: service, body, headers: { 'idempotency-key': key } });
+    const first = await keyed('order-42/messages', 'bulk-create', { dataList: [item('one'), item('two')] });
+    expect(first.status).toBe(201);
+    const retried = await keyed('order-42/messages', 'bulk-create', { dataList: [item('one'), item('two')] });
+    expect([retried.status, retried.body.map((message: { id: string }) => message.id)]).toEqual([201, first.body.map((message: { id: string }) => message.id)]);
+    const other = await keyed('order-42/messages', 'bulk-create', { dataList: [item('three'), item('four')] });
+    expect([other.status, other.body.code, other.body.details?.[0]?.field]).toEqual([409, 'CONFLICT', 'Idempotency-Key']);
+    const single = await keyed('order-42/note', 'create', { data: item('five') });
+    const singleAgain = await keyed('order-42/note', 'create', { data: item('five') });
+    expect([single.status, singleAgain.status, singleAgain.body.id]).toEqual([201, 201, single.body.id]);
+    const malformed = await keyed('has a space', 'create', { data: item('six') });
+    expect([malformed.status, malformed.body.details?.[0]?.field]).toEqual([400, 'Idempotency-Key']);
+    const db = await database();
+    const stored = await db.collection('conversations.messages').find({ room_id: new ObjectId(threadId) }).sort({ seq: 1 }).toArray();
+    expect(stored.map((message) => message.content)).toEqual(['one', 'two', 'five']);
+  });
+
   it('updates read state (the sender gets read_receipt), refuses constant fields naming them, and soft-deletes', async () => {
     const { buyer, seller, threadId, service } = await marketplace();
     const socket = await connectSocket(buyer.token);

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireScopes } from '@parley/auth';
 import { M2mPatterns, RoomsPatterns, Scopes, type Actor, type ConversationMessageView, type M2mChanged, type M2mWriteResult } from '@parley/contracts';
 import {
@@ -18,6 +18,7 @@ import { CorrelationId } from '@parley/platform';
 import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { M2M_MESSAGE_LINKS } from '../api-docs/api-links.js';
 import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from './idempotency-key.js';
 
 /**
  * The listing conversation service's message endpoints, for back-end services of an account (scope
@@ -39,10 +40,17 @@ export class M2mMessagesController {
   @Post('create')
   @ApiOperation({ summary: 'Create a listing message: { data: { conversationThreadId, senderId, receiverId, content } } (user ids are JWT subs)' })
   @ApiBody({ required: true, schema: M2mMessageSchemas.create })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({ description: 'The message', type: ConversationMessageSchema, links: M2M_MESSAGE_LINKS })
   @ApiErrors(400, 409, 413, 422)
-  create(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mCreateBody): Promise<ConversationMessageView> {
-    return this.commands.send(M2mPatterns.MessageCreate, actor, { data: body.data }, { correlationId, key: String(body.data.conversationThreadId ?? actor.accountId) });
+  create(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Body() body: M2mCreateBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<ConversationMessageView> {
+    const payload = { data: body.data, idempotencyKey: idempotencyKeyOf(idempotencyKey) };
+    return this.commands.send(M2mPatterns.MessageCreate, actor, payload, { correlationId, key: String(body.data.conversationThreadId ?? actor.accountId) });
   }
 
   @Post('bulk-create')
@@ -51,10 +59,17 @@ export class M2mMessagesController {
     description: 'A 400 lists every malformed item; a 422 every item whose thread is not a listing thread of the account, or whose sender and receiver are not its two participants; 413 past M2M_BATCH_MAX.',
   })
   @ApiBody({ required: true, schema: M2mMessageSchemas.bulkCreate })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({ description: 'The messages, in the order given', type: [ConversationMessageSchema] })
   @ApiErrors(400, 409, 413, 422)
-  bulkCreate(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Body() body: M2mBulkCreateBody): Promise<ConversationMessageView[]> {
-    return this.commands.send(M2mPatterns.MessageBulkCreate, actor, { dataList: body.dataList }, { correlationId, key: actor.accountId });
+  bulkCreate(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Body() body: M2mBulkCreateBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<ConversationMessageView[]> {
+    const payload = { dataList: body.dataList, idempotencyKey: idempotencyKeyOf(idempotencyKey) };
+    return this.commands.send(M2mPatterns.MessageBulkCreate, actor, payload, { correlationId, key: actor.accountId });
   }
 
   @Post('update/:id')

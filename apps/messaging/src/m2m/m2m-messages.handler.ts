@@ -12,12 +12,12 @@ export class M2mMessagesHandler {
 
   @MessagePattern(M2mPatterns.MessageCreate)
   create(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<ConversationMessageView> {
-    return this.messages.create(command.actor, command.payload, correlationIdOfKafka(context), commandIdOf(context));
+    return this.messages.create(command.actor, command.payload, correlationIdOfKafka(context), createKeyOf(command.payload, context));
   }
 
   @MessagePattern(M2mPatterns.MessageBulkCreate)
   bulkCreate(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<ConversationMessageView[]> {
-    return this.messages.bulkCreate(command.actor, command.payload, correlationIdOfKafka(context), commandIdOf(context));
+    return this.messages.bulkCreate(command.actor, command.payload, correlationIdOfKafka(context), createKeyOf(command.payload, context));
   }
 
   @MessagePattern(M2mPatterns.MessageUpdate)
@@ -44,4 +44,9 @@ export class M2mMessagesHandler {
   updateByIdList(@Payload() command: CommandMessage<M2mPayload>, @Ctx() context: KafkaContext): Promise<M2mChanged<M2mWriteResult>> {
     return this.messages.updateByIdList(command.actor, command.payload, correlationIdOfKafka(context));
   }
+}
+
+/** What keys a create's messages: the caller's Idempotency-Key (its retries too), else the command (its redeliveries). */
+function createKeyOf(payload: M2mPayload, context: KafkaContext): string | undefined {
+  return payload.idempotencyKey ? `key:${payload.idempotencyKey}` : commandIdOf(context);
 }

@@ -265,8 +265,9 @@ export class MessagesService {
   /**
    * Stores messages another service writes in listing rooms (the m2m endpoints), checked by the
    * caller, with the account's content policy applied: all in one transaction, every one or none.
-   * Keyed by the command that asks (`commandId`): that command run again, as Kafka redelivers one
-   * whose instance died after storing, gets the messages it stored then instead of a second copy.
+   * Keyed by `commandId` (the caller's Idempotency-Key, else the command's id): that command run
+   * again (a retry with the key, or Kafka handing it again after a crash) gets the messages it stored
+   * then instead of a second copy; the key naming other messages is a 409.
    */
   async storeFromService(
     actor: Actor,
@@ -296,8 +297,11 @@ export class MessagesService {
     } catch (error) {
       if ((error as { code?: number }).code !== 11000 || !keys) throw error;
       const stored = await this.messages.findByCommandKeys(actor.accountId, keys);
-      if (stored.length !== keys.length) throw error;
-      return stored.map((message) => toMessageView(message));
+      const same = (message: StoredMessage, index: number) => message.room_id.equals(sends[index].room._id) && message.content === sends[index].content;
+      if (stored.length === keys.length && stored.every(same)) return stored.map((message) => toMessageView(message));
+      // Only a caller's key can name other messages (a command is handed again as it was).
+      if (stored.length === 0) throw error;
+      throw AppError.conflict('This Idempotency-Key was used for other messages: use a new key for new messages', 'Idempotency-Key');
     }
   }
 

@@ -27,6 +27,8 @@ export interface M2mPayload {
   dataClause?: Record<string, unknown>;
   query?: Record<string, unknown>;
   idList?: string[];
+  /** Creates: the caller's Idempotency-Key header, so that a retry with it stores nothing new. */
+  idempotencyKey?: string;
 }
 
 /** A listing message in the seed's vocabulary. */
