@@ -13,3 +13,4 @@ export * from './tracing/trace-headers.js';
 export * from './tracing/tracing.js';
 export * from './tracing/http-tracing.js';
 export * from './repeated-failure-log.js';
+export * from './settle-within.js';

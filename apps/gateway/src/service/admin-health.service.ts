@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxStatusPatterns, type Actor, type AppWithOutbox, type OutboxStatusView } from '@parley/contracts';
 import { CommandClient, KafkaConnection } from '@parley/kafka';
-import { DependencyHealth, type HealthReport } from '@parley/platform';
+import { DependencyHealth, settleWithin, type HealthReport } from '@parley/platform';
 import { GatewayConfig } from '../gateway.config.js';
 
 /** The consumer groups of the apps behind the gateway; an app with no live member is down. */
@@ -97,19 +97,11 @@ export class AdminHealthService {
     return { status, dependencies, apps, bounds };
   }
 
-  private async outboxStatus(app: AppWithOutbox, actor: Actor, correlationId: string): Promise<OutboxAnswer | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), OUTBOX_STATUS_TIMEOUT_MS);
-    });
-    try {
-      const answer = this.commands.send<OutboxStatusView>(OutboxStatusPatterns[app], actor, {}, { correlationId, key: app }).then(
-        (status): OutboxAnswer => ({ status }),
-        (error: unknown): OutboxAnswer => ({ failure: `its outbox status failed: ${error instanceof Error ? error.message : String(error)}` }),
-      );
-      return await Promise.race([answer, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private outboxStatus(app: AppWithOutbox, actor: Actor, correlationId: string): Promise<OutboxAnswer | null> {
+    const answer = this.commands.send<OutboxStatusView>(OutboxStatusPatterns[app], actor, {}, { correlationId, key: app }).then(
+      (status): OutboxAnswer => ({ status }),
+      (error: unknown): OutboxAnswer => ({ failure: `its outbox status failed: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+    return settleWithin<OutboxAnswer | null>(answer, OUTBOX_STATUS_TIMEOUT_MS, () => null);
   }
 }

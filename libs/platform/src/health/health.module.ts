@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Module, Res, ServiceUnavailableException, type
 import type { Response } from 'express';
 import { HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { APP_NAME } from '../platform.module.js';
+import { settleWithin } from '../settle-within.js';
 
 export interface HealthReport {
   status: 'ok' | 'error' | 'shutting_down';
@@ -27,16 +28,10 @@ export const DEPENDENCY_PROBES = 'PARLEY_DEPENDENCY_PROBES';
 export const PROBE_TIMEOUT_MS = 2000;
 
 /** A probe's answer, or its failure, or a failure saying it did not answer within `timeoutMs`. */
-export async function probeWithin(probe: DependencyProbe, timeoutMs = PROBE_TIMEOUT_MS): Promise<Record<string, unknown>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${probe.name} did not answer within ${timeoutMs} ms`)), timeoutMs);
+export function probeWithin(probe: DependencyProbe, timeoutMs = PROBE_TIMEOUT_MS): Promise<Record<string, unknown>> {
+  return settleWithin(probe.probe(), timeoutMs, () => {
+    throw new Error(`${probe.name} did not answer within ${timeoutMs} ms`);
   });
-  try {
-    return await Promise.race([probe.probe(), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Checks every dependency of the app, each reported by name; any failure makes the check a 503. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Redis } from 'ioredis';
+import { settleWithin } from '../settle-within.js';
 
 /** Injection token of the Redis URL given to RedisModule.forRoot. */
 export const REDIS_URL = 'PARLEY_REDIS_URL';
@@ -76,12 +77,7 @@ const QUIT_TIMEOUT_MS = 2000;
  */
 async function closeClient(client: Redis): Promise<void> {
   if (client.status === 'ready') {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      client.quit().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
+    await settleWithin(client.quit().then(() => undefined, () => undefined), QUIT_TIMEOUT_MS, () => undefined);
   }
   client.disconnect();
 }
