@@ -5,6 +5,7 @@ import type { KafkaContext } from '@nestjs/microservices';
 import { getRpcInfo, type Params } from 'nestjs-pino';
 import { CORRELATION_ID_HEADER } from '@parley/contracts';
 import type { PlatformConfig } from './config.js';
+import { appLogDestination } from './log-destination.js';
 
 /** Fields never written to a log, whatever logs them. */
 const REDACTED = [
@@ -36,26 +37,29 @@ export function correlationIdOfKafka(context: KafkaContext): string | undefined 
  */
 export function loggerParams(appName: string, config: PlatformConfig): Params {
   return {
-    pinoHttp: {
-      level: config.LOG_LEVEL,
-      base: { app: appName },
-      redact: REDACTED,
-      genReqId: (req, res) => {
-        const id = correlationIdOf(req);
-        res.setHeader(CORRELATION_ID_HEADER, id);
-        return id;
+    pinoHttp: [
+      {
+        level: config.LOG_LEVEL,
+        base: { app: appName },
+        redact: REDACTED,
+        genReqId: (req, res) => {
+          const id = correlationIdOf(req);
+          res.setHeader(CORRELATION_ID_HEADER, id);
+          return id;
+        },
+        customAttributeKeys: { reqId: 'correlationId' },
+        // Probes and scrapes (the supervisor's liveness calls, Prometheus) every few seconds are not requests worth a line.
+        autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+        serializers: {
+          // The correlation id (genReqId's), method and path: one id finds the request in every app's log.
+          req: (req: { id: string; method: string; url: string }) => ({ correlationId: req.id, method: req.method, url: req.url?.split('?')[0] }),
+          // The status only: the response's headers (a dozen security headers on every answer) were
+          // most of every access-log line.
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
       },
-      customAttributeKeys: { reqId: 'correlationId' },
-      // Probes and scrapes (the supervisor's liveness calls, Prometheus) every few seconds are not requests worth a line.
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      serializers: {
-        // The correlation id (genReqId's), method and path: one id finds the request in every app's log.
-        req: (req: { id: string; method: string; url: string }) => ({ correlationId: req.id, method: req.method, url: req.url?.split('?')[0] }),
-        // The status only: the response's headers (a dozen security headers on every answer) were
-        // most of every access-log line.
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    },
+      appLogDestination(),
+    ],
     microservice: {
       genReqId: (context: ExecutionContext) =>
         correlationIdOfKafka(context.switchToRpc().getContext<KafkaContext>()) ?? randomUUID(),
