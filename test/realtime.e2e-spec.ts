@@ -171,26 +171,45 @@ describe('realtime', () => {
     expect(stolen.map((push) => push.message.content)).toEqual(['for mallory']);
   });
 
-  it('gives a client that drops for a moment the pushes it missed when it reconnects, and the rest through after=<message id>', async () => {
+  /**
+   * Alice and Bob's direct room, and Bob on a socket that reconnects by itself after Socket.IO's
+   * own delay (1 s): recovery needs the server to have seen the drop and stored the session before
+   * the client is back (with 200 ms the missed push never came, once, on a slow day).
+   */
+  async function roomWithReconnectingBob() {
     const accountId = newAccountId();
     const [alice, bob] = await Promise.all([newMember(accountId), newMember(accountId)]);
     const room = (await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } })).body;
-    const { env } = readState();
-    // Socket.IO's own reconnection delay (1 s). Recovery needs the server to have seen the drop and
-    // stored the session before the client is back. With 200 ms the missed push never came, once, on
-    // a slow day (realtime pushed it 0.13 s after the send); the likely cause is that race.
-    const bobSocket = io(env.REALTIME_URL, { auth: { token: bob.token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 1000 });
+    const bobSocket = io(readState().env.REALTIME_URL, { auth: { token: bob.token }, transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 1000 });
     sockets.push(bobSocket);
-    await new Promise((resolve) => bobSocket.once('connect', () => resolve(undefined)));
+    const ready = new Promise<{ conversation_id: string }>((resolve) => bobSocket.once('ready', resolve));
     const pushes = collect(bobSocket, 'new_message');
+    /** Drops the transport as a flaky network does, sends while Bob is away, and waits for his reconnect. */
+    const sendWhileAway = async (content: string) => {
+      const reconnected = new Promise((resolve) => bobSocket.io.once('reconnect', () => resolve(undefined)));
+      bobSocket.io.engine.close();
+      const missed = (await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content } })).body;
+      await reconnected;
+      return missed;
+    };
+    return { alice, bob, room, bobSocket, ready, pushes, sendWhileAway };
+  }
+
+  it('gives a client that drops before any push came the pushes it missed when it reconnects', async () => {
+    const { bob, bobSocket, ready, pushes, sendWhileAway } = await roomWithReconnectingBob();
+    expect((await ready).conversation_id).toBe(bob.conversationId);
+    const missed = await sendWhileAway('while away, before anything came');
+    await eventually(() => pushes.length, (count) => count === 1, 'the missed push after reconnecting');
+    expect(bobSocket.recovered).toBe(true);
+    expect(pushes.map((push) => push.message.id)).toEqual([missed.id]);
+  });
+
+  it('gives a client that drops for a moment the pushes it missed when it reconnects, and the rest through after=<message id>', async () => {
+    const { alice, bob, room, bobSocket, ready, pushes, sendWhileAway } = await roomWithReconnectingBob();
+    await ready;
     const seen = (await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'before the drop' } })).body;
     await eventually(() => pushes.length, (count) => count === 1, 'the first push');
-
-    // The transport dies as on a flaky network; Socket.IO reconnects by itself.
-    const reconnected = new Promise((resolve) => bobSocket.io.once('reconnect', () => resolve(undefined)));
-    bobSocket.io.engine.close();
-    const missed = (await api('POST', `/v1/rooms/${room.id}/messages`, { token: alice.token, body: { content: 'while away' } })).body;
-    await reconnected;
+    const missed = await sendWhileAway('while away');
     await eventually(() => pushes.length, (count) => count === 2, 'the missed push after reconnecting');
     expect(bobSocket.recovered).toBe(true);
     expect(pushes.map((push) => push.message.id)).toEqual([seen.id, missed.id]);

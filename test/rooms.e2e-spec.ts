@@ -1,5 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { ObjectId } from 'mongodb';
+import { EventTopics } from '@parley/contracts';
 import type { Socket } from 'socket.io-client';
 import {
   api,
@@ -9,10 +11,12 @@ import {
   database,
   documentsOfAccount,
   eventually,
+  findOnTopic,
   newAccountId,
   newDirectRoom,
   newMember,
   newUser,
+  publish,
   restartApp,
   type TestMember,
 } from '@parley/testing';
@@ -146,6 +150,41 @@ describe('channels', () => {
     expect(pushes).toHaveLength(1);
     expect((await api('GET', `/v1/rooms/${channel.id}/messages`, { token: bob.token })).status).toBe(403);
     expect((await api('POST', `/v1/rooms/${channel.id}/messages`, { token: bob.token, body: { content: 'hi' } })).status).toBe(403);
+  });
+
+  it('sends a removed member no push of the room after the one that told them, even of a message stored before the removal', async () => {
+    const { admin, people } = await team(2);
+    const [alice, bob] = people;
+    const channel = (await api('POST', '/v1/rooms', { token: admin.token, body: { type: 'channel', name: 'race', members: [alice.conversationId, bob.conversationId] } })).body;
+    const [aliceSocket, bobSocket] = [await connectSocket(alice.token), await connectSocket(bob.token)];
+    sockets.push(aliceSocket, bobSocket);
+    const alicePushes = collect(aliceSocket, 'new_message');
+    const bobPushes: { event: string; push: any }[] = [];
+    for (const name of ['new_message', 'room_updated']) bobSocket.on(name, (push: any) => bobPushes.push({ event: name, push }));
+
+    const before = (await api('POST', `/v1/rooms/${channel.id}/messages`, { token: alice.token, body: { content: 'before Bob leaves' } })).body;
+    await eventually(() => bobPushes, (pushes) => pushes.some(({ push }) => push.message?.id === before.id), 'Bob’s push of the message');
+    const stored = await findOnTopic(EventTopics.MessageCreated, (message) => message.value.includes(before.id));
+
+    expect((await api('DELETE', `/v1/rooms/${channel.id}/members/${bob.conversationId}`, { token: admin.token })).status).toBe(200);
+    await eventually(() => bobPushes, (pushes) => pushes.some(({ push }) => push.room_id === channel.id && push.removed), 'Bob told he is out');
+    // The same message's event once more, as a message Bob was a receiver of that reaches realtime
+    // after his removal (messages and room changes travel on different topics).
+    const late = { ...JSON.parse(stored.value), id: randomUUID() };
+    await publish(EventTopics.MessageCreated, [{ key: stored.key, value: JSON.stringify(late), headers: stored.headers }]);
+    await eventually(() => alicePushes.filter((push) => push.message.id === before.id).length, (count) => count === 2, 'the late event pushed to Alice');
+    const removedAt = bobPushes.findIndex(({ push }) => push.room_id === channel.id && push.removed);
+    expect(bobPushes.slice(removedAt + 1)).toEqual([]);
+
+    // Put back in, Bob hears of the room again, with what was there read: his read mark is on its
+    // last message, as his count of 0 says.
+    expect((await api('POST', `/v1/rooms/${channel.id}/members`, { token: alice.token, body: { members: [bob.conversationId] } })).status).toBe(200);
+    const back = (await api('GET', `/v1/rooms/${channel.id}`, { token: bob.token })).body;
+    expect(back.unread_count).toBe(0);
+    expect(back.members.find((member: any) => member.conversation_id === bob.conversationId).last_message_read).toBe(back.last_message_id);
+    expect(back.last_message_id).toBe(before.id);
+    const after = (await api('POST', `/v1/rooms/${channel.id}/messages`, { token: alice.token, body: { content: 'welcome back' } })).body;
+    await eventually(() => bobPushes, (pushes) => pushes.some(({ push }) => push.message?.id === after.id), 'Bob’s push once he is back');
   });
 
   it('tells an added member the room is new (room_created), and the others who is in it now as members come and go', async () => {

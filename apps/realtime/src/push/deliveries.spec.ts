@@ -104,6 +104,13 @@ describe('room_updated', () => {
     expect(deliveries.find((delivery) => delivery.conversationIds.includes('c-bob'))?.conversationIds).toEqual(['c-bob', 'c-carol']);
   });
 
+  it('tells every member of a deleted room that it is gone, with an unread count of 0', () => {
+    const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, deleted: true }));
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0].conversationIds).toEqual(data.members);
+    expect(deliveries[0].payload).toMatchObject({ event: 'room_updated', room_id: 'r1', deleted: true, unread_count: 0 });
+  });
+
   it('carries exactly the room ids, last activity and count', () => {
     const [delivery] = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, members: ['c-bob'] }));
     expect(delivery.payload).toEqual({

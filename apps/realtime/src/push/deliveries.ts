@@ -196,7 +196,8 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     ...(data.added?.length || data.removed?.length ? { members: data.members } : {}),
     ...(data.support ? { support: data.support } : {}),
   };
-  const counts = new Map(data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
+  // A deleted room has nothing left to read: every member's badge for it goes to 0, as a removed member's does.
+  const counts = new Map(data.deleted ? [] : data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
   if (data.member_state) {
     // One member's own settings: nobody else's devices hear of it.
     const { conversation_id, favorite, snoozed_until } = data.member_state;

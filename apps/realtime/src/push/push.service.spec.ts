@@ -5,7 +5,7 @@ import type { RedisConnection } from '@parley/platform';
 import { RealtimeConfig } from '../realtime.config.js';
 import type { RealtimeGateway } from '../socket/realtime.gateway.js';
 import type { Delivery } from './deliveries.js';
-import { PushService, SEEN_TTL_MS } from './push.service.js';
+import { leftKey, PushService, SEEN_TTL_MS } from './push.service.js';
 
 interface Emitted {
   rooms: string[];
@@ -22,6 +22,7 @@ function harness(settings: Partial<RealtimeConfig> = {}) {
     }),
   };
   const store = new Map<string, string>();
+  const sets = new Map<string, Set<string>>();
   const setCalls: unknown[][] = [];
   const multiCalls: string[][][] = [];
   const client = {
@@ -32,15 +33,25 @@ function harness(settings: Partial<RealtimeConfig> = {}) {
       store.set(key, value);
       return 'OK';
     },
-    /** MULTI of SETs: each claimed only if unclaimed, all applied at EXEC. */
+    async smembers(key: string): Promise<string[]> {
+      return [...(sets.get(key) ?? [])];
+    },
+    /** MULTI of SETs (each claimed only if unclaimed) or of set changes, all applied at EXEC. */
     multi(commands: string[][]) {
       return {
         exec: async () => {
           multiCalls.push(commands);
-          return commands.map(([, key, value]) => {
-            if (store.has(key)) return [null, null];
-            store.set(key, value);
-            return [null, 'OK'];
+          return commands.map(([command, key, ...rest]) => {
+            if (command === 'set') {
+              if (store.has(key)) return [null, null];
+              store.set(key, rest[0]);
+              return [null, 'OK'];
+            }
+            const members = sets.get(key) ?? new Set<string>();
+            sets.set(key, members);
+            if (command === 'sadd') rest.forEach((member) => members.add(member));
+            if (command === 'srem') rest.forEach((member) => members.delete(member));
+            return [null, 1];
           });
         },
       };
@@ -54,7 +65,7 @@ function harness(settings: Partial<RealtimeConfig> = {}) {
     config,
     logger,
   );
-  return { service, emitted, setCalls, multiCalls };
+  return { service, emitted, setCalls, multiCalls, sets };
 }
 
 function event(overrides: Partial<EventEnvelope> = {}): EventEnvelope {
@@ -145,5 +156,57 @@ describe('PushService.pushAllOnce', () => {
     expect(emitted.map(({ payload }) => (payload as { room_id: string }).room_id)).toEqual(['first', 'third']);
     expect(setCalls).toHaveLength(1);
     expect(multiCalls).toEqual([[first, second, third].map(({ id }) => ['set', `realtime:event:${id}`, '1', 'PX', String(SEEN_TTL_MS), 'NX'])]);
+  });
+});
+
+describe('PushService and members taken out of a room', () => {
+  const update = (conversationIds: string[], removed?: true): Delivery => ({
+    conversationIds,
+    payload: { event: 'room_updated', room_id: 'r1', last_message_id: 'm1', last_activity: 'now', unread_count: 0, ...(removed ? { removed } : {}) },
+  });
+  const message = (seq: number): Delivery => ({
+    conversationIds: ['c1', 'c2'],
+    payload: { event: 'new_message', room_id: 'r1', message: { id: `m${seq}`, seq, content: 'hi', conversation_id: 'c1', created: 'now', attachments: [], source: 'chat', client_message_id: null } },
+  });
+  const receiversOf = (emitted: Emitted[], event: string) => emitted.filter((push) => push.event === event).map(({ rooms }) => rooms);
+
+  it('sends a removed member nothing more of the room after the push that told them, even a message stored before', async () => {
+    const { service, emitted, sets } = harness();
+    await service.pushOnce(event(), [update(['c1']), update(['c2'], true)]);
+    // Stored while c2 was still in, but it reached realtime after the removal (another topic).
+    await service.pushOnce(event(), [message(7)]);
+    expect(emitted.map(({ rooms, event: name }) => [name, rooms])).toEqual([
+      ['room_updated', ['conversation:acc-1:c1']],
+      ['room_updated', ['conversation:acc-1:c2']],
+      ['new_message', ['conversation:acc-1:c1']],
+    ]);
+    expect([...(sets.get(leftKey('acc-1', 'r1')) ?? [])]).toEqual(['c2']);
+  });
+
+  it('sends a member put back in the room its pushes again, from the room_created that tells them', async () => {
+    const { service, emitted, sets } = harness();
+    await service.pushOnce(event(), [update(['c1']), update(['c2'], true)]);
+    await service.pushOnce(event(), [{ conversationIds: ['c2'], payload: { event: 'room_created', room_id: 'r1', type: 'channel' } }, update(['c1', 'c2'])]);
+    await service.pushOnce(event(), [message(8)]);
+    expect(receiversOf(emitted, 'room_created')).toEqual([['conversation:acc-1:c2']]);
+    expect(receiversOf(emitted, 'new_message')).toEqual([['conversation:acc-1:c1', 'conversation:acc-1:c2']]);
+    expect([...(sets.get(leftKey('acc-1', 'r1')) ?? [])]).toEqual([]);
+  });
+
+  it('applies a removal inside a run to the run’s later events, and leaves other rooms and accounts alone', async () => {
+    const { service, emitted } = harness();
+    await service.pushAllOnce([
+      { envelope: event(), deliveries: [message(1)] },
+      { envelope: event(), deliveries: [update(['c1']), update(['c2'], true)] },
+      { envelope: event(), deliveries: [message(2)] },
+    ]);
+    await service.pushOnce(event({ accountId: 'acc-2' }), [message(3)]);
+    await service.pushOnce(event(), [{ ...message(4), payload: { ...message(4).payload, room_id: 'r2' } as Delivery['payload'] }]);
+    expect(receiversOf(emitted, 'new_message')).toEqual([
+      ['conversation:acc-1:c1', 'conversation:acc-1:c2'],
+      ['conversation:acc-1:c1'],
+      ['conversation:acc-2:c1', 'conversation:acc-2:c2'],
+      ['conversation:acc-1:c1', 'conversation:acc-1:c2'],
+    ]);
   });
 });

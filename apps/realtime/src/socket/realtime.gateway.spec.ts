@@ -34,10 +34,12 @@ function harness(options: { failure?: Error } = {}) {
   const logger = { debug() {}, info() {}, warn() {}, error: (...args: unknown[]) => errors.push(args) } as unknown as PinoLogger;
   const recovery = new RecoveryGate();
   const gateway = new RealtimeGateway(config, conversations as unknown as Model<Conversation>, logger, recovery);
+  const broadcasts: { room: string; event: string; payload: unknown }[] = [];
+  gateway.server = { to: (room: string) => ({ emit: (event: string, payload: unknown) => broadcasts.push({ room, event, payload }) > 0 }) } as unknown as Server;
   let middleware!: (socket: Socket, next: (error?: ExtendedError) => void) => void;
   gateway.afterInit({ use: (fn: typeof middleware) => (middleware = fn) } as unknown as Server);
   const handshake = (socket: Socket) => new Promise<ExtendedError | undefined>((resolve) => middleware(socket, resolve));
-  return { gateway, handshake, queries, errors, recovery };
+  return { gateway, handshake, queries, errors, recovery, broadcasts };
 }
 
 function socketWith(handshake: { auth?: object; headers?: object; query?: object }): Socket {
@@ -124,6 +126,17 @@ describe('a connected socket', () => {
     socket.data = { actor: { userId: 'bob', accountId: 'acc-1', scopes: [] }, conversationId: 'c-bob', expiresAt: null };
     await gateway.handleConnection(socket);
     expect(socket.join).toHaveBeenCalledWith(['conversation:acc-1:c-bob', 'account:acc-1']);
+  });
+
+  it('gets `ready` broadcast to it alone when its session is new (a point to recover from), and not when recovered', async () => {
+    const { gateway, broadcasts } = harness();
+    const identity = { actor: { userId: 'bob', accountId: 'acc-1', scopes: [] }, conversationId: 'c-bob', expiresAt: null };
+    const fresh = Object.assign(socketWith({}), { id: 'socket-1', data: identity });
+    await gateway.handleConnection(fresh);
+    expect(broadcasts).toEqual([{ room: 'socket-1', event: 'ready', payload: { conversation_id: 'c-bob' } }]);
+    const recovered = Object.assign(socketWith({}), { id: 'socket-2', data: identity, recovered: true });
+    await gateway.handleConnection(recovered);
+    expect(broadcasts).toHaveLength(1);
   });
 
   describe('whose token expires', () => {

@@ -92,6 +92,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     if (expiresAt !== null) closeAtExpiry(socket, expiresAt);
     // A recovered session already has its rooms; joining again changes nothing.
     await socket.join([conversationRoom(actor.accountId, conversationId), accountRoom(actor.accountId)]);
+    // Socket.IO recovers a dropped session from the last broadcast the client got (its offset): a
+    // device that had got none would have nothing to recover from. `ready`, broadcast to this socket
+    // alone, gives every new session one.
+    if (!socket.recovered) this.server.to(socket.id).emit('ready', { conversation_id: conversationId });
     this.logger.debug({ userId: actor.userId, accountId: actor.accountId, recovered: socket.recovered }, 'socket connected');
   }
 

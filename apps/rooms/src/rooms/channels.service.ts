@@ -19,8 +19,8 @@ function isDuplicateName(error: unknown): boolean {
   return duplicate.code === 11000 && !!duplicate.keyPattern && 'name_key' in duplicate.keyPattern;
 }
 
-function member(conversation: StoredConversation) {
-  return { conversation_id: conversation._id, user_id: conversation.user_id, last_message_read: null, joined: new Date(), favorite: false, snoozed_until: null };
+function member(conversation: StoredConversation, lastMessageRead: Types.ObjectId | null = null) {
+  return { conversation_id: conversation._id, user_id: conversation.user_id, last_message_read: lastMessageRead, joined: new Date(), favorite: false, snoozed_until: null };
 }
 
 /** What makes two channel names the same: case. */
@@ -58,7 +58,7 @@ export class ChannelsService {
             type: 'channel',
             name,
             name_key: channelNameKey(name),
-            members: everyone.map(member),
+            members: everyone.map((conversation) => member(conversation)),
             unread_count: everyone.map((conversation) => ({ conversation_id: conversation._id, count: 0, last_read_seq: 0 })),
             last_activity: new Date(),
           },
@@ -109,8 +109,10 @@ export class ChannelsService {
       room,
       {
         $push: {
-          members: { $each: added.map(member) },
-          // New members start with everything so far read: history they were not sent is not unread.
+          // New members start with everything so far read (their read mark on the room's last message,
+          // as their count says): history they were not sent is not unread, nor is what a member put
+          // back in saw before they were taken out.
+          members: { $each: added.map((conversation) => member(conversation, room.last_message_id)) },
           unread_count: { $each: added.map((conversation) => ({ conversation_id: conversation._id, count: 0, last_read_seq: room.last_message_seq })) },
         },
       },
