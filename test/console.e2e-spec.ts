@@ -271,7 +271,7 @@ describe('the console at /', () => {
     expect(pageErrors).toEqual([]);
   }, BROWSER_TEST_MS);
 
-  it('keeps every open tab of a user in step, pages back through history, and catches up after realtime restarts', async () => {
+  it('keeps every open tab of a user in step, pages back through history, and catches up after realtime restarts, edits and deletes too', async () => {
     const accountId = newAccountId();
     const carolId = `carol-${randomUUID().slice(0, 8)}`;
     const daveId = `dave-${randomUUID().slice(0, 8)}`;
@@ -302,9 +302,10 @@ describe('the console at /', () => {
     await message(firstTab, 'to both tabs').waitFor();
     await message(secondTab, 'to both tabs').waitFor();
 
-    // Realtime goes away; what is sent meanwhile shows in both tabs once they are connected again.
-    // The wait below is the tabs' own: realtime's start, long on a loaded machine, is behind us.
-    await restartApp('realtime', {}, {
+    // Realtime goes away for a moment; what is sent meanwhile reaches both tabs once they are
+    // connected again, their sessions recovered. This realtime keeps a session 1 ms after its socket drops.
+    // The waits below are the tabs' own: realtime's start, long on a loaded machine, is behind us.
+    await restartApp('realtime', { RECOVERY_WINDOW_MS: '1' }, {
       whileStopped: async () => {
         const missed = await api('POST', `/v1/rooms/${room.body.id}/messages`, { token: daveToken, body: { content: 'sent while realtime was away', clientMessageId: 'away' } });
         expect(missed.status).toBe(201);
@@ -315,6 +316,37 @@ describe('the console at /', () => {
       await textOf(tab.locator('#live-state'), 'Live', 'the tab connected again');
     }
     await screenshot(firstTab, 'carol-caught-up-after-realtime-restarted');
+
+    // Away again, past what realtime keeps of a session: each tab reads what changed through the API
+    // (changed_after), the edit and both deletes too, not only the new message.
+    const historyIds = new Map<string, string>(
+      (await api('GET', `/v1/rooms/${room.body.id}/messages?limit=5`, { token: carolToken })).body.data.map((sent: { content: string; id: string }) => [sent.content, sent.id]),
+    );
+    const changeReads = [firstTab, secondTab].map((tab) => {
+      const reads: string[] = [];
+      tab.on('request', (request) => {
+        if (/\/messages\?.*(changed_after|after)=/.test(request.url())) reads.push(request.url());
+      });
+      return reads;
+    });
+    await restartApp('realtime', {}, {
+      whileStopped: async () => {
+        expect((await api('POST', `/v1/rooms/${room.body.id}/messages`, { token: daveToken, body: { content: 'sent after the session expired', clientMessageId: 'expired' } })).status).toBe(201);
+        expect((await api('PATCH', `/v1/messages/${live.body.id}`, { token: daveToken, body: { content: 'to both tabs, edited while away' } })).status).toBe(200);
+        expect((await api('DELETE', `/v1/messages/${historyIds.get('history 34')}?for=everyone`, { token: daveToken })).status).toBe(204);
+        expect((await api('DELETE', `/v1/messages/${historyIds.get('history 33')}`, { token: carolToken })).status).toBe(204);
+      },
+    });
+    for (const tab of [firstTab, secondTab]) {
+      await message(tab, 'sent after the session expired').waitFor({ timeout: 60_000 });
+      await message(tab, 'to both tabs, edited while away').waitFor();
+      await tab.locator('.message-body', { hasText: /^history 34$/ }).waitFor({ state: 'detached' });
+      await tab.locator('.message-body', { hasText: /^history 33$/ }).waitFor({ state: 'detached' });
+      await textOf(tab.locator('#live-state'), 'Live', 'the tab connected again');
+    }
+    // Both tabs came back through the API, not from pushes: the session was gone.
+    for (const reads of changeReads) expect(reads.some((url) => url.includes('changed_after='))).toBe(true);
+    await screenshot(firstTab, 'carol-caught-up-after-her-session-expired');
     expect(pageErrors).toEqual([]);
   }, BROWSER_TEST_MS);
 

@@ -67,6 +67,13 @@ describe('listing threads', () => {
     expect(byId.get(third.id)).toMatchObject({ is_read: false, read_at: null });
     // The reader's own message is not theirs to read.
     expect(byId.get(reply.id)).toMatchObject({ is_read: false });
+    // The messages read changed together: one change number after the reply's, which a device back from a gap reads.
+    const changed = (await api('GET', `/v1/rooms/${room.id}/messages?changed_after=${reply.rev}`, { token: buyer.token })).body;
+    expect(changed.data.map((message: { id: string }) => message.id).sort()).toEqual([first.id, second.id].sort());
+    expect(changed.data.map((message: { rev: number; is_read: boolean }) => [message.rev, message.is_read])).toEqual([
+      [reply.rev + 1, true],
+      [reply.rev + 1, true],
+    ]);
     await eventually(() => receipts, (pushes) => pushes.some((push) => push.message_id === second.id && push.conversation_id === seller.conversationId), 'the read receipt');
   });
 

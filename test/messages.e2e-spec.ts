@@ -152,6 +152,7 @@ describe('messages: edit and delete', () => {
       for: 'me',
       conversation_id: bob.conversationId,
       receivers: [bob.conversationId],
+      rev: expect.any(Number),
     });
 
     expect((await api('DELETE', `/v1/messages/${hide.id}?for=me`, { token: bob.token })).status).toBe(204);
@@ -333,6 +334,68 @@ describe('messages: paging, catching up and search', () => {
     expect(both.body.details[0].field).toBe('after_seq');
     expect(negative.body.details[0].field).toBe('after_seq');
     expect(JSON.stringify(foreignId.body)).not.toContain('not here');
+  });
+
+  it('gives what changed after a change number: new, edited and deleted messages as they are now, one the reader hid as hidden to them only, paged by previous', async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const [m1, m2, m3] = [await send(alice, roomId, 'm1'), await send(alice, roomId, 'm2'), await send(alice, roomId, 'm3')];
+    const loaded = (await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body;
+    const start = Math.max(...loaded.data.map((message: { rev: number }) => message.rev));
+    expect(loaded.data.map((message: { rev: number }) => message.rev)).toEqual([3, 2, 1]);
+
+    expect((await api('PATCH', `/v1/messages/${m1.id}`, { token: alice.token, body: { content: 'm1 edited' } })).status).toBe(200);
+    expect((await api('DELETE', `/v1/messages/${m2.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+    expect((await api('DELETE', `/v1/messages/${m3.id}`, { token: bob.token })).status).toBe(204);
+    const m4 = await send(alice, roomId, 'm4');
+
+    const changes = await api('GET', `/v1/rooms/${roomId}/messages?changed_after=${start}`, { token: bob.token });
+    expect(changes.status).toBe(200);
+    expect(changes.body.data.map((message: { id: string }) => message.id)).toEqual([m4.id, m3.id, m2.id, m1.id]);
+    const [newest, hidden, deleted, edited] = changes.body.data;
+    expect(newest).toMatchObject({ content: 'm4', deleted: false, rev: 7 });
+    expect(newest.hidden).toBeUndefined();
+    expect(hidden).toMatchObject({ content: '', deleted: true, hidden: true, rev: 6 });
+    expect(deleted).toMatchObject({ content: '', deleted: true, rev: 5 });
+    expect(deleted.hidden).toBeUndefined();
+    expect(edited).toMatchObject({ content: 'm1 edited', edited_at: expect.any(String), rev: 4 });
+    expect(changes.body.next).toBeNull();
+    // The message as read or pushed carries the same change number.
+    expect((await updatedEvents(m1.id))[0].envelope.data.message.rev).toBe(4);
+    expect((await events('parley.message.deleted', m2.id))[0].envelope.data.rev).toBe(5);
+
+    // Only what changed for the reader: alice did not hide m3, so hers shows it as it is.
+    const hers = (await api('GET', `/v1/rooms/${roomId}/messages?changed_after=${start}`, { token: alice.token })).body;
+    expect(hers.data.find((message: { id: string }) => message.id === m3.id)).toMatchObject({ content: 'm3', deleted: false });
+
+    // Paged: the oldest changes first, previous (as after) goes on, and stays put once caught up.
+    const first = (await api('GET', `/v1/rooms/${roomId}/messages?changed_after=${start}&limit=3`, { token: bob.token })).body;
+    expect(first.data.map((message: { id: string }) => message.id)).toEqual([m3.id, m2.id, m1.id]);
+    const rest = (await api('GET', `/v1/rooms/${roomId}/messages?after=${first.previous}&limit=3`, { token: bob.token })).body;
+    expect(rest.data.map((message: { id: string }) => message.id)).toEqual([m4.id]);
+    const caughtUp = (await api('GET', `/v1/rooms/${roomId}/messages?after=${rest.previous}`, { token: bob.token })).body;
+    expect(caughtUp).toEqual({ data: [], next: null, previous: rest.previous });
+    const m5 = await send(alice, roomId, 'm5');
+    const polled = (await api('GET', `/v1/rooms/${roomId}/messages?after=${caughtUp.previous}`, { token: bob.token })).body;
+    expect(polled.data.map((message: { id: string }) => message.id)).toEqual([m5.id]);
+  });
+
+  it('refuses changed_after beside another starting point or q (422) or below 0 (400); a non-member gets 403, another account 404', async () => {
+    const { alice, roomId } = await newDirectRoom();
+    await send(alice, roomId, 'here');
+    const outsider = await newMember(alice.accountId);
+    const foreign = await newMember();
+    const withSeq = await api('GET', `/v1/rooms/${roomId}/messages?after_seq=1&changed_after=0`, { token: alice.token });
+    const withQ = await api('GET', `/v1/rooms/${roomId}/messages?changed_after=0&q=here`, { token: alice.token });
+    const negative = await api('GET', `/v1/rooms/${roomId}/messages?changed_after=-1`, { token: alice.token });
+    const tampered = await api('GET', `/v1/rooms/${roomId}/messages?after=${Buffer.from(JSON.stringify({ r: 1, id: 'x' })).toString('base64url')}`, { token: alice.token });
+    expect([withSeq.status, withQ.status, negative.status, tampered.status]).toEqual([422, 422, 400, 400]);
+    expect([withSeq, withQ, negative, tampered].map((response) => response.body.details[0].field)).toEqual(['changed_after', 'q', 'changed_after', 'after']);
+    const [notMember, otherAccount] = await Promise.all([
+      api('GET', `/v1/rooms/${roomId}/messages?changed_after=0`, { token: outsider.token }),
+      api('GET', `/v1/rooms/${roomId}/messages?changed_after=0`, { token: foreign.token }),
+    ]);
+    expect([notMember.status, otherAccount.status]).toEqual([403, 404]);
+    expect(JSON.stringify([notMember.body, otherAccount.body])).not.toContain('here');
   });
 
   it('searches within a room with q', async () => {

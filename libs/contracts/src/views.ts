@@ -68,6 +68,12 @@ export interface MessageView {
   room_id: string;
   /** Per-room sequence number, gap-free: a jump tells a client it missed messages. */
   seq: number;
+  /**
+   * The room's change number of the message's last change (stored, edited, deleted, its delivery or
+   * read state moved): a newer copy of a message has a higher one; `changed_after` reads by it.
+   * 0 for a message last written before change numbers began.
+   */
+  rev: number;
   /** The author's conversation id; null when a support room's contact wrote it (see `contact`). */
   conversation_id: string | null;
   /** Support rooms: the customer who wrote it, when they did. */

@@ -100,8 +100,12 @@ export class MessagesController {
     description:
       'Every page is newest first. `before` pages back in time. `after` (a cursor, or the id of the last message a client saw) ' +
       'and `after_seq` return the `limit` messages right after that point, newest first; follow `previous` to go on forward. ' +
-      'At most one of before, after and after_seq (a 422 otherwise); an `after` id of no message of the room is a 422. `q` keeps the messages whose text matches. Messages deleted for everyone ' +
-      'show `deleted: true` and no content; messages the caller deleted for themselves do not appear.',
+      'At most one of before, after, after_seq and changed_after (a 422 otherwise); an `after` id of no message of the room is a 422. `q` keeps the messages whose text matches. Messages deleted for everyone ' +
+      'show `deleted: true` and no content; messages the caller deleted for themselves do not appear. ' +
+      '`changed_after` (a `rev`: every message carries the change number of its last change) returns what changed since instead: the `limit` messages stored, edited, deleted or whose ' +
+      'delivery or read state moved after it, each as it is now, newest change first (one the caller deleted for themselves as `hidden`, without content); `previous`, passed as `after`, ' +
+      'continues, and is the same position again once caught up. A device back from a gap its socket did not recover resumes from the `previous` of its last call, or, before its first, ' +
+      'from the highest `rev` of the first page it loaded (not of a push: pushes of edits and of new messages may arrive out of `rev` order).',
   })
   list(
     @CurrentActor() actor: Actor,
@@ -109,8 +113,8 @@ export class MessagesController {
     @Param('id', new IdParamPipe('id')) roomId: string,
     @Query() query: ListMessagesQueryDto,
   ): Promise<Page<MessageStateView>> {
-    const { after_seq: afterSeq, ...rest } = query;
-    return this.commands.send(MessagingPatterns.MessageList, actor, { roomId, ...rest, afterSeq }, { correlationId, key: roomId });
+    const { after_seq: afterSeq, changed_after: changedAfter, ...rest } = query;
+    return this.commands.send(MessagingPatterns.MessageList, actor, { roomId, ...rest, afterSeq, changedAfter }, { correlationId, key: roomId });
   }
 
   @Get('messages/favorites')

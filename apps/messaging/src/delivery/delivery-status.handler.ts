@@ -31,6 +31,7 @@ export class DeliveryStatusHandler {
       await runTransaction(this.connection, async (session) => {
         const updated = await this.messages.advanceDelivery(
           envelope.accountId,
+          toObjectId(data.room_id, 'room_id'),
           toObjectId(data.message_id, 'message_id'),
           { status: data.status as 'sent' | 'delivered' | 'failed', provider_id: data.provider_id, error_code: data.error_code, updated_at: new Date(data.at) },
           session,

@@ -26,6 +26,7 @@ import { MessagingConfig } from '../messaging.config.js';
 import type { MemberRoom } from '../messages/room-access.js';
 import { toMessageView, type StoredMessage } from '../messages/message.view.js';
 import { MessagesService } from '../messages/messages.service.js';
+import { MessagesRepository } from '../messages/messages.repository.js';
 
 const { objectId, text, flag, time } = QueryCasts;
 
@@ -115,6 +116,7 @@ export class M2mMessagesService {
     @InjectModel(Message.name) private readonly messages: Model<Message>,
     @InjectModel(Room.name) private readonly rooms: Model<Room>,
     private readonly messaging: MessagesService,
+    private readonly stored: MessagesRepository,
     private readonly outbox: Outbox,
     private readonly config: MessagingConfig,
   ) {}
@@ -231,8 +233,9 @@ export class M2mMessagesService {
         return set ? [{ message, set }] : [];
       });
       if (changes.length > 0) {
+        const revs = await this.stored.nextRevs(changes.map(({ message }) => message.room_id), session);
         await this.messages.bulkWrite(
-          changes.map(({ message, set }) => ({ updateOne: { filter: { _id: message._id }, update: { $set: set } } })),
+          changes.map(({ message, set }, index) => ({ updateOne: { filter: { _id: message._id }, update: { $set: { ...set, rev: revs[index] } } } })),
           { session, ordered: true },
         );
         const ids = changes.map(({ message }) => message._id);
@@ -291,6 +294,7 @@ export class M2mMessagesService {
         for: 'everyone',
         receivers: after.receivers.map((receiver) => receiver.toHexString()),
         hidden_from: after.deleted_by.map((hidden) => hidden.toHexString()),
+        rev: after.rev,
       };
       return createEnvelope({ type: EventTopics.MessageDeleted, accountId: actor.accountId, key: roomId, actor: by, data });
     }

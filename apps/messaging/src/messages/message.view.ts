@@ -14,6 +14,7 @@ export function toMessageView(message: StoredMessage): MessageStateView {
     id: message._id.toHexString(),
     room_id: message.room_id.toHexString(),
     seq: message.seq,
+    rev: message.rev ?? 0,
     conversation_id: message.conversation_id?.toHexString() ?? null,
     ...(message.contact ? { contact: { ...message.contact } } : {}),
     ...(message.private ? { private: true } : {}),
@@ -48,6 +49,15 @@ export function toMessageView(message: StoredMessage): MessageStateView {
     deleted,
     edited_at: message.edited_at ? message.edited_at.toISOString() : null,
   };
+}
+
+/**
+ * A message as a page of changes shows it to `reader`: one they deleted for themselves comes as
+ * `hidden`, without its content, so their devices drop it.
+ */
+export function toChangeView(message: StoredMessage, reader: Types.ObjectId): MessageStateView {
+  if (!message.deleted_by.some((hidden) => hidden.equals(reader))) return toMessageView(message);
+  return { ...toMessageView({ ...message, deleted: true }), hidden: true };
 }
 
 /** Whether a conversation may see a message at all: it was a receiver and has not hidden it. */

@@ -8,6 +8,7 @@ describe('messageDocument', () => {
     account_id: 'acc',
     room_id: new Types.ObjectId(),
     seq: 3,
+    rev: 5,
     conversation_id: new Types.ObjectId(),
     user_id: 'alice',
     content: 'hello',

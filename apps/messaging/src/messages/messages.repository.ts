@@ -11,10 +11,16 @@ export interface TimePosition {
   id: Types.ObjectId;
 }
 
+/** A point in a room's changes: past change number `rev`, or past message `id` within it. */
+export interface ChangePosition {
+  rev: number;
+  id?: Types.ObjectId;
+}
+
 /** What a new message is made of; the rest of the document starts empty. */
 export type NewMessage = Pick<
   Message,
-  'account_id' | 'room_id' | 'seq' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
+  'account_id' | 'room_id' | 'seq' | 'rev' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
 > &
   Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id' | 'command_key'>>;
 
@@ -25,6 +31,7 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     account_id: message.account_id,
     room_id: message.room_id,
     seq: message.seq,
+    rev: message.rev,
     conversation_id: message.conversation_id,
     user_id: message.user_id,
     ...(message.contact ? { contact: message.contact } : {}),
@@ -67,45 +74,63 @@ export class MessagesRepository {
   ) {}
 
   /**
-   * The next sequence numbers of rooms, one per entry of `roomIds` (a room named twice gets two, in
-   * order). Called inside the messages' transaction: concurrent senders conflict on the counter and
-   * retry, so numbers are gap-free and in commit order.
+   * The places of new messages in their rooms, one per entry of `roomIds` (a room named twice gets
+   * two, in order): each its `seq` and its `rev`. Called inside the messages' transaction:
+   * concurrent writers conflict on the room's counter and retry, so both are in commit order.
    */
-  async nextSeqs(roomIds: Types.ObjectId[], session: ClientSession): Promise<number[]> {
+  async nextPlaces(roomIds: Types.ObjectId[], session: ClientSession): Promise<{ seq: number; rev: number }[]> {
+    const seqs = await this.advance(roomIds, session, ['seq', 'rev']);
+    return seqs.map(([seq, rev]) => ({ seq, rev }));
+  }
+
+  /**
+   * The next change numbers (`rev`) of rooms, one per entry of `roomIds`, for messages changed in
+   * this transaction: a room's every message write takes one, so `changed_after` reads a room's
+   * changes in the order they committed (the counter makes concurrent changes of a room conflict).
+   */
+  async nextRevs(roomIds: Types.ObjectId[], session: ClientSession): Promise<number[]> {
+    return (await this.advance(roomIds, session, ['rev'])).map(([rev]) => rev);
+  }
+
+  /** Raises the named counters of each room by how often `roomIds` names it; each entry's numbers, in order. */
+  private async advance(roomIds: Types.ObjectId[], session: ClientSession, fields: ('seq' | 'rev')[]): Promise<number[][]> {
     const counts = new Map<string, { id: Types.ObjectId; count: number }>();
     for (const id of roomIds) {
       const entry = counts.get(id.toHexString());
       if (entry) entry.count++;
       else counts.set(id.toHexString(), { id, count: 1 });
     }
-    const last = new Map<string, number>();
+    const increments = (count: number) => ({ $inc: Object.fromEntries(fields.map((field) => [field, count])) });
+    const last = new Map<string, MessageSequence>();
     if (counts.size === 1) {
       const [{ id, count }] = counts.values();
       const counter = await this.sequences
-        .findOneAndUpdate({ _id: id }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after', session })
+        .findOneAndUpdate({ _id: id }, increments(count), { upsert: true, returnDocument: 'after', session })
         .lean<MessageSequence>();
       if (!counter) throw new Error('sequence upsert returned nothing');
-      last.set(id.toHexString(), counter.seq);
+      last.set(id.toHexString(), counter);
     } else {
       const entries = [...counts.values()];
       await this.sequences.bulkWrite(
-        entries.map(({ id, count }) => ({ updateOne: { filter: { _id: id }, update: { $inc: { seq: count } }, upsert: true } })),
+        entries.map(({ id, count }) => ({ updateOne: { filter: { _id: id }, update: increments(count), upsert: true } })),
         { session, ordered: false },
       );
       const counters = await this.sequences
         .find({ _id: { $in: entries.map((entry) => entry.id) } })
         .session(session)
-        .lean<(MessageSequence & { _id: Types.ObjectId })[]>();
-      for (const counter of counters) last.set(counter._id.toHexString(), counter.seq);
+        .lean<MessageSequence[]>();
+      for (const counter of counters) last.set(counter._id.toHexString(), counter);
     }
-    // Hand out each room's block in order: first entry gets the lowest number.
-    const next = new Map([...counts].map(([key, { count }]) => [key, (last.get(key) ?? NaN) - count + 1]));
+    // Hand out each room's block in order: first entry gets the lowest numbers.
+    const next = new Map(
+      [...counts].map(([key, { count }]) => [key, fields.map((field) => (last.get(key)?.[field] ?? NaN) - count + 1)]),
+    );
     return roomIds.map((id) => {
       const key = id.toHexString();
-      const seq = next.get(key) ?? NaN;
-      if (!Number.isFinite(seq)) throw new Error(`no sequence counter for room ${key}`);
-      next.set(key, seq + 1);
-      return seq;
+      const numbers = next.get(key) ?? [NaN];
+      if (!numbers.every(Number.isFinite)) throw new Error(`no sequence counter for room ${key}`);
+      next.set(key, numbers.map((number) => number + 1));
+      return numbers;
     });
   }
 
@@ -179,6 +204,31 @@ export class MessagesRepository {
   }
 
   /**
+   * What changed in a room after a point of its changes, oldest change first: every message the
+   * reader received (a support room: every message) whose change number is past `after`, those
+   * they deleted for themselves included. A read mark changes many messages with one number, so
+   * the position is a number and, within it, a message id.
+   */
+  async changes(
+    accountId: string,
+    roomId: Types.ObjectId,
+    reader: Types.ObjectId,
+    page: { after: ChangePosition; limit: number; wholeRoom?: boolean },
+  ): Promise<StoredMessage[]> {
+    const { rev, id } = page.after;
+    return this.messages
+      .find({
+        account_id: accountId,
+        room_id: roomId,
+        ...(page.wholeRoom ? {} : { receivers: reader }),
+        $or: id ? [{ rev: { $gt: rev } }, { rev, _id: { $gt: id } }] : [{ rev: { $gt: rev } }],
+      })
+      .sort({ rev: 1, _id: 1 })
+      .limit(page.limit)
+      .lean<StoredMessage[]>();
+  }
+
+  /**
    * Text search over the given rooms, newest first: live messages only, never one hidden from the
    * reader. `before`/`after` page as in {@link page}; `limit` includes one extra.
    */
@@ -214,11 +264,11 @@ export class MessagesRepository {
    * Marks read, for a reader of a listing room, every message the other participant sent up to a
    * sequence number and not read yet; a second call changes nothing.
    */
-  async markReadUpTo(accountId: string, roomId: Types.ObjectId, reader: Types.ObjectId, seq: number, at: Date): Promise<number> {
-    const result = await this.messages.updateMany(
-      { account_id: accountId, room_id: roomId, seq: { $lte: seq }, conversation_id: { $ne: reader }, is_read: false },
-      { $set: { is_read: true, read_at: at } },
-    );
+  async markReadUpTo(accountId: string, roomId: Types.ObjectId, reader: Types.ObjectId, seq: number, at: Date, session: ClientSession): Promise<number> {
+    const unread = { account_id: accountId, room_id: roomId, seq: { $lte: seq }, conversation_id: { $ne: reader }, is_read: false };
+    if ((await this.messages.exists(unread).session(session)) === null) return 0;
+    const [rev] = await this.nextRevs([roomId], session);
+    const result = await this.messages.updateMany(unread, { $set: { is_read: true, read_at: at, rev } }, { session });
     return result.modifiedCount;
   }
 
@@ -229,6 +279,7 @@ export class MessagesRepository {
    */
   async advanceDelivery(
     accountId: string,
+    roomId: Types.ObjectId,
     id: Types.ObjectId,
     delivery: { status: 'sent' | 'delivered' | 'failed'; provider_id: string | null; error_code: string | null; updated_at: Date },
     session: ClientSession,
@@ -237,11 +288,13 @@ export class MessagesRepository {
       delivery.status === 'sent'
         ? { $or: [{ 'delivery.status': 'queued' }, { 'delivery.status': 'failed', 'delivery.updated_at': { $lt: delivery.updated_at } }] }
         : { 'delivery.status': { $in: ['queued', 'sent'] } };
+    const [rev] = await this.nextRevs([roomId], session);
     return this.messages
       .findOneAndUpdate(
-        { _id: id, account_id: accountId, ...from } as Record<string, unknown>,
+        { _id: id, account_id: accountId, room_id: roomId, ...from } as Record<string, unknown>,
         {
           $set: {
+            rev,
             'delivery.status': delivery.status,
             'delivery.updated_at': delivery.updated_at,
             ...(delivery.provider_id ? { 'delivery.provider_id': delivery.provider_id } : {}),
@@ -262,21 +315,23 @@ export class MessagesRepository {
     editedAt: Date,
     session: ClientSession,
   ): Promise<StoredMessage | null> {
+    const [rev] = await this.nextRevs([current.room_id], session);
     return this.messages
       .findOneAndUpdate(
         { _id: current._id, account_id: accountId, deleted: false },
-        { $set: { content, plain_text: plainTextOf(content), edited_at: editedAt }, $push: { edits: { content: current.content, edited_at: editedAt } } },
+        { $set: { content, plain_text: plainTextOf(content), edited_at: editedAt, rev }, $push: { edits: { content: current.content, edited_at: editedAt } } },
         { returnDocument: 'after', session },
       )
       .lean<StoredMessage>();
   }
 
   /** Deletes a message for everyone (the document stays); null if it already was. */
-  async deleteForEveryone(accountId: string, id: Types.ObjectId, byUserId: string, at: Date, session: ClientSession): Promise<StoredMessage | null> {
+  async deleteForEveryone(accountId: string, message: StoredMessage, byUserId: string, at: Date, session: ClientSession): Promise<StoredMessage | null> {
+    const [rev] = await this.nextRevs([message.room_id], session);
     return this.messages
       .findOneAndUpdate(
-        { _id: id, account_id: accountId, deleted: false },
-        { $set: { deleted: true, deleted_at: at, deleted_by_user_id: byUserId } },
+        { _id: message._id, account_id: accountId, deleted: false },
+        { $set: { deleted: true, deleted_at: at, deleted_by_user_id: byUserId, rev } },
         { returnDocument: 'after', session },
       )
       .lean<StoredMessage>();
@@ -288,11 +343,12 @@ export class MessagesRepository {
   }
 
   /** Hides a message from one conversation; null if it already was hidden from it. */
-  async hideFrom(accountId: string, id: Types.ObjectId, reader: Types.ObjectId, session: ClientSession): Promise<StoredMessage | null> {
+  async hideFrom(accountId: string, message: StoredMessage, reader: Types.ObjectId, session: ClientSession): Promise<StoredMessage | null> {
+    const [rev] = await this.nextRevs([message.room_id], session);
     return this.messages
       .findOneAndUpdate(
-        { _id: id, account_id: accountId, deleted_by: { $ne: reader } },
-        { $addToSet: { deleted_by: reader } },
+        { _id: message._id, account_id: accountId, deleted_by: { $ne: reader } },
+        { $addToSet: { deleted_by: reader }, $set: { rev } },
         { returnDocument: 'after', session },
       )
       .lean<StoredMessage>();

@@ -51,13 +51,15 @@ import { RemindersRepository } from '../reminders/reminders.repository.js';
 import { ContentSanitizer } from './content-sanitizer.js';
 import { plainTextOf, showsAnything } from './plain-text.js';
 import { MessageAccess } from './message-access.js';
-import { MessagesRepository, type TimePosition } from './messages.repository.js';
+import { MessagesRepository, type ChangePosition, type TimePosition } from './messages.repository.js';
 import { toPage } from './paging.js';
 import { RoomAccess, type MemberRoom } from './room-access.js';
 import { StoredAttachments } from './stored-attachments.js';
-import { isVisibleTo, toMessageView, type StoredMessage } from './message.view.js';
+import { isVisibleTo, toChangeView, toMessageView, type StoredMessage } from './message.view.js';
 
 type SeqCursor = { s: number };
+/** A page of changes' cursor: past change number `r`, and within it past message `id`. */
+type ChangeCursor = { r: number; id?: string };
 type TimeCursor = { t: number; id: string };
 
 interface CreateRequest {
@@ -159,11 +161,11 @@ export class MessagesService {
     if (numbered.length > 0) {
       try {
         views = await runTransaction(this.connection, async (session) => {
-          const [seqs, checked] = await Promise.all([this.messages.nextSeqs(numbered, session), checking]);
+          const [places, checked] = await Promise.all([this.messages.nextPlaces(numbered, session), checking]);
           const sends = checked.flatMap((check) => (check.ok ? [check.value] : []));
           // Every numbered room is an accepted send's, in the same order: the numbers are theirs.
           if (sends.length !== numbered.length) throw new SpeculationMissed();
-          return this.storeNumbered(session, sends, seqs);
+          return this.storeNumbered(session, sends, places);
         });
       } catch (error) {
         failure = error;
@@ -338,17 +340,18 @@ export class MessagesService {
   /** Stores checked sends and their events in one transaction; returns their views in order. */
   private store(sends: CheckedSend[]): Promise<MessageStateView[]> {
     return runTransaction(this.connection, async (session) =>
-      this.storeNumbered(session, sends, await this.messages.nextSeqs(sends.map((send) => send.room._id), session)),
+      this.storeNumbered(session, sends, await this.messages.nextPlaces(sends.map((send) => send.room._id), session)),
     );
   }
 
-  /** Stores checked sends, numbered `seqs` in this transaction, and their events; returns their views in order. */
-  private async storeNumbered(session: ClientSession, sends: CheckedSend[], seqs: number[]): Promise<MessageStateView[]> {
+  /** Stores checked sends, at `places` taken in this transaction, and their events; returns their views in order. */
+  private async storeNumbered(session: ClientSession, sends: CheckedSend[], places: { seq: number; rev: number }[]): Promise<MessageStateView[]> {
     const stored = await this.messages.insertMany(
       sends.map((send, index) => ({
         account_id: send.actor.accountId,
         room_id: send.room._id,
-        seq: seqs[index],
+        seq: places[index].seq,
+        rev: places[index].rev,
         conversation_id: send.author,
         user_id: send.authorUserId,
         ...(send.contact ? { contact: send.contact } : {}),
@@ -441,11 +444,21 @@ export class MessagesService {
   /**
    * A page of a room's messages, newest first, with cursors both ways. `after` (a cursor or a
    * message id) and `afterSeq` start right after that point; `q` searches the room's text.
+   * `changedAfter` (or `after` holding a page of changes' cursor) reads the room's changes instead.
    */
   async list(actor: Actor, payload: MessageListPayload): Promise<Page<MessageStateView>> {
     const { room, conversationId } = await this.access.memberRoom(actor, payload.roomId);
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
-    onePosition({ before: payload.before, after: payload.after, after_seq: payload.afterSeq });
+    onePosition({ before: payload.before, after: payload.after, after_seq: payload.afterSeq, changed_after: payload.changedAfter });
+    const changedAfter = payload.changedAfter !== undefined ? { rev: payload.changedAfter } : changePosition(payload.after);
+    if (changedAfter) {
+      if (payload.q !== undefined) throw AppError.unprocessable('q', `q cannot be combined with ${payload.changedAfter !== undefined ? 'changed_after' : 'a page of changes'}`);
+      const found = await this.messages.changes(actor.accountId, room._id, conversationId, { after: changedAfter, limit, wholeRoom: room.type === 'support' });
+      const newest = found[found.length - 1];
+      // Caught up, the same position again: a client polls with it.
+      const previous = newest ? { r: newest.rev ?? 0, id: newest._id.toHexString() } : { r: changedAfter.rev, ...(changedAfter.id ? { id: changedAfter.id.toHexString() } : {}) };
+      return { data: found.reverse().map((message) => toChangeView(message, conversationId)), next: null, previous: encodeCursor(previous) };
+    }
     const q = this.searchText(payload.q, false);
     const beforeSeq = payload.before !== undefined ? await this.seqAt(actor, room._id, payload.before, 'before') : undefined;
     const afterSeq = payload.after !== undefined ? await this.seqAt(actor, room._id, payload.after, 'after') : payload.afterSeq;
@@ -546,7 +559,7 @@ export class MessagesService {
     if (message.deleted_by.some((hidden) => hidden.equals(conversationId))) return;
     const by = { ...actor, conversationId: conversationId.toHexString() };
     await runTransaction(this.connection, async (session) => {
-      const hidden = await this.messages.hideFrom(actor.accountId, message._id, conversationId, session);
+      const hidden = await this.messages.hideFrom(actor.accountId, message, conversationId, session);
       if (!hidden) return;
       await this.favorites.remove(actor.accountId, conversationId, message._id, session);
       await this.reminders.cancelForMessage(actor.accountId, message._id, session, conversationId);
@@ -557,6 +570,7 @@ export class MessagesService {
         conversation_id: conversationId.toHexString(),
         receivers: [conversationId.toHexString()],
         ...(hidden.deleted ? { deleted_for_everyone: true } : {}),
+        rev: hidden.rev,
       };
       await this.outbox.add(
         session,
@@ -582,7 +596,7 @@ export class MessagesService {
     if (message.deleted) return;
     const by = { ...actor, conversationId: conversationId?.toHexString() };
     const deleted = await runTransaction(this.connection, async (session) => {
-      const deleted = await this.messages.deleteForEveryone(actor.accountId, message._id, actor.userId, new Date(), session);
+      const deleted = await this.messages.deleteForEveryone(actor.accountId, message, actor.userId, new Date(), session);
       if (!deleted) return null;
       await this.favorites.removeForAll(actor.accountId, message._id, session);
       await this.reminders.cancelForMessage(actor.accountId, message._id, session);
@@ -592,6 +606,7 @@ export class MessagesService {
         for: 'everyone',
         receivers: deleted.receivers.map((receiver) => receiver.toHexString()),
         hidden_from: deleted.deleted_by.map((hidden) => hidden.toHexString()),
+        rev: deleted.rev,
       };
       await this.outbox.add(
         session,
@@ -640,6 +655,20 @@ export class MessagesService {
     }
     return { created: false, message: toMessageView(message) };
   }
+}
+
+/** The position an `after` cursor holds when it is a page of changes' `previous`; undefined for any other `after`. */
+function changePosition(after: string | undefined): ChangePosition | undefined {
+  if (after === undefined || OBJECT_ID.test(after)) return undefined;
+  let cursor: ChangeCursor;
+  try {
+    cursor = decodeCursor<ChangeCursor>(after, 'after', { r: 'number' });
+  } catch {
+    return undefined;
+  }
+  const id = cursor.id === undefined ? undefined : OBJECT_ID.test(String(cursor.id)) ? toObjectId(String(cursor.id), 'after') : null;
+  if (id === null || !Number.isInteger(cursor.r)) throw AppError.badRequest('after', 'after is not a valid cursor');
+  return { rev: cursor.r, ...(id ? { id } : {}) };
 }
 
 /** Reads a search cursor; a tampered one is a 400 naming the field. */

@@ -1,7 +1,9 @@
 import { Controller } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
+import type { Connection } from 'mongoose';
 import { EventTopics, type RoomReadData } from '@parley/contracts';
-import { toObjectId } from '@parley/database';
+import { runTransaction, toObjectId } from '@parley/database';
 import { EventConsumer, OnEvent } from '@parley/kafka';
 import { MessagesRepository } from './messages.repository.js';
 import { RoomAccess } from './room-access.js';
@@ -14,6 +16,7 @@ import { RoomAccess } from './room-access.js';
 @Controller()
 export class RoomReadHandler {
   constructor(
+    @InjectConnection() private readonly connection: Connection,
     private readonly consumer: EventConsumer,
     private readonly messages: MessagesRepository,
     private readonly rooms: RoomAccess,
@@ -29,7 +32,9 @@ export class RoomReadHandler {
       if (room?.type !== 'listing') return;
       const read = await this.messages.findById(envelope.accountId, toObjectId(envelope.data.message_id, 'message_id'));
       if (!read) return;
-      await this.messages.markReadUpTo(envelope.accountId, roomId, toObjectId(envelope.data.conversation_id, 'conversation_id'), read.seq, new Date(envelope.occurredAt));
+      const reader = toObjectId(envelope.data.conversation_id, 'conversation_id');
+      // In a transaction: the messages read take the room's next change number with them.
+      await runTransaction(this.connection, (session) => this.messages.markReadUpTo(envelope.accountId, roomId, reader, read.seq, new Date(envelope.occurredAt), session));
     });
   }
 }

@@ -88,6 +88,8 @@ export interface MessageDeletedPush {
   room_id: string;
   message_id: string;
   for: MessageDeletedData['for'];
+  /** The message's change number from this deletion on (see `rev` of a message). */
+  rev?: number;
 }
 
 /** `reminder_due`: a reminder the user set on a message fell due. */
@@ -132,7 +134,7 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
 
 type PushedMessage = Pick<
   MessageView,
-  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at'
+  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'rev' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at'
 >;
 
 /**
@@ -142,7 +144,7 @@ type PushedMessage = Pick<
  * listing rooms its read state and what the content policy masked.
  */
 function pushedMessage(message: MessageView): PushedMessage {
-  const { id, content, conversation_id, created, attachments, seq, source } = message;
+  const { id, content, conversation_id, created, attachments, seq, rev, source } = message;
   return {
     id,
     content,
@@ -150,6 +152,7 @@ function pushedMessage(message: MessageView): PushedMessage {
     created,
     attachments,
     seq,
+    rev,
     source,
     ...(message.contact ? { contact: message.contact } : {}),
     ...(message.private ? { private: true } : {}),
@@ -263,8 +266,8 @@ export function messageUpdatedDeliveries(envelope: EventEnvelope<MessageUpdatedD
 
 /** `message_deleted` to the devices that should drop it. */
 export function messageDeletedDeliveries(envelope: EventEnvelope<MessageDeletedData>): Delivery[] {
-  const { room_id, message_id, receivers } = envelope.data;
-  return [{ conversationIds: receivers, payload: { event: 'message_deleted', room_id, message_id, for: envelope.data.for } }];
+  const { room_id, message_id, receivers, rev } = envelope.data;
+  return [{ conversationIds: receivers, payload: { event: 'message_deleted', room_id, message_id, for: envelope.data.for, ...(rev !== undefined ? { rev } : {}) } }];
 }
 
 /** `reminder_due` to the devices of the user who set it, and no one else. */

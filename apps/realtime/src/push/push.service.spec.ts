@@ -166,7 +166,7 @@ describe('PushService and members taken out of a room', () => {
   });
   const message = (seq: number): Delivery => ({
     conversationIds: ['c1', 'c2'],
-    payload: { event: 'new_message', room_id: 'r1', message: { id: `m${seq}`, seq, content: 'hi', conversation_id: 'c1', created: 'now', attachments: [], source: 'chat', client_message_id: null } },
+    payload: { event: 'new_message', room_id: 'r1', message: { id: `m${seq}`, seq, rev: seq, content: 'hi', conversation_id: 'c1', created: 'now', attachments: [], source: 'chat', client_message_id: null } },
   });
   const receiversOf = (emitted: Emitted[], event: string) => emitted.filter((push) => push.event === event).map(({ rooms }) => rooms);
 

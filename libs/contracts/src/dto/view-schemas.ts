@@ -139,6 +139,12 @@ export class MessageSchema implements MessageStateView {
   @ApiProperty(id()) id!: string;
   @ApiProperty(id()) room_id!: string;
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Per room, gap-free' }) seq!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: "The room's change number of the message's last change (stored, edited, deleted, its delivery or read state moved): a newer copy of a message has a higher one; pass it as changed_after to read what changed since",
+  })
+  rev!: number;
   @ApiProperty({ ...id('The author; null when a support room\'s contact wrote it'), nullable: true }) conversation_id!: string | null;
   @ApiPropertyOptional({ type: SupportContactSchema }) contact?: SupportContactSchema;
   @ApiPropertyOptional() private?: boolean;
@@ -155,6 +161,7 @@ export class MessageSchema implements MessageStateView {
   @ApiProperty(time) updated!: string;
   @ApiProperty() deleted!: boolean;
   @ApiProperty({ ...time, nullable: true }) edited_at!: string | null;
+  @ApiPropertyOptional({ enum: [true], description: 'Only in a page of changes (changed_after): the caller deleted the message for themselves; drop it' }) hidden?: true;
 }
 
 /** A support room just opened or found, with the contact's message when the request carried one. */

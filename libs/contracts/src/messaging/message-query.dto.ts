@@ -12,6 +12,7 @@ const SEARCH_PROPERTY = { minLength: 1, maxLength: SEARCH_MAX_LENGTH, pattern: '
  * `GET /v1/rooms/:id/messages`. Every page is newest first. `before` pages back in time; `after`
  * (a cursor, or the id of the last message a client saw) and `after_seq` return the `limit`
  * messages right after that point, newest first, and `previous` continues forward from there.
+ * `changed_after` returns what changed after a change number (`rev`) instead, the same way.
  */
 export class ListMessagesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: "A page's `next`, or a message id: the messages before it (older)" })
@@ -26,6 +27,19 @@ export class ListMessagesQueryDto extends PageQueryDto {
   @IsInt()
   @Min(0)
   after_seq?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description:
+      'What changed after change number n (a `rev`): the messages stored, edited, deleted (for everyone, or for the caller: `hidden`), or whose delivery or read state moved since, ' +
+      'each as it is now, newest change first; `previous` continues (pass it as `after`). Not with q',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  changed_after?: number;
 
   @ApiPropertyOptional({ ...SEARCH_PROPERTY, description: 'Text search within the room (as q of GET /v1/search)' })
   @IsOptional()

@@ -38,6 +38,8 @@ export interface MessageListPayload {
   after?: string;
   /** Messages with a higher sequence number than this. */
   afterSeq?: number;
+  /** Messages changed (stored, edited, deleted, delivery or read state) after this change number of the room. */
+  changedAfter?: number;
   /** Text search within the room. */
   q?: string;
   limit?: number;

@@ -29,6 +29,8 @@ export interface MessageDeletedData {
   hidden_from?: string[];
   /** With `for: 'me'`: it was already deleted for everyone (unread counts let it go then). */
   deleted_for_everyone?: boolean;
+  /** The room's change number of this deletion (the message's `rev` from now on); absent in events stored before change numbers began. */
+  rev?: number;
 }
 
 /** What a `parley.reminder.due` event carries (version 1). Key: room id. Fired once per reminder. */

@@ -9,6 +9,8 @@ export interface MessageStateView extends MessageView {
   deleted: boolean;
   /** When the content was last edited; null if never. */
   edited_at: string | null;
+  /** Only in a page of changes (`changed_after`): the caller deleted the message for themselves, so it goes from their devices. */
+  hidden?: true;
 }
 
 /** A message's edit history: every earlier content, oldest first, and the current one. */

@@ -70,6 +70,14 @@ export class Message {
   @Prop({ required: true })
   seq!: number;
 
+  /**
+   * The room's change number of the message's last write (stored, edited, deleted, its delivery or
+   * read state moved): `changed_after` reads a room's changes by it. Absent on messages last
+   * written before change numbers began.
+   */
+  @Prop({ type: Number })
+  rev?: number;
+
   /** The author's conversation id; null when a support room's contact wrote it (see `contact`). */
   @Prop({ type: Types.ObjectId, default: null })
   conversation_id!: Types.ObjectId | null;
@@ -167,6 +175,8 @@ export type MessageDocument = HydratedDocument<Message>;
 export const MessageSchema = SchemaFactory.createForClass(Message);
 MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
+// What changed in a room since a change number (a device back from a gap): see `rev`.
+MessageSchema.index({ room_id: 1, rev: 1, _id: 1 });
 // Whether a stored file is still attached to a live message, when one holding it is deleted.
 MessageSchema.index({ account_id: 1, 'attachments.storage_key': 1 }, { partialFilterExpression: { 'attachments.storage_key': { $type: 'string' } } });
 // The machine-to-machine queries of listing messages name a sender or a receiver.
@@ -182,7 +192,10 @@ MessageSchema.index({ account_id: 1, command_key: 1 }, { unique: true, partialFi
 // database that still has the old one (see OBSOLETE_INDEXES) the indexes before it are built.
 MessageSchema.index({ account_id: 1, plain_text: 'text' });
 
-/** The last sequence number handed out per room. Written by messaging, in each message's transaction. */
+/**
+ * The last sequence number and change number handed out per room. Written by messaging, in the
+ * transaction of each message stored (both) or changed (`rev`).
+ */
 @Schema({ collection: 'conversations.message_sequences', versionKey: false })
 export class MessageSequence {
   @Prop({ type: Types.ObjectId, required: true })
@@ -190,5 +203,9 @@ export class MessageSequence {
 
   @Prop({ required: true })
   seq!: number;
+
+  /** Absent in a room none of whose messages was stored or changed since change numbers began. */
+  @Prop({ type: Number })
+  rev?: number;
 }
 export const MessageSequenceSchema = SchemaFactory.createForClass(MessageSequence);

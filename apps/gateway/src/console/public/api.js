@@ -85,11 +85,15 @@ export class ParleyApi {
     return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/members`, { members });
   }
 
-  /** A page of the room's messages, newest first: the latest, older than `before`, or right after `after`. */
-  messages(roomId, { before, after, limit = 30 } = {}) {
+  /**
+   * A page of the room's messages, newest first: the latest, older than `before`, right after
+   * `after`, or those changed after change number `changedAfter`.
+   */
+  messages(roomId, { before, after, changedAfter, limit = 30 } = {}) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (before) query.set('before', before);
     if (after) query.set('after', after);
+    if (changedAfter !== undefined) query.set('changed_after', String(changedAfter));
     return this.request('GET', `/v1/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
   }
 

@@ -275,7 +275,7 @@ async function openRoom(roomId, { moveFocus = false } = {}) {
   }
   const room = state.rooms.get(roomId) ?? (await attempt(() => fetchRoom(roomId)));
   if (!room) return;
-  state.open = { roomId, messages: new Map(), keysById: new Map(), older: null, readSent: null, typing: new Map(), typingTimer: null };
+  state.open = { roomId, messages: new Map(), keysById: new Map(), older: null, readSent: null, typing: new Map(), typingTimer: null, changes: null };
   state.editingKey = null;
   history.replaceState(null, '', `#room=${roomId}`);
   document.body.classList.add('room-is-open');
@@ -292,6 +292,8 @@ async function openRoom(roomId, { moveFocus = false } = {}) {
     if (state.open !== open) return;
     for (const message of page.data) addMessage(message);
     open.older = page.next;
+    // Where this page's changes stand: a catch-up reads what changed after it.
+    open.changes = { rev: Math.max(0, ...page.data.map((message) => message.rev ?? 0)), cursor: null };
     renderOpenRoom();
     scrollToNewest();
     await markRead();
@@ -573,6 +575,19 @@ function applyDeletion(messageId, scope) {
   renderOpenRoom();
 }
 
+/**
+ * A page of changes (newest first) applied oldest first: a message hidden from me goes, the rest
+ * are taken as they are now. A change to a message older than any this page holds stays out: it
+ * shows when the reader pages back to it.
+ */
+function applyChanges(changed) {
+  const oldest = orderedMessages().find((message) => message.id)?.seq ?? 0;
+  for (const view of [...changed].reverse()) {
+    if (view.hidden) applyDeletion(view.id, 'me');
+    else if (state.open.keysById.has(view.id) || view.seq > oldest || state.open.older === null) addMessage(view);
+  }
+}
+
 // ---------------------------------------------------------------- pushes
 
 function onPush(event, payload) {
@@ -675,23 +690,27 @@ const pushHandlers = {
 
 /**
  * After a reconnect the server could not replay (a long gap, or realtime restarted): the room list
- * afresh, and the open room's messages since the last one this page holds (`after=<its id>`).
+ * afresh, and what changed in the open room since this page last read it (`changed_after`: new
+ * messages, edits, deletes), page after page.
  */
 async function catchUp() {
   await attempt(async () => {
     await Promise.all([loadTeam(), loadRooms()]);
     const open = state.open;
     if (!open) return;
-    let after = newestStored()?.id;
-    if (!after) {
+    if (!open.changes) {
       const page = await state.api.messages(open.roomId, { limit: PAGE_SIZE });
       for (const message of page.data) addMessage(message);
       open.older = page.next;
+      open.changes = { rev: Math.max(0, ...page.data.map((message) => message.rev ?? 0)), cursor: null };
     }
-    while (after && state.open === open) {
-      const page = await state.api.messages(open.roomId, { after, limit: CATCH_UP_PAGE_SIZE });
-      for (const message of page.data) addMessage(message);
-      after = page.data.length === CATCH_UP_PAGE_SIZE ? page.previous : null;
+    for (let more = true; more && state.open === open; ) {
+      const { rev, cursor } = open.changes;
+      const page = await state.api.messages(open.roomId, cursor ? { after: cursor, limit: CATCH_UP_PAGE_SIZE } : { changedAfter: rev, limit: CATCH_UP_PAGE_SIZE });
+      if (state.open !== open) return;
+      applyChanges(page.data);
+      open.changes = { rev, cursor: page.previous };
+      more = page.data.length === CATCH_UP_PAGE_SIZE;
     }
     await fetchRoom(open.roomId);
     renderOpenRoom();
