@@ -363,9 +363,11 @@ describe('messages: paging, catching up and search', () => {
     expect((await updatedEvents(m1.id))[0].envelope.data.message.rev).toBe(4);
     expect((await events('parley.message.deleted', m2.id))[0].envelope.data.rev).toBe(5);
 
-    // Only what changed for the reader: alice did not hide m3, so hers shows it as it is.
+    // Bob's deleting m3 for himself is his alone: alice's feed does not have it, and her copy did not move.
     const hers = (await api('GET', `/v1/rooms/${roomId}/messages?changed_after=${start}`, { token: alice.token })).body;
-    expect(hers.data.find((message: { id: string }) => message.id === m3.id)).toMatchObject({ content: 'm3', deleted: false });
+    expect(hers.data.map((message: { id: string }) => message.id)).toEqual([m4.id, m2.id, m1.id]);
+    const aliceM3 = (await api('GET', `/v1/rooms/${roomId}/messages?after_seq=2&limit=1`, { token: alice.token })).body.data[0];
+    expect(aliceM3).toMatchObject({ id: m3.id, content: 'm3', rev: 3, updated: loaded.data[0].updated });
 
     // Paged: the oldest changes first, previous (as after) goes on, and stays put once caught up.
     const first = (await api('GET', `/v1/rooms/${roomId}/messages?changed_after=${start}&limit=3`, { token: bob.token })).body;
@@ -388,8 +390,23 @@ describe('messages: paging, catching up and search', () => {
     const withQ = await api('GET', `/v1/rooms/${roomId}/messages?changed_after=0&q=here`, { token: alice.token });
     const negative = await api('GET', `/v1/rooms/${roomId}/messages?changed_after=-1`, { token: alice.token });
     const tampered = await api('GET', `/v1/rooms/${roomId}/messages?after=${Buffer.from(JSON.stringify({ r: 1, id: 'x' })).toString('base64url')}`, { token: alice.token });
-    expect([withSeq.status, withQ.status, negative.status, tampered.status]).toEqual([422, 422, 400, 400]);
-    expect([withSeq, withQ, negative, tampered].map((response) => response.body.details[0].field)).toEqual(['changed_after', 'q', 'changed_after', 'after']);
+    const [empty, hex, exponent] = await Promise.all(['', '0x10', '1e3'].map((given) => api('GET', `/v1/rooms/${roomId}/messages?changed_after=${given}`, { token: alice.token })));
+    expect([withSeq.status, withQ.status, negative.status, tampered.status, empty.status, hex.status, exponent.status]).toEqual([422, 422, 400, 400, 400, 400, 400]);
+    expect([withSeq, withQ, negative, tampered, empty, hex, exponent].map((response) => response.body.details[0].field)).toEqual([
+      'changed_after',
+      'q',
+      'changed_after',
+      'after',
+      'changed_after',
+      'changed_after',
+      'changed_after',
+    ]);
+    // A position past the room's last change (a number of another room, say) would hide every change up to it.
+    const past = await api('GET', `/v1/rooms/${roomId}/messages?changed_after=2`, { token: alice.token });
+    const pastCursor = await api('GET', `/v1/rooms/${roomId}/messages?after=${Buffer.from(JSON.stringify({ r: 9 })).toString('base64url')}`, { token: alice.token });
+    expect([past.status, pastCursor.status]).toEqual([422, 422]);
+    expect([past.body.details[0].field, pastCursor.body.details[0].field]).toEqual(['changed_after', 'after']);
+    expect((await api('GET', `/v1/rooms/${roomId}/messages?changed_after=1`, { token: alice.token })).body.data).toEqual([]);
     const [notMember, otherAccount] = await Promise.all([
       api('GET', `/v1/rooms/${roomId}/messages?changed_after=0`, { token: outsider.token }),
       api('GET', `/v1/rooms/${roomId}/messages?changed_after=0`, { token: foreign.token }),

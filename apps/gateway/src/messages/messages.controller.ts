@@ -103,9 +103,9 @@ export class MessagesController {
       'At most one of before, after, after_seq and changed_after (a 422 otherwise); an `after` id of no message of the room is a 422. `q` keeps the messages whose text matches. Messages deleted for everyone ' +
       'show `deleted: true` and no content; messages the caller deleted for themselves do not appear. ' +
       '`changed_after` (a `rev`: every message carries the change number of its last change) returns what changed since instead: the `limit` messages stored, edited, deleted or whose ' +
-      'delivery or read state moved after it, each as it is now, newest change first (one the caller deleted for themselves as `hidden`, without content); `previous`, passed as `after`, ' +
+      'delivery or read state moved after it, each as it is now, newest change first (one the caller deleted for themselves as `hidden`, without content: a change in their feed alone); `previous`, passed as `after`, ' +
       'continues, and is the same position again once caught up. A device back from a gap its socket did not recover resumes from the `previous` of its last call, or, before its first, ' +
-      'from the highest `rev` of the first page it loaded (not of a push: pushes of edits and of new messages may arrive out of `rev` order).',
+      'from the highest `rev` of the first page it loaded (not of a push: pushes of edits and of new messages may arrive out of `rev` order). A position past the room\'s last change is a 422.',
   })
   list(
     @CurrentActor() actor: Actor,

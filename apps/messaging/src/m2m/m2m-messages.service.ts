@@ -116,7 +116,7 @@ export class M2mMessagesService {
     @InjectModel(Message.name) private readonly messages: Model<Message>,
     @InjectModel(Room.name) private readonly rooms: Model<Room>,
     private readonly messaging: MessagesService,
-    private readonly stored: MessagesRepository,
+    private readonly messagesRepository: MessagesRepository,
     private readonly outbox: Outbox,
     private readonly config: MessagingConfig,
   ) {}
@@ -233,7 +233,7 @@ export class M2mMessagesService {
         return set ? [{ message, set }] : [];
       });
       if (changes.length > 0) {
-        const revs = await this.stored.nextRevs(changes.map(({ message }) => message.room_id), session);
+        const revs = await this.messagesRepository.nextRevs(changes.map(({ message }) => message.room_id), session);
         await this.messages.bulkWrite(
           changes.map(({ message, set }, index) => ({ updateOne: { filter: { _id: message._id }, update: { $set: { ...set, rev: revs[index] } } } })),
           { session, ordered: true },

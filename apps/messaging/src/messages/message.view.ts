@@ -53,11 +53,13 @@ export function toMessageView(message: StoredMessage): MessageStateView {
 
 /**
  * A message as a page of changes shows it to `reader`: one they deleted for themselves comes as
- * `hidden`, without its content, so their devices drop it.
+ * `hidden`, without its content, so their devices drop it, with the later of its change numbers
+ * and that deletion's.
  */
 export function toChangeView(message: StoredMessage, reader: Types.ObjectId): MessageStateView {
   if (!message.deleted_by.some((hidden) => hidden.equals(reader))) return toMessageView(message);
-  return { ...toMessageView({ ...message, deleted: true }), hidden: true };
+  const hiddenAt = message.hides?.find((hide) => hide.conversation_id.equals(reader))?.rev ?? 0;
+  return { ...toMessageView({ ...message, deleted: true }), rev: Math.max(message.rev ?? 0, hiddenAt), hidden: true };
 }
 
 /** Whether a conversation may see a message at all: it was a receiver and has not hidden it. */

@@ -204,28 +204,41 @@ export class MessagesRepository {
   }
 
   /**
-   * What changed in a room after a point of its changes, oldest change first: every message the
-   * reader received (a support room: every message) whose change number is past `after`, those
-   * they deleted for themselves included. A read mark changes many messages with one number, so
-   * the position is a number and, within it, a message id.
+   * Up to `limit` changes of a room after a point of its changes, for one reader, oldest change
+   * first: every message the reader received (a support room: every message) whose change number
+   * is past `after`, and the messages they deleted for themselves since (by `hides`). A read mark
+   * changes many messages with one number, so the position is a number and, within it, a message
+   * id. A message changed both ways may come twice, each at its own position.
    */
   async changes(
     accountId: string,
     roomId: Types.ObjectId,
     reader: Types.ObjectId,
     page: { after: ChangePosition; limit: number; wholeRoom?: boolean },
-  ): Promise<StoredMessage[]> {
+  ): Promise<{ message: StoredMessage; position: Required<ChangePosition> }[]> {
     const { rev, id } = page.after;
-    return this.messages
-      .find({
-        account_id: accountId,
-        room_id: roomId,
-        ...(page.wholeRoom ? {} : { receivers: reader }),
-        $or: id ? [{ rev: { $gt: rev } }, { rev, _id: { $gt: id } }] : [{ rev: { $gt: rev } }],
-      })
-      .sort({ rev: 1, _id: 1 })
-      .limit(page.limit)
-      .lean<StoredMessage[]>();
+    const past = (field: string) => (id ? [{ [field]: { $gt: rev } }, { [field]: rev, _id: { $gt: id } }] : [{ [field]: { $gt: rev } }]);
+    const [shared, hidden] = await Promise.all([
+      this.messages
+        .find({ account_id: accountId, room_id: roomId, ...(page.wholeRoom ? {} : { receivers: reader }), $or: past('rev') })
+        .sort({ rev: 1, _id: 1 })
+        .limit(page.limit)
+        .lean<StoredMessage[]>(),
+      this.messages.aggregate<StoredMessage & { hide_rev: number }>([
+        { $match: { account_id: accountId, room_id: roomId, hides: { $elemMatch: { conversation_id: reader, rev: { $gte: rev } } } } },
+        { $addFields: { hide_rev: { $first: { $map: { input: { $filter: { input: '$hides', cond: { $eq: ['$$this.conversation_id', reader] } } }, in: '$$this.rev' } } } } },
+        { $match: { $or: past('hide_rev') } },
+        { $sort: { hide_rev: 1, _id: 1 } },
+        { $limit: page.limit },
+      ]),
+    ]);
+    // Merged in order, the first `limit` lie within what both reads covered.
+    return [
+      ...shared.map((message) => ({ message, position: { rev: message.rev ?? 0, id: message._id } })),
+      ...hidden.map(({ hide_rev, ...message }) => ({ message, position: { rev: hide_rev, id: message._id } })),
+    ]
+      .sort((a, b) => a.position.rev - b.position.rev || a.position.id.toHexString().localeCompare(b.position.id.toHexString()))
+      .slice(0, page.limit);
   }
 
   /**
@@ -342,15 +355,25 @@ export class MessagesRepository {
     return (await this.messages.exists({ account_id: accountId, 'attachments.storage_key': storageKey, deleted: false })) !== null;
   }
 
-  /** Hides a message from one conversation; null if it already was hidden from it. */
+  /**
+   * Hides a message from one conversation; null if it already was hidden from it. The hide takes
+   * the room's next change number for that reader alone (`hides`): the others' copy of the message,
+   * its `rev` and `updated`, stay as they were, so nobody learns of it.
+   */
   async hideFrom(accountId: string, message: StoredMessage, reader: Types.ObjectId, session: ClientSession): Promise<StoredMessage | null> {
     const [rev] = await this.nextRevs([message.room_id], session);
     return this.messages
       .findOneAndUpdate(
         { _id: message._id, account_id: accountId, deleted_by: { $ne: reader } },
-        { $addToSet: { deleted_by: reader }, $set: { rev } },
-        { returnDocument: 'after', session },
+        { $addToSet: { deleted_by: reader }, $push: { hides: { conversation_id: reader, rev } } },
+        { returnDocument: 'after', session, timestamps: false },
       )
       .lean<StoredMessage>();
+  }
+
+  /** The room's last change number: nothing of it has a higher one yet. */
+  async lastRev(roomId: Types.ObjectId): Promise<number> {
+    const counter = await this.sequences.findById(roomId, { rev: 1 }).lean<Pick<MessageSequence, 'rev'>>();
+    return counter?.rev ?? 0;
   }
 }

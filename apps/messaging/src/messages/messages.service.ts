@@ -451,14 +451,7 @@ export class MessagesService {
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
     onePosition({ before: payload.before, after: payload.after, after_seq: payload.afterSeq, changed_after: payload.changedAfter });
     const changedAfter = payload.changedAfter !== undefined ? { rev: payload.changedAfter } : changePosition(payload.after);
-    if (changedAfter) {
-      if (payload.q !== undefined) throw AppError.unprocessable('q', `q cannot be combined with ${payload.changedAfter !== undefined ? 'changed_after' : 'a page of changes'}`);
-      const found = await this.messages.changes(actor.accountId, room._id, conversationId, { after: changedAfter, limit, wholeRoom: room.type === 'support' });
-      const newest = found[found.length - 1];
-      // Caught up, the same position again: a client polls with it.
-      const previous = newest ? { r: newest.rev ?? 0, id: newest._id.toHexString() } : { r: changedAfter.rev, ...(changedAfter.id ? { id: changedAfter.id.toHexString() } : {}) };
-      return { data: found.reverse().map((message) => toChangeView(message, conversationId)), next: null, previous: encodeCursor(previous) };
-    }
+    if (changedAfter) return this.changes(actor, room, conversationId, changedAfter, { field: payload.changedAfter !== undefined ? 'changed_after' : 'after', limit, q: payload.q });
     const q = this.searchText(payload.q, false);
     const beforeSeq = payload.before !== undefined ? await this.seqAt(actor, room._id, payload.before, 'before') : undefined;
     const afterSeq = payload.after !== undefined ? await this.seqAt(actor, room._id, payload.after, 'after') : payload.afterSeq;
@@ -472,6 +465,34 @@ export class MessagesService {
     const cursorOf = (message: StoredMessage) => encodeCursor({ s: message.seq });
     const forward = afterSeq !== undefined;
     return toPage(found, limit, forward, cursorOf, toMessageView, forward ? encodeCursor({ s: afterSeq }) : null);
+  }
+
+  /**
+   * A page of a room's changes after a position, newest change first, each message once and as it
+   * is now. A position past the room's last change is a 422: read from there, the changes up to it
+   * would never come (a number from another room, say).
+   */
+  private async changes(
+    actor: Actor,
+    room: MemberRoom['room'],
+    reader: Types.ObjectId,
+    after: ChangePosition,
+    { field, limit, q }: { field: 'changed_after' | 'after'; limit: number; q?: string },
+  ): Promise<Page<MessageStateView>> {
+    if (q !== undefined) throw AppError.unprocessable('q', `q cannot be combined with ${field === 'changed_after' ? 'changed_after' : 'a page of changes'}`);
+    const [found, lastRev] = await Promise.all([
+      this.messages.changes(actor.accountId, room._id, reader, { after, limit, wholeRoom: room.type === 'support' }),
+      this.messages.lastRev(room._id),
+    ]);
+    if (after.rev > lastRev) throw AppError.unprocessable(field, `${field} is past this room's last change (rev ${lastRev}): resume from a rev or a page of this room`);
+    const newest = found[found.length - 1]?.position ?? after;
+    const views = new Map<string, MessageStateView>();
+    for (const { message } of [...found].reverse()) {
+      if (!views.has(message._id.toHexString())) views.set(message._id.toHexString(), toChangeView(message, reader));
+    }
+    // Caught up, the same position again: a client polls with it.
+    const previous = encodeCursor({ r: newest.rev, ...(newest.id ? { id: newest.id.toHexString() } : {}) });
+    return { data: [...views.values()], next: null, previous };
   }
 
   /** Messages matching a text search in every room the caller belongs to or works through an inbox, newest first. */
@@ -570,7 +591,8 @@ export class MessagesService {
         conversation_id: conversationId.toHexString(),
         receivers: [conversationId.toHexString()],
         ...(hidden.deleted ? { deleted_for_everyone: true } : {}),
-        rev: hidden.rev,
+        // The hide's own change number: this event reaches the hider alone.
+        rev: toChangeView(hidden, conversationId).rev,
       };
       await this.outbox.add(
         session,
@@ -667,7 +689,7 @@ function changePosition(after: string | undefined): ChangePosition | undefined {
     return undefined;
   }
   const id = cursor.id === undefined ? undefined : OBJECT_ID.test(String(cursor.id)) ? toObjectId(String(cursor.id), 'after') : null;
-  if (id === null || !Number.isInteger(cursor.r)) throw AppError.badRequest('after', 'after is not a valid cursor');
+  if (id === null || !Number.isSafeInteger(cursor.r) || cursor.r < 0) throw AppError.badRequest('after', 'after is not a valid cursor');
   return { rev: cursor.r, ...(id ? { id } : {}) };
 }
 

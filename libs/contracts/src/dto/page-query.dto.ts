@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Limits } from '../limits.js';
 
@@ -10,6 +10,15 @@ import { Limits } from '../limits.js';
  */
 export const CURSOR_PROPERTY = { type: 'string', format: 'cursor', minLength: 1, maxLength: 512 } as const;
 
+/**
+ * Reads a whole-number query parameter as the document states it, digits only: anything else
+ * (empty, `0x10`, `1e3`, ` 1`, past 2^53) stays a string for `@IsInt` to refuse naming the
+ * field, where `Number()` would have read `''` as 0 and `0x10` as 16.
+ */
+export function QueryInteger(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value));
+}
+
 /** How the document shows the size of a page. */
 export const LIMIT_PROPERTY = { type: 'integer', minimum: 1, maximum: Limits.pageSizeMax, default: Limits.pageSizeDefault } as const;
 
@@ -17,7 +26,7 @@ export const LIMIT_PROPERTY = { type: 'integer', minimum: 1, maximum: Limits.pag
 class PageSizeQueryDto {
   @ApiPropertyOptional({ ...LIMIT_PROPERTY })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(Limits.pageSizeMax)

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
-import { CURSOR_PROPERTY, PageQueryDto } from '../dto/page-query.dto.js';
+import { CURSOR_PROPERTY, PageQueryDto, QueryInteger } from '../dto/page-query.dto.js';
 import type { MessageDeleteScope } from './messaging.commands.js';
 
 /** Longest search text accepted. */
@@ -23,7 +22,7 @@ export class ListMessagesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', description: 'Only messages with a higher seq (what a client missed after seeing seq n)', minimum: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   after_seq?: number;
@@ -36,7 +35,7 @@ export class ListMessagesQueryDto extends PageQueryDto {
       'each as it is now, newest change first; `previous` continues (pass it as `after`). Not with q',
   })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   changed_after?: number;

@@ -167,6 +167,13 @@ export class Message {
   @Prop({ type: [Types.ObjectId], default: [] })
   deleted_by!: Types.ObjectId[];
 
+  /**
+   * The room's change number of each of those deletions, per conversation: a deletion for oneself
+   * is a change in that reader's feed only, so it moves neither `rev` nor `updated`.
+   */
+  @Prop({ type: [{ _id: false, conversation_id: Types.ObjectId, rev: Number }], default: undefined })
+  hides?: { conversation_id: Types.ObjectId; rev: number }[];
+
   created!: Date;
   updated!: Date;
 }
@@ -177,6 +184,8 @@ MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
 // What changed in a room since a change number (a device back from a gap): see `rev`.
 MessageSchema.index({ room_id: 1, rev: 1, _id: 1 });
+// A reader's own deletions in their feed of a room's changes: see `hides`.
+MessageSchema.index({ room_id: 1, 'hides.conversation_id': 1, 'hides.rev': 1 }, { partialFilterExpression: { hides: { $exists: true } } });
 // Whether a stored file is still attached to a live message, when one holding it is deleted.
 MessageSchema.index({ account_id: 1, 'attachments.storage_key': 1 }, { partialFilterExpression: { 'attachments.storage_key': { $type: 'string' } } });
 // The machine-to-machine queries of listing messages name a sender or a receiver.
