@@ -191,6 +191,16 @@ describe('the console at /', () => {
     await textOf(badge(alice, roomId), '(absent)', 'no badge for a room Alice is reading');
     await screenshot(bob, 'bob-sees-his-answer-read');
 
+    // Bob reacts to Alice's greeting; she sees it live, adds hers, and he takes his back.
+    await message(bob, 'Hello Bob').getByRole('button', { name: 'React 👍', exact: true }).click();
+    const aliceThumbs = message(alice, 'Hello Bob').getByRole('button', { name: 'React 👍, 1 so far' });
+    await expect(aliceThumbs.getAttribute('aria-pressed')).resolves.toBe('false');
+    await aliceThumbs.click();
+    await message(bob, 'Hello Bob').locator('button.reaction[aria-pressed="true"]', { hasText: '👍 2' }).waitFor();
+    await screenshot(bob, 'bob-sees-two-thumbs-up');
+    await message(bob, 'Hello Bob').getByRole('button', { name: 'React 👍, 2 so far' }).click();
+    await message(alice, 'Hello Bob').locator('button.reaction[aria-pressed="true"]', { hasText: '👍 1' }).waitFor();
+
     // Alice edits and deletes for everyone; Bob deletes for himself: each lands in the other tab live.
     await message(alice, 'Hello Bob').getByRole('button', { name: 'Edit' }).click();
     await alice.getByLabel('Edit message').fill('Hello Bob, welcome to Parley!');

@@ -15,7 +15,7 @@ import {
   restartApp,
 } from '@parley/testing';
 
-async function send(user: TestMember, roomId: string, content: string, extra: Record<string, unknown> = {}): Promise<{ id: string; seq: number; content: string }> {
+async function send(user: TestMember, roomId: string, content: string, extra: Record<string, unknown> = {}): Promise<{ id: string; seq: number; rev: number; content: string }> {
   const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: user.token, body: { content, ...extra } });
   expect(response.status).toBe(201);
   return response.body;
@@ -494,6 +494,99 @@ describe('messages: paging, catching up and search', () => {
     expect([missing.status, badCursor.status]).toEqual([400, 400]);
     expect(missing.body.details[0].field).toBe('q');
     expect(badCursor.body.details[0].field).toBe('before');
+  });
+});
+
+describe('messages: reactions', () => {
+  afterAll(closeStores);
+
+  it('lets members react once per emoji and take it back, counted in the order given, told to every device; a repeat changes and tells nothing', async () => {
+    const accountId = newAccountId();
+    const [alice, bob, carol] = [await newMember(accountId, ['conversation', 'conversation.admin']), await newMember(accountId), await newMember(accountId)];
+    const channel = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'channel', name: `react-${Date.now()}`, members: [bob.conversationId, carol.conversationId] } });
+    expect(channel.status).toBe(201);
+    const roomId = channel.body.id;
+    const sent = await send(alice, roomId, 'ship it?');
+    const carolSocket = await connectSocket(carol.token);
+    const updates = collect(carolSocket, 'message_updated');
+    try {
+      const thumbs = encodeURIComponent('👍');
+      const first = await api('PUT', `/v1/messages/${sent.id}/reactions/${thumbs}`, { token: bob.token });
+      expect(first.status).toBe(200);
+      expect(first.body.reactions).toEqual([{ emoji: '👍', count: 1, conversation_ids: [bob.conversationId] }]);
+      expect((await api('PUT', `/v1/messages/${sent.id}/reactions/${thumbs}`, { token: alice.token })).status).toBe(200);
+      const family = '👨‍👩‍👧';
+      const both = await api('PUT', `/v1/messages/${sent.id}/reactions/${encodeURIComponent(family)}`, { token: bob.token });
+      expect(both.body.reactions).toEqual([
+        { emoji: '👍', count: 2, conversation_ids: [bob.conversationId, alice.conversationId] },
+        { emoji: family, count: 1, conversation_ids: [bob.conversationId] },
+      ]);
+      // Again: nothing changes, and nobody is told.
+      const again = await api('PUT', `/v1/messages/${sent.id}/reactions/${thumbs}`, { token: bob.token });
+      expect(again.body.reactions).toEqual(both.body.reactions);
+      expect(await updatedEvents(sent.id)).toHaveLength(3);
+
+      const taken = await api('DELETE', `/v1/messages/${sent.id}/reactions/${encodeURIComponent(family)}`, { token: bob.token });
+      expect(taken.status).toBe(200);
+      expect(taken.body.reactions).toEqual([{ emoji: '👍', count: 2, conversation_ids: [bob.conversationId, alice.conversationId] }]);
+      expect((await api('DELETE', `/v1/messages/${sent.id}/reactions/${encodeURIComponent(family)}`, { token: bob.token })).body.reactions).toEqual(taken.body.reactions);
+      expect(await updatedEvents(sent.id)).toHaveLength(4);
+
+      // Every member's devices hear of each change, with the reactions as they are then.
+      await eventually(() => updates, (pushes) => pushes.length === 4, 'four message_updated pushes to carol');
+      expect(updates.map((push) => push.message.reactions?.map((reaction: { emoji: string; count: number }) => `${reaction.emoji}${reaction.count}`).join(' '))).toEqual([
+        '👍1',
+        '👍2',
+        `👍2 ${family}1`,
+        '👍2',
+      ]);
+      // Reads show them, and a device back from a gap gets them as a change.
+      const page = (await api('GET', `/v1/rooms/${roomId}/messages?changed_after=${sent.rev}`, { token: carol.token })).body;
+      expect(page.data).toEqual([expect.objectContaining({ id: sent.id, reactions: taken.body.reactions, rev: taken.body.rev })]);
+      expect(taken.body.rev).toBeGreaterThan(sent.rev);
+    } finally {
+      carolSocket.disconnect();
+    }
+  });
+
+  it('refuses a reaction by a non-member (403), from another account (404), to a deleted message (409), and an empty, long, spaced or invisible one (400, 422), writing nothing', async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const sent = await send(alice, roomId, 'react to me');
+    const outsider = await newMember(alice.accountId);
+    const foreign = await newMember();
+    const before = await footprint(alice.accountId);
+    const at = (emoji: string, token: string) => api('PUT', `/v1/messages/${sent.id}/reactions/${encodeURIComponent(emoji)}`, { token });
+    const refused = [
+      await at('👍', outsider.token),
+      await at('👍', foreign.token),
+      await at('x'.repeat(33), bob.token),
+      await at('thumbs up', bob.token),
+      await at('\u200b', bob.token),
+      await at('a\u0001', bob.token),
+    ];
+    expect(refused.map((response) => response.status)).toEqual([403, 404, 400, 422, 422, 422]);
+    expect(refused.slice(2).map((response) => response.body.details[0].field)).toEqual(['emoji', 'emoji', 'emoji', 'emoji']);
+    expect(await footprint(alice.accountId)).toEqual(before);
+
+    expect((await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+    const deleted = await at('👍', bob.token);
+    expect(deleted.status).toBe(409);
+    expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token })).body.data[0].reactions).toBeUndefined();
+  });
+
+  it('holds at most 50 different reactions on a message, and takes more of one it has', async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const sent = await send(alice, roomId, 'so many feelings');
+    for (let index = 0; index < 50; index++) {
+      expect((await api('PUT', `/v1/messages/${sent.id}/reactions/r${index}`, { token: alice.token })).status).toBe(200);
+    }
+    const past = await api('PUT', `/v1/messages/${sent.id}/reactions/r50`, { token: alice.token });
+    expect(past.status).toBe(422);
+    expect(past.body.details[0].field).toBe('emoji');
+    const more = await api('PUT', `/v1/messages/${sent.id}/reactions/r7`, { token: bob.token });
+    expect(more.status).toBe(200);
+    expect(more.body.reactions).toHaveLength(50);
+    expect(more.body.reactions[7]).toEqual({ emoji: 'r7', count: 2, conversation_ids: [alice.conversationId, bob.conversationId] });
   });
 });
 

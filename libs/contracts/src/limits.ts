@@ -13,6 +13,10 @@ export const Limits = {
    * reply (a 504 after 10 s, every time); GET /v1/rooms/:id lists them all.
    */
   roomListMemberLimit: 20,
+  /** Different reactions one message holds (Slack's limit is 50 too). */
+  reactionsPerMessageMax: 50,
+  /** Characters of one reaction: an emoji sequence (a family, a flag) or a short name such as `thumbsup`. */
+  reactionMaxLength: 32,
 } as const;
 
 /** The length a text limit counts, as JSON Schema and class-validator do: characters, an emoji one (not its UTF-16 units). */
@@ -28,6 +32,21 @@ const BROKEN_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
 /** Whether a string is text at all: no NUL and no half of a surrogate pair. */
 export function isWholeText(text: string): boolean {
   return !BROKEN_TEXT.test(text);
+}
+
+/** Characters a reaction may not hold: white space, separators and control characters (a ZWJ of an emoji sequence is fine). */
+const NOT_IN_REACTION = /[\s\p{Z}\p{Cc}]/u;
+
+/**
+ * Refuses a reaction that is not an emoji or a short name such as `thumbsup`, naming `emoji`: too
+ * long or empty is a 400 (the document's bounds), spaces, control characters or nothing visible a 422.
+ */
+export function checkReaction(emoji: string): void {
+  const length = characterCount(emoji);
+  if (length === 0 || length > Limits.reactionMaxLength) throw AppError.badRequest('emoji', `emoji must be 1 to ${Limits.reactionMaxLength} characters`);
+  if (!isWholeText(emoji) || NOT_IN_REACTION.test(emoji) || !showsText(emoji)) {
+    throw AppError.unprocessable('emoji', 'emoji must be an emoji or a short name, without spaces or control characters');
+  }
 }
 
 /** Characters that show: not white space, separators or format characters (zero-width spaces, joiners). */

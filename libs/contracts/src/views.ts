@@ -89,12 +89,21 @@ export interface MessageView {
   read_at?: string | null;
   /** Sent by SMS or email: where that delivery stands. */
   delivery?: DeliveryView;
+  /** Reactions to it, in the order each was first given; absent while it has none (and once deleted for everyone). */
+  reactions?: MessageReactionView[];
   content: string;
   source: MessageSource;
   attachments: AttachmentView[];
   client_message_id: string | null;
   created: string;
   updated: string;
+}
+
+/** One reaction to a message: the emoji (or short name), and who gave it, first first. */
+export interface MessageReactionView {
+  emoji: string;
+  count: number;
+  conversation_ids: string[];
 }
 
 /** A page of a list: `next` continues past the last item, `previous` before the first. */

@@ -5,6 +5,7 @@ import { CurrentActor, RequireScopes } from '@parley/auth';
 import {
   AppError,
   ErrorCodes,
+  Limits,
   MessagingPatterns,
   Scopes,
   type Actor,
@@ -38,6 +39,7 @@ import { ApiErrors } from '../api-docs/api-errors.decorator.js';
 import { ApiOkPage } from '../api-docs/api-page.decorator.js';
 import { MESSAGE_LINKS, REMINDER_LINKS } from '../api-docs/api-links.js';
 import { ApiIdParam, IdParamPipe } from '../http/id-param.pipe.js';
+import { ApiReactionParam, ReactionParamPipe } from './reaction-param.pipe.js';
 import { AttachmentLinksInterceptor } from './attachment-links.interceptor.js';
 
 @ApiTags('messages')
@@ -202,6 +204,39 @@ export class MessagesController {
   @ApiErrors(400, 404, 409)
   async unfavorite(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<void> {
     await this.commands.send(MessagingPatterns.FavoriteSet, actor, { messageId, favorite: false }, { correlationId, key: messageId });
+  }
+
+  @Put('messages/:id/reactions/:emoji')
+  @ApiIdParam('id', 'Message id')
+  @ApiReactionParam()
+  @ApiOperation({
+    summary: 'React to a message with an emoji (idempotent: once per member and emoji); every device of the room gets message_updated with its reactions',
+    description: `A message deleted for everyone is a 409; a new reaction past ${Limits.reactionsPerMessageMax} different ones on a message a 422.`,
+  })
+  @ApiOkResponse({ description: 'The message, with its reactions', type: MessageSchema, links: MESSAGE_LINKS })
+  @ApiErrors(400, 404, 409, 422)
+  react(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) messageId: string,
+    @Param('emoji', new ReactionParamPipe()) emoji: string,
+  ): Promise<MessageStateView> {
+    return this.commands.send(MessagingPatterns.ReactionSet, actor, { messageId, emoji, reacted: true }, { correlationId, key: messageId });
+  }
+
+  @Delete('messages/:id/reactions/:emoji')
+  @ApiIdParam('id', 'Message id')
+  @ApiReactionParam()
+  @ApiOperation({ summary: "Take back the caller's reaction (idempotent); every device of the room gets message_updated with its reactions", description: 'A message deleted for everyone is a 409.' })
+  @ApiOkResponse({ description: 'The message, with its reactions', type: MessageSchema, links: MESSAGE_LINKS })
+  @ApiErrors(400, 404, 409, 422)
+  unreact(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) messageId: string,
+    @Param('emoji', new ReactionParamPipe()) emoji: string,
+  ): Promise<MessageStateView> {
+    return this.commands.send(MessagingPatterns.ReactionSet, actor, { messageId, emoji, reacted: false }, { correlationId, key: messageId });
   }
 
   @Post('messages/:id/reminders')

@@ -2,11 +2,11 @@ import { Controller } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
 import type { Connection } from 'mongoose';
-import { createEnvelope, EventTopics, type DeliveryStatusData, type MessageUpdatedData } from '@parley/contracts';
+import { createEnvelope, EventTopics, type DeliveryStatusData } from '@parley/contracts';
 import { runTransaction, toObjectId } from '@parley/database';
 import { EventConsumer, OnEvent, Outbox } from '@parley/kafka';
 import { correlationIdOfKafka } from '@parley/platform';
-import { isVisibleTo, toMessageView } from '../messages/message.view.js';
+import { messageUpdatedData } from '../messages/message.view.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
 
 /**
@@ -37,15 +37,10 @@ export class DeliveryStatusHandler {
           session,
         );
         if (!updated) return;
-        const view = toMessageView(updated);
-        const changed: MessageUpdatedData = {
-          room_id: view.room_id,
-          message: view,
-          receivers: updated.receivers.filter((receiver) => isVisibleTo(updated, receiver)).map((receiver) => receiver.toHexString()),
-        };
+        const changed = messageUpdatedData(updated);
         await this.outbox.add(
           session,
-          [createEnvelope({ type: EventTopics.MessageUpdated, accountId: envelope.accountId, key: view.room_id, actor: null, data: changed })],
+          [createEnvelope({ type: EventTopics.MessageUpdated, accountId: envelope.accountId, key: changed.room_id, actor: null, data: changed })],
           correlationIdOfKafka(context),
         );
       });

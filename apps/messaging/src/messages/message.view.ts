@@ -1,4 +1,4 @@
-import type { MessageStateView } from '@parley/contracts';
+import type { MessageStateView, MessageUpdatedData } from '@parley/contracts';
 import type { Message } from '@parley/database';
 import type { Types } from 'mongoose';
 
@@ -32,6 +32,15 @@ export function toMessageView(message: StoredMessage): MessageStateView {
           },
         }
       : {}),
+    ...(!deleted && message.reactions?.length
+      ? {
+          reactions: message.reactions.map(({ emoji, conversation_ids }) => ({
+            emoji,
+            count: conversation_ids.length,
+            conversation_ids: conversation_ids.map((id) => id.toHexString()),
+          })),
+        }
+      : {}),
     content: deleted ? '' : message.content,
     source: message.source,
     attachments: deleted
@@ -60,6 +69,12 @@ export function toChangeView(message: StoredMessage, reader: Types.ObjectId): Me
   if (!message.deleted_by.some((hidden) => hidden.equals(reader))) return toMessageView(message);
   const hiddenAt = message.hides?.find((hide) => hide.conversation_id.equals(reader))?.rev ?? 0;
   return { ...toMessageView({ ...message, deleted: true }), rev: Math.max(message.rev ?? 0, hiddenAt), hidden: true };
+}
+
+/** What `parley.message.updated` says of a changed message: the message as it is now, to every receiver who still sees it. */
+export function messageUpdatedData(message: StoredMessage): MessageUpdatedData & { message: MessageStateView } {
+  const view = toMessageView(message);
+  return { room_id: view.room_id, message: view, receivers: message.receivers.filter((receiver) => isVisibleTo(message, receiver)).map((receiver) => receiver.toHexString()) };
 }
 
 /** Whether a conversation may see a message at all: it was a receiver and has not hidden it. */

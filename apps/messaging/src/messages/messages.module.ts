@@ -27,6 +27,8 @@ import { OutboundPlanner } from '../delivery/outbound-planner.js';
 import { FavoritesHandler } from '../favorites/favorites.handler.js';
 import { M2mMessagesHandler } from '../m2m/m2m-messages.handler.js';
 import { M2mMessagesService } from '../m2m/m2m-messages.service.js';
+import { ReactionsHandler } from '../reactions/reactions.handler.js';
+import { ReactionsService } from '../reactions/reactions.service.js';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
 import { FavoritesService } from '../favorites/favorites.service.js';
 import { ReminderScheduler } from '../reminders/reminder-scheduler.js';
@@ -63,7 +65,7 @@ import { StoredAttachments } from './stored-attachments.js';
       { name: SupportInbox.name, schema: SupportInboxSchema },
     ]),
   ],
-  controllers: [MessagesHandler, FavoritesHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler, ContentPolicyHandler, M2mMessagesHandler],
+  controllers: [MessagesHandler, FavoritesHandler, ReactionsHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler, ContentPolicyHandler, M2mMessagesHandler],
   providers: [
     MessagesRepository,
     MessagesService,
@@ -72,6 +74,7 @@ import { StoredAttachments } from './stored-attachments.js';
     ContentSanitizer,
     FavoritesRepository,
     FavoritesService,
+    ReactionsService,
     RemindersRepository,
     RemindersService,
     ReminderScheduler,

@@ -338,6 +338,27 @@ export class MessagesRepository {
       .lean<StoredMessage>();
   }
 
+  /**
+   * Replaces a live message's reactions (none left: the field goes), with the room's next change
+   * number. Null if it was deleted meanwhile. Called in the transaction that read them, so a
+   * concurrent reaction conflicts and reads again.
+   */
+  async setReactions(
+    accountId: string,
+    message: StoredMessage,
+    reactions: NonNullable<StoredMessage['reactions']>,
+    session: ClientSession,
+  ): Promise<StoredMessage | null> {
+    const [rev] = await this.nextRevs([message.room_id], session);
+    return this.messages
+      .findOneAndUpdate(
+        { _id: message._id, account_id: accountId, deleted: false },
+        reactions.length > 0 ? { $set: { reactions, rev } } : { $set: { rev }, $unset: { reactions: 1 } },
+        { returnDocument: 'after', session },
+      )
+      .lean<StoredMessage>();
+  }
+
   /** Deletes a message for everyone (the document stays); null if it already was. */
   async deleteForEveryone(accountId: string, message: StoredMessage, byUserId: string, at: Date, session: ClientSession): Promise<StoredMessage | null> {
     const [rev] = await this.nextRevs([message.room_id], session);

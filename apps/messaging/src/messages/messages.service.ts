@@ -25,7 +25,6 @@ import {
   type MessagePolicyView,
   type MessageSearchPayload,
   type MessageStateView,
-  type MessageUpdatedData,
   type MessageUpdatePayload,
   type Page,
 } from '@parley/contracts';
@@ -55,7 +54,7 @@ import { MessagesRepository, type ChangePosition, type TimePosition } from './me
 import { toPage } from './paging.js';
 import { RoomAccess, type MemberRoom } from './room-access.js';
 import { StoredAttachments } from './stored-attachments.js';
-import { isVisibleTo, toChangeView, toMessageView, type StoredMessage } from './message.view.js';
+import { messageUpdatedData, toChangeView, toMessageView, type StoredMessage } from './message.view.js';
 
 type SeqCursor = { s: number };
 /** A page of changes' cursor: past change number `r`, and within it past message `id`. */
@@ -532,18 +531,13 @@ export class MessagesService {
       if (current.content === content) return toMessageView(current);
       const edited = await this.messages.edit(actor.accountId, current, content, new Date(), session);
       if (!edited) throw AppError.conflict('The message was deleted');
-      const view = toMessageView(edited);
-      const data: MessageUpdatedData = {
-        room_id: view.room_id,
-        message: view,
-        receivers: edited.receivers.filter((receiver) => isVisibleTo(edited, receiver)).map((receiver) => receiver.toHexString()),
-      };
+      const data = messageUpdatedData(edited);
       await this.outbox.add(
         session,
-        [createEnvelope({ type: EventTopics.MessageUpdated, accountId: actor.accountId, key: view.room_id, actor: by, data })],
+        [createEnvelope({ type: EventTopics.MessageUpdated, accountId: actor.accountId, key: data.room_id, actor: by, data })],
         correlationId,
       );
-      return view;
+      return data.message;
     });
   }
 

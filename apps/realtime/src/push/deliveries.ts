@@ -134,7 +134,7 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
 
 type PushedMessage = Pick<
   MessageView,
-  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'rev' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at'
+  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'rev' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at' | 'reactions'
 >;
 
 /**
@@ -160,6 +160,7 @@ function pushedMessage(message: MessageView): PushedMessage {
     ...(message.delivery ? { delivery: message.delivery } : {}),
     ...(message.policy ? { policy: message.policy } : {}),
     ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at ?? null } : {}),
+    ...(message.reactions ? { reactions: message.reactions } : {}),
   };
 }
 

@@ -19,7 +19,7 @@ import type {
   SupportStateView,
   UnroutedInboundView,
 } from '../support/support.views.js';
-import type { AttachmentView, ConversationView, RoomMemberView, RoomView } from '../views.js';
+import type { AttachmentView, ConversationView, MessageReactionView, RoomMemberView, RoomView } from '../views.js';
 import { CURSOR_PROPERTY } from './page-query.dto.js';
 
 /**
@@ -134,6 +134,13 @@ export class MessagePolicySchema implements MessagePolicyView {
   @ApiProperty({ type: 'array', items: { type: 'string', enum: ['phones', 'emails', 'links'] } }) masked!: MessagePolicyView['masked'];
 }
 
+@ApiSchema({ name: 'MessageReaction', description: 'One reaction to a message and who gave it, first first' })
+export class MessageReactionSchema implements MessageReactionView {
+  @ApiProperty({ description: 'An emoji, or a short name such as thumbsup', minLength: 1, maxLength: Limits.reactionMaxLength }) emoji!: string;
+  @ApiProperty({ type: 'integer', minimum: 1 }) count!: number;
+  @ApiProperty({ type: 'array', items: { ...id() } }) conversation_ids!: string[];
+}
+
 @ApiSchema({ name: 'Message' })
 export class MessageSchema implements MessageStateView {
   @ApiProperty(id()) id!: string;
@@ -153,6 +160,8 @@ export class MessageSchema implements MessageStateView {
   @ApiPropertyOptional() is_read?: boolean;
   @ApiPropertyOptional({ ...time, nullable: true }) read_at?: string | null;
   @ApiPropertyOptional({ type: DeliverySchema }) delivery?: DeliverySchema;
+  @ApiPropertyOptional({ type: [MessageReactionSchema], description: 'In the order each was first given; absent while there are none, and once deleted for everyone' })
+  reactions?: MessageReactionSchema[];
   @ApiProperty({ description: 'Sanitized; empty once deleted for everyone' }) content!: string;
   @ApiProperty({ enum: ['chat', 'sms', 'email'] }) source!: MessageStateView['source'];
   @ApiProperty({ type: [AttachmentSchema] }) attachments!: AttachmentSchema[];

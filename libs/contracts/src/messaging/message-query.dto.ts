@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CURSOR_PROPERTY, PageQueryDto, QueryInteger } from '../dto/page-query.dto.js';
 import type { MessageDeleteScope } from './messaging.commands.js';
 
@@ -20,16 +20,18 @@ export class ListMessagesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ ...CURSOR_PROPERTY, description: "A page's `previous`, or a message id: the messages after it (newer; what a client missed since it)" })
   declare after?: string;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Only messages with a higher seq (what a client missed after seeing seq n)', minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Only messages with a higher seq (what a client missed after seeing seq n)', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
   @IsOptional()
   @QueryInteger()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after_seq?: number;
 
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
     description:
       'What changed after change number n (a `rev`): the messages stored, edited, deleted (for everyone, or for the caller: `hidden`), or whose delivery or read state moved since, ' +
       'each as it is now, newest change first; `previous` continues (pass it as `after`). Not with q',
@@ -38,6 +40,7 @@ export class ListMessagesQueryDto extends PageQueryDto {
   @QueryInteger()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   changed_after?: number;
 
   @ApiPropertyOptional({ ...SEARCH_PROPERTY, description: 'Text search within the room (as q of GET /v1/search)' })

@@ -80,6 +80,13 @@ export interface FavoriteSetPayload {
   favorite: boolean;
 }
 
+export interface ReactionSetPayload {
+  messageId: string;
+  /** An emoji or a short name, as the gateway checked it. */
+  emoji: string;
+  reacted: boolean;
+}
+
 export interface FavoriteListPayload {
   before?: string;
   after?: string;

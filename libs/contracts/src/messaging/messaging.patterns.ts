@@ -23,6 +23,8 @@ export const MessagingPatterns = {
   MessageSearch: 'messaging.message.search',
   /** Favorite or unfavorite a message for the caller (idempotent). */
   FavoriteSet: 'messaging.favorite.set',
+  /** Give or take back the caller's reaction to a message (idempotent); every device is told. */
+  ReactionSet: 'messaging.reaction.set',
   /** The caller's favorite messages, newest favorited first. */
   FavoriteList: 'messaging.favorite.list',
   /** Remind the caller of a message at a time. */

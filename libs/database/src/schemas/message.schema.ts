@@ -145,6 +145,10 @@ export class Message {
   @Prop({ type: [Types.ObjectId], default: [] })
   receivers!: Types.ObjectId[];
 
+  /** Reactions, in the order each was first given; each with who gave it, first first. Absent while none. */
+  @Prop({ type: [{ _id: false, emoji: String, conversation_ids: [Types.ObjectId] }], default: undefined })
+  reactions?: { emoji: string; conversation_ids: Types.ObjectId[] }[];
+
   /** Earlier versions of the content, oldest first (the current one is `content`). */
   @Prop({ type: [MessageEditSchema], default: [] })
   edits?: MessageEdit[];

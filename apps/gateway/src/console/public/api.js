@@ -101,6 +101,11 @@ export class ParleyApi {
     return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/messages`, { content, clientMessageId });
   }
 
+  /** Gives (`reacted`) or takes back the caller's reaction to a message; answers the message with its reactions. */
+  react(messageId, emoji, reacted) {
+    return this.request(reacted ? 'PUT' : 'DELETE', `/v1/messages/${encodeURIComponent(messageId)}/reactions/${encodeURIComponent(emoji)}`);
+  }
+
   edit(messageId, content) {
     return this.request('PATCH', `/v1/messages/${encodeURIComponent(messageId)}`, { content });
   }

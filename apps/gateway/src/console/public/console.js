@@ -346,6 +346,7 @@ function fromView(view, key) {
     edited_at: view.edited_at ?? null,
     deleted: !!view.deleted,
     attachments: view.attachments ?? [],
+    reactions: view.reactions ?? [],
     client_message_id: view.client_message_id ?? null,
     state: 'sent',
     error: null,
@@ -362,7 +363,9 @@ function addMessage(view) {
   if (known) {
     const entry = open.messages.get(known);
     // A view without content (a status change) keeps the stored content, as HTML like any view's.
-    Object.assign(entry, fromView({ ...entry, content: entry.html ?? entry.content, ...view }, known));
+    // A whole view without reactions has none left.
+    const reactions = view.reactions ?? ('content' in view ? [] : entry.reactions);
+    Object.assign(entry, fromView({ ...entry, content: entry.html ?? entry.content, ...view, reactions }, known));
     return entry;
   }
   const localKey = view.client_message_id ? `local-${view.client_message_id}` : null;
@@ -533,6 +536,14 @@ const messageActions = {
     state.editingKey = null;
     renderOpenRoom();
     focusMessageAction(key, 'Edit');
+  },
+  async onReact(key, emoji, reacted) {
+    const entry = state.open?.messages.get(key);
+    if (!entry?.id) return;
+    const updated = await attempt(() => state.api.react(entry.id, emoji, reacted));
+    if (!updated || !state.open?.messages.has(key)) return;
+    addMessage(updated);
+    renderOpenRoom();
   },
   onDelete(key) {
     const entry = state.open?.messages.get(key);

@@ -6,6 +6,8 @@ import { isSnoozed, personName, presenceDot, roomTitle } from './room-list.js';
 /** The tags and link schemes Parley keeps in content (messaging's ContentSanitizer): the only ones the page builds. */
 const FORMATTING = new Set(['B', 'STRONG', 'I', 'EM', 'U', 'S', 'CODE', 'PRE', 'BR', 'P', 'UL', 'OL', 'LI', 'BLOCKQUOTE', 'A']);
 const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tel:']);
+/** The reaction every message offers before it has any. */
+const QUICK_REACTION = '👍';
 
 /**
  * Fills `target` with stored content as formatted text. The content is sanitized when stored; the
@@ -171,10 +173,10 @@ function updateMessage(item, message, context, handlers) {
   // The list is a live region: a message is rebuilt only when what it shows changed, or a screen
   // reader would read the whole history again on every update. A receipt changes in place.
   const author = authorName(message, context);
-  const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0]);
+  const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0, message.reactions]);
   if (item.dataset.shown !== shown) {
     item.dataset.shown = shown;
-    buildMessage(item, message, { mine, editing, author }, handlers);
+    buildMessage(item, message, { mine, editing, author, me: context.me.id }, handlers);
   }
   const receiptElement = item.querySelector('.receipt');
   if (receiptElement && receipt && receiptElement.textContent !== receipt.text) {
@@ -183,7 +185,7 @@ function updateMessage(item, message, context, handlers) {
   }
 }
 
-function buildMessage(item, message, { mine, editing, author }, handlers) {
+function buildMessage(item, message, { mine, editing, author, me }, handlers) {
   const head = document.createElement('div');
   head.className = 'message-head';
   const authorElement = document.createElement('span');
@@ -233,16 +235,33 @@ function buildMessage(item, message, { mine, editing, author }, handlers) {
   }
   if (message.state === 'failed') foot.append(button('Retry', 'secondary', () => handlers.onRetry(message.key)));
   if (message.state === 'sent' && !message.deleted && !editing) {
+    // Each reaction toggles the reader's own; 👍 is there to give the first one.
+    const reactions = message.reactions ?? [];
+    const given = reactions.some((reaction) => reaction.emoji === QUICK_REACTION) ? reactions : [...reactions, { emoji: QUICK_REACTION, count: 0, conversation_ids: [] }];
+    for (const reaction of given) {
+      const reacted = reaction.conversation_ids.includes(me);
+      const toggle = button(reaction.count > 0 ? `${reaction.emoji} ${reaction.count}` : reaction.emoji, 'reaction', () => handlers.onReact(message.key, reaction.emoji, !reacted));
+      toggle.setAttribute('aria-pressed', String(reacted));
+      toggle.dataset.reaction = reaction.emoji;
+      toggle.setAttribute('aria-label', `React ${reaction.emoji}${reaction.count > 0 ? `, ${reaction.count} so far` : ''}`);
+      foot.append(toggle);
+    }
     if (mine) foot.append(button('Edit', 'secondary', () => handlers.onEdit(message.key)));
     foot.append(button('Delete', 'danger', () => handlers.onDelete(message.key)));
   }
   // "Edit" alone does not say which message: each action is described by the text it acts on.
   for (const action of foot.querySelectorAll('button')) action.setAttribute('aria-describedby', `message-body-${message.key}`);
   parts.push(foot);
-  const focusedAction = item.contains(document.activeElement) ? document.activeElement.textContent : null;
+  const focused = item.contains(document.activeElement) ? document.activeElement : null;
+  const focusedAction = focused?.textContent;
+  const focusedReaction = focused?.dataset.reaction;
   item.replaceChildren(...parts);
-  // Rebuilt actions keep the keyboard where it was (the same action of the same message).
-  if (focusedAction) [...item.querySelectorAll('button')].find((action) => action.textContent === focusedAction)?.focus({ preventScroll: true });
+  // Rebuilt actions keep the keyboard where it was (the same action of the same message; a reaction's count changes).
+  if (focused) {
+    [...item.querySelectorAll('button')]
+      .find((action) => (focusedReaction !== undefined ? action.dataset.reaction === focusedReaction : action.textContent === focusedAction))
+      ?.focus({ preventScroll: true });
+  }
   if (editing) item.querySelector('textarea')?.focus();
 }
 
