@@ -39,6 +39,8 @@ describe('listing threads', () => {
     const edit = await api('PATCH', `/v1/messages/${message.id}`, { token: buyer.token, body: { content: 'changed my mind' } });
     expect(edit.status).toBe(409);
     expect(edit.body.message).toMatch(/immutable/);
+    const reaction = await api('PUT', `/v1/messages/${message.id}/reactions/${encodeURIComponent('👍')}`, { token: seller.token });
+    expect(reaction.status).toBe(409);
     const stored = await (await database()).collection('conversations.messages').findOne({ account_id: accountId, room_id: { $exists: true }, content: 'Is it still available?' });
     expect(stored?.edits ?? []).toEqual([]);
   });

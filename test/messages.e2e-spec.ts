@@ -555,6 +555,7 @@ describe('messages: reactions', () => {
     const outsider = await newMember(alice.accountId);
     const foreign = await newMember();
     const before = await footprint(alice.accountId);
+    // (`..` never arrives through a URL parser, which takes it, encoded or not, as a path step: the unit test of checkReaction has it.)
     const at = (emoji: string, token: string) => api('PUT', `/v1/messages/${sent.id}/reactions/${encodeURIComponent(emoji)}`, { token });
     const refused = [
       await at('👍', outsider.token),
@@ -563,9 +564,13 @@ describe('messages: reactions', () => {
       await at('thumbs up', bob.token),
       await at('\u200b', bob.token),
       await at('a\u0001', bob.token),
+      await at('👍\u200b', bob.token),
+      await at('\ufe0f', bob.token),
+      await at('👍👍', bob.token),
+      await at('<b>x</b>', bob.token),
     ];
-    expect(refused.map((response) => response.status)).toEqual([403, 404, 400, 422, 422, 422]);
-    expect(refused.slice(2).map((response) => response.body.details[0].field)).toEqual(['emoji', 'emoji', 'emoji', 'emoji']);
+    expect(refused.map((response) => response.status)).toEqual([403, 404, 400, 422, 422, 422, 422, 422, 422, 422]);
+    expect(new Set(refused.slice(2).map((response) => response.body.details[0].field))).toEqual(new Set(['emoji']));
     expect(await footprint(alice.accountId)).toEqual(before);
 
     expect((await api('DELETE', `/v1/messages/${sent.id}?for=everyone`, { token: alice.token })).status).toBe(204);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError } from './errors.js';
-import { nameAsRead, readableName } from './limits.js';
+import { checkReaction, nameAsRead, readableName } from './limits.js';
 
 describe('nameAsRead', () => {
   it('trims a name and keeps it in one Unicode form, so Café typed either way is one name', () => {
@@ -37,5 +37,25 @@ describe('readableName', () => {
     })();
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ statusCode: 422, details: [{ field: 'contact.name' }] });
+  });
+});
+
+describe('checkReaction', () => {
+  const refusal = (emoji: string) => {
+    try {
+      checkReaction(emoji);
+      return null;
+    } catch (error) {
+      return (error as { statusCode: number }).statusCode;
+    }
+  };
+
+  it('takes one emoji of any kind, and a short name', () => {
+    for (const emoji of ['👍', '👍🏽', '🇫🇷', '👨‍👩‍👧', '🏳️‍🌈', '1️⃣', '❤', '❤️', 'thumbsup', '+1', 'white_check_mark', 'lol']) expect(refusal(emoji)).toBeNull();
+  });
+
+  it('refuses an empty or long one with a 400, and two emoji, hidden or direction-changing characters, a lone variation selector or dots with a 422', () => {
+    expect([refusal(''), refusal('x'.repeat(33))]).toEqual([400, 400]);
+    for (const emoji of ['👍👍', '👍\u200b', '\u200e👍', '\u202e', '\ufe0f', '\u0301', '..', '.', 'thumbs up', '<img>', 'a\u0001']) expect(refusal(emoji)).toBe(422);
   });
 });

@@ -1,3 +1,4 @@
+import emojiRegex from 'emoji-regex';
 import { AppError } from './errors.js';
 
 /** Limits of design.md section 4, enforced at the edge and again where data is stored. */
@@ -34,18 +35,24 @@ export function isWholeText(text: string): boolean {
   return !BROKEN_TEXT.test(text);
 }
 
-/** Characters a reaction may not hold: white space, separators and control characters (a ZWJ of an emoji sequence is fine). */
-const NOT_IN_REACTION = /[\s\p{Z}\p{Cc}]/u;
+/** A reaction's short name, as Slack and Mattermost name theirs: `thumbsup`, `+1`, `white_check_mark`. */
+const REACTION_NAME = /^[a-z0-9_+-]+$/i;
+/** Every emoji of a text (Unicode's emoji sequences: skin tones, flags, keycaps, ZWJ families). */
+const EMOJI = emojiRegex();
 
 /**
- * Refuses a reaction that is not an emoji or a short name such as `thumbsup`, naming `emoji`: too
- * long or empty is a 400 (the document's bounds), spaces, control characters or nothing visible a 422.
+ * Refuses a reaction that is neither one emoji nor a short name, naming `emoji`: too long or empty
+ * is a 400 (the document's bounds); anything else a 422, such as two emoji, an emoji with an
+ * invisible or direction-changing character beside it, a lone variation selector, or `..` (which
+ * clients' URL handling turns into the message's own path).
  */
 export function checkReaction(emoji: string): void {
   const length = characterCount(emoji);
   if (length === 0 || length > Limits.reactionMaxLength) throw AppError.badRequest('emoji', `emoji must be 1 to ${Limits.reactionMaxLength} characters`);
-  if (!isWholeText(emoji) || NOT_IN_REACTION.test(emoji) || !showsText(emoji)) {
-    throw AppError.unprocessable('emoji', 'emoji must be an emoji or a short name, without spaces or control characters');
+  if (REACTION_NAME.test(emoji)) return;
+  const found = emoji.match(EMOJI);
+  if (found?.length !== 1 || found[0] !== emoji) {
+    throw AppError.unprocessable('emoji', 'emoji must be one emoji (👍, 🇫🇷, 👨‍👩‍👧) or a short name of letters, digits, _, + and - (thumbsup)');
   }
 }
 

@@ -280,7 +280,8 @@ export class AppExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     const known = describe(exception);
-    if (known && isDependencyUnavailable(exception)) this.logger.warn({ err: exception }, 'a dependency is unavailable: answered 503 with Retry-After');
+    // Says which: a dependency away, or an app at capacity (its own 503 says so).
+    if (known && isDependencyUnavailable(exception)) this.logger.warn({ err: exception }, `answered 503 with Retry-After: ${known.message}`);
     if (host.getType() === 'rpc') {
       if (!known) this.logger.error({ err: exception }, 'unhandled error in a Kafka handler');
       const payload = known ?? { statusCode: 500, code: ErrorCodes.Internal, message: 'Internal error' };

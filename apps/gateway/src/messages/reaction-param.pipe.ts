@@ -14,7 +14,8 @@ export class ReactionParamPipe implements PipeTransform<string, string> {
 export function ApiReactionParam(): MethodDecorator {
   return ApiParam({
     name: 'emoji',
-    description: 'An emoji (👍, a flag, a family: one sequence) or a short name such as thumbsup, URL-encoded; spaces, control characters or nothing visible are a 422',
+    description:
+      'One emoji (👍, a flag, a family: one sequence), URL-encoded, or a short name of letters, digits, _, + and - such as thumbsup (its own reaction: names are not translated to emoji); anything else is a 422',
     schema: { type: 'string', minLength: 1, maxLength: Limits.reactionMaxLength },
   });
 }

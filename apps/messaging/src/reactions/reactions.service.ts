@@ -37,8 +37,10 @@ export class ReactionsService {
    */
   async set(actor: Actor, payload: ReactionSetPayload, correlationId?: string): Promise<MessageStateView> {
     checkReaction(payload.emoji);
-    const { message, conversationId } = await this.messageAccess.readable(actor, payload.messageId);
+    const { message, conversationId, room } = await this.messageAccess.readable(actor, payload.messageId);
     if (message.deleted) throw AppError.conflict('The message was deleted');
+    // The marketplace contract: a listing message changes only in read state and deletion.
+    if (room.type === 'listing') throw AppError.conflict('Listing messages take no reactions: they change only in read state and deletion');
     const by = { ...actor, conversationId: conversationId.toHexString() };
     return runTransaction(this.connection, async (session) => {
       // Read again inside the transaction: a concurrent reaction makes this one conflict and retry.

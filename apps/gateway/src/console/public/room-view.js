@@ -237,7 +237,8 @@ function buildMessage(item, message, { mine, editing, author, me }, handlers) {
   if (message.state === 'sent' && !message.deleted && !editing) {
     // Each reaction toggles the reader's own; 👍 is there to give the first one.
     const reactions = message.reactions ?? [];
-    const given = reactions.some((reaction) => reaction.emoji === QUICK_REACTION) ? reactions : [...reactions, { emoji: QUICK_REACTION, count: 0, conversation_ids: [] }];
+    // Offered first, where it usually stands once given, so it does not jump as its count goes to 0 and back.
+    const given = reactions.some((reaction) => reaction.emoji === QUICK_REACTION) ? reactions : [{ emoji: QUICK_REACTION, count: 0, conversation_ids: [] }, ...reactions];
     for (const reaction of given) {
       const reacted = reaction.conversation_ids.includes(me);
       const toggle = button(reaction.count > 0 ? `${reaction.emoji} ${reaction.count}` : reaction.emoji, 'reaction', () => handlers.onReact(message.key, reaction.emoji, !reacted));
