@@ -176,7 +176,8 @@ function updateMessage(item, message, context, handlers) {
   const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0, message.reactions]);
   if (item.dataset.shown !== shown) {
     item.dataset.shown = shown;
-    buildMessage(item, message, { mine, editing, author, me: context.me.id }, handlers);
+    // Listing messages take no reactions (the marketplace contract): none are offered there.
+    buildMessage(item, message, { mine, editing, author, me: context.me.id, reactable: context.room.type !== 'listing' }, handlers);
   }
   const receiptElement = item.querySelector('.receipt');
   if (receiptElement && receipt && receiptElement.textContent !== receipt.text) {
@@ -185,7 +186,7 @@ function updateMessage(item, message, context, handlers) {
   }
 }
 
-function buildMessage(item, message, { mine, editing, author, me }, handlers) {
+function buildMessage(item, message, { mine, editing, author, me, reactable }, handlers) {
   const head = document.createElement('div');
   head.className = 'message-head';
   const authorElement = document.createElement('span');
@@ -238,7 +239,8 @@ function buildMessage(item, message, { mine, editing, author, me }, handlers) {
     // Each reaction toggles the reader's own; 👍 is there to give the first one.
     const reactions = message.reactions ?? [];
     // Offered first, where it usually stands once given, so it does not jump as its count goes to 0 and back.
-    const given = reactions.some((reaction) => reaction.emoji === QUICK_REACTION) ? reactions : [{ emoji: QUICK_REACTION, count: 0, conversation_ids: [] }, ...reactions];
+    const offered = reactions.some((reaction) => reaction.emoji === QUICK_REACTION) ? reactions : [{ emoji: QUICK_REACTION, count: 0, conversation_ids: [] }, ...reactions];
+    const given = reactable ? offered : [];
     for (const reaction of given) {
       const reacted = reaction.conversation_ids.includes(me);
       const toggle = button(reaction.count > 0 ? `${reaction.emoji} ${reaction.count}` : reaction.emoji, 'reaction', () => handlers.onReact(message.key, reaction.emoji, !reacted));
