@@ -211,7 +211,7 @@ export class MessagesController {
   @ApiReactionParam()
   @ApiOperation({
     summary: 'React to a message with an emoji (idempotent: once per member and emoji); every device of the room gets message_updated with its reactions',
-    description: `A message deleted for everyone is a 409; a new reaction past ${Limits.reactionsPerMessageMax} different ones on a message a 422.`,
+    description: `A message deleted for everyone, or a listing message (which takes none), is a 409; a new reaction past ${Limits.reactionsPerMessageMax} different ones on a message a 422.`,
   })
   @ApiOkResponse({ description: 'The message, with its reactions', type: MessageSchema, links: MESSAGE_LINKS })
   @ApiErrors(400, 404, 409, 422)
@@ -227,7 +227,7 @@ export class MessagesController {
   @Delete('messages/:id/reactions/:emoji')
   @ApiIdParam('id', 'Message id')
   @ApiReactionParam()
-  @ApiOperation({ summary: "Take back the caller's reaction (idempotent); every device of the room gets message_updated with its reactions", description: 'A message deleted for everyone is a 409.' })
+  @ApiOperation({ summary: "Take back the caller's reaction (idempotent); every device of the room gets message_updated with its reactions", description: 'A message deleted for everyone, or a listing message (which takes none), is a 409.' })
   @ApiOkResponse({ description: 'The message, with its reactions', type: MessageSchema, links: MESSAGE_LINKS })
   @ApiErrors(400, 404, 409, 422)
   unreact(
