@@ -103,6 +103,7 @@ describe('the console at /', () => {
   const badge = (page: Page, roomId: string) => page.locator(`[data-room-id="${roomId}"] .unread-badge`);
   const message = (page: Page, text: string) => page.locator('.message', { hasText: text });
   const receipt = (page: Page, text: string) => message(page, text).locator('.receipt');
+  const mentionBadge = (page: Page, roomId: string) => page.locator(`[data-room-id="${roomId}"] .mention-badge`);
 
   it('serves its page, icon, scripts and the Socket.IO client from the gateway, and none of it is in the API document', async () => {
     const page = await api('GET', '/');
@@ -259,13 +260,18 @@ describe('the console at /', () => {
     await ivy.getByRole('button', { name: 'Add to the channel' }).click();
     await ivy.locator('#room-members', { hasText: jackId }).waitFor();
     await roomButton(jack, channelId).waitFor();
-    await ivy.getByLabel('Message', { exact: true }).fill('Welcome, Jack');
+    // Naming Jack as @name mentions him: his list marks the room, his message says so.
+    await ivy.getByLabel('Message', { exact: true }).fill(`Welcome, @${jackId}!`);
     await ivy.keyboard.press('Enter');
     await textOf(badge(jack, channelId), '1 unread', 'the new channel’s badge in Jack’s list');
+    await textOf(mentionBadge(jack, channelId), '@ 1 unread message mentions you', 'the mention mark in Jack’s list');
     await screenshot(jack, 'jack-was-added-to-a-channel');
     await roomButton(jack, channelId).click();
-    await message(jack, 'Welcome, Jack').waitFor();
-    await textOf(receipt(ivy, 'Welcome, Jack'), `Seen by ${jackId}`, 'Jack’s read receipt in the channel');
+    await message(jack, 'Welcome, @').waitFor();
+    await textOf(message(jack, 'Welcome, @').locator('.mention-label'), 'mentions you', 'the mention in Jack’s room');
+    expect(await message(ivy, 'Welcome, @').locator('.mention-label').count()).toBe(0);
+    await textOf(receipt(ivy, 'Welcome, @'), `Seen by ${jackId}`, 'Jack’s read receipt in the channel');
+    await eventually(() => mentionBadge(jack, channelId).count(), (count) => count === 0, 'the mention mark gone once Jack read it');
     await screenshot(ivy, 'ivy-sees-jack-read-the-channel');
     // Stored as clean HTML (`Tom &amp; Jerry &lt;3`), shown as typed, on both sides.
     await ivy.getByLabel('Message', { exact: true }).fill('Tom & Jerry <3');

@@ -18,6 +18,8 @@ export const Limits = {
   reactionsPerMessageMax: 50,
   /** Characters of one reaction: an emoji sequence (a family, a flag) or a short name such as `thumbsup`. */
   reactionMaxLength: 32,
+  /** Members one message may mention by id. */
+  mentionsPerMessageMax: 100,
 } as const;
 
 /** The length a text limit counts, as JSON Schema and class-validator do: characters, an emoji one (not its UTF-16 units). */

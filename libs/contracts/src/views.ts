@@ -46,6 +46,8 @@ export interface RoomView {
   last_activity: string;
   /** The caller's unread count in this room. */
   unread_count: number;
+  /** How many of the caller's unread messages in this room mention them. */
+  mention_count: number;
   listing_id: string | null;
   favorite: boolean;
   snoozed_until: string | null;
@@ -91,6 +93,8 @@ export interface MessageView {
   delivery?: DeliveryView;
   /** Reactions to it, in the order each was first given; absent while it has none (and once deleted for everyone). */
   reactions?: MessageReactionView[];
+  /** Conversation ids of the members it mentions, as sent; absent while none (and once deleted for everyone). */
+  mentions?: string[];
   content: string;
   source: MessageSource;
   attachments: AttachmentView[];
@@ -133,6 +137,8 @@ export interface MessageCreatedData {
 export interface UnreadCountView {
   conversation_id: string;
   count: number;
+  /** How many of those unread messages mention the member (absent in events from before mentions). */
+  mention_count?: number;
 }
 
 /** What a `parley.room.updated` event carries (version 1). */

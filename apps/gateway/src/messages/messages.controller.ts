@@ -63,7 +63,7 @@ export class MessagesController {
     summary: 'Send a message',
     description:
       'Idempotent on clientMessageId: a retry returns the first message with 201 and the header Idempotent-Replayed: true (409 if that id was used in another room). ' +
-      'An attachment larger than ATTACHMENT_MAX_BYTES is a 413 naming it, one of a type ATTACHMENT_DENIED_TYPES refuses (by content_type or by the name\'s extension) a 415 naming it; content the account\'s policy refuses, nothing left once sanitized, a private note outside a support room or a storage_key never uploaded are 422s; ' +
+      'An attachment larger than ATTACHMENT_MAX_BYTES is a 413 naming it, one of a type ATTACHMENT_DENIED_TYPES refuses (by content_type or by the name\'s extension) a 415 naming it; content the account\'s policy refuses, nothing left once sanitized, a private note outside a support room, a storage_key never uploaded, or a mention of someone who cannot read the room (or any in a listing room) are 422s; ' +
       'sms or email without the channel set up is a 409; past the account\'s SMS or email budget a 429.',
   })
   @ApiCreatedResponse({

@@ -41,6 +41,7 @@ export function toMessageView(message: StoredMessage): MessageStateView {
           })),
         }
       : {}),
+    ...(!deleted && message.mentions?.length ? { mentions: message.mentions.map((id) => id.toHexString()) } : {}),
     content: deleted ? '' : message.content,
     source: message.source,
     attachments: deleted

@@ -22,7 +22,7 @@ export type NewMessage = Pick<
   Message,
   'account_id' | 'room_id' | 'seq' | 'rev' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
 > &
-  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id' | 'command_key'>>;
+  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id' | 'command_key' | 'mentions'>>;
 
 /** A new message's whole document, every field of the schema set as Mongoose would set it. */
 export function messageDocument(message: NewMessage, now: Date): StoredMessage {
@@ -54,6 +54,7 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     client_message_id: message.client_message_id,
     ...(message.command_key ? { command_key: message.command_key } : {}),
     receivers: message.receivers,
+    ...(message.mentions?.length ? { mentions: message.mentions } : {}),
     edits: [],
     edited_at: null,
     deleted: false,

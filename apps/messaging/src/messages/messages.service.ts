@@ -85,6 +85,8 @@ interface CheckedSend extends Omit<CreateRequest, 'payload'> {
   content: string;
   /** Who wrote it: the caller's conversation, or null for a support room's contact. */
   author: Types.ObjectId | null;
+  /** The members it mentions, each able to read the room. */
+  mentions?: Types.ObjectId[];
   authorUserId: string;
   contact?: SupportContactEntry;
   /** The command that stores it, and its place in that command (MessageSchema's command_key). */
@@ -106,10 +108,28 @@ function receiversOf(room: MemberRoom['room']): Types.ObjectId[] {
   return receivers;
 }
 
-/** Members whose snooze of the room has not ended: their devices get this message quietly. */
-function snoozedMembers(members: { conversation_id: { toHexString(): string }; snoozed_until?: Date | null }[]): string[] {
+/** Members whose snooze of the room has not ended: their devices get this message quietly, unless it mentions them. */
+function snoozedMembers(members: { conversation_id: { toHexString(): string }; snoozed_until?: Date | null }[], mentions: Types.ObjectId[] = []): string[] {
   const now = Date.now();
-  return members.filter((member) => member.snoozed_until && member.snoozed_until.getTime() > now).map((member) => member.conversation_id.toHexString());
+  return members
+    .filter((member) => member.snoozed_until && member.snoozed_until.getTime() > now)
+    .map((member) => member.conversation_id.toHexString())
+    .filter((member) => !mentions.some((mentioned) => mentioned.toHexString() === member));
+}
+
+/**
+ * The members a send mentions, as ids: each must be able to read the room (a member, or in a
+ * support room one of its inbox's team), else a 422 naming `mentions`. Listing rooms take none.
+ */
+function mentionsOf(room: MemberRoom['room'], mentions: string[] | undefined): Types.ObjectId[] {
+  if (!mentions?.length) return [];
+  if (room.type === 'listing') throw AppError.unprocessable('mentions', 'listing messages mention nobody: a listing room holds its two users only');
+  const readers = receiversOf(room);
+  return mentions.map((text) => {
+    const mentioned = readers.find((reader) => reader.toHexString() === text.toLowerCase());
+    if (!mentioned) throw AppError.unprocessable('mentions', `${text} cannot read this room: mention its members only`);
+    return mentioned;
+  });
 }
 
 /** Storing, changing and reading messages. */
@@ -245,6 +265,7 @@ export class MessagesService {
     if ((payload.source === 'sms' || payload.source === 'email') && (!room.support || payload.private)) {
       throw AppError.unprocessable('source', `${payload.source} goes to a support room's contact: ${payload.private ? 'a private note never leaves the team' : 'this room has no contact'}`);
     }
+    const mentions = mentionsOf(room, payload.mentions);
     const cleaned = this.cleanContent(payload.content);
     // Listing rooms keep deals on the platform, as the account's content policy says.
     const applied = room.type === 'listing' && policy ? applyContentPolicy(cleaned, policy, payload.attachments) : { content: cleaned };
@@ -257,6 +278,7 @@ export class MessagesService {
       content: applied.content,
       ...(applied.policy ? { policy: applied.policy } : {}),
       author: conversationId,
+      ...(mentions.length > 0 ? { mentions } : {}),
       authorUserId: actor.userId,
       // The caller's clientMessageId keys a send already; without one, the command does.
       ...(commandId && !payload.clientMessageId ? { commandKey: `${commandId}:0` } : {}),
@@ -368,6 +390,7 @@ export class MessagesService {
         client_message_id: send.payload.clientMessageId ?? null,
         ...(send.commandKey ? { command_key: send.commandKey } : {}),
         receivers: receiversOf(send.room),
+        ...(send.mentions ? { mentions: send.mentions } : {}),
       })),
       session,
     );
@@ -379,7 +402,7 @@ export class MessagesService {
           room_id: views[index].room_id,
           message: views[index],
           receivers: stored[index].receivers.map((receiver) => receiver.toHexString()),
-          snoozed: snoozedMembers(send.room.members),
+          snoozed: snoozedMembers(send.room.members, send.mentions),
           ...(send.room.listing_id ? { listing_id: send.room.listing_id } : {}),
           sender_user_id: send.authorUserId,
           receiver_user_ids: send.room.members.filter((member) => !send.author?.equals(member.conversation_id)).map((member) => member.user_id),

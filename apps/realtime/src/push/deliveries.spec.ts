@@ -84,11 +84,12 @@ describe('room_updated', () => {
     last_message_id: 'm9',
     last_activity: '2026-01-01T00:00:09.000Z',
     unread_count: [
-      { conversation_id: 'c-bob', count: 3 },
-      { conversation_id: 'c-carol', count: 3 },
-      { conversation_id: 'c-dave', count: 1 },
+      { conversation_id: 'c-bob', count: 3, mention_count: 1 },
+      { conversation_id: 'c-carol', count: 3, mention_count: 1 },
+      { conversation_id: 'c-dave', count: 1, mention_count: 0 },
+      { conversation_id: 'c-erin', count: 3, mention_count: 0 },
     ],
-    members: ['c-alice', 'c-bob', 'c-carol', 'c-dave'],
+    members: ['c-alice', 'c-bob', 'c-carol', 'c-dave', 'c-erin'],
   };
 
   it('gives each member its own unread count, and 0 to a member the event has no count for', () => {
@@ -97,20 +98,30 @@ describe('room_updated', () => {
       expect(payload).toMatchObject({ event: 'room_updated', room_id: 'r1', last_message_id: 'm9', last_activity: data.last_activity });
       for (const id of conversationIds) countOf.set(id, (payload as { unread_count: number }).unread_count);
     }
-    expect(Object.fromEntries(countOf)).toEqual({ 'c-alice': 0, 'c-bob': 3, 'c-carol': 3, 'c-dave': 1 });
+    expect(Object.fromEntries(countOf)).toEqual({ 'c-alice': 0, 'c-bob': 3, 'c-carol': 3, 'c-dave': 1, 'c-erin': 3 });
   });
 
-  it('shares one broadcast among members with the same count', () => {
+  it('gives each member its own mention count, 0 where the event has none (an event from before mentions too)', () => {
+    const legacy = { ...data, unread_count: [...data.unread_count, { conversation_id: 'c-frank', count: 2 }], members: [...data.members, 'c-frank'] };
+    const mentionsOf = new Map<string, number>();
+    for (const { conversationIds, payload } of roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, legacy))) {
+      for (const id of conversationIds) mentionsOf.set(id, (payload as { mention_count: number }).mention_count);
+    }
+    expect(Object.fromEntries(mentionsOf)).toEqual({ 'c-alice': 0, 'c-bob': 1, 'c-carol': 1, 'c-dave': 0, 'c-erin': 0, 'c-frank': 0 });
+  });
+
+  it('shares one broadcast among members with the same counts, and splits the same unread count by mentions', () => {
     const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, data));
-    expect(deliveries).toHaveLength(3);
+    expect(deliveries).toHaveLength(4);
     expect(deliveries.find((delivery) => delivery.conversationIds.includes('c-bob'))?.conversationIds).toEqual(['c-bob', 'c-carol']);
+    expect(deliveries.find((delivery) => delivery.conversationIds.includes('c-erin'))?.conversationIds).toEqual(['c-erin']);
   });
 
   it('tells every member of a deleted room that it is gone, with an unread count of 0', () => {
     const deliveries = roomUpdatedDeliveries(envelope(EventTopics.RoomUpdated, { ...data, deleted: true }));
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0].conversationIds).toEqual(data.members);
-    expect(deliveries[0].payload).toMatchObject({ event: 'room_updated', room_id: 'r1', deleted: true, unread_count: 0 });
+    expect(deliveries[0].payload).toMatchObject({ event: 'room_updated', room_id: 'r1', deleted: true, unread_count: 0, mention_count: 0 });
   });
 
   it('carries exactly the room ids, last activity and count', () => {
@@ -121,6 +132,7 @@ describe('room_updated', () => {
       last_message_id: 'm9',
       last_activity: '2026-01-01T00:00:09.000Z',
       unread_count: 3,
+      mention_count: 1,
     });
   });
 });
@@ -141,7 +153,7 @@ describe('room_updated after a membership change', () => {
     expect(deliveries).toEqual([
       {
         conversationIds: ['c-alice'],
-        payload: { event: 'room_updated', room_id: 'r1', name: 'launch', last_message_id: null, last_activity: data.last_activity, unread_count: 0, members: ['c-alice'] },
+        payload: { event: 'room_updated', room_id: 'r1', name: 'launch', last_message_id: null, last_activity: data.last_activity, unread_count: 0, mention_count: 0, members: ['c-alice'] },
       },
       {
         conversationIds: ['c-bob'],
@@ -152,6 +164,7 @@ describe('room_updated after a membership change', () => {
           last_message_id: null,
           last_activity: data.last_activity,
           unread_count: 0,
+          mention_count: 0,
           removed: true,
         },
       },

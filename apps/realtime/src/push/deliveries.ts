@@ -36,6 +36,8 @@ export interface RoomUpdatedPush {
   last_message_id: string | null;
   last_activity: string;
   unread_count: number;
+  /** How many of those unread messages mention the receiving member. */
+  mention_count: number;
   /** Only when the event carries the room's name. */
   name?: string | null;
   /** Only to members this change took out of the room: the last event they get for it. */
@@ -134,7 +136,7 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
 
 type PushedMessage = Pick<
   MessageView,
-  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'rev' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at' | 'reactions'
+  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'rev' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at' | 'reactions' | 'mentions'
 >;
 
 /**
@@ -161,6 +163,7 @@ function pushedMessage(message: MessageView): PushedMessage {
     ...(message.policy ? { policy: message.policy } : {}),
     ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at ?? null } : {}),
     ...(message.reactions ? { reactions: message.reactions } : {}),
+    ...(message.mentions ? { mentions: message.mentions } : {}),
   };
 }
 
@@ -195,30 +198,35 @@ export function roomUpdatedDeliveries(envelope: EventEnvelope<RoomUpdatedData>):
     last_message_id: data.last_message_id,
     last_activity: data.last_activity,
     unread_count: 0,
+    mention_count: 0,
     ...(data.name !== undefined ? { name: data.name } : {}),
     ...(data.deleted ? { deleted: true as const } : {}),
     ...(data.added?.length || data.removed?.length ? { members: data.members } : {}),
     ...(data.support ? { support: data.support } : {}),
   };
   // A deleted room has nothing left to read: every member's badge for it goes to 0, as a removed member's does.
-  const counts = new Map(data.deleted ? [] : data.unread_count.map((entry) => [entry.conversation_id, entry.count]));
+  const counts = new Map(
+    data.deleted ? [] : data.unread_count.map((entry) => [entry.conversation_id, { unread_count: entry.count, mention_count: entry.mention_count ?? 0 }]),
+  );
+  const none = { unread_count: 0, mention_count: 0 };
   if (data.member_state) {
     // One member's own settings: nobody else's devices hear of it.
     const { conversation_id, favorite, snoozed_until } = data.member_state;
-    return [{ conversationIds: [conversation_id], payload: { ...base, unread_count: counts.get(conversation_id) ?? 0, favorite, snoozed_until } }];
+    return [{ conversationIds: [conversation_id], payload: { ...base, ...(counts.get(conversation_id) ?? none), favorite, snoozed_until } }];
   }
-  // A 1,000-member channel's update is a handful of broadcasts, one per unread count its members have.
+  // A 1,000-member channel's update is a handful of broadcasts, one per pair of counts its members have.
   const viewers = viewersOf(data);
-  const byCount = new Map<number, string[]>();
+  const byCount = new Map<string, { count: typeof none; conversationIds: string[] }>();
   for (const conversationId of viewers) {
-    const count = counts.get(conversationId) ?? 0;
-    const same = byCount.get(count);
-    if (same) same.push(conversationId);
-    else byCount.set(count, [conversationId]);
+    const count = counts.get(conversationId) ?? none;
+    const key = `${count.unread_count}/${count.mention_count}`;
+    const same = byCount.get(key);
+    if (same) same.conversationIds.push(conversationId);
+    else byCount.set(key, { count, conversationIds: [conversationId] });
   }
-  const deliveries: Delivery[] = [...byCount].map(([unreadCount, conversationIds]) => ({
+  const deliveries: Delivery[] = [...byCount.values()].map(({ count, conversationIds }) => ({
     conversationIds,
-    payload: { ...base, unread_count: unreadCount },
+    payload: { ...base, ...count },
   }));
   const viewing = new Set(viewers);
   const removed = (data.removed ?? []).filter((conversationId) => !viewing.has(conversationId));

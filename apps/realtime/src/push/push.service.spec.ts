@@ -109,7 +109,7 @@ describe('PushService.pushOnce', () => {
     const { service, emitted } = harness();
     const updated = (unread: number, ids: string[]): Delivery => ({
       conversationIds: ids,
-      payload: { event: 'room_updated', room_id: 'r1', last_message_id: 'm1', last_activity: 'now', unread_count: unread },
+      payload: { event: 'room_updated', room_id: 'r1', last_message_id: 'm1', last_activity: 'now', unread_count: unread, mention_count: 0 },
     });
     await service.pushOnce(event(), [updated(0, ['c1']), updated(2, ['c2', 'c3'])]);
     expect(emitted.map(({ rooms, payload }) => [rooms, (payload as { unread_count: number }).unread_count])).toEqual([
@@ -162,7 +162,7 @@ describe('PushService.pushAllOnce', () => {
 describe('PushService and members taken out of a room', () => {
   const update = (conversationIds: string[], removed?: true): Delivery => ({
     conversationIds,
-    payload: { event: 'room_updated', room_id: 'r1', last_message_id: 'm1', last_activity: 'now', unread_count: 0, ...(removed ? { removed } : {}) },
+    payload: { event: 'room_updated', room_id: 'r1', last_message_id: 'm1', last_activity: 'now', unread_count: 0, mention_count: 0, ...(removed ? { removed } : {}) },
   });
   const message = (seq: number): Delivery => ({
     conversationIds: ['c1', 'c2'],

@@ -33,7 +33,7 @@ export function roomUpdatedEvent(room: StoredRoom, actor: Actor | null, removed:
     name: room.name,
     last_message_id: room.last_message_id?.toHexString() ?? null,
     last_activity: room.last_activity.toISOString(),
-    unread_count: room.unread_count.map((entry) => ({ conversation_id: entry.conversation_id.toHexString(), count: entry.count })),
+    unread_count: room.unread_count.map((entry) => ({ conversation_id: entry.conversation_id.toHexString(), count: entry.count, mention_count: entry.mention_count ?? 0 })),
     members: room.members.map((member) => member.conversation_id.toHexString()),
     ...(room.support
       ? { team: room.support.team.map((id) => id.toHexString()), support: { status: room.support.status, assignee: room.support.assignee?.toHexString() ?? null } }

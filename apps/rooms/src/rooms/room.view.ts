@@ -26,6 +26,7 @@ export function toRoomView(room: StoredRoom, viewer: Types.ObjectId | null, memb
     last_message_at: room.last_message_id ? room.last_activity.toISOString() : null,
     last_activity: room.last_activity.toISOString(),
     unread_count: unread?.count ?? 0,
+    mention_count: unread?.mention_count ?? 0,
     listing_id: room.listing_id ?? null,
     favorite: me?.favorite ?? false,
     snoozed_until: snoozedUntil?.toISOString() ?? null,

@@ -13,6 +13,8 @@ export type RoomPagePosition = {
 export interface RoomFilters {
   type?: string;
   unread?: boolean;
+  /** Rooms where an unread message mentions the member (true) or none does (false). */
+  mentioned?: boolean;
   favorite?: boolean;
   search?: string;
   /** Users of the account whose name matches the search: direct rooms with them match. */
@@ -123,6 +125,8 @@ export class RoomsRepository {
     // false asks for the other rooms: nothing unread, not a favorite.
     const unread = { $elemMatch: { conversation_id: conversationId, count: { $gt: 0 } } };
     if (filters.unread !== undefined) filter.unread_count = filters.unread ? unread : { $not: unread };
+    const mentioned = { $elemMatch: { conversation_id: conversationId, mention_count: { $gt: 0 } } };
+    if (filters.mentioned !== undefined) and.push({ unread_count: filters.mentioned ? mentioned : { $not: mentioned } });
     const favorite = { $elemMatch: { conversation_id: conversationId, favorite: true } };
     if (filters.favorite !== undefined) and.push({ members: filters.favorite ? favorite : { $not: favorite } });
     if (filters.search) {
@@ -186,7 +190,8 @@ export class RoomsRepository {
 
   /**
    * Marks a room read by one member up to a message (never backwards). Their unread count becomes
-   * the number of later messages by others that the room has already counted and nobody deleted.
+   * the number of later messages by others that the room has already counted and nobody deleted;
+   * their mention count, how many of those mention them.
    */
   async markRead(
     accountId: string,
@@ -195,10 +200,7 @@ export class RoomsRepository {
     message: { id: Types.ObjectId; seq: number },
     session: ClientSession,
   ): Promise<boolean> {
-    const stillUnread = await this.messages.countDocuments(
-      { room_id: room._id, seq: { $gt: message.seq, $lte: room.last_message_seq }, conversation_id: { $ne: reader }, deleted: false, deleted_by: { $ne: reader } },
-      { session },
-    );
+    const { unread: stillUnread, mentions } = await this.countUnread(room, reader, message.seq, session);
     const result = await this.rooms.updateOne(
       {
         _id: room._id,
@@ -208,6 +210,7 @@ export class RoomsRepository {
       {
         $set: {
           'unread_count.$[reader].count': stillUnread,
+          'unread_count.$[reader].mention_count': mentions,
           'unread_count.$[reader].last_read_seq': message.seq,
           'unread_count.$[reader].counted_through': room.last_message_seq,
           'members.$[member].last_message_read': message.id,
@@ -219,6 +222,21 @@ export class RoomsRepository {
   }
 
   /**
+   * A reader's unread messages of a room past a read mark (by others, not deleted, not hidden from
+   * them, up to what the room has counted), and how many of them mention the reader: one aggregation.
+   */
+  private async countUnread(room: StoredRoom, reader: Types.ObjectId, readThrough: number, session: ClientSession): Promise<{ unread: number; mentions: number }> {
+    if (readThrough >= room.last_message_seq) return { unread: 0, mentions: 0 };
+    const [counted] = await this.messages
+      .aggregate<{ unread: number; mentions: number }>([
+        { $match: { room_id: room._id, seq: { $gt: readThrough, $lte: room.last_message_seq }, conversation_id: { $ne: reader }, deleted: false, deleted_by: { $ne: reader } } },
+        { $group: { _id: null, unread: { $sum: 1 }, mentions: { $sum: { $cond: [{ $in: [reader, { $ifNull: ['$mentions', []] }] }, 1, 0] } } } },
+      ])
+      .session(session);
+    return counted ?? { unread: 0, mentions: 0 };
+  }
+
+  /**
    * Counts every reader's unread messages of a room again (after its last read mark: by others, not
    * deleted, not hidden from them) and returns the room as it is after; null if it is not there.
    */
@@ -226,28 +244,16 @@ export class RoomsRepository {
     const room = await this.rooms.findOne({ _id: roomId, account_id: accountId, deleted: false }).session(session).lean<StoredRoom>();
     if (!room) return null;
     // One after the other: a transaction's operations do not run concurrently.
-    const counts: number[] = [];
-    for (const entry of room.unread_count) {
-      counts.push(
-        await this.messages.countDocuments(
-          {
-            room_id: room._id,
-            seq: { $gt: entry.last_read_seq, $lte: room.last_message_seq },
-            conversation_id: { $ne: entry.conversation_id },
-            deleted: false,
-            deleted_by: { $ne: entry.conversation_id },
-          },
-          { session },
-        ),
-      );
-    }
+    const counts: { unread: number; mentions: number }[] = [];
+    for (const entry of room.unread_count) counts.push(await this.countUnread(room, entry.conversation_id, entry.last_read_seq, session));
     return this.rooms
       .findOneAndUpdate(
         { _id: room._id, account_id: accountId },
         {
           $set: Object.fromEntries(
             counts.flatMap((count, index) => [
-              [`unread_count.${index}.count`, count],
+              [`unread_count.${index}.count`, count.unread],
+              [`unread_count.${index}.mention_count`, count.mentions],
               [`unread_count.${index}.counted_through`, room.last_message_seq],
             ]),
           ),
@@ -271,11 +277,11 @@ export class RoomsRepository {
     return result.modifiedCount > 0;
   }
 
-  /** A message of this room (its place and author), if it is there. */
+  /** A message of this room (its place, author and mentions), if it is there. */
   async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId) {
     return this.messages
-      .findOne({ _id: messageId, room_id: roomId, account_id: accountId }, { _id: 1, seq: 1, conversation_id: 1 })
-      .lean<{ _id: Types.ObjectId; seq: number; conversation_id: Types.ObjectId }>();
+      .findOne({ _id: messageId, room_id: roomId, account_id: accountId }, { _id: 1, seq: 1, conversation_id: 1, mentions: 1 })
+      .lean<{ _id: Types.ObjectId; seq: number; conversation_id: Types.ObjectId; mentions?: Types.ObjectId[] }>();
   }
 
   /**
@@ -297,6 +303,11 @@ export class RoomsRepository {
         { $gt: [`${reader}.count`, 0] },
       ],
     });
+    // A mention the reader still counts goes with the message.
+    const mentioned = (reader: string) => {
+      const held = { $ifNull: [`${reader}.mention_count`, 0] };
+      return { $cond: [{ $and: [{ $in: [`${reader}.conversation_id`, { $literal: message.mentions }] }, { $gt: [held, 0] }] }, { $subtract: [held, 1] }, held] };
+    };
     const whose = 'only' in message.readers ? { $eq: message.readers.only, $ne: message.author } : { $nin: [...message.readers.except, message.author] };
     return this.rooms
       .findOneAndUpdate(
@@ -313,7 +324,21 @@ export class RoomsRepository {
                 $map: {
                   input: '$unread_count',
                   as: 'reader',
-                  in: { $cond: [holds('$$reader'), { $mergeObjects: ['$$reader', { count: { $subtract: ['$$reader.count', 1] } }] }, '$$reader'] },
+                  in: {
+                    $cond: [
+                      holds('$$reader'),
+                      {
+                        $mergeObjects: [
+                          '$$reader',
+                          {
+                            count: { $subtract: ['$$reader.count', 1] },
+                            mention_count: mentioned('$$reader'),
+                          },
+                        ],
+                      },
+                      '$$reader',
+                    ],
+                  },
                 },
               },
               updated: '$$NOW',
@@ -331,6 +356,8 @@ export interface UncountedMessage {
   seq: number;
   /** null: a support room's contact wrote it. */
   author: Types.ObjectId | null;
+  /** The members it mentions. */
+  mentions: Types.ObjectId[];
   readers: { only: Types.ObjectId } | { except: Types.ObjectId[] };
 }
 
@@ -341,6 +368,8 @@ export interface AppliedMessage {
   seq: number;
   /** null: the contact of a support room wrote it, so it is unread for every member. */
   author: Types.ObjectId | null;
+  /** The members it mentions: their mention counts grow with their unread counts. */
+  mentions: Types.ObjectId[];
   created: Date;
 }
 
@@ -351,7 +380,21 @@ export interface AppliedMessage {
 function messagesAppliedUpdate(messages: AppliedMessage[]) {
   const last = messages.reduce((latest, message) => (message.seq > latest.seq ? message : latest));
   const newer = { $lt: ['$last_message_seq', last.seq] };
-  const counted = messages.map((message) => ({ seq: message.seq, author: message.author }));
+  const counted = messages.map((message) => ({ seq: message.seq, author: message.author, mentions: message.mentions }));
+  // The messages of this batch each reader counts: by others, past their read mark and past what their count was taken through.
+  const countedBy = (reader: string) => ({
+    $filter: {
+      input: { $literal: counted },
+      as: 'message',
+      cond: {
+        $and: [
+          { $ne: ['$$message.author', `${reader}.conversation_id`] },
+          { $lt: [`${reader}.last_read_seq`, '$$message.seq'] },
+          { $lt: [{ $ifNull: [`${reader}.counted_through`, 0] }, '$$message.seq'] },
+        ],
+      },
+    },
+  });
   return [
     {
       $set: {
@@ -363,24 +406,11 @@ function messagesAppliedUpdate(messages: AppliedMessage[]) {
               $mergeObjects: [
                 '$$reader',
                 {
-                  count: {
+                  count: { $add: ['$$reader.count', { $size: countedBy('$$reader') }] },
+                  mention_count: {
                     $add: [
-                      '$$reader.count',
-                      {
-                        $size: {
-                          $filter: {
-                            input: { $literal: counted },
-                            as: 'message',
-                            cond: {
-                              $and: [
-                                { $ne: ['$$message.author', '$$reader.conversation_id'] },
-                                { $lt: ['$$reader.last_read_seq', '$$message.seq'] },
-                                { $lt: [{ $ifNull: ['$$reader.counted_through', 0] }, '$$message.seq'] },
-                              ],
-                            },
-                          },
-                        },
-                      },
+                      { $ifNull: ['$$reader.mention_count', 0] },
+                      { $size: { $filter: { input: countedBy('$$reader'), as: 'counted', cond: { $in: ['$$reader.conversation_id', '$$counted.mentions'] } } } },
                     ],
                   },
                 },

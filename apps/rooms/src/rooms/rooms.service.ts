@@ -115,7 +115,7 @@ export class RoomsService {
       actor.accountId,
       me._id,
       { before, after, limit: limit + 1 },
-      { type: payload.type, unread: payload.unread, favorite: payload.favorite, search: payload.search, searchUserIds, listingId: payload.listing_id },
+      { type: payload.type, unread: payload.unread, mentioned: payload.mentioned, favorite: payload.favorite, search: payload.search, searchUserIds, listingId: payload.listing_id },
     );
     return cutPage(
       rooms,
@@ -214,6 +214,7 @@ export class RoomsService {
           id: toObjectId(data.message.id, 'message.id'),
           seq: data.message.seq,
           author: data.message.conversation_id === null ? null : toObjectId(data.message.conversation_id, 'message.conversation_id'),
+          mentions: (data.message.mentions ?? []).map((mentioned) => toObjectId(mentioned, 'message.mentions')),
           created: new Date(data.message.created),
         })),
         session,
@@ -294,7 +295,7 @@ export class RoomsService {
       data.for === 'me'
         ? { only: toObjectId(data.conversation_id as string, 'conversation_id') }
         : { except: (data.hidden_from ?? []).map((hidden) => toObjectId(hidden, 'hidden_from')) };
-    const room = await this.rooms.uncountMessage(envelope.accountId, roomId, { seq: message.seq, author: message.conversation_id, readers }, session);
+    const room = await this.rooms.uncountMessage(envelope.accountId, roomId, { seq: message.seq, author: message.conversation_id, mentions: message.mentions ?? [], readers }, session);
     if (!room) return;
     await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
   }

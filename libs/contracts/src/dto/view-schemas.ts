@@ -103,6 +103,7 @@ export class RoomSchema implements RoomView {
   @ApiProperty({ ...time, nullable: true }) last_message_at!: string | null;
   @ApiProperty(time) last_activity!: string;
   @ApiProperty({ type: 'integer', minimum: 0, description: "The caller's unread count" }) unread_count!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: "How many of the caller's unread messages mention them" }) mention_count!: number;
   @ApiProperty({ type: 'string', nullable: true }) listing_id!: string | null;
   @ApiProperty() favorite!: boolean;
   @ApiProperty({ ...time, nullable: true }) snoozed_until!: string | null;
@@ -162,6 +163,8 @@ export class MessageSchema implements MessageStateView {
   @ApiPropertyOptional({ type: DeliverySchema }) delivery?: DeliverySchema;
   @ApiPropertyOptional({ type: [MessageReactionSchema], description: 'In the order each was first given; absent while there are none, and once deleted for everyone' })
   reactions?: MessageReactionSchema[];
+  @ApiPropertyOptional({ type: 'array', items: { ...id() }, description: 'The members it mentions (conversation ids), as sent; absent while none, and once deleted for everyone' })
+  mentions?: string[];
   @ApiProperty({ description: 'Sanitized; empty once deleted for everyone' }) content!: string;
   @ApiProperty({ enum: ['chat', 'sms', 'email'] }) source!: MessageStateView['source'];
   @ApiProperty({ type: [AttachmentSchema] }) attachments!: AttachmentSchema[];

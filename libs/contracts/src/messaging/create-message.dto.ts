@@ -2,6 +2,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from 
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
@@ -12,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Omittable } from '../dto/omittable.js';
+import { ID_SCHEMA, IsId } from '../ids.js';
 import { Limits } from '../limits.js';
 import type { MessageSource } from '../views.js';
 import { AttachmentDto } from './attachment.dto.js';
@@ -80,4 +82,19 @@ export class CreateMessageDto {
   @Omittable()
   @IsBoolean()
   private?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { ...ID_SCHEMA },
+    maxItems: Limits.mentionsPerMessageMax,
+    uniqueItems: true,
+    description:
+      "Members it mentions (conversation ids; in a support room, the inbox's team too): each one's mention_count of the room counts it while unread, and a snoozed member is told aloud. Not in listing rooms",
+  })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(Limits.mentionsPerMessageMax)
+  @ArrayUnique()
+  @IsId('mentions must be conversation ids', { each: true })
+  mentions?: string[];
 }

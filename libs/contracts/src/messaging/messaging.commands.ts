@@ -15,6 +15,8 @@ export interface MessageCreatePayload {
   private?: boolean;
   /** Email: the subject line. */
   subject?: string;
+  /** Conversation ids of the members it mentions. */
+  mentions?: string[];
 }
 
 /**

@@ -20,6 +20,12 @@ export class ListRoomsQueryDto extends PageQueryDto {
   @IsBoolean()
   unread?: boolean;
 
+  @ApiPropertyOptional({ description: 'true: only rooms where an unread message mentions the caller; false: only the others' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  mentioned?: boolean;
+
   @ApiPropertyOptional({ description: "true: only the caller's favorite rooms; false: only the others" })
   @IsOptional()
   @Transform(toBoolean)

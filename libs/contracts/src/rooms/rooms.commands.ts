@@ -28,6 +28,7 @@ export interface RoomListPayload {
   limit?: number;
   type?: RoomType;
   unread?: boolean;
+  mentioned?: boolean;
   favorite?: boolean;
   search?: string;
   listing_id?: string;

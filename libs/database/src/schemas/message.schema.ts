@@ -149,6 +149,10 @@ export class Message {
   @Prop({ type: [{ _id: false, emoji: String, conversation_ids: [Types.ObjectId] }], default: undefined })
   reactions?: { emoji: string; conversation_ids: Types.ObjectId[] }[];
 
+  /** Conversation ids of the members it mentions, as sent (each could read the room then). Absent while none. */
+  @Prop({ type: [Types.ObjectId], default: undefined })
+  mentions?: Types.ObjectId[];
+
   /** Earlier versions of the content, oldest first (the current one is `content`). */
   @Prop({ type: [MessageEditSchema], default: [] })
   edits?: MessageEdit[];

@@ -34,6 +34,10 @@ export class UnreadCount {
   @Prop({ default: 0, min: 0 })
   count!: number;
 
+  /** How many of the `count` unread messages mention this member. */
+  @Prop({ default: 0, min: 0 })
+  mention_count?: number;
+
   /** Sequence number of the last message this member read: older messages never count as unread. */
   @Prop({ default: 0 })
   last_read_seq!: number;

@@ -97,8 +97,9 @@ export class ParleyApi {
     return this.request('GET', `/v1/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
   }
 
-  send(roomId, content, clientMessageId) {
-    return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/messages`, { content, clientMessageId });
+  /** Sends a message; `mentions` (conversation ids) counts it in those members' mention badges. */
+  send(roomId, content, clientMessageId, mentions = []) {
+    return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/messages`, { content, clientMessageId, ...(mentions.length > 0 ? { mentions } : {}) });
   }
 
   /** Gives (`reacted`) or takes back the caller's reaction to a message; answers the message with its reactions. */

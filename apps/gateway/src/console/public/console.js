@@ -347,6 +347,7 @@ function fromView(view, key) {
     deleted: !!view.deleted,
     attachments: view.attachments ?? [],
     reactions: view.reactions ?? [],
+    mentions: view.mentions ?? [],
     client_message_id: view.client_message_id ?? null,
     state: 'sent',
     error: null,
@@ -471,13 +472,27 @@ async function send(entry, roomId) {
   entry.error = null;
   renderOpenRoom();
   try {
-    const view = await state.api.send(roomId, entry.content, entry.client_message_id);
+    const view = await state.api.send(roomId, entry.content, entry.client_message_id, entry.mentions);
     if (state.open?.roomId === roomId) addMessage(view);
   } catch (error) {
     entry.state = 'failed';
     entry.error = error.message;
   }
   renderOpenRoom();
+}
+
+/** The other members a message names as `@name` (their name, else their user id; any case): whom it mentions. */
+function mentionsIn(content, room) {
+  const text = content.toLowerCase();
+  return (room?.members ?? [])
+    .filter((member) => member.conversation_id !== state.me.id)
+    .filter((member) => {
+      const name = personName(state.people, member.conversation_id, member.user_id).toLowerCase();
+      const at = text.indexOf(`@${name}`);
+      // A whole name: `@al` does not mention Alice.
+      return at >= 0 && !/[\p{L}\p{N}_]/u.test(text.charAt(at + name.length + 1));
+    })
+    .map((member) => member.conversation_id);
 }
 
 async function sendFromComposer() {
@@ -496,6 +511,7 @@ async function sendFromComposer() {
     edited_at: null,
     deleted: false,
     attachments: [],
+    mentions: mentionsIn(content, state.rooms.get(open.roomId)),
     client_message_id: clientMessageId,
     state: 'pending',
     error: null,
@@ -652,7 +668,7 @@ const pushHandlers = {
       return;
     }
     const sameLastMessage = room.last_message_id === update.last_message_id;
-    Object.assign(room, { last_message_id: update.last_message_id, last_activity: update.last_activity, unread_count: update.unread_count });
+    Object.assign(room, { last_message_id: update.last_message_id, last_activity: update.last_activity, unread_count: update.unread_count, mention_count: update.mention_count ?? 0 });
     if (update.name !== undefined) room.name = update.name;
     renderSidebar();
     if (state.open?.roomId !== room.id) return;

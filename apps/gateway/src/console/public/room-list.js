@@ -107,6 +107,18 @@ function updateRoomItem(item, room, context) {
     badge.append(words);
     parts.push(badge);
   }
+  if (room.mention_count > 0) {
+    const mention = document.createElement('span');
+    mention.className = 'mention-badge';
+    mention.dataset.count = String(room.mention_count);
+    mention.textContent = '@';
+    mention.title = `${room.mention_count} unread ${room.mention_count === 1 ? 'message mentions' : 'messages mention'} you`;
+    const words = document.createElement('span');
+    words.className = 'visually-hidden';
+    words.textContent = ` ${mention.title}`;
+    mention.append(words);
+    parts.push(mention);
+  }
   open.replaceChildren(...parts);
   favorite.setAttribute('aria-pressed', String(!!room.favorite));
   favorite.setAttribute('aria-label', `Favorite ${title}`);

@@ -173,11 +173,13 @@ function updateMessage(item, message, context, handlers) {
   // The list is a live region: a message is rebuilt only when what it shows changed, or a screen
   // reader would read the whole history again on every update. A receipt changes in place.
   const author = authorName(message, context);
-  const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0, message.reactions]);
+  const mentionsMe = !message.deleted && (message.mentions ?? []).includes(context.me.id);
+  item.dataset.mentionsMe = String(mentionsMe);
+  const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0, message.reactions, mentionsMe]);
   if (item.dataset.shown !== shown) {
     item.dataset.shown = shown;
     // Listing messages take no reactions (the marketplace contract): none are offered there.
-    buildMessage(item, message, { mine, editing, author, me: context.me.id, reactable: context.room.type !== 'listing' }, handlers);
+    buildMessage(item, message, { mine, editing, author, me: context.me.id, reactable: context.room.type !== 'listing', mentionsMe }, handlers);
   }
   const receiptElement = item.querySelector('.receipt');
   if (receiptElement && receipt && receiptElement.textContent !== receipt.text) {
@@ -186,7 +188,7 @@ function updateMessage(item, message, context, handlers) {
   }
 }
 
-function buildMessage(item, message, { mine, editing, author, me, reactable }, handlers) {
+function buildMessage(item, message, { mine, editing, author, me, reactable, mentionsMe }, handlers) {
   const head = document.createElement('div');
   head.className = 'message-head';
   const authorElement = document.createElement('span');
@@ -197,6 +199,7 @@ function buildMessage(item, message, { mine, editing, author, me, reactable }, h
   time.textContent = new Date(message.created).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   head.append(authorElement, time);
   if (message.private) head.append(Object.assign(document.createElement('span'), { textContent: 'team note' }));
+  if (mentionsMe) head.append(Object.assign(document.createElement('span'), { className: 'mention-label', textContent: 'mentions you' }));
   if (message.edited_at && !message.deleted) head.append(Object.assign(document.createElement('span'), { textContent: '(edited)' }));
 
   const parts = [head];

@@ -1,0 +1,154 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import {
+  api,
+  closeStores,
+  collect,
+  connectSocket,
+  documentsOfAccount,
+  eventually,
+  newAccountId,
+  newMember,
+  type TestMember,
+} from '@parley/testing';
+
+async function send(user: TestMember, roomId: string, content: string, mentions?: string[]): Promise<{ id: string; seq: number; mentions?: string[] }> {
+  const response = await api('POST', `/v1/rooms/${roomId}/messages`, { token: user.token, body: { content, ...(mentions ? { mentions } : {}) } });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+
+/** The member's unread and mention counts of a room, as GET /v1/rooms/:id shows them. */
+async function countsOf(user: TestMember, roomId: string): Promise<{ unread: number; mentions: number }> {
+  const room = await api('GET', `/v1/rooms/${roomId}`, { token: user.token });
+  expect(room.status).toBe(200);
+  return { unread: room.body.unread_count, mentions: room.body.mention_count };
+}
+
+/** Waits until rooms has counted the member's badges of a room to what is expected. */
+async function countsBecome(user: TestMember, roomId: string, expected: { unread: number; mentions: number }, what: string): Promise<void> {
+  await eventually(() => countsOf(user, roomId), (counts) => counts.unread === expected.unread && counts.mentions === expected.mentions, what);
+}
+
+async function newChannel(): Promise<{ alice: TestMember; bob: TestMember; carol: TestMember; roomId: string; accountId: string }> {
+  const accountId = newAccountId();
+  const [alice, bob, carol] = [await newMember(accountId, ['conversation', 'conversation.admin']), await newMember(accountId), await newMember(accountId)];
+  const channel = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'channel', name: `mentions-${Date.now()}`, members: [bob.conversationId, carol.conversationId] } });
+  expect(channel.status).toBe(201);
+  return { alice, bob, carol, roomId: channel.body.id, accountId };
+}
+
+describe('mentions', () => {
+  afterAll(closeStores);
+
+  it("counts a mention in the mentioned member's mention_count while it is unread, pushes it, filters rooms by it, and a read clears it", async () => {
+    const { alice, bob, carol, roomId } = await newChannel();
+    const bobSocket = await connectSocket(bob.token);
+    const bobUpdates = collect(bobSocket, 'room_updated');
+    const bobMessages = collect(bobSocket, 'new_message');
+    try {
+      const first = await send(alice, roomId, '@bob can you look?', [bob.conversationId]);
+      expect(first.mentions).toEqual([bob.conversationId]);
+      await send(alice, roomId, 'no one in particular');
+      const third = await send(alice, roomId, '@bob @carol standup', [bob.conversationId, carol.conversationId]);
+
+      await countsBecome(bob, roomId, { unread: 3, mentions: 2 }, 'bob: 3 unread, 2 mentioning him');
+      await countsBecome(carol, roomId, { unread: 3, mentions: 1 }, 'carol: 3 unread, 1 mentioning her');
+      expect(await countsOf(alice, roomId)).toEqual({ unread: 0, mentions: 0 });
+
+      // Every read shows whom a message mentions, and so does its push.
+      const page = await api('GET', `/v1/rooms/${roomId}/messages`, { token: carol.token });
+      expect(page.body.data.map((message: { mentions?: string[] }) => message.mentions ?? null)).toEqual([
+        [bob.conversationId, carol.conversationId],
+        null,
+        [bob.conversationId],
+      ]);
+      await eventually(() => bobMessages, (pushes) => pushes.length === 3, 'three new_message pushes to bob');
+      expect(bobMessages.map((push) => push.message.mentions ?? null)).toEqual([[bob.conversationId], null, [bob.conversationId, carol.conversationId]]);
+      await eventually(() => bobUpdates, (pushes) => pushes.some((push) => push.room_id === roomId && push.unread_count === 3 && push.mention_count === 2), "bob's badge pushed with 2 mentions");
+
+      // Lists of rooms pick out the ones that mention the caller.
+      const direct = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } });
+      expect(direct.status).toBe(201);
+      const quiet = direct.body.id;
+      const mentioned = await api('GET', '/v1/rooms?mentioned=true', { token: bob.token });
+      expect(mentioned.status).toBe(200);
+      expect(mentioned.body.data.map((room: { id: string }) => room.id)).toEqual([roomId]);
+      const others = await api('GET', '/v1/rooms?mentioned=false', { token: bob.token });
+      expect(others.body.data.map((room: { id: string }) => room.id)).toEqual([quiet]);
+
+      // Reading up to the first message leaves the later mention counted; reading to the end clears both badges.
+      expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: first.id } })).status).toBe(200);
+      await countsBecome(bob, roomId, { unread: 2, mentions: 1 }, 'bob after reading the first message');
+      expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: third.id } })).status).toBe(200);
+      await countsBecome(bob, roomId, { unread: 0, mentions: 0 }, 'bob after reading everything');
+      await eventually(() => bobUpdates, (pushes) => pushes.at(-1)?.unread_count === 0 && pushes.at(-1)?.mention_count === 0, "bob's cleared badge pushed");
+      expect((await api('GET', '/v1/rooms?mentioned=true', { token: bob.token })).body.data).toEqual([]);
+      // Carol has read nothing: her mention stays.
+      expect(await countsOf(carol, roomId)).toEqual({ unread: 3, mentions: 1 });
+    } finally {
+      bobSocket.disconnect();
+    }
+  });
+
+  it('takes a mention back with its message: deleted for everyone, or hidden by the member it mentions', async () => {
+    const { alice, bob, carol, roomId } = await newChannel();
+    const forBob = await send(alice, roomId, '@bob look', [bob.conversationId]);
+    const forCarol = await send(alice, roomId, '@carol look', [carol.conversationId]);
+    await countsBecome(bob, roomId, { unread: 2, mentions: 1 }, 'bob counted');
+    await countsBecome(carol, roomId, { unread: 2, mentions: 1 }, 'carol counted');
+
+    expect((await api('DELETE', `/v1/messages/${forBob.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+    await countsBecome(bob, roomId, { unread: 1, mentions: 0 }, "bob's mention gone with the message");
+    await countsBecome(carol, roomId, { unread: 1, mentions: 1 }, 'carol keeps hers');
+    const gone = await api('GET', `/v1/rooms/${roomId}/messages`, { token: bob.token });
+    expect(gone.body.data.find((message: { id: string }) => message.id === forBob.id)).toMatchObject({ deleted: true, content: '' });
+    expect(gone.body.data.find((message: { id: string }) => message.id === forBob.id).mentions).toBeUndefined();
+
+    expect((await api('DELETE', `/v1/messages/${forCarol.id}?for=me`, { token: carol.token })).status).toBe(204);
+    await countsBecome(carol, roomId, { unread: 0, mentions: 0 }, "carol's mention gone with the message she hid");
+    expect(await countsOf(bob, roomId)).toEqual({ unread: 1, mentions: 0 });
+  });
+
+  it('tells a member who snoozed the room aloud when a message mentions them, and quietly otherwise', async () => {
+    const { alice, bob, roomId } = await newChannel();
+    expect((await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: bob.token, body: { duration_minutes: 60 } })).status).toBe(200);
+    const bobSocket = await connectSocket(bob.token);
+    const pushes = collect(bobSocket, 'new_message');
+    try {
+      const plain = await send(alice, roomId, 'lunch?');
+      const mention = await send(alice, roomId, '@bob the build broke', [bob.conversationId]);
+      await eventually(() => pushes, (received) => received.length === 2, 'both messages pushed to bob');
+      expect(pushes.map((push) => [push.message.id, push.snoozed ?? false])).toEqual([
+        [plain.id, true],
+        [mention.id, false],
+      ]);
+    } finally {
+      bobSocket.disconnect();
+    }
+  });
+
+  it('refuses a mention of someone who cannot read the room, any in a listing room, a malformed or repeated id (422, 400), writing nothing', async () => {
+    const { alice, bob, roomId, accountId } = await newChannel();
+    const outsider = await newMember(accountId);
+    const stranger = await newMember();
+    const before = await documentsOfAccount(accountId);
+
+    const notMember = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'hi', mentions: [bob.conversationId, outsider.conversationId] } });
+    expect(notMember.status).toBe(422);
+    expect(notMember.body.details).toEqual([expect.objectContaining({ field: 'mentions' })]);
+    const otherAccount = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'hi', mentions: [stranger.conversationId] } });
+    expect(otherAccount.status).toBe(422);
+    for (const mentions of [['nope'], [bob.conversationId, bob.conversationId], bob.conversationId, Array.from({ length: 101 }, () => bob.conversationId)]) {
+      const refused = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'hi', mentions } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'mentions' })]));
+    }
+    expect(await documentsOfAccount(accountId)).toEqual(before);
+
+    const listing = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'listing', member: bob.conversationId, listing_id: `listing-${Date.now()}` } });
+    expect(listing.status).toBe(201);
+    const inListing = await api('POST', `/v1/rooms/${listing.body.id}/messages`, { token: alice.token, body: { content: 'still for sale?', mentions: [bob.conversationId] } });
+    expect(inListing.status).toBe(422);
+    expect(inListing.body.details).toEqual([expect.objectContaining({ field: 'mentions' })]);
+  });
+});
