@@ -284,6 +284,18 @@ describe('the console at /', () => {
     await textOf(message(jack, 'Ship it').locator('.message-body b'), 'today', 'the bold word in Jack’s tab');
     expect(await message(jack, 'Ship it').locator('.message-body a').getAttribute('href')).toBe('https://example.com/plan');
     await textOf(message(jack, 'Ship it').locator('.message-body'), 'Ship it today, see the plan', 'the formatted message’s text');
+    await textOf(receipt(ivy, 'Ship it'), `Seen by ${jackId}`, 'Jack read the last message');
+    // Jack keeps two messages for later: the room closes with them unread, and Ivy still sees he read them.
+    await message(jack, 'Tom & Jerry').getByRole('button', { name: 'Mark unread' }).click();
+    await textOf(badge(jack, channelId), '2 unread', 'the two messages unread again in Jack’s list');
+    expect(roomIdOf(jack)).toBe('');
+    await screenshot(jack, 'jack-marked-two-messages-unread');
+    await roomButton(jack, channelId).click();
+    await message(jack, 'Ship it').waitFor();
+    await textOf(badge(jack, channelId), '(absent)', 'the badge gone once Jack opens the room again');
+    expect(await receipt(ivy, 'Ship it').textContent()).toBe(`Seen by ${jackId}`);
+    // Marking unread is for rooms one reads: one's own messages do not offer it.
+    expect(await message(ivy, 'Ship it').getByRole('button', { name: 'Mark unread' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   }, BROWSER_TEST_MS);
 

@@ -595,6 +595,100 @@ describe('messages: reactions', () => {
   });
 });
 
+describe('messages: pins', () => {
+  afterAll(closeStores);
+
+  it('lets any member pin and unpin, tells every device, lists the pins newest first page by page, and a repeat changes and tells nothing', async () => {
+    const accountId = newAccountId();
+    const [alice, bob, carol] = [await newMember(accountId, ['conversation', 'conversation.admin']), await newMember(accountId), await newMember(accountId)];
+    const channel = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'channel', name: `pins-${Date.now()}`, members: [bob.conversationId, carol.conversationId] } });
+    const roomId = channel.body.id;
+    const agenda = await send(alice, roomId, 'the agenda');
+    const rules = await send(alice, roomId, 'house rules');
+    const carolSocket = await connectSocket(carol.token);
+    const updates = collect(carolSocket, 'message_updated');
+    try {
+      const pinned = await api('PUT', `/v1/messages/${agenda.id}/pin`, { token: bob.token });
+      expect(pinned.status).toBe(200);
+      expect(pinned.body.pinned).toEqual({ conversation_id: bob.conversationId, at: expect.any(String) });
+      expect(pinned.body.rev).toBeGreaterThan(agenda.rev);
+      const again = await api('PUT', `/v1/messages/${agenda.id}/pin`, { token: alice.token });
+      expect(again.body.pinned).toEqual(pinned.body.pinned);
+      expect(await updatedEvents(agenda.id)).toHaveLength(1);
+      expect((await api('PUT', `/v1/messages/${rules.id}/pin`, { token: alice.token })).status).toBe(200);
+
+      const pins = await api('GET', `/v1/rooms/${roomId}/pins`, { token: carol.token });
+      expect(pins.status).toBe(200);
+      expect(pins.body.data.map((message: { id: string }) => message.id)).toEqual([rules.id, agenda.id]);
+      const first = await api('GET', `/v1/rooms/${roomId}/pins?limit=1`, { token: carol.token });
+      expect(first.body.data.map((message: { id: string }) => message.id)).toEqual([rules.id]);
+      const second = await api('GET', `/v1/rooms/${roomId}/pins?limit=1&before=${encodeURIComponent(first.body.next)}`, { token: carol.token });
+      expect(second.body.data.map((message: { id: string }) => message.id)).toEqual([agenda.id]);
+      expect(second.body.next).toBeNull();
+
+      // Anyone in the room unpins, a pin Alice set too; unpinning again is a no-op.
+      const unpinned = await api('DELETE', `/v1/messages/${rules.id}/pin`, { token: bob.token });
+      expect(unpinned.status).toBe(200);
+      expect(unpinned.body.pinned).toBeUndefined();
+      expect((await api('DELETE', `/v1/messages/${rules.id}/pin`, { token: bob.token })).status).toBe(200);
+      expect(await updatedEvents(rules.id)).toHaveLength(2);
+      expect((await api('GET', `/v1/rooms/${roomId}/pins`, { token: carol.token })).body.data.map((message: { id: string }) => message.id)).toEqual([agenda.id]);
+
+      await eventually(() => updates, (pushes) => pushes.length === 3, 'three message_updated pushes to carol');
+      expect(updates.map((push) => [push.message.id, push.message.pinned?.conversation_id ?? null])).toEqual([
+        [agenda.id, bob.conversationId],
+        [rules.id, alice.conversationId],
+        [rules.id, null],
+      ]);
+      // A device back from a gap sees the pin as a change.
+      const changes = await api('GET', `/v1/rooms/${roomId}/messages?changed_after=${rules.rev}`, { token: carol.token });
+      expect(changes.body.data.map((message: { id: string; pinned?: unknown }) => [message.id, !!message.pinned])).toEqual([
+        [rules.id, false],
+        [agenda.id, true],
+      ]);
+
+      // Deleted for everyone, a message is no longer pinned anywhere.
+      expect((await api('DELETE', `/v1/messages/${agenda.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+      expect((await api('GET', `/v1/rooms/${roomId}/pins`, { token: carol.token })).body.data).toEqual([]);
+      expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: carol.token })).body.data.find((message: { id: string }) => message.id === agenda.id).pinned).toBeUndefined();
+      expect((await api('PUT', `/v1/messages/${agenda.id}/pin`, { token: bob.token })).status).toBe(409);
+    } finally {
+      carolSocket.disconnect();
+    }
+  });
+
+  it('refuses a pin by a non-member (403) or another account (404), a listing message (409), a 101st pin in a room (422), and lists pins to members only, writing nothing', async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const sent = await send(alice, roomId, 'pin me');
+    const outsider = await newMember(alice.accountId);
+    const foreign = await newMember();
+    const before = await footprint(alice.accountId);
+    expect((await api('PUT', `/v1/messages/${sent.id}/pin`, { token: outsider.token })).status).toBe(403);
+    expect((await api('PUT', `/v1/messages/${sent.id}/pin`, { token: foreign.token })).status).toBe(404);
+    expect((await api('PUT', '/v1/messages/nope/pin', { token: bob.token })).status).toBe(400);
+    expect((await api('GET', `/v1/rooms/${roomId}/pins`, { token: outsider.token })).status).toBe(403);
+    expect((await api('GET', `/v1/rooms/${roomId}/pins`, { token: foreign.token })).status).toBe(404);
+    expect((await api('GET', `/v1/rooms/${roomId}/pins?before=x&after=y`, { token: bob.token })).status).toBe(422);
+    expect(await footprint(alice.accountId)).toEqual(before);
+
+    const listing = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'listing', member: bob.conversationId, listing_id: `listing-${Date.now()}` } });
+    const offer = await send(alice, listing.body.id, 'still for sale?');
+    expect((await api('PUT', `/v1/messages/${offer.id}/pin`, { token: bob.token })).status).toBe(409);
+
+    for (let index = 0; index < 100; index++) {
+      const message = index === 0 ? sent : await send(alice, roomId, `note ${index}`);
+      expect((await api('PUT', `/v1/messages/${message.id}/pin`, { token: bob.token })).status).toBe(200);
+    }
+    const extra = await send(alice, roomId, 'one too many');
+    const past = await api('PUT', `/v1/messages/${extra.id}/pin`, { token: bob.token });
+    expect(past.status).toBe(422);
+    expect((await api('GET', `/v1/rooms/${roomId}/pins?limit=100`, { token: alice.token })).body.data).toHaveLength(100);
+    // Unpinning one makes room for it.
+    expect((await api('DELETE', `/v1/messages/${sent.id}/pin`, { token: alice.token })).status).toBe(200);
+    expect((await api('PUT', `/v1/messages/${extra.id}/pin`, { token: bob.token })).status).toBe(200);
+  });
+});
+
 describe('messages: favorites', () => {
   afterAll(closeStores);
 

@@ -20,6 +20,8 @@ export const Limits = {
   reactionMaxLength: 32,
   /** Members one message may mention by id. */
   mentionsPerMessageMax: 100,
+  /** Pinned messages one room holds (Slack's limit is 100 too). */
+  pinsPerRoomMax: 100,
 } as const;
 
 /** The length a text limit counts, as JSON Schema and class-validator do: characters, an emoji one (not its UTF-16 units). */

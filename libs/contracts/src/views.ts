@@ -93,6 +93,8 @@ export interface MessageView {
   delivery?: DeliveryView;
   /** Reactions to it, in the order each was first given; absent while it has none (and once deleted for everyone). */
   reactions?: MessageReactionView[];
+  /** Pinned to its room: by whom and when; absent while not (and once deleted for everyone). */
+  pinned?: MessagePinView;
   /** Conversation ids of the members it mentions, as sent; absent while none (and once deleted for everyone). */
   mentions?: string[];
   content: string;
@@ -101,6 +103,12 @@ export interface MessageView {
   client_message_id: string | null;
   created: string;
   updated: string;
+}
+
+/** Who pinned a message to its room, and when. */
+export interface MessagePinView {
+  conversation_id: string;
+  at: string;
 }
 
 /** One reaction to a message: the emoji (or short name), and who gave it, first first. */

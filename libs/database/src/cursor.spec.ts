@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError } from '@parley/contracts';
-import { cutPage, decodeCursor, encodeCursor, forwardPage, onePosition } from './cursor.js';
+import { cutPage, decodeCursor, encodeCursor, forwardPage, onePosition, timeCursor, timePosition } from './cursor.js';
 import { toObjectId } from './ids.js';
 
 describe('page cursors', () => {
@@ -16,6 +16,29 @@ describe('page cursors', () => {
       try {
         decodeCursor(cursor, 'after', { t: 'number' });
       } catch (error) {
+        expect((error as AppError).details?.[0].field).toBe('after');
+      }
+    },
+  );
+});
+
+describe('time cursors', () => {
+  it('round-trip a time and an id', () => {
+    const id = toObjectId('65a1b2c3d4e5f60718293a4b', 'id');
+    const at = new Date('2026-11-30T01:02:03.456Z');
+    const position = timePosition(timeCursor(at, id), 'before');
+    expect(position.at.toISOString()).toBe(at.toISOString());
+    expect(position.id.toHexString()).toBe(id.toHexString());
+  });
+
+  it.each([encodeCursor({ t: 1e20, id: '65a1b2c3d4e5f60718293a4b' }), encodeCursor({ t: 1, id: 'nope' }), encodeCursor({ s: 1 })])(
+    'refuses a tampered one with a 400 naming the field (%s)',
+    (cursor) => {
+      expect(() => timePosition(cursor, 'after')).toThrow(AppError);
+      try {
+        timePosition(cursor, 'after');
+      } catch (error) {
+        expect((error as AppError).statusCode).toBe(400);
         expect((error as AppError).details?.[0].field).toBe('after');
       }
     },

@@ -1,4 +1,6 @@
 import { AppError, type Page } from '@parley/contracts';
+import type { Types } from 'mongoose';
+import { toObjectId } from './ids.js';
 
 /** Makes an opaque page cursor from the sort key of the item a page ends on. */
 export function encodeCursor(position: Record<string, string | number>): string {
@@ -21,6 +23,25 @@ export function decodeCursor<T extends Record<string, string | number>>(
     // falls through to the 400 below
   }
   throw AppError.badRequest(field, `${field} is not a valid cursor`);
+}
+
+/** A position in a list ordered by a time, ties broken by id: what a time cursor holds. */
+export interface TimePosition {
+  at: Date;
+  id: Types.ObjectId;
+}
+
+/** The cursor of an item of a list ordered by a time (sent, favorited, pinned, due), ties broken by its id. */
+export function timeCursor(at: Date, id: Types.ObjectId): string {
+  return encodeCursor({ t: at.getTime(), id: id.toHexString() });
+}
+
+/** Reads a cursor made by timeCursor; a tampered or foreign one is a 400 naming the field. */
+export function timePosition(cursor: string, field: string): TimePosition {
+  const decoded = decodeCursor<{ t: number; id: string }>(cursor, field, { t: 'number', id: 'string' });
+  const at = new Date(decoded.t);
+  if (Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} is not a valid cursor`);
+  return { at, id: toObjectId(decoded.id, field) };
 }
 
 /**

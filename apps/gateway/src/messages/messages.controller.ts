@@ -214,7 +214,7 @@ export class MessagesController {
     description: `A message deleted for everyone, or a listing message (which takes none), is a 409; a new reaction past ${Limits.reactionsPerMessageMax} different ones on a message a 422.`,
   })
   @ApiOkResponse({ description: 'The message, with its reactions', type: MessageSchema, links: MESSAGE_LINKS })
-  @ApiErrors(400, 404, 409, 422)
+  @ApiErrors(400, 403, 404, 409, 422)
   react(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -229,7 +229,7 @@ export class MessagesController {
   @ApiReactionParam()
   @ApiOperation({ summary: "Take back the caller's reaction (idempotent); every device of the room gets message_updated with its reactions", description: 'A message deleted for everyone, or a listing message (which takes none), is a 409.' })
   @ApiOkResponse({ description: 'The message, with its reactions', type: MessageSchema, links: MESSAGE_LINKS })
-  @ApiErrors(400, 404, 409, 422)
+  @ApiErrors(400, 403, 404, 409, 422)
   unreact(
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
@@ -237,6 +237,42 @@ export class MessagesController {
     @Param('emoji', new ReactionParamPipe()) emoji: string,
   ): Promise<MessageStateView> {
     return this.commands.send(MessagingPatterns.ReactionSet, actor, { messageId, emoji, reacted: false }, { correlationId, key: messageId });
+  }
+
+  @Put('messages/:id/pin')
+  @ApiIdParam('id', 'Message id')
+  @ApiOperation({
+    summary: 'Pin a message to its room (idempotent); every device of the room gets message_updated with pinned',
+    description: `Any member may pin. A message deleted for everyone, or a listing message, is a 409; a pin past ${Limits.pinsPerRoomMax} in a room a 422.`,
+  })
+  @ApiOkResponse({ description: 'The message, with pinned', type: MessageSchema, links: MESSAGE_LINKS })
+  @ApiErrors(400, 403, 404, 409, 422)
+  pin(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<MessageStateView> {
+    return this.commands.send(MessagingPatterns.PinSet, actor, { messageId, pinned: true }, { correlationId, key: messageId });
+  }
+
+  @Delete('messages/:id/pin')
+  @ApiIdParam('id', 'Message id')
+  @ApiOperation({
+    summary: 'Unpin a message (idempotent; any member may); every device of the room gets message_updated without pinned',
+    description: 'A message deleted for everyone (which lost its pin with it), or a listing message, is a 409.',
+  })
+  @ApiOkResponse({ description: 'The message, without pinned', type: MessageSchema, links: MESSAGE_LINKS })
+  @ApiErrors(400, 403, 404, 409)
+  unpin(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) messageId: string): Promise<MessageStateView> {
+    return this.commands.send(MessagingPatterns.PinSet, actor, { messageId, pinned: false }, { correlationId, key: messageId });
+  }
+
+  @Get('rooms/:id/pins')
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({
+    summary: "A room's pinned messages, newest pinned first",
+    description: `Only messages the caller may read, not deleted; a room holds at most ${Limits.pinsPerRoomMax}. At most one of before and after (a 422 otherwise).`,
+  })
+  @ApiOkPage(MessageSchema, 'A page of pinned messages')
+  @ApiErrors(400, 403, 404, 422)
+  pins(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Param('id', new IdParamPipe('id')) roomId: string, @Query() query: PageQueryDto): Promise<Page<MessageStateView>> {
+    return this.commands.send(MessagingPatterns.PinList, actor, { roomId, ...query }, { correlationId, key: roomId });
   }
 
   @Post('messages/:id/reminders')

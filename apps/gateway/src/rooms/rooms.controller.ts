@@ -9,6 +9,7 @@ import {
   SNOOZE_ROOM_SCHEMA,
   CreateRoomDto,
   ListRoomsQueryDto,
+  MarkUnreadRoomDto,
   ReadRoomDto,
   RoomSchema,
   SnoozeRoomDto,
@@ -87,6 +88,27 @@ export class RoomsController {
     @Body() body: ReadRoomDto,
   ): Promise<RoomView> {
     return this.commands.send(RoomsPatterns.RoomRead, actor, { roomId, messageId: body.messageId }, { correlationId, key: roomId });
+  }
+
+  @Post(':id/unread')
+  @HttpCode(200)
+  @ApiIdParam('id', 'Room id')
+  @ApiOperation({
+    summary: 'Mark the room unread from a message on, for the caller',
+    description:
+      "The caller's unread and mention counts are taken again from that message (theirs do not count), and their other devices get room_updated. " +
+      'The read receipt the other members saw stays until the caller reads past it. A message the caller has not read yet changes nothing. ' +
+      'A listing room is a 409: the marketplace sets its read state (the m2m endpoints).',
+  })
+  @ApiOkResponse({ description: 'The room, its unread count now', type: RoomSchema })
+  @ApiErrors(400, 403, 404, 409, 413, 422)
+  markUnread(
+    @CurrentActor() actor: Actor,
+    @CorrelationId() correlationId: string,
+    @Param('id', new IdParamPipe('id')) roomId: string,
+    @Body() body: MarkUnreadRoomDto,
+  ): Promise<RoomView> {
+    return this.commands.send(RoomsPatterns.RoomMarkUnread, actor, { roomId, messageId: body.messageId }, { correlationId, key: roomId });
   }
 
   @Patch(':id')

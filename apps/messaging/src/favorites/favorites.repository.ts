@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ClientSession, Model, Types } from 'mongoose';
-import { MessageFavorite } from '@parley/database';
+import { MessageFavorite, type TimePosition } from '@parley/database';
 
 export type StoredFavorite = MessageFavorite & { _id: Types.ObjectId };
-
-/** A position in the favorites list: when the message was favorited, ties broken by id. */
-export interface FavoritePosition {
-  at: Date;
-  id: Types.ObjectId;
-}
 
 /** Favorite messages of one account's conversations; every query names the account. */
 @Injectable()
@@ -56,7 +50,7 @@ export class FavoritesRepository {
     accountId: string,
     conversationId: Types.ObjectId,
     roomIds: Types.ObjectId[],
-    page: { before?: FavoritePosition; after?: FavoritePosition; limit: number },
+    page: { before?: TimePosition; after?: TimePosition; limit: number },
   ): Promise<StoredFavorite[]> {
     const filter: Record<string, unknown> = {
       account_id: accountId,

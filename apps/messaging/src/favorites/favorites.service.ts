@@ -13,7 +13,7 @@ import {
   type MessageUpdatedData,
   type Page,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, onePosition, runTransaction, toObjectId } from '@parley/database';
+import { onePosition, runTransaction, timeCursor, timePosition } from '@parley/database';
 import { Outbox } from '@parley/kafka';
 import { MessageAccess } from '../messages/message-access.js';
 import { isVisibleTo, toMessageView } from '../messages/message.view.js';
@@ -21,9 +21,8 @@ import { MessagesRepository } from '../messages/messages.repository.js';
 import { toPage } from '../messages/paging.js';
 import { RoomAccess } from '../messages/room-access.js';
 import { toFavoriteView } from './favorite.view.js';
-import { FavoritesRepository, type FavoritePosition, type StoredFavorite } from './favorites.repository.js';
+import { FavoritesRepository, type StoredFavorite } from './favorites.repository.js';
 
-type FavoriteCursor = { t: number; id: string };
 
 /** Each user's favorite messages. */
 @Injectable()
@@ -70,12 +69,12 @@ export class FavoritesService {
   async list(actor: Actor, payload: FavoriteListPayload): Promise<Page<FavoriteMessageView>> {
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
     onePosition({ before: payload.before, after: payload.after });
-    const before = payload.before ? favoritePosition(payload.before, 'before') : undefined;
-    const after = payload.after ? favoritePosition(payload.after, 'after') : undefined;
+    const before = payload.before ? timePosition(payload.before, 'before') : undefined;
+    const after = payload.after ? timePosition(payload.after, 'after') : undefined;
     const { conversationId, roomIds } = await this.rooms.memberRoomIds(actor);
     if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: payload.after ?? null };
     const found = await this.favorites.page(actor.accountId, conversationId, roomIds, { before, after, limit: limit + 1 });
-    const cursorOf = (favorite: StoredFavorite) => encodeCursor({ t: favorite.favorited_at.getTime(), id: favorite._id.toHexString() });
+    const cursorOf = (favorite: StoredFavorite) => timeCursor(favorite.favorited_at, favorite._id);
     const page = toPage(found, limit, after !== undefined, cursorOf, (favorite) => favorite, payload.after ?? null);
     const messages = await this.messages.findByIds(actor.accountId, page.data.map((favorite) => favorite.message_id));
     const byId = new Map(messages.map((message) => [message._id.toHexString(), message]));
@@ -85,11 +84,4 @@ export class FavoritesService {
     });
     return { ...page, data };
   }
-}
-
-function favoritePosition(cursor: string, field: string): FavoritePosition {
-  const decoded = decodeCursor<FavoriteCursor>(cursor, field, { t: 'number', id: 'string' });
-  const at = new Date(decoded.t);
-  if (Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} is not a valid cursor`);
-  return { at, id: toObjectId(decoded.id, field) };
 }

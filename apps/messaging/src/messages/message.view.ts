@@ -41,6 +41,7 @@ export function toMessageView(message: StoredMessage): MessageStateView {
           })),
         }
       : {}),
+    ...(!deleted && message.pinned ? { pinned: { conversation_id: message.pinned.conversation_id.toHexString(), at: message.pinned.at.toISOString() } } : {}),
     ...(!deleted && message.mentions?.length ? { mentions: message.mentions.map((id) => id.toHexString()) } : {}),
     content: deleted ? '' : message.content,
     source: message.source,

@@ -27,6 +27,8 @@ import { OutboundPlanner } from '../delivery/outbound-planner.js';
 import { FavoritesHandler } from '../favorites/favorites.handler.js';
 import { M2mMessagesHandler } from '../m2m/m2m-messages.handler.js';
 import { M2mMessagesService } from '../m2m/m2m-messages.service.js';
+import { PinsHandler } from '../pins/pins.handler.js';
+import { PinsService } from '../pins/pins.service.js';
 import { ReactionsHandler } from '../reactions/reactions.handler.js';
 import { ReactionsService } from '../reactions/reactions.service.js';
 import { FavoritesRepository } from '../favorites/favorites.repository.js';
@@ -65,7 +67,7 @@ import { StoredAttachments } from './stored-attachments.js';
       { name: SupportInbox.name, schema: SupportInboxSchema },
     ]),
   ],
-  controllers: [MessagesHandler, FavoritesHandler, ReactionsHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler, ContentPolicyHandler, M2mMessagesHandler],
+  controllers: [MessagesHandler, FavoritesHandler, ReactionsHandler, PinsHandler, RemindersHandler, DeliveryStatusHandler, RoomReadHandler, ContentPolicyHandler, M2mMessagesHandler],
   providers: [
     MessagesRepository,
     MessagesService,
@@ -75,6 +77,7 @@ import { StoredAttachments } from './stored-attachments.js';
     FavoritesRepository,
     FavoritesService,
     ReactionsService,
+    PinsService,
     RemindersRepository,
     RemindersService,
     ReminderScheduler,

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Types, type ClientSession, type Model } from 'mongoose';
-import { Message, MessageSequence, messageTextCondition } from '@parley/database';
+import { Message, MessageSequence, messageTextCondition, type TimePosition } from '@parley/database';
 import type { StoredMessage } from './message.view.js';
 import { plainTextOf } from './plain-text.js';
-
-/** A position in a list ordered by creation time, ties broken by id. */
-export interface TimePosition {
-  created: Date;
-  id: Types.ObjectId;
-}
 
 /** A point in a room's changes: past change number `rev`, or past message `id` within it. */
 export interface ChangePosition {
@@ -263,7 +257,7 @@ export class MessagesRepository {
     const position = query.after ?? query.before;
     if (position) {
       const op = query.after ? '$gt' : '$lt';
-      filter.$or = [{ created: { [op]: position.created } }, { created: position.created, _id: { [op]: position.id } }];
+      filter.$or = [{ created: { [op]: position.at } }, { created: position.at, _id: { [op]: position.id } }];
     }
     const direction = query.after ? 1 : -1;
     const found = await this.messages
@@ -358,6 +352,54 @@ export class MessagesRepository {
         { returnDocument: 'after', session },
       )
       .lean<StoredMessage>();
+  }
+
+  /**
+   * Pins a live message to its room (by a member, now) or unpins it, with the room's next change
+   * number; null if it was deleted meanwhile. In the transaction that counted the room's pins.
+   */
+  async setPin(accountId: string, message: StoredMessage, pinned: { conversation_id: Types.ObjectId; at: Date } | null, session: ClientSession): Promise<StoredMessage | null> {
+    const [rev] = await this.nextRevs([message.room_id], session);
+    return this.messages
+      .findOneAndUpdate(
+        { _id: message._id, account_id: accountId, deleted: false },
+        pinned ? { $set: { pinned, rev } } : { $set: { rev }, $unset: { pinned: 1 } },
+        { returnDocument: 'after', session },
+      )
+      .lean<StoredMessage>();
+  }
+
+  /** How many live messages of a room are pinned. */
+  async countPinned(roomId: Types.ObjectId, session: ClientSession): Promise<number> {
+    return this.messages.countDocuments({ room_id: roomId, 'pinned.at': { $exists: true }, deleted: false }, { session });
+  }
+
+  /**
+   * A page of a room's live pinned messages a member may read, newest pinned first; `after` pages
+   * toward newer pins. `limit` includes one extra to tell whether more exist. `wholeRoom` as in `page`.
+   */
+  async pinned(
+    accountId: string,
+    roomId: Types.ObjectId,
+    reader: Types.ObjectId,
+    page: { before?: TimePosition; after?: TimePosition; limit: number; wholeRoom?: boolean },
+  ): Promise<StoredMessage[]> {
+    const filter: Record<string, unknown> = {
+      account_id: accountId,
+      room_id: roomId,
+      'pinned.at': { $exists: true },
+      deleted: false,
+      ...(page.wholeRoom ? {} : { receivers: reader }),
+      deleted_by: { $ne: reader },
+    };
+    const position = page.after ?? page.before;
+    if (position) {
+      const op = page.after ? '$gt' : '$lt';
+      filter.$or = [{ 'pinned.at': { [op]: position.at } }, { 'pinned.at': position.at, _id: { [op]: position.id } }];
+    }
+    const direction = page.after ? 1 : -1;
+    const found = await this.messages.find(filter).sort({ 'pinned.at': direction, _id: direction }).limit(page.limit).lean<StoredMessage[]>();
+    return direction === 1 ? found.reverse() : found;
   }
 
   /** Deletes a message for everyone (the document stays); null if it already was. */

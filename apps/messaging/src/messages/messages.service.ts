@@ -36,6 +36,8 @@ import {
   outcomeOf,
   outcomeOfSync,
   runTransaction,
+  timeCursor,
+  timePosition,
   toObjectId,
   type Outcome,
   type SupportContactEntry,
@@ -50,7 +52,7 @@ import { RemindersRepository } from '../reminders/reminders.repository.js';
 import { ContentSanitizer } from './content-sanitizer.js';
 import { plainTextOf, showsAnything } from './plain-text.js';
 import { MessageAccess } from './message-access.js';
-import { MessagesRepository, type ChangePosition, type TimePosition } from './messages.repository.js';
+import { MessagesRepository, type ChangePosition } from './messages.repository.js';
 import { toPage } from './paging.js';
 import { RoomAccess, type MemberRoom } from './room-access.js';
 import { StoredAttachments } from './stored-attachments.js';
@@ -59,7 +61,6 @@ import { messageUpdatedData, toChangeView, toMessageView, type StoredMessage } f
 type SeqCursor = { s: number };
 /** A page of changes' cursor: past change number `r`, and within it past message `id`. */
 type ChangeCursor = { r: number; id?: string };
-type TimeCursor = { t: number; id: string };
 
 interface CreateRequest {
   actor: Actor;
@@ -527,7 +528,7 @@ export class MessagesService {
     const { conversationId, roomIds } = await this.access.memberRoomIds(actor, { team: true });
     if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: payload.after ?? null };
     const found = await this.messages.search(actor.accountId, roomIds, conversationId, { q, before, after, limit: limit + 1 });
-    const cursorOf = (message: StoredMessage) => encodeCursor({ t: message.created.getTime(), id: message._id.toHexString() });
+    const cursorOf = (message: StoredMessage) => timeCursor(message.created, message._id);
     return toPage(found, limit, after !== undefined, cursorOf, toMessageView, payload.after ?? null);
   }
 
@@ -710,10 +711,3 @@ function changePosition(after: string | undefined): ChangePosition | undefined {
   return { rev: cursor.r, ...(id ? { id } : {}) };
 }
 
-/** Reads a search cursor; a tampered one is a 400 naming the field. */
-function timePosition(cursor: string, field: string): TimePosition {
-  const decoded = decodeCursor<TimeCursor>(cursor, field, { t: 'number', id: 'string' });
-  const created = new Date(decoded.t);
-  if (Number.isNaN(created.getTime())) throw AppError.badRequest(field, `${field} is not a valid cursor`);
-  return { created, id: toObjectId(decoded.id, field) };
-}

@@ -9,7 +9,7 @@ import {
   type ReminderListPayload,
   type ReminderView,
 } from '@parley/contracts';
-import { decodeCursor, encodeCursor, forwardPage, toObjectId } from '@parley/database';
+import { forwardPage, timeCursor, timePosition, toObjectId } from '@parley/database';
 import { MessageAccess } from '../messages/message-access.js';
 import { RoomAccess } from '../messages/room-access.js';
 import { toReminderView } from './reminder.view.js';
@@ -52,11 +52,11 @@ export class RemindersService {
    */
   async list(actor: Actor, payload: ReminderListPayload): Promise<Page<ReminderView>> {
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
-    const after = payload.cursor ? reminderPosition(payload.cursor) : undefined;
+    const after = payload.cursor ? timePosition(payload.cursor, 'cursor') : undefined;
     const { conversationId, roomIds } = await this.rooms.memberRoomIds(actor);
     if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: null };
     const found = await this.reminders.pendingOf(actor.accountId, conversationId, roomIds, after, limit + 1);
-    return forwardPage(found, limit, (reminder) => encodeCursor({ t: reminder.at.getTime(), id: reminder._id.toHexString() }), toReminderView);
+    return forwardPage(found, limit, (reminder) => timeCursor(reminder.at, reminder._id), toReminderView);
   }
 
   /**
@@ -76,12 +76,4 @@ export class RemindersService {
     const settled = await this.reminders.findOwn(actor.accountId, reminder.conversation_id, messageId, reminderId);
     if (settled?.status !== 'cancelled') throw AppError.conflict('The reminder already fired');
   }
-}
-
-/** Reads a reminders cursor; a tampered one is a 400 naming `cursor`. */
-function reminderPosition(cursor: string): { at: Date; id: ReturnType<typeof toObjectId> } {
-  const decoded = decodeCursor<{ t: number; id: string }>(cursor, 'cursor', { t: 'number', id: 'string' });
-  const at = new Date(decoded.t);
-  if (Number.isNaN(at.getTime())) throw AppError.badRequest('cursor', 'cursor is not a valid cursor');
-  return { at, id: toObjectId(decoded.id, 'cursor') };
 }

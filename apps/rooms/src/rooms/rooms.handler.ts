@@ -72,6 +72,11 @@ export class RoomsHandler {
     return this.rooms.markRead(command.actor, command.payload.roomId, command.payload.messageId, correlationIdOfKafka(context));
   }
 
+  @MessagePattern(RoomsPatterns.RoomMarkUnread)
+  markUnread(@Payload() command: CommandMessage<RoomReadPayload>, @Ctx() context: KafkaContext): Promise<RoomView> {
+    return this.rooms.markUnread(command.actor, command.payload.roomId, command.payload.messageId, correlationIdOfKafka(context));
+  }
+
   @MessagePattern(RoomsPatterns.ServiceReads)
   serviceReads(
     @Payload() command: CommandMessage<{ reads: ServiceReadMark[]; unreads?: ServiceReadMark[]; recounts?: string[] }>,

@@ -199,8 +199,11 @@ export class RoomsRepository {
     reader: Types.ObjectId,
     message: { id: Types.ObjectId; seq: number },
     session: ClientSession,
-  ): Promise<boolean> {
+  ): Promise<{ receiptMoved: boolean } | null> {
     const { unread: stillUnread, mentions } = await this.countUnread(room, reader, message.seq, session);
+    // Read again after marking the room unread: the receipt the others saw stays where it was until this passes it.
+    const receiptSeq = room.unread_count.find((entry) => entry.conversation_id.equals(reader))?.receipt_seq ?? 0;
+    const receiptMoved = message.seq > receiptSeq;
     const result = await this.rooms.updateOne(
       {
         _id: room._id,
@@ -213,10 +216,32 @@ export class RoomsRepository {
           'unread_count.$[reader].mention_count': mentions,
           'unread_count.$[reader].last_read_seq': message.seq,
           'unread_count.$[reader].counted_through': room.last_message_seq,
-          'members.$[member].last_message_read': message.id,
+          ...(receiptMoved ? { 'unread_count.$[reader].receipt_seq': message.seq, 'members.$[member].last_message_read': message.id } : {}),
         },
       },
-      { session, arrayFilters: [{ 'reader.conversation_id': reader }, { 'member.conversation_id': reader }] },
+      { session, arrayFilters: [{ 'reader.conversation_id': reader }, ...(receiptMoved ? [{ 'member.conversation_id': reader }] : [])] },
+    );
+    return result.modifiedCount > 0 ? { receiptMoved } : null;
+  }
+
+  /**
+   * A member marks the room unread from a message: their read mark goes back to just before it (if
+   * it was past it) and their counts are taken again from there; their read receipt, which the
+   * others saw, stays. Returns whether anything moved.
+   */
+  async markUnreadBy(accountId: string, room: StoredRoom, reader: Types.ObjectId, seq: number, session: ClientSession): Promise<boolean> {
+    const { unread, mentions } = await this.countUnread(room, reader, seq - 1, session);
+    const result = await this.rooms.updateOne(
+      { _id: room._id, account_id: accountId, unread_count: { $elemMatch: { conversation_id: reader, last_read_seq: { $gte: seq } } } },
+      {
+        $set: {
+          'unread_count.$[reader].last_read_seq': seq - 1,
+          'unread_count.$[reader].count': unread,
+          'unread_count.$[reader].mention_count': mentions,
+          'unread_count.$[reader].counted_through': room.last_message_seq,
+        },
+      },
+      { session, arrayFilters: [{ 'reader.conversation_id': reader }] },
     );
     return result.modifiedCount > 0;
   }
@@ -271,7 +296,13 @@ export class RoomsRepository {
     const previous = await this.messages.findOne({ room_id: roomId, account_id: accountId, seq: seq - 1 }, { _id: 1 }).session(session).lean<{ _id: Types.ObjectId }>();
     const result = await this.rooms.updateOne(
       { _id: roomId, account_id: accountId, unread_count: { $elemMatch: { conversation_id: reader, last_read_seq: { $gte: seq } } } },
-      { $set: { 'unread_count.$[reader].last_read_seq': seq - 1, 'members.$[member].last_message_read': previous?._id ?? null } },
+      {
+        $set: {
+          'unread_count.$[reader].last_read_seq': seq - 1,
+          'unread_count.$[reader].receipt_seq': seq - 1,
+          'members.$[member].last_message_read': previous?._id ?? null,
+        },
+      },
       { session, arrayFilters: [{ 'reader.conversation_id': reader }, { 'member.conversation_id': reader }] },
     );
     return result.modifiedCount > 0;

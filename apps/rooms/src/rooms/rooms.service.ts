@@ -150,20 +150,43 @@ export class RoomsService {
       const current = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? snapshot;
       const moved = await this.rooms.markRead(actor.accountId, current, me._id, { id: message._id, seq: message.seq }, session);
       const updated = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? current;
-      if (moved) {
+      const by = { ...actor, conversationId: me._id.toHexString() };
+      // Read again after a mark unread, short of the receipt: only the reader's own badge moved.
+      if (moved && !moved.receiptMoved) await this.outbox.add(session, [memberStateEvent(updated, me._id, by)], correlationId);
+      if (moved?.receiptMoved) {
         const data: RoomReadData = {
           room_id: updated._id.toHexString(),
           conversation_id: me._id.toHexString(),
           message_id: message._id.toHexString(),
           members: updated.members.map((member) => member.conversation_id.toHexString()),
         };
-        const by = { ...actor, conversationId: me._id.toHexString() };
         await this.outbox.add(
           session,
           [createEnvelope({ type: EventTopics.RoomRead, accountId: actor.accountId, key: data.room_id, actor: by, data }), roomUpdatedEvent(updated, by)],
           correlationId,
         );
       }
+      return updated;
+    });
+    return toRoomView(room, me._id);
+  }
+
+  /**
+   * Marks the room unread for the caller from a message on: their unread and mention counts are
+   * taken again from there, and only their own devices are told (the others keep the read receipt
+   * they saw). Listing rooms are a 409: their read state is the marketplace's (the m2m endpoints).
+   */
+  async markUnread(actor: Actor, roomIdText: string, messageIdText: string, correlationId?: string): Promise<RoomView> {
+    const messageId = toObjectId(messageIdText, 'messageId');
+    const { room: snapshot, me } = await this.memberRoom(actor, roomIdText);
+    if (snapshot.type === 'listing') throw AppError.conflict('A listing room is marked read and unread by the marketplace: use the m2m endpoints');
+    const message = await this.rooms.findMessage(actor.accountId, snapshot._id, messageId);
+    if (!message) throw AppError.unprocessable('messageId', 'messageId names no message of this room');
+    const room = await runTransaction(this.connection, async (session) => {
+      const current = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? snapshot;
+      if (!(await this.rooms.markUnreadBy(actor.accountId, current, me._id, message.seq, session))) return current;
+      const updated = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? current;
+      await this.outbox.add(session, [memberStateEvent(updated, me._id, { ...actor, conversationId: me._id.toHexString() })], correlationId);
       return updated;
     });
     return toRoomView(room, me._id);

@@ -19,7 +19,7 @@ import type {
   SupportStateView,
   UnroutedInboundView,
 } from '../support/support.views.js';
-import type { AttachmentView, ConversationView, MessageReactionView, RoomMemberView, RoomView } from '../views.js';
+import type { AttachmentView, ConversationView, MessagePinView, MessageReactionView, RoomMemberView, RoomView } from '../views.js';
 import { CURSOR_PROPERTY } from './page-query.dto.js';
 
 /**
@@ -142,6 +142,12 @@ export class MessageReactionSchema implements MessageReactionView {
   @ApiProperty({ type: 'array', items: { ...id() } }) conversation_ids!: string[];
 }
 
+@ApiSchema({ name: 'MessagePin', description: 'Who pinned a message to its room, and when' })
+export class MessagePinSchema implements MessagePinView {
+  @ApiProperty(id()) conversation_id!: string;
+  @ApiProperty(time) at!: string;
+}
+
 @ApiSchema({ name: 'Message' })
 export class MessageSchema implements MessageStateView {
   @ApiProperty(id()) id!: string;
@@ -163,6 +169,7 @@ export class MessageSchema implements MessageStateView {
   @ApiPropertyOptional({ type: DeliverySchema }) delivery?: DeliverySchema;
   @ApiPropertyOptional({ type: [MessageReactionSchema], description: 'In the order each was first given; absent while there are none, and once deleted for everyone' })
   reactions?: MessageReactionSchema[];
+  @ApiPropertyOptional({ type: MessagePinSchema, description: 'Pinned to its room; absent while not, and once deleted for everyone' }) pinned?: MessagePinSchema;
   @ApiPropertyOptional({ type: 'array', items: { ...id() }, description: 'The members it mentions (conversation ids), as sent; absent while none, and once deleted for everyone' })
   mentions?: string[];
   @ApiProperty({ description: 'Sanitized; empty once deleted for everyone' }) content!: string;

@@ -89,6 +89,18 @@ export interface ReactionSetPayload {
   reacted: boolean;
 }
 
+export interface PinSetPayload {
+  messageId: string;
+  pinned: boolean;
+}
+
+export interface PinListPayload {
+  roomId: string;
+  before?: string;
+  after?: string;
+  limit?: number;
+}
+
 export interface FavoriteListPayload {
   before?: string;
   after?: string;

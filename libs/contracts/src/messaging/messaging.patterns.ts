@@ -25,6 +25,10 @@ export const MessagingPatterns = {
   FavoriteSet: 'messaging.favorite.set',
   /** Give or take back the caller's reaction to a message (idempotent); every device is told. */
   ReactionSet: 'messaging.reaction.set',
+  /** Pin a message to its room, or unpin it (idempotent); every device of the room is told. */
+  PinSet: 'messaging.pin.set',
+  /** A room's pinned messages, newest pinned first. */
+  PinList: 'messaging.pin.list',
   /** The caller's favorite messages, newest favorited first. */
   FavoriteList: 'messaging.favorite.list',
   /** Remind the caller of a message at a time. */

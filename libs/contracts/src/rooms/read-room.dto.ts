@@ -7,3 +7,10 @@ export class ReadRoomDto {
   @IsId('messageId must be a message id')
   messageId!: string;
 }
+
+/** `POST /v1/rooms/:id/unread`: the caller counts this message and every later one by others as unread again. */
+export class MarkUnreadRoomDto {
+  @ApiProperty({ ...ID_SCHEMA, description: 'Id of the first message to count as unread again' })
+  @IsId('messageId must be a message id')
+  messageId!: string;
+}

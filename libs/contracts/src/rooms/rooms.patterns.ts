@@ -27,6 +27,8 @@ export const RoomsPatterns = {
   RoomRemoveMember: 'rooms.room.remove-member',
   /** Mark a room read up to a message for the caller. */
   RoomRead: 'rooms.room.read',
+  /** Mark a room unread for the caller from a message on (their own badge; the read receipt stays). */
+  RoomMarkUnread: 'rooms.room.mark-unread',
   /** A service's read and unread marks and reactivations (the m2m endpoints): unread counts follow. Payload: { reads, unreads?, recounts? }. */
   ServiceReads: 'rooms.room.service-reads',
   /** Favorite or unfavorite a room for the caller. */

@@ -149,6 +149,10 @@ export class Message {
   @Prop({ type: [{ _id: false, emoji: String, conversation_ids: [Types.ObjectId] }], default: undefined })
   reactions?: { emoji: string; conversation_ids: Types.ObjectId[] }[];
 
+  /** Pinned to its room: by whom and when. Absent while not. */
+  @Prop({ type: { conversation_id: { type: Types.ObjectId }, at: { type: Date } }, _id: false, default: undefined })
+  pinned?: { conversation_id: Types.ObjectId; at: Date };
+
   /** Conversation ids of the members it mentions, as sent (each could read the room then). Absent while none. */
   @Prop({ type: [Types.ObjectId], default: undefined })
   mentions?: Types.ObjectId[];
@@ -192,6 +196,8 @@ MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
 // What changed in a room since a change number (a device back from a gap): see `rev`.
 MessageSchema.index({ room_id: 1, rev: 1, _id: 1 });
+// A room's pins, newest pinned first: only pinned messages are in it.
+MessageSchema.index({ room_id: 1, 'pinned.at': -1, _id: -1 }, { partialFilterExpression: { 'pinned.at': { $exists: true } } });
 // A reader's own deletions in their feed of a room's changes: see `hides`.
 MessageSchema.index({ room_id: 1, 'hides.conversation_id': 1, 'hides.rev': 1 }, { partialFilterExpression: { hides: { $exists: true } } });
 // Whether a stored file is still attached to a live message, when one holding it is deleted.

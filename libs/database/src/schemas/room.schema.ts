@@ -49,6 +49,14 @@ export class UnreadCount {
    */
   @Prop({ default: 0 })
   counted_through?: number;
+
+  /**
+   * The `seq` of the member's read receipt (`members.last_message_read`), which only moves forward:
+   * a member who marked the room unread from an older message keeps the receipt the others saw.
+   * Absent on receipts set before it was kept.
+   */
+  @Prop()
+  receipt_seq?: number;
 }
 export const UnreadCountSchema = SchemaFactory.createForClass(UnreadCount);
 

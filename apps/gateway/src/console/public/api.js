@@ -107,6 +107,11 @@ export class ParleyApi {
     return this.request(reacted ? 'PUT' : 'DELETE', `/v1/messages/${encodeURIComponent(messageId)}/reactions/${encodeURIComponent(emoji)}`);
   }
 
+  /** Pins a message to its room, or unpins it; answers the message. */
+  pin(messageId, pinned) {
+    return this.request(pinned ? 'PUT' : 'DELETE', `/v1/messages/${encodeURIComponent(messageId)}/pin`);
+  }
+
   edit(messageId, content) {
     return this.request('PATCH', `/v1/messages/${encodeURIComponent(messageId)}`, { content });
   }
@@ -117,6 +122,11 @@ export class ParleyApi {
 
   markRead(roomId, messageId) {
     return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/read`, { messageId });
+  }
+
+  /** Marks the room unread for the caller from a message on; answers the room with its counts. */
+  markUnread(roomId, messageId) {
+    return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/unread`, { messageId });
   }
 
   setFavorite(roomId, favorite) {

@@ -348,6 +348,7 @@ function fromView(view, key) {
     attachments: view.attachments ?? [],
     reactions: view.reactions ?? [],
     mentions: view.mentions ?? [],
+    pinned: view.pinned ?? null,
     client_message_id: view.client_message_id ?? null,
     state: 'sent',
     error: null,
@@ -366,7 +367,9 @@ function addMessage(view) {
     // A view without content (a status change) keeps the stored content, as HTML like any view's.
     // A whole view without reactions has none left.
     const reactions = view.reactions ?? ('content' in view ? [] : entry.reactions);
-    Object.assign(entry, fromView({ ...entry, content: entry.html ?? entry.content, ...view, reactions }, known));
+    // Likewise a whole view without a pin is not pinned (any more).
+    const pinned = view.pinned ?? ('content' in view ? null : entry.pinned);
+    Object.assign(entry, fromView({ ...entry, content: entry.html ?? entry.content, ...view, reactions, pinned }, known));
     return entry;
   }
   const localKey = view.client_message_id ? `local-${view.client_message_id}` : null;
@@ -443,13 +446,14 @@ async function loadOlder() {
  */
 async function markRead() {
   const open = state.open;
-  if (!open || document.visibilityState !== 'visible') return;
+  if (!open || open.markingUnread || document.visibilityState !== 'visible') return;
   const room = state.rooms.get(open.roomId);
   const newest = newestStored();
   if (!room || !newest || open.readSent === newest.id) return;
   const mine = room.members.find((member) => member.conversation_id === state.me.id);
   // A support room's team sees it without being a member, and has no read position in it.
-  if (!mine || mine.last_message_read === newest.id) return;
+  // Marked unread (the receipt the others saw stays where it was): read again all the same.
+  if (!mine || (mine.last_message_read === newest.id && room.unread_count === 0)) return;
   if (room.unread_count === 0 && newest.conversation_id === state.me.id) return;
   open.readSent = newest.id;
   try {
@@ -560,6 +564,28 @@ const messageActions = {
     if (!updated || !state.open?.messages.has(key)) return;
     addMessage(updated);
     renderOpenRoom();
+  },
+  async onPin(key, pinned) {
+    const entry = state.open?.messages.get(key);
+    if (!entry?.id) return;
+    const updated = await attempt(() => state.api.pin(entry.id, pinned));
+    if (!updated || !state.open?.messages.has(key)) return;
+    addMessage(updated);
+    renderOpenRoom();
+  },
+  /** Unread again from this message on: the room closes, so that being open does not read it again. */
+  async onMarkUnread(key) {
+    const open = state.open;
+    const entry = open?.messages.get(key);
+    if (!entry?.id) return;
+    // The push of the new count may come before the answer: the open room must not read it again meanwhile.
+    open.markingUnread = true;
+    const room = await attempt(() => state.api.markUnread(open.roomId, entry.id));
+    open.markingUnread = false;
+    if (!room) return;
+    upsertRoom(room);
+    if (state.open === open) closeRoom();
+    else renderSidebar();
   },
   onDelete(key) {
     const entry = state.open?.messages.get(key);

@@ -175,11 +175,13 @@ function updateMessage(item, message, context, handlers) {
   const author = authorName(message, context);
   const mentionsMe = !message.deleted && (message.mentions ?? []).includes(context.me.id);
   item.dataset.mentionsMe = String(mentionsMe);
-  const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0, message.reactions, mentionsMe]);
+  const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0, message.reactions, mentionsMe, message.pinned?.at ?? null]);
   if (item.dataset.shown !== shown) {
     item.dataset.shown = shown;
     // Listing messages take no reactions (the marketplace contract): none are offered there.
-    buildMessage(item, message, { mine, editing, author, me: context.me.id, reactable: context.room.type !== 'listing', mentionsMe }, handlers);
+    // A listing room's read state is the marketplace's; a support team member outside the room has none.
+    const markable = !mine && context.room.type !== 'listing' && context.room.members.some((member) => member.conversation_id === context.me.id);
+    buildMessage(item, message, { mine, editing, author, me: context.me.id, reactable: context.room.type !== 'listing', mentionsMe, markable }, handlers);
   }
   const receiptElement = item.querySelector('.receipt');
   if (receiptElement && receipt && receiptElement.textContent !== receipt.text) {
@@ -188,7 +190,7 @@ function updateMessage(item, message, context, handlers) {
   }
 }
 
-function buildMessage(item, message, { mine, editing, author, me, reactable, mentionsMe }, handlers) {
+function buildMessage(item, message, { mine, editing, author, me, reactable, mentionsMe, markable }, handlers) {
   const head = document.createElement('div');
   head.className = 'message-head';
   const authorElement = document.createElement('span');
@@ -199,6 +201,7 @@ function buildMessage(item, message, { mine, editing, author, me, reactable, men
   time.textContent = new Date(message.created).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   head.append(authorElement, time);
   if (message.private) head.append(Object.assign(document.createElement('span'), { textContent: 'team note' }));
+  if (message.pinned && !message.deleted) head.append(Object.assign(document.createElement('span'), { className: 'pin-label', textContent: '📌 pinned' }));
   if (mentionsMe) head.append(Object.assign(document.createElement('span'), { className: 'mention-label', textContent: 'mentions you' }));
   if (message.edited_at && !message.deleted) head.append(Object.assign(document.createElement('span'), { textContent: '(edited)' }));
 
@@ -253,6 +256,9 @@ function buildMessage(item, message, { mine, editing, author, me, reactable, men
       foot.append(toggle);
     }
     if (mine) foot.append(button('Edit', 'secondary', () => handlers.onEdit(message.key)));
+    // Listing messages are not pinned (the marketplace contract), as they take no reactions.
+    if (reactable) foot.append(button(message.pinned ? 'Unpin' : 'Pin', 'secondary', () => handlers.onPin(message.key, !message.pinned)));
+    if (markable) foot.append(button('Mark unread', 'secondary', () => handlers.onMarkUnread(message.key)));
     foot.append(button('Delete', 'danger', () => handlers.onDelete(message.key)));
   }
   // "Edit" alone does not say which message: each action is described by the text it acts on.

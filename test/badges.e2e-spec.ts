@@ -7,6 +7,7 @@ import {
   documentsOfAccount,
   eventually,
   newAccountId,
+  newDirectRoom,
   newMember,
   type TestMember,
 } from '@parley/testing';
@@ -150,5 +151,79 @@ describe('mentions', () => {
     const inListing = await api('POST', `/v1/rooms/${listing.body.id}/messages`, { token: alice.token, body: { content: 'still for sale?', mentions: [bob.conversationId] } });
     expect(inListing.status).toBe(422);
     expect(inListing.body.details).toEqual([expect.objectContaining({ field: 'mentions' })]);
+  });
+});
+
+describe('marking a room unread', () => {
+  afterAll(closeStores);
+
+  it("counts the messages from the one marked on as unread again for the caller alone, tells only their devices, and keeps the receipt the others saw", async () => {
+    const { alice, bob, roomId } = await newDirectRoom();
+    const first = await send(alice, roomId, 'one');
+    const second = await send(alice, roomId, '@bob two', [bob.conversationId]);
+    const third = await send(alice, roomId, 'three');
+    await countsBecome(bob, roomId, { unread: 3, mentions: 1 }, 'bob counted all three');
+    expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: third.id } })).status).toBe(200);
+    const aliceSocket = await connectSocket(alice.token);
+    const receipts = collect(aliceSocket, 'read_receipt');
+    const aliceUpdates = collect(aliceSocket, 'room_updated');
+    const bobSocket = await connectSocket(bob.token);
+    const bobUpdates = collect(bobSocket, 'room_updated');
+    const receiptOf = async () => (await api('GET', `/v1/rooms/${roomId}`, { token: alice.token })).body.members.find((member: { conversation_id: string }) => member.conversation_id === bob.conversationId).last_message_read;
+    try {
+      const marked = await api('POST', `/v1/rooms/${roomId}/unread`, { token: bob.token, body: { messageId: second.id } });
+      expect(marked.status).toBe(200);
+      expect(marked.body).toMatchObject({ id: roomId, unread_count: 2, mention_count: 1 });
+      await eventually(() => bobUpdates, (pushes) => pushes.some((push) => push.unread_count === 2 && push.mention_count === 1), "bob's other devices told");
+      // Alice still sees that Bob read everything, and is told nothing.
+      expect(await receiptOf()).toBe(third.id);
+      expect(await countsOf(alice, roomId)).toEqual({ unread: 0, mentions: 0 });
+
+      // Reading up to a message short of the receipt moves Bob's badge, not the receipt.
+      expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: second.id } })).body).toMatchObject({ unread_count: 1, mention_count: 0 });
+      expect(await receiptOf()).toBe(third.id);
+      // A message Bob has not read yet is unread already: marking from it changes nothing.
+      const fourth = await send(alice, roomId, 'four');
+      await countsBecome(bob, roomId, { unread: 2, mentions: 0 }, 'bob counted the fourth');
+      expect((await api('POST', `/v1/rooms/${roomId}/unread`, { token: bob.token, body: { messageId: fourth.id } })).body).toMatchObject({ unread_count: 2 });
+      // Reading past the receipt moves it, and Alice hears of that one only.
+      expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: fourth.id } })).body).toMatchObject({ unread_count: 0 });
+      expect(await receiptOf()).toBe(fourth.id);
+      await eventually(() => receipts, (pushes) => pushes.some((push) => push.message_id === fourth.id), 'the receipt of the fourth message');
+      expect(receipts.map((push) => push.message_id)).toEqual([fourth.id]);
+      expect(aliceUpdates.filter((push) => push.unread_count !== 0)).toEqual([]);
+      // From the first message on: all four are unread again.
+      expect((await api('POST', `/v1/rooms/${roomId}/unread`, { token: bob.token, body: { messageId: first.id } })).body).toMatchObject({ unread_count: 4, mention_count: 1 });
+    } finally {
+      aliceSocket.disconnect();
+      bobSocket.disconnect();
+    }
+  });
+
+  it('refuses a listing room (409), a message of another room (422), a malformed id (400), a non-member (403) and another account (404), writing nothing', async () => {
+    const { alice, bob, roomId, accountId } = await newChannel();
+    const sent = await send(alice, roomId, 'hello');
+    const elsewhere = await newDirectRoom(accountId);
+    const otherMessage = await send(elsewhere.alice, elsewhere.roomId, 'not in the channel');
+    const outsider = await newMember(accountId);
+    const stranger = await newMember();
+    const listing = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'listing', member: bob.conversationId, listing_id: `listing-${Date.now()}` } });
+    const listingMessage = await send(alice, listing.body.id, 'still for sale?');
+    await countsBecome(bob, roomId, { unread: 1, mentions: 0 }, 'bob counted');
+    expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: sent.id } })).status).toBe(200);
+    const before = await documentsOfAccount(accountId);
+
+    const inListing = await api('POST', `/v1/rooms/${listing.body.id}/unread`, { token: bob.token, body: { messageId: listingMessage.id } });
+    expect(inListing.status).toBe(409);
+    const wrongRoom = await api('POST', `/v1/rooms/${roomId}/unread`, { token: bob.token, body: { messageId: otherMessage.id } });
+    expect(wrongRoom.status).toBe(422);
+    expect(wrongRoom.body.details).toEqual([expect.objectContaining({ field: 'messageId' })]);
+    const malformed = await api('POST', `/v1/rooms/${roomId}/unread`, { token: bob.token, body: { messageId: 'nope' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.details).toEqual([expect.objectContaining({ field: 'messageId' })]);
+    expect((await api('POST', `/v1/rooms/${roomId}/unread`, { token: outsider.token, body: { messageId: sent.id } })).status).toBe(403);
+    expect((await api('POST', `/v1/rooms/${roomId}/unread`, { token: stranger.token, body: { messageId: sent.id } })).status).toBe(404);
+    expect(await documentsOfAccount(accountId)).toEqual(before);
+    expect(await countsOf(bob, roomId)).toEqual({ unread: 0, mentions: 0 });
   });
 });
