@@ -200,6 +200,31 @@ describe('marking a room unread', () => {
     }
   });
 
+  it('counts only what a member who joined later was sent, refuses marking unread from before they joined (422), and never moves their receipt back', async () => {
+    const { alice, bob, roomId, accountId } = await newChannel();
+    const before = [await send(alice, roomId, 'old 1'), await send(alice, roomId, 'old 2')];
+    const dave = await newMember(accountId);
+    expect((await api('POST', `/v1/rooms/${roomId}/members`, { token: alice.token, body: { members: [dave.conversationId] } })).status).toBe(200);
+    const receiptOfDave = async () =>
+      (await api('GET', `/v1/rooms/${roomId}`, { token: bob.token })).body.members.find((member: { conversation_id: string }) => member.conversation_id === dave.conversationId).last_message_read;
+    expect(await receiptOfDave()).toBe(before[1].id);
+
+    const fromBefore = await api('POST', `/v1/rooms/${roomId}/unread`, { token: dave.token, body: { messageId: before[0].id } });
+    expect(fromBefore.status).toBe(422);
+    expect(fromBefore.body.details).toEqual([expect.objectContaining({ field: 'messageId' })]);
+    expect(await countsOf(dave, roomId)).toEqual({ unread: 0, mentions: 0 });
+
+    const after = [await send(alice, roomId, 'new 1', [dave.conversationId]), await send(alice, roomId, 'new 2')];
+    await countsBecome(dave, roomId, { unread: 2, mentions: 1 }, 'dave counted what came after he joined');
+    expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: dave.token, body: { messageId: after[1].id } })).status).toBe(200);
+    expect((await api('POST', `/v1/rooms/${roomId}/unread`, { token: dave.token, body: { messageId: after[0].id } })).body).toMatchObject({ unread_count: 2, mention_count: 1 });
+    // Reading an old message he was never sent moves nothing, the receipt least of all.
+    expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: dave.token, body: { messageId: before[0].id } })).body).toMatchObject({ unread_count: 2 });
+    expect(await receiptOfDave()).toBe(after[1].id);
+    expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: dave.token, body: { messageId: after[0].id } })).body).toMatchObject({ unread_count: 1, mention_count: 0 });
+    expect(await receiptOfDave()).toBe(after[1].id);
+  });
+
   it('refuses a listing room (409), a message of another room (422), a malformed id (400), a non-member (403) and another account (404), writing nothing', async () => {
     const { alice, bob, roomId, accountId } = await newChannel();
     const sent = await send(alice, roomId, 'hello');

@@ -652,6 +652,11 @@ describe('messages: pins', () => {
       expect((await api('GET', `/v1/rooms/${roomId}/pins`, { token: carol.token })).body.data).toEqual([]);
       expect((await api('GET', `/v1/rooms/${roomId}/messages`, { token: carol.token })).body.data.find((message: { id: string }) => message.id === agenda.id).pinned).toBeUndefined();
       expect((await api('PUT', `/v1/messages/${agenda.id}/pin`, { token: bob.token })).status).toBe(409);
+      // Unpinning it holds already: an answer, not an error.
+      const unpinDeleted = await api('DELETE', `/v1/messages/${agenda.id}/pin`, { token: bob.token });
+      expect(unpinDeleted.status).toBe(200);
+      expect(unpinDeleted.body).toMatchObject({ id: agenda.id, deleted: true });
+      expect(unpinDeleted.body.pinned).toBeUndefined();
     } finally {
       carolSocket.disconnect();
     }

@@ -255,7 +255,7 @@ export class MessagesController {
   @ApiIdParam('id', 'Message id')
   @ApiOperation({
     summary: 'Unpin a message (idempotent; any member may); every device of the room gets message_updated without pinned',
-    description: 'A message deleted for everyone (which lost its pin with it), or a listing message, is a 409.',
+    description: 'A message deleted for everyone lost its pin with it: unpinning it answers it as it is. A listing message is a 409.',
   })
   @ApiOkResponse({ description: 'The message, without pinned', type: MessageSchema, links: MESSAGE_LINKS })
   @ApiErrors(400, 403, 404, 409)

@@ -34,17 +34,20 @@ export class PinsService {
   /**
    * Pins a message the caller may read to its room, or unpins it; both are idempotent and answer the
    * message as it is now. A change is `parley.message.updated` to every device of the room; a repeat
-   * tells nobody. A deleted message takes no pin (409), nor a listing message (409: the marketplace
-   * contract), nor a room past {@link Limits.pinsPerRoomMax} pins (422).
+   * tells nobody. A message deleted for everyone takes no pin (409; unpinning it holds already), nor a
+   * listing message (409: the marketplace contract), nor a room past {@link Limits.pinsPerRoomMax} pins (422).
    */
   async set(actor: Actor, payload: PinSetPayload, correlationId?: string): Promise<MessageStateView> {
     const { message, conversationId, room } = await this.messageAccess.readable(actor, payload.messageId);
+    // Deleted for everyone, it is pinned no more: unpinning it holds already.
+    if (message.deleted && !payload.pinned) return toMessageView(message);
     if (message.deleted) throw AppError.conflict('The message was deleted');
     if (room.type === 'listing') throw AppError.conflict('Listing messages are not pinned: they change only in read state and deletion');
     const by = { ...actor, conversationId: conversationId.toHexString() };
     return runTransaction(this.connection, async (session) => {
       // Read again inside the transaction: a concurrent pin of the room conflicts on the room's change counter and retries.
       const current = await this.messages.findById(actor.accountId, message._id, session);
+      if (current?.deleted && !payload.pinned) return toMessageView(current);
       if (!current || current.deleted) throw AppError.conflict('The message was deleted');
       if (!!current.pinned === payload.pinned) return toMessageView(current);
       if (payload.pinned && (await this.messages.countPinned(current.room_id, session)) >= Limits.pinsPerRoomMax) {

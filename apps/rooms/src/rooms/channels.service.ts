@@ -113,7 +113,9 @@ export class ChannelsService {
           // as their count says): history they were not sent is not unread, nor is what a member put
           // back in saw before they were taken out.
           members: { $each: added.map((conversation) => member(conversation, room.last_message_id)) },
-          unread_count: { $each: added.map((conversation) => ({ conversation_id: conversation._id, count: 0, last_read_seq: room.last_message_seq })) },
+          unread_count: {
+            $each: added.map((conversation) => ({ conversation_id: conversation._id, count: 0, last_read_seq: room.last_message_seq, receipt_seq: room.last_message_seq })),
+          },
         },
       },
       correlationId,

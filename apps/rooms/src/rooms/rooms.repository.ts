@@ -247,14 +247,24 @@ export class RoomsRepository {
   }
 
   /**
-   * A reader's unread messages of a room past a read mark (by others, not deleted, not hidden from
-   * them, up to what the room has counted), and how many of them mention the reader: one aggregation.
+   * A reader's unread messages of a room past a read mark (sent to them, by others, not deleted, not
+   * hidden from them, up to what the room has counted), and how many of them mention the reader: one
+   * aggregation. A support room's reader counts all of it, as its team reads the whole room.
    */
   private async countUnread(room: StoredRoom, reader: Types.ObjectId, readThrough: number, session: ClientSession): Promise<{ unread: number; mentions: number }> {
     if (readThrough >= room.last_message_seq) return { unread: 0, mentions: 0 };
     const [counted] = await this.messages
       .aggregate<{ unread: number; mentions: number }>([
-        { $match: { room_id: room._id, seq: { $gt: readThrough, $lte: room.last_message_seq }, conversation_id: { $ne: reader }, deleted: false, deleted_by: { $ne: reader } } },
+        {
+          $match: {
+            room_id: room._id,
+            seq: { $gt: readThrough, $lte: room.last_message_seq },
+            ...(room.type === 'support' ? {} : { receivers: reader }),
+            conversation_id: { $ne: reader },
+            deleted: false,
+            deleted_by: { $ne: reader },
+          },
+        },
         { $group: { _id: null, unread: { $sum: 1 }, mentions: { $sum: { $cond: [{ $in: [reader, { $ifNull: ['$mentions', []] }] }, 1, 0] } } } },
       ])
       .session(session);
@@ -308,10 +318,10 @@ export class RoomsRepository {
     return result.modifiedCount > 0;
   }
 
-  /** A message of this room (its place, author and mentions), if it is there. */
-  async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId) {
+  /** A message of this room (its place, author and mentions), if it is there; with `receivedBy`, only if it was sent to them. */
+  async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId, receivedBy?: Types.ObjectId) {
     return this.messages
-      .findOne({ _id: messageId, room_id: roomId, account_id: accountId }, { _id: 1, seq: 1, conversation_id: 1, mentions: 1 })
+      .findOne({ _id: messageId, room_id: roomId, account_id: accountId, ...(receivedBy ? { receivers: receivedBy } : {}) }, { _id: 1, seq: 1, conversation_id: 1, mentions: 1 })
       .lean<{ _id: Types.ObjectId; seq: number; conversation_id: Types.ObjectId; mentions?: Types.ObjectId[] }>();
   }
 

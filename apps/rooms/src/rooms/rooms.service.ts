@@ -180,8 +180,9 @@ export class RoomsService {
     const messageId = toObjectId(messageIdText, 'messageId');
     const { room: snapshot, me } = await this.memberRoom(actor, roomIdText);
     if (snapshot.type === 'listing') throw AppError.conflict('A listing room is marked read and unread by the marketplace: use the m2m endpoints');
-    const message = await this.rooms.findMessage(actor.accountId, snapshot._id, messageId);
-    if (!message) throw AppError.unprocessable('messageId', 'messageId names no message of this room');
+    // Only a message the caller was sent: history from before they joined was never theirs to read.
+    const message = await this.rooms.findMessage(actor.accountId, snapshot._id, messageId, snapshot.type === 'support' ? undefined : me._id);
+    if (!message) throw AppError.unprocessable('messageId', 'messageId names no message of this room that was sent to you');
     const room = await runTransaction(this.connection, async (session) => {
       const current = (await this.rooms.findById(actor.accountId, snapshot._id, session)) ?? snapshot;
       if (!(await this.rooms.markUnreadBy(actor.accountId, current, me._id, message.seq, session))) return current;
