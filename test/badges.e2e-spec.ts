@@ -110,6 +110,45 @@ describe('mentions', () => {
     expect(await countsOf(bob, roomId)).toEqual({ unread: 1, mentions: 0 });
   });
 
+  it('lists the messages that mention the caller across their rooms, newest first and paged, without deleted or hidden ones, a support note to its team too', async () => {
+    const { alice, bob, carol, roomId, accountId } = await newChannel();
+    const direct = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'direct', member: bob.conversationId } });
+    const inChannel = await send(alice, roomId, '@bob in the channel', [bob.conversationId]);
+    await send(alice, roomId, '@carol only', [carol.conversationId]);
+    const inDirect = await send(alice, direct.body.id, '@bob in private', [bob.conversationId]);
+    const deleted = await send(alice, roomId, '@bob never mind', [bob.conversationId]);
+    const hidden = await send(alice, roomId, '@bob hide me', [bob.conversationId]);
+    expect((await api('DELETE', `/v1/messages/${deleted.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+    expect((await api('DELETE', `/v1/messages/${hidden.id}?for=me`, { token: bob.token })).status).toBe(204);
+
+    const mentions = await api('GET', '/v1/messages/mentions', { token: bob.token });
+    expect(mentions.status).toBe(200);
+    expect(mentions.body.data.map((message: { id: string; room_id: string }) => [message.id, message.room_id])).toEqual([
+      [inDirect.id, direct.body.id],
+      [inChannel.id, roomId],
+    ]);
+    const first = await api('GET', '/v1/messages/mentions?limit=1', { token: bob.token });
+    expect(first.body.data.map((message: { id: string }) => message.id)).toEqual([inDirect.id]);
+    const second = await api('GET', `/v1/messages/mentions?limit=1&before=${encodeURIComponent(first.body.next)}`, { token: bob.token });
+    expect(second.body.data.map((message: { id: string }) => message.id)).toEqual([inChannel.id]);
+    // Read or not, a mention stays in the list; alice, who mentioned, has none.
+    expect((await api('POST', `/v1/rooms/${roomId}/read`, { token: bob.token, body: { messageId: inChannel.id } })).status).toBe(200);
+    expect((await api('GET', '/v1/messages/mentions', { token: bob.token })).body.data).toHaveLength(2);
+    expect((await api('GET', '/v1/messages/mentions', { token: alice.token })).body.data).toEqual([]);
+    expect((await api('GET', '/v1/messages/mentions?before=x&after=y', { token: bob.token })).status).toBe(422);
+
+    // A support room's team reads it without being members: a colleague's note mentions them all the same.
+    const admin = await newMember(accountId, ['conversation', 'conversation.admin', 'conversation.support']);
+    const [ann, ben] = [await newMember(accountId, ['conversation', 'conversation.support']), await newMember(accountId, ['conversation', 'conversation.support'])];
+    const inbox = await api('POST', '/v1/support/inboxes', { token: admin.token, body: { name: `Help ${Date.now()}`, members: [ann.conversationId, ben.conversationId] } });
+    expect(inbox.status).toBe(201);
+    const supportRoom = await api('POST', '/v1/support/rooms', { token: admin.token, body: { inbox_id: inbox.body.id, contact: { email: `c${Date.now()}@example.com` }, content: 'Hi team' } });
+    expect(supportRoom.status).toBe(201);
+    const note = await api('POST', `/v1/rooms/${supportRoom.body.id}/messages`, { token: ben.token, body: { content: '@ann VIP customer', private: true, mentions: [ann.conversationId] } });
+    expect(note.status).toBe(201);
+    expect((await api('GET', '/v1/messages/mentions', { token: ann.token })).body.data.map((message: { id: string }) => message.id)).toEqual([note.body.id]);
+  });
+
   it('tells a member who snoozed the room aloud when a message mentions them, and quietly otherwise', async () => {
     const { alice, bob, roomId } = await newChannel();
     expect((await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: bob.token, body: { duration_minutes: 60 } })).status).toBe(200);

@@ -127,6 +127,17 @@ export class MessagesController {
     return this.commands.send(MessagingPatterns.FavoriteList, actor, query, { correlationId, key: actor.userId });
   }
 
+  @Get('messages/mentions')
+  @ApiOperation({
+    summary: 'The messages that mention the caller, newest first, in every room they belong to or work through an inbox',
+    description: 'Read or not (a room\'s mention_count counts the unread ones). Deleted messages and those the caller hid are left out. At most one of before and after (a 422 otherwise).',
+  })
+  @ApiOkPage(MessageSchema, 'A page of messages that mention the caller, newest first')
+  @ApiErrors(400, 422)
+  mentions(@CurrentActor() actor: Actor, @CorrelationId() correlationId: string, @Query() query: PageQueryDto): Promise<Page<MessageStateView>> {
+    return this.commands.send(MessagingPatterns.MentionList, actor, query, { correlationId, key: actor.userId });
+  }
+
   @Get('messages/reminders')
   @ApiOperation({
     summary: "The caller's pending reminders, soonest first, in rooms they belong to",

@@ -11,6 +11,7 @@ import {
   type MessageRefPayload,
   type MessageListPayload,
   type MessageSearchPayload,
+  type MentionListPayload,
   type MessageStateView,
   type MessageUpdatePayload,
   type Page,
@@ -43,6 +44,11 @@ export class MessagesHandler {
   @MessagePattern(MessagingPatterns.MessageSearch)
   search(@Payload() command: CommandMessage<MessageSearchPayload>): Promise<Page<MessageStateView>> {
     return this.messages.search(command.actor, command.payload);
+  }
+
+  @MessagePattern(MessagingPatterns.MentionList)
+  mentions(@Payload() command: CommandMessage<MentionListPayload>): Promise<Page<MessageStateView>> {
+    return this.messages.mentions(command.actor, command.payload);
   }
 
   @MessagePattern(MessagingPatterns.MessageUpdate)

@@ -236,18 +236,20 @@ export class MessagesRepository {
       .slice(0, page.limit);
   }
 
-  /**
-   * Text search over the given rooms, newest first: live messages only, never one hidden from the
-   * reader. `before`/`after` page as in {@link page}; `limit` includes one extra.
+    /**
+   * Messages across rooms a reader received, newest first, that match a text search (`q`) or
+   * mention the reader (`mentioning`); never deleted or hidden from them. `after` pages toward newer
+   * ones; `limit` includes one extra to tell whether more exist.
    */
-  async search(
+  async acrossRooms(
     accountId: string,
     roomIds: Types.ObjectId[],
     reader: Types.ObjectId,
-    query: { q: string; before?: TimePosition; after?: TimePosition; limit: number },
+    query: { q?: string; mentioning?: boolean; before?: TimePosition; after?: TimePosition; limit: number },
   ): Promise<StoredMessage[]> {
     const filter: Record<string, unknown> = {
-      ...messageTextCondition('plain_text', query.q),
+      ...(query.q !== undefined ? messageTextCondition('plain_text', query.q) : {}),
+      ...(query.mentioning ? { mentions: reader } : {}),
       account_id: accountId,
       room_id: { $in: roomIds },
       receivers: reader,

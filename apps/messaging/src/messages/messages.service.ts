@@ -24,6 +24,7 @@ import {
   type MessageListPayload,
   type MessagePolicyView,
   type MessageSearchPayload,
+  type MentionListPayload,
   type MessageStateView,
   type MessageUpdatePayload,
   type Page,
@@ -520,14 +521,23 @@ export class MessagesService {
 
   /** Messages matching a text search in every room the caller belongs to or works through an inbox, newest first. */
   async search(actor: Actor, payload: MessageSearchPayload): Promise<Page<MessageStateView>> {
-    const q = this.searchText(payload.q, true) as string;
+    return this.acrossRooms(actor, payload, { q: this.searchText(payload.q, true) as string });
+  }
+
+  /** The messages that mention the caller in every room they belong to or work through an inbox, newest first. */
+  async mentions(actor: Actor, payload: MentionListPayload): Promise<Page<MessageStateView>> {
+    return this.acrossRooms(actor, payload, { mentioning: true });
+  }
+
+  /** A page of the messages across the caller's rooms that match, newest first, by `before` and `after` cursors. */
+  private async acrossRooms(actor: Actor, payload: MentionListPayload, match: { q?: string; mentioning?: boolean }): Promise<Page<MessageStateView>> {
     const limit = Math.min(payload.limit ?? Limits.pageSizeDefault, Limits.pageSizeMax);
     onePosition({ before: payload.before, after: payload.after });
     const before = payload.before ? timePosition(payload.before, 'before') : undefined;
     const after = payload.after ? timePosition(payload.after, 'after') : undefined;
     const { conversationId, roomIds } = await this.access.memberRoomIds(actor, { team: true });
     if (!conversationId || roomIds.length === 0) return { data: [], next: null, previous: payload.after ?? null };
-    const found = await this.messages.search(actor.accountId, roomIds, conversationId, { q, before, after, limit: limit + 1 });
+    const found = await this.messages.acrossRooms(actor.accountId, roomIds, conversationId, { ...match, before, after, limit: limit + 1 });
     const cursorOf = (message: StoredMessage) => timeCursor(message.created, message._id);
     return toPage(found, limit, after !== undefined, cursorOf, toMessageView, payload.after ?? null);
   }

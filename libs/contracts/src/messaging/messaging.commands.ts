@@ -77,6 +77,8 @@ export interface MessageSearchPayload {
   limit?: number;
 }
 
+export type MentionListPayload = Omit<MessageSearchPayload, 'q'>;
+
 export interface FavoriteSetPayload {
   messageId: string;
   favorite: boolean;

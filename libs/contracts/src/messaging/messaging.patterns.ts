@@ -21,6 +21,8 @@ export const MessagingPatterns = {
   MessageDelete: 'messaging.message.delete',
   /** Full-text search over every room the caller belongs to, newest first. */
   MessageSearch: 'messaging.message.search',
+  /** The messages that mention the caller in every room they read, newest first. */
+  MentionList: 'messaging.mention.list',
   /** Favorite or unfavorite a message for the caller (idempotent). */
   FavoriteSet: 'messaging.favorite.set',
   /** Give or take back the caller's reaction to a message (idempotent); every device is told. */

@@ -196,6 +196,8 @@ MessageSchema.index({ room_id: 1, receivers: 1, deleted: 1, created: -1 });
 MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
 // What changed in a room since a change number (a device back from a gap): see `rev`.
 MessageSchema.index({ room_id: 1, rev: 1, _id: 1 });
+// The messages that mention a member, newest first, across their rooms.
+MessageSchema.index({ account_id: 1, mentions: 1, created: -1, _id: -1 }, { partialFilterExpression: { mentions: { $exists: true } } });
 // A room's pins, newest pinned first: only pinned messages are in it.
 MessageSchema.index({ room_id: 1, 'pinned.at': -1, _id: -1 }, { partialFilterExpression: { 'pinned.at': { $exists: true } } });
 // A reader's own deletions in their feed of a room's changes: see `hides`.
