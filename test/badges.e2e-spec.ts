@@ -149,6 +149,40 @@ describe('mentions', () => {
     expect((await api('GET', '/v1/messages/mentions', { token: ann.token })).body.data.map((message: { id: string }) => message.id)).toEqual([note.body.id]);
   });
 
+  it('mentions everyone who reads the room with mention_everyone: each member but the author counts it, a snoozed one quietly, and a delete takes it off', async () => {
+    const { alice, bob, carol, roomId } = await newChannel();
+    expect((await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: carol.token, body: { duration_minutes: 60 } })).status).toBe(200);
+    const carolSocket = await connectSocket(carol.token);
+    const carolPushes = collect(carolSocket, 'new_message');
+    try {
+      const everyone = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: '@channel standup in 5', mention_everyone: true, mentions: [bob.conversationId] } });
+      expect(everyone.status).toBe(201);
+      expect(everyone.body).toMatchObject({ mention_everyone: true, mentions: [bob.conversationId] });
+      await send(alice, roomId, 'plain');
+      await countsBecome(bob, roomId, { unread: 2, mentions: 1 }, 'bob: named and @channel count once');
+      await countsBecome(carol, roomId, { unread: 2, mentions: 1 }, 'carol counted the @channel');
+      expect(await countsOf(alice, roomId)).toEqual({ unread: 0, mentions: 0 });
+      await eventually(() => carolPushes, (pushes) => pushes.length === 2, 'both messages pushed to carol');
+      expect(carolPushes[0]).toMatchObject({ snoozed: true, message: { id: everyone.body.id, mention_everyone: true } });
+
+      const carolMentions = (await api('GET', '/v1/messages/mentions', { token: carol.token })).body.data;
+      expect(carolMentions.map((message: { id: string }) => message.id)).toEqual([everyone.body.id]);
+      expect((await api('GET', '/v1/messages/mentions', { token: alice.token })).body.data).toEqual([]);
+
+      expect((await api('DELETE', `/v1/messages/${everyone.body.id}?for=everyone`, { token: alice.token })).status).toBe(204);
+      await countsBecome(carol, roomId, { unread: 1, mentions: 0 }, 'carol after the delete');
+      await countsBecome(bob, roomId, { unread: 1, mentions: 0 }, 'bob after the delete');
+    } finally {
+      carolSocket.disconnect();
+    }
+    const listing = await api('POST', '/v1/rooms', { token: alice.token, body: { type: 'listing', member: bob.conversationId, listing_id: `listing-${Date.now()}` } });
+    const inListing = await api('POST', `/v1/rooms/${listing.body.id}/messages`, { token: alice.token, body: { content: 'hi', mention_everyone: true } });
+    expect(inListing.status).toBe(422);
+    expect(inListing.body.details).toEqual([expect.objectContaining({ field: 'mention_everyone' })]);
+    const notBoolean = await api('POST', `/v1/rooms/${roomId}/messages`, { token: alice.token, body: { content: 'hi', mention_everyone: 'yes' } });
+    expect(notBoolean.status).toBe(400);
+  });
+
   it('tells a member who snoozed the room aloud when a message mentions them, and quietly otherwise', async () => {
     const { alice, bob, roomId } = await newChannel();
     expect((await api('PUT', `/v1/rooms/${roomId}/snooze`, { token: bob.token, body: { duration_minutes: 60 } })).status).toBe(200);

@@ -296,6 +296,11 @@ describe('the console at /', () => {
     expect(await receipt(ivy, 'Ship it').textContent()).toBe(`Seen by ${jackId}`);
     // Marking unread is for rooms one reads: one's own messages do not offer it.
     expect(await message(ivy, 'Ship it').getByRole('button', { name: 'Mark unread' }).count()).toBe(0);
+    // @channel mentions everyone in it but the writer.
+    await ivy.getByLabel('Message', { exact: true }).fill('@channel standup now');
+    await ivy.keyboard.press('Enter');
+    await textOf(message(jack, '@channel standup').locator('.mention-label'), 'mentions you', 'the @channel in Jack’s room');
+    expect(await message(ivy, '@channel standup').locator('.mention-label').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   }, BROWSER_TEST_MS);
 

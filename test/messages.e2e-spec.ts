@@ -443,6 +443,13 @@ describe('messages: paging, catching up and search', () => {
     expect(await found('会议 noon')).toEqual([]);
     const everywhere = (await api('GET', `/v1/search?q=${encodeURIComponent('三点')}`, { token: alice.token })).body;
     expect(everywhere.data.map((hit: { id: string }) => hit.id)).toEqual([meeting.id]);
+    // Paged, the search still holds: each page keeps to the matches.
+    const later = await send(alice, roomId, '会议室订好了');
+    const firstPage = (await api('GET', `/v1/search?q=${encodeURIComponent('会议')}&limit=1`, { token: alice.token })).body;
+    expect(firstPage.data.map((hit: { id: string }) => hit.id)).toEqual([later.id]);
+    const nextPage = (await api('GET', `/v1/search?q=${encodeURIComponent('会议')}&limit=1&before=${encodeURIComponent(firstPage.next)}`, { token: alice.token })).body;
+    expect(nextPage.data.map((hit: { id: string }) => hit.id)).toEqual([meeting.id]);
+    expect(nextPage.next).toBeNull();
   });
 
   it('searches the text a reader sees, not the stored markup, and follows edits', async () => {

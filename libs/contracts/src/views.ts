@@ -97,6 +97,8 @@ export interface MessageView {
   pinned?: MessagePinView;
   /** Conversation ids of the members it mentions, as sent; absent while none (and once deleted for everyone). */
   mentions?: string[];
+  /** It mentions everyone who reads the room (@channel); absent otherwise (and once deleted for everyone). */
+  mention_everyone?: true;
   content: string;
   source: MessageSource;
   attachments: AttachmentView[];

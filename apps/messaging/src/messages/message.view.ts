@@ -43,6 +43,7 @@ export function toMessageView(message: StoredMessage): MessageStateView {
       : {}),
     ...(!deleted && message.pinned ? { pinned: { conversation_id: message.pinned.conversation_id.toHexString(), at: message.pinned.at.toISOString() } } : {}),
     ...(!deleted && message.mentions?.length ? { mentions: message.mentions.map((id) => id.toHexString()) } : {}),
+    ...(!deleted && message.mention_everyone ? { mention_everyone: true as const } : {}),
     content: deleted ? '' : message.content,
     source: message.source,
     attachments: deleted

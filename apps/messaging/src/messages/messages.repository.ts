@@ -16,7 +16,7 @@ export type NewMessage = Pick<
   Message,
   'account_id' | 'room_id' | 'seq' | 'rev' | 'conversation_id' | 'user_id' | 'content' | 'source' | 'attachments' | 'client_message_id' | 'receivers'
 > &
-  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id' | 'command_key' | 'mentions'>>;
+  Partial<Pick<Message, 'contact' | 'private' | 'subject' | 'delivery' | 'is_read' | 'read_at' | 'policy' | 'receiver_user_id' | 'command_key' | 'mentions' | 'mention_everyone'>>;
 
 /** A new message's whole document, every field of the schema set as Mongoose would set it. */
 export function messageDocument(message: NewMessage, now: Date): StoredMessage {
@@ -49,6 +49,7 @@ export function messageDocument(message: NewMessage, now: Date): StoredMessage {
     ...(message.command_key ? { command_key: message.command_key } : {}),
     receivers: message.receivers,
     ...(message.mentions?.length ? { mentions: message.mentions } : {}),
+    ...(message.mention_everyone ? { mention_everyone: true } : {}),
     edits: [],
     edited_at: null,
     deleted: false,
@@ -236,7 +237,7 @@ export class MessagesRepository {
       .slice(0, page.limit);
   }
 
-    /**
+  /**
    * Messages across rooms a reader received, newest first, that match a text search (`q`) or
    * mention the reader (`mentioning`); never deleted or hidden from them. `after` pages toward newer
    * ones; `limit` includes one extra to tell whether more exist.
@@ -247,20 +248,25 @@ export class MessagesRepository {
     reader: Types.ObjectId,
     query: { q?: string; mentioning?: boolean; before?: TimePosition; after?: TimePosition; limit: number },
   ): Promise<StoredMessage[]> {
+    // A search in a script written without spaces is itself an $and, which the conditions below join.
+    const { $and: textParts, ...text } = query.q !== undefined ? messageTextCondition('plain_text', query.q) : {};
+    const conditions = [...((textParts as Record<string, unknown>[] | undefined) ?? [])];
+    // Mentioned by name, or with everyone (not by their own @channel).
+    if (query.mentioning) conditions.push({ $or: [{ mentions: reader }, { mention_everyone: true, conversation_id: { $ne: reader } }] });
+    const position = query.after ?? query.before;
+    if (position) {
+      const op = query.after ? '$gt' : '$lt';
+      conditions.push({ $or: [{ created: { [op]: position.at } }, { created: position.at, _id: { [op]: position.id } }] });
+    }
     const filter: Record<string, unknown> = {
-      ...(query.q !== undefined ? messageTextCondition('plain_text', query.q) : {}),
-      ...(query.mentioning ? { mentions: reader } : {}),
+      ...text,
       account_id: accountId,
       room_id: { $in: roomIds },
       receivers: reader,
       deleted: false,
       deleted_by: { $ne: reader },
+      ...(conditions.length > 0 ? { $and: conditions } : {}),
     };
-    const position = query.after ?? query.before;
-    if (position) {
-      const op = query.after ? '$gt' : '$lt';
-      filter.$or = [{ created: { [op]: position.at } }, { created: position.at, _id: { [op]: position.id } }];
-    }
     const direction = query.after ? 1 : -1;
     const found = await this.messages
       .find(filter)

@@ -89,6 +89,8 @@ interface CheckedSend extends Omit<CreateRequest, 'payload'> {
   author: Types.ObjectId | null;
   /** The members it mentions, each able to read the room. */
   mentions?: Types.ObjectId[];
+  /** It mentions everyone who reads the room. */
+  mentionEveryone?: boolean;
   authorUserId: string;
   contact?: SupportContactEntry;
   /** The command that stores it, and its place in that command (MessageSchema's command_key). */
@@ -268,6 +270,7 @@ export class MessagesService {
       throw AppError.unprocessable('source', `${payload.source} goes to a support room's contact: ${payload.private ? 'a private note never leaves the team' : 'this room has no contact'}`);
     }
     const mentions = mentionsOf(room, payload.mentions);
+    if (payload.mention_everyone && room.type === 'listing') throw AppError.unprocessable('mention_everyone', 'listing messages mention nobody: a listing room holds its two users only');
     const cleaned = this.cleanContent(payload.content);
     // Listing rooms keep deals on the platform, as the account's content policy says.
     const applied = room.type === 'listing' && policy ? applyContentPolicy(cleaned, policy, payload.attachments) : { content: cleaned };
@@ -281,6 +284,7 @@ export class MessagesService {
       ...(applied.policy ? { policy: applied.policy } : {}),
       author: conversationId,
       ...(mentions.length > 0 ? { mentions } : {}),
+      ...(payload.mention_everyone ? { mentionEveryone: true } : {}),
       authorUserId: actor.userId,
       // The caller's clientMessageId keys a send already; without one, the command does.
       ...(commandId && !payload.clientMessageId ? { commandKey: `${commandId}:0` } : {}),
@@ -393,6 +397,7 @@ export class MessagesService {
         ...(send.commandKey ? { command_key: send.commandKey } : {}),
         receivers: receiversOf(send.room),
         ...(send.mentions ? { mentions: send.mentions } : {}),
+        ...(send.mentionEveryone ? { mention_everyone: true } : {}),
       })),
       session,
     );

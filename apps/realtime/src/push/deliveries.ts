@@ -136,7 +136,7 @@ export function statusChangedDeliveries(envelope: EventEnvelope<PresenceChangedD
 
 type PushedMessage = Pick<
   MessageView,
-  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'rev' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at' | 'reactions' | 'mentions' | 'pinned'
+  'id' | 'content' | 'conversation_id' | 'created' | 'attachments' | 'seq' | 'rev' | 'source' | 'contact' | 'private' | 'subject' | 'delivery' | 'policy' | 'is_read' | 'read_at' | 'reactions' | 'mentions' | 'mention_everyone' | 'pinned'
 >;
 
 /**
@@ -164,6 +164,7 @@ function pushedMessage(message: MessageView): PushedMessage {
     ...(message.is_read !== undefined ? { is_read: message.is_read, read_at: message.read_at ?? null } : {}),
     ...(message.reactions ? { reactions: message.reactions } : {}),
     ...(message.mentions ? { mentions: message.mentions } : {}),
+    ...(message.mention_everyone ? { mention_everyone: true as const } : {}),
     ...(message.pinned ? { pinned: message.pinned } : {}),
   };
 }

@@ -265,7 +265,13 @@ export class RoomsRepository {
             deleted_by: { $ne: reader },
           },
         },
-        { $group: { _id: null, unread: { $sum: 1 }, mentions: { $sum: { $cond: [{ $in: [reader, { $ifNull: ['$mentions', []] }] }, 1, 0] } } } },
+        {
+          $group: {
+            _id: null,
+            unread: { $sum: 1 },
+            mentions: { $sum: { $cond: [{ $or: [{ $eq: ['$mention_everyone', true] }, { $in: [reader, { $ifNull: ['$mentions', []] }] }] }, 1, 0] } },
+          },
+        },
       ])
       .session(session);
     return counted ?? { unread: 0, mentions: 0 };
@@ -321,8 +327,8 @@ export class RoomsRepository {
   /** A message of this room (its place, author and mentions), if it is there; with `receivedBy`, only if it was sent to them. */
   async findMessage(accountId: string, roomId: Types.ObjectId, messageId: Types.ObjectId, receivedBy?: Types.ObjectId) {
     return this.messages
-      .findOne({ _id: messageId, room_id: roomId, account_id: accountId, ...(receivedBy ? { receivers: receivedBy } : {}) }, { _id: 1, seq: 1, conversation_id: 1, mentions: 1 })
-      .lean<{ _id: Types.ObjectId; seq: number; conversation_id: Types.ObjectId; mentions?: Types.ObjectId[] }>();
+      .findOne({ _id: messageId, room_id: roomId, account_id: accountId, ...(receivedBy ? { receivers: receivedBy } : {}) }, { _id: 1, seq: 1, conversation_id: 1, mentions: 1, mention_everyone: 1 })
+      .lean<{ _id: Types.ObjectId; seq: number; conversation_id: Types.ObjectId; mentions?: Types.ObjectId[]; mention_everyone?: boolean }>();
   }
 
   /**
@@ -347,7 +353,8 @@ export class RoomsRepository {
     // A mention the reader still counts goes with the message.
     const mentioned = (reader: string) => {
       const held = { $ifNull: [`${reader}.mention_count`, 0] };
-      return { $cond: [{ $and: [{ $in: [`${reader}.conversation_id`, { $literal: message.mentions }] }, { $gt: [held, 0] }] }, { $subtract: [held, 1] }, held] };
+      const named = message.mentionsEveryone ? true : { $in: [`${reader}.conversation_id`, { $literal: message.mentions }] };
+      return { $cond: [{ $and: [named, { $gt: [held, 0] }] }, { $subtract: [held, 1] }, held] };
     };
     const whose = 'only' in message.readers ? { $eq: message.readers.only, $ne: message.author } : { $nin: [...message.readers.except, message.author] };
     return this.rooms
@@ -399,6 +406,8 @@ export interface UncountedMessage {
   author: Types.ObjectId | null;
   /** The members it mentions. */
   mentions: Types.ObjectId[];
+  /** It mentions everyone who reads the room. */
+  mentionsEveryone: boolean;
   readers: { only: Types.ObjectId } | { except: Types.ObjectId[] };
 }
 
@@ -411,6 +420,8 @@ export interface AppliedMessage {
   author: Types.ObjectId | null;
   /** The members it mentions: their mention counts grow with their unread counts. */
   mentions: Types.ObjectId[];
+  /** It mentions everyone who reads the room. */
+  mentionsEveryone: boolean;
   created: Date;
 }
 
@@ -421,7 +432,7 @@ export interface AppliedMessage {
 function messagesAppliedUpdate(messages: AppliedMessage[]) {
   const last = messages.reduce((latest, message) => (message.seq > latest.seq ? message : latest));
   const newer = { $lt: ['$last_message_seq', last.seq] };
-  const counted = messages.map((message) => ({ seq: message.seq, author: message.author, mentions: message.mentions }));
+  const counted = messages.map((message) => ({ seq: message.seq, author: message.author, mentions: message.mentions, everyone: message.mentionsEveryone }));
   // The messages of this batch each reader counts: by others, past their read mark and past what their count was taken through.
   const countedBy = (reader: string) => ({
     $filter: {
@@ -451,7 +462,7 @@ function messagesAppliedUpdate(messages: AppliedMessage[]) {
                   mention_count: {
                     $add: [
                       { $ifNull: ['$$reader.mention_count', 0] },
-                      { $size: { $filter: { input: countedBy('$$reader'), as: 'counted', cond: { $in: ['$$reader.conversation_id', '$$counted.mentions'] } } } },
+                      { $size: { $filter: { input: countedBy('$$reader'), as: 'counted', cond: { $or: ['$$counted.everyone', { $in: ['$$reader.conversation_id', '$$counted.mentions'] }] } } } },
                     ],
                   },
                 },

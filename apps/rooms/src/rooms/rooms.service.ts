@@ -239,6 +239,7 @@ export class RoomsService {
           seq: data.message.seq,
           author: data.message.conversation_id === null ? null : toObjectId(data.message.conversation_id, 'message.conversation_id'),
           mentions: (data.message.mentions ?? []).map((mentioned) => toObjectId(mentioned, 'message.mentions')),
+          mentionsEveryone: data.message.mention_everyone === true,
           created: new Date(data.message.created),
         })),
         session,
@@ -319,7 +320,7 @@ export class RoomsService {
       data.for === 'me'
         ? { only: toObjectId(data.conversation_id as string, 'conversation_id') }
         : { except: (data.hidden_from ?? []).map((hidden) => toObjectId(hidden, 'hidden_from')) };
-    const room = await this.rooms.uncountMessage(envelope.accountId, roomId, { seq: message.seq, author: message.conversation_id, mentions: message.mentions ?? [], readers }, session);
+    const room = await this.rooms.uncountMessage(envelope.accountId, roomId, { seq: message.seq, author: message.conversation_id, mentions: message.mentions ?? [], mentionsEveryone: message.mention_everyone === true, readers }, session);
     if (!room) return;
     await this.outbox.add(session, [roomUpdatedEvent(room, null)], correlationId);
   }

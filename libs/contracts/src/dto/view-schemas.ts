@@ -172,6 +172,8 @@ export class MessageSchema implements MessageStateView {
   @ApiPropertyOptional({ type: MessagePinSchema, description: 'Pinned to its room; absent while not, and once deleted for everyone' }) pinned?: MessagePinSchema;
   @ApiPropertyOptional({ type: 'array', items: { ...id() }, description: 'The members it mentions (conversation ids), as sent; absent while none, and once deleted for everyone' })
   mentions?: string[];
+  @ApiPropertyOptional({ enum: [true], description: 'It mentions everyone who reads the room (@channel); absent otherwise, and once deleted for everyone' })
+  mention_everyone?: true;
   @ApiProperty({ description: 'Sanitized; empty once deleted for everyone' }) content!: string;
   @ApiProperty({ enum: ['chat', 'sms', 'email'] }) source!: MessageStateView['source'];
   @ApiProperty({ type: [AttachmentSchema] }) attachments!: AttachmentSchema[];

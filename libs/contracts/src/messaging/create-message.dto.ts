@@ -97,4 +97,13 @@ export class CreateMessageDto {
   @ArrayUnique()
   @IsId('mentions must be conversation ids', { each: true })
   mentions?: string[];
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    default: false,
+    description: "Mentions everyone who reads the room (@channel): each member's mention_count counts it while unread. Snoozed members are still told quietly. Not in listing rooms",
+  })
+  @Omittable()
+  @IsBoolean()
+  mention_everyone?: boolean;
 }

@@ -17,6 +17,8 @@ export interface MessageCreatePayload {
   subject?: string;
   /** Conversation ids of the members it mentions. */
   mentions?: string[];
+  /** Mentions everyone who reads the room (@channel). */
+  mention_everyone?: boolean;
 }
 
 /**

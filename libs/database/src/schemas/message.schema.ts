@@ -157,6 +157,10 @@ export class Message {
   @Prop({ type: [Types.ObjectId], default: undefined })
   mentions?: Types.ObjectId[];
 
+  /** It mentions everyone who reads the room (@channel). Absent otherwise. */
+  @Prop()
+  mention_everyone?: boolean;
+
   /** Earlier versions of the content, oldest first (the current one is `content`). */
   @Prop({ type: [MessageEditSchema], default: [] })
   edits?: MessageEdit[];
@@ -198,6 +202,7 @@ MessageSchema.index({ room_id: 1, seq: -1 }, { unique: true });
 MessageSchema.index({ room_id: 1, rev: 1, _id: 1 });
 // The messages that mention a member, newest first, across their rooms.
 MessageSchema.index({ account_id: 1, mentions: 1, created: -1, _id: -1 }, { partialFilterExpression: { mentions: { $exists: true } } });
+MessageSchema.index({ account_id: 1, mention_everyone: 1, created: -1, _id: -1 }, { partialFilterExpression: { mention_everyone: true } });
 // A room's pins, newest pinned first: only pinned messages are in it.
 MessageSchema.index({ room_id: 1, 'pinned.at': -1, _id: -1 }, { partialFilterExpression: { 'pinned.at': { $exists: true } } });
 // A reader's own deletions in their feed of a room's changes: see `hides`.

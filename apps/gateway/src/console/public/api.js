@@ -97,9 +97,14 @@ export class ParleyApi {
     return this.request('GET', `/v1/rooms/${encodeURIComponent(roomId)}/messages?${query}`);
   }
 
-  /** Sends a message; `mentions` (conversation ids) counts it in those members' mention badges. */
-  send(roomId, content, clientMessageId, mentions = []) {
-    return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/messages`, { content, clientMessageId, ...(mentions.length > 0 ? { mentions } : {}) });
+  /** Sends a message; `mentions` (conversation ids), or `everyone`, counts it in those members' mention badges. */
+  send(roomId, content, clientMessageId, { mentions = [], everyone = false } = {}) {
+    return this.request('POST', `/v1/rooms/${encodeURIComponent(roomId)}/messages`, {
+      content,
+      clientMessageId,
+      ...(mentions.length > 0 ? { mentions } : {}),
+      ...(everyone ? { mention_everyone: true } : {}),
+    });
   }
 
   /** Gives (`reacted`) or takes back the caller's reaction to a message; answers the message with its reactions. */

@@ -348,6 +348,7 @@ function fromView(view, key) {
     attachments: view.attachments ?? [],
     reactions: view.reactions ?? [],
     mentions: view.mentions ?? [],
+    mention_everyone: !!view.mention_everyone,
     pinned: view.pinned ?? null,
     client_message_id: view.client_message_id ?? null,
     state: 'sent',
@@ -476,7 +477,7 @@ async function send(entry, roomId) {
   entry.error = null;
   renderOpenRoom();
   try {
-    const view = await state.api.send(roomId, entry.content, entry.client_message_id, entry.mentions);
+    const view = await state.api.send(roomId, entry.content, entry.client_message_id, { mentions: entry.mentions, everyone: entry.everyone });
     if (state.open?.roomId === roomId) addMessage(view);
   } catch (error) {
     entry.state = 'failed';
@@ -485,18 +486,24 @@ async function send(entry, roomId) {
   renderOpenRoom();
 }
 
-/** The other members a message names as `@name` (their name, else their user id; any case): whom it mentions. */
+/** Whether `text` (lower case) names `@name` as a whole word: `@al` does not name Alice. */
+function names(text, name) {
+  const at = text.indexOf(`@${name}`);
+  return at >= 0 && !/[\p{L}\p{N}_]/u.test(text.charAt(at + name.length + 1));
+}
+
+/**
+ * Whom a message mentions: the other members it names as `@name` (their name, else their user id;
+ * any case), and everyone with `@channel`, `@everyone` or `@all` (not in a listing room).
+ */
 function mentionsIn(content, room) {
   const text = content.toLowerCase();
-  return (room?.members ?? [])
+  const mentions = (room?.members ?? [])
     .filter((member) => member.conversation_id !== state.me.id)
-    .filter((member) => {
-      const name = personName(state.people, member.conversation_id, member.user_id).toLowerCase();
-      const at = text.indexOf(`@${name}`);
-      // A whole name: `@al` does not mention Alice.
-      return at >= 0 && !/[\p{L}\p{N}_]/u.test(text.charAt(at + name.length + 1));
-    })
+    .filter((member) => names(text, personName(state.people, member.conversation_id, member.user_id).toLowerCase()))
     .map((member) => member.conversation_id);
+  const everyone = room?.type !== 'listing' && ['channel', 'everyone', 'all'].some((word) => names(text, word));
+  return { mentions, everyone };
 }
 
 async function sendFromComposer() {
@@ -515,7 +522,7 @@ async function sendFromComposer() {
     edited_at: null,
     deleted: false,
     attachments: [],
-    mentions: mentionsIn(content, state.rooms.get(open.roomId)),
+    ...mentionsIn(content, state.rooms.get(open.roomId)),
     client_message_id: clientMessageId,
     state: 'pending',
     error: null,

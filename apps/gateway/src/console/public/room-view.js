@@ -173,7 +173,7 @@ function updateMessage(item, message, context, handlers) {
   // The list is a live region: a message is rebuilt only when what it shows changed, or a screen
   // reader would read the whole history again on every update. A receipt changes in place.
   const author = authorName(message, context);
-  const mentionsMe = !message.deleted && (message.mentions ?? []).includes(context.me.id);
+  const mentionsMe = !message.deleted && ((message.mentions ?? []).includes(context.me.id) || (!!message.mention_everyone && !mine));
   item.dataset.mentionsMe = String(mentionsMe);
   const shown = JSON.stringify([mine, editing, message.state, message.error, message.deleted, message.content, message.edited_at, author, message.attachments?.length ?? 0, message.reactions, mentionsMe, message.pinned?.at ?? null]);
   if (item.dataset.shown !== shown) {
