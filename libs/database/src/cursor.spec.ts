@@ -31,7 +31,13 @@ describe('time cursors', () => {
     expect(position.id.toHexString()).toBe(id.toHexString());
   });
 
-  it.each([encodeCursor({ t: 1e20, id: '65a1b2c3d4e5f60718293a4b' }), encodeCursor({ t: 1, id: 'nope' }), encodeCursor({ s: 1 })])(
+  it.each([
+    encodeCursor({ t: 1e20, id: '65a1b2c3d4e5f60718293a4b' }),
+    encodeCursor({ t: -1, id: '65a1b2c3d4e5f60718293a4b' }),
+    encodeCursor({ t: 1.5, id: '65a1b2c3d4e5f60718293a4b' }),
+    encodeCursor({ t: 1, id: 'nope' }),
+    encodeCursor({ s: 1 }),
+  ])(
     'refuses a tampered one with a 400 naming the field (%s)',
     (cursor) => {
       expect(() => timePosition(cursor, 'after')).toThrow(AppError);

@@ -40,7 +40,8 @@ export function timeCursor(at: Date, id: Types.ObjectId): string {
 export function timePosition(cursor: string, field: string): TimePosition {
   const decoded = decodeCursor<{ t: number; id: string }>(cursor, field, { t: 'number', id: 'string' });
   const at = new Date(decoded.t);
-  if (Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} is not a valid cursor`);
+  // A time this cursor could have been made from: a whole number of milliseconds, not before 1970.
+  if (!Number.isSafeInteger(decoded.t) || decoded.t < 0 || Number.isNaN(at.getTime())) throw AppError.badRequest(field, `${field} is not a valid cursor`);
   return { at, id: toObjectId(decoded.id, field) };
 }
 
