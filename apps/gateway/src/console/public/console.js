@@ -486,10 +486,10 @@ async function send(entry, roomId) {
   renderOpenRoom();
 }
 
-/** Whether `text` (lower case) names `@name` as a whole word: `@al` does not name Alice. */
+/** Whether `text` (lower case) names `@name` as a whole word anywhere: `@al` does not name Alice, nor does `me@al.example`. */
 function names(text, name) {
-  const at = text.indexOf(`@${name}`);
-  return at >= 0 && !/[\p{L}\p{N}_]/u.test(text.charAt(at + name.length + 1));
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}\\p{N}_.@-])@${escaped}(?![\\p{L}\\p{N}_])`, 'u').test(text);
 }
 
 /**
